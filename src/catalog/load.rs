@@ -1,0 +1,265 @@
+//! Loading and validating catalog files from the embedded set, an overlay, or a replacement directory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use regex::Regex;
+
+use super::presets::{PRESETS_FILE, parse_presets};
+use super::spec::{INSTALL_KEYS, Tool, ToolSpec};
+use super::upstream::Upstream;
+use super::{Catalog, CatalogError};
+
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
+
+/// Where the catalog comes from.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogSource {
+    /// `--catalog DIR` / `TOOLUP_CATALOG`: replaces the embedded catalog.
+    pub replace: Option<PathBuf>,
+    /// The user's overlay (config dir `catalog/`): adds or overrides tools.
+    pub overlay: Option<PathBuf>,
+    /// Compile every regex while loading (always done for files on disk;
+    /// the embedded catalog is checked by the test suite and by `catalog validate`).
+    pub strict: bool,
+}
+
+/// One catalog file's name and text.
+struct CatalogFile {
+    label: String,
+    stem: String,
+    text: String,
+}
+
+/// Loads the catalog: embedded (or the replacement), then the overlay on top.
+pub fn load_catalog(source: &CatalogSource) -> Result<Catalog, CatalogError> {
+    let mut tools = BTreeMap::new();
+    let mut presets = BTreeMap::new();
+    let base = match &source.replace {
+        Some(dir) => read_dir_files(dir)?,
+        None => embedded_files(),
+    };
+    let base_strict = source.strict || source.replace.is_some();
+    merge(base, base_strict, &mut tools, &mut presets)?;
+    if let Some(dir) = source.overlay.as_deref().filter(|d| d.is_dir()) {
+        merge(read_dir_files(dir)?, true, &mut tools, &mut presets)?;
+    }
+    let catalog = Catalog {
+        tools: tools.into_values().collect(),
+        presets,
+    };
+    for preset in catalog.presets.values() {
+        if let Some(missing) = preset.tools.iter().find(|t| catalog.get(t).is_none()) {
+            return Err(CatalogError::new(
+                &preset.file,
+                format!("preset `{}` names unknown tool `{missing}`", preset.name),
+            ));
+        }
+    }
+    Ok(catalog)
+}
+
+fn merge(
+    files: Vec<CatalogFile>,
+    strict: bool,
+    tools: &mut BTreeMap<String, Tool>,
+    presets: &mut BTreeMap<String, super::Preset>,
+) -> Result<(), CatalogError> {
+    for file in files {
+        if file.stem == PRESETS_FILE.trim_end_matches(".toml") {
+            presets.extend(parse_presets(&file.label, &file.text)?);
+        } else {
+            let tool = parse_tool_file(&file.label, &file.stem, &file.text, strict)?;
+            tools.insert(tool.spec.name.clone(), tool);
+        }
+    }
+    Ok(())
+}
+
+fn embedded_files() -> Vec<CatalogFile> {
+    EMBEDDED
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+        .filter_map(|f| {
+            let stem = f.path().file_stem()?.to_str()?.to_owned();
+            Some(CatalogFile {
+                label: format!("catalog/{}", f.path().display()),
+                stem,
+                text: f.contents_utf8()?.to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn read_dir_files(dir: &Path) -> Result<Vec<CatalogFile>, CatalogError> {
+    let label = dir.display().to_string();
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| CatalogError::new(&label, format!("cannot read catalog directory: {e}")))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| CatalogError::new(&label, format!("cannot read catalog directory: {e}")))?
+            .path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let file_label = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| CatalogError::new(&file_label, format!("cannot read: {e}")))?;
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        files.push(CatalogFile {
+            label: file_label,
+            stem,
+            text,
+        });
+    }
+    files.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(files)
+}
+
+/// Parses and validates one tool file.
+pub(super) fn parse_tool_file(label: &str, stem: &str, text: &str, strict: bool) -> Result<Tool, CatalogError> {
+    let spec: ToolSpec = toml::from_str(text).map_err(|e| CatalogError::from_toml(label, text, &e))?;
+    let field_error = |field: &str, message: String| CatalogError::new(label, message).at_field(text, field);
+
+    if !is_valid_name(&spec.name) {
+        return Err(field_error("name", format!("invalid tool name {:?}: use lowercase letters, digits, '-', '_', '.', '+'", spec.name)));
+    }
+    if spec.name != stem {
+        return Err(field_error("name", format!("name {:?} must match the file name {stem:?}", spec.name)));
+    }
+    if spec.category.trim().is_empty() {
+        return Err(field_error("category", "must not be empty".to_owned()));
+    }
+    if spec.bins.is_empty() {
+        return Err(field_error("bins", "needs at least one executable name".to_owned()));
+    }
+    if let Some(bad) = spec.bins.iter().find(|b| b.is_empty() || b.contains('/') || b.starts_with('.')) {
+        return Err(field_error("bins", format!("{bad:?} is not a plain executable name")));
+    }
+    let upstream = Upstream::parse(&spec.upstream).map_err(|m| field_error("upstream", m))?;
+    for (key, package) in &spec.install {
+        if !INSTALL_KEYS.contains(&key.as_str()) {
+            return Err(field_error(key, format!("unknown package manager `{key}` in [install] (one of {})", INSTALL_KEYS.join(", "))));
+        }
+        if !is_valid_package_name(package) {
+            return Err(field_error(key, format!("invalid package name {package:?}")));
+        }
+    }
+    if spec.version_file_pattern.is_some() && spec.version_file.is_none() {
+        return Err(field_error("version_file_pattern", "needs `version_file`".to_owned()));
+    }
+    if strict {
+        check_regex(&spec.version_pattern, true).map_err(|m| field_error("version_pattern", m))?;
+        check_regex(&spec.identity, false).map_err(|m| field_error("identity", m))?;
+        check_regex(&spec.version_file_pattern, true).map_err(|m| field_error("version_file_pattern", m))?;
+    }
+    Ok(Tool::new(spec, upstream))
+}
+
+fn check_regex(pattern: &Option<String>, needs_group: bool) -> Result<(), String> {
+    let Some(pattern) = pattern else { return Ok(()) };
+    let re = Regex::new(pattern).map_err(|e| format!("invalid regex: {e}"))?;
+    if needs_group && re.captures_len() < 2 {
+        return Err("regex needs a capture group: group 1 is the version".to_owned());
+    }
+    Ok(())
+}
+
+/// Tool names: lowercase, starting with a letter or digit.
+pub fn is_valid_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.+".contains(c))
+}
+
+/// Package names that can be handed to a package manager as one argv element:
+/// no shell metacharacters, no spaces, no leading dash (which would read as an option).
+pub fn is_valid_package_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 214
+        && !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@/._+-:".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+name = "ripgrep"
+description = "Recursive regex search"
+category = "search"
+bins = ["rg"]
+version_pattern = 'ripgrep (\S+)'
+upstream = "github:BurntSushi/ripgrep"
+[install]
+apt = "ripgrep"
+"#;
+
+    fn err(text: &str) -> CatalogError {
+        parse_tool_file("x/ripgrep.toml", "ripgrep", text, true).unwrap_err()
+    }
+
+    #[test]
+    fn parses_a_good_file() {
+        let tool = parse_tool_file("x/ripgrep.toml", "ripgrep", GOOD, true).unwrap();
+        assert_eq!(tool.spec.bins, ["rg"]);
+        assert_eq!(tool.version_args(), ["--version"]);
+    }
+
+    #[test]
+    fn type_error_names_line_and_field() {
+        let e = err(&GOOD.replace(r#"bins = ["rg"]"#, r#"bins = "rg""#));
+        assert_eq!(e.line, Some(5), "{e}");
+        assert_eq!(e.field.as_deref(), Some("bins"), "{e}");
+        assert!(e.to_string().starts_with("x/ripgrep.toml:5: field `bins`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_and_missing_fields_are_named() {
+        let e = err(&GOOD.replace("bins =", "binz ="));
+        assert_eq!(e.field.as_deref(), Some("binz"), "{e}");
+        assert_eq!(e.line, Some(5));
+        let e = err(&GOOD.replace("category = \"search\"\n", ""));
+        assert_eq!(e.field.as_deref(), Some("category"), "{e}");
+    }
+
+    #[test]
+    fn semantic_errors_point_at_their_line() {
+        let e = err(&GOOD.replace(r"ripgrep (\S+)", r"ripgrep \S+"));
+        assert_eq!((e.line, e.field.as_deref()), (Some(6), Some("version_pattern")), "{e}");
+        let e = err(&GOOD.replace(r"ripgrep (\S+)", r"ripgrep (\S+"));
+        assert!(e.message.contains("invalid regex"), "{e}");
+        let e = err(&GOOD.replace("github:BurntSushi/ripgrep", "svn:ripgrep"));
+        assert_eq!((e.line, e.field.as_deref()), (Some(7), Some("upstream")), "{e}");
+        let e = err(&GOOD.replace(r#"apt = "ripgrep""#, r#"apt = "rg; rm -rf /""#));
+        assert_eq!((e.line, e.field.as_deref()), (Some(9), Some("apt")), "{e}");
+        let e = err(&GOOD.replace(r#"name = "ripgrep""#, r#"name = "rg""#));
+        assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("name")), "{e}");
+    }
+
+    #[test]
+    fn syntax_error_has_a_line() {
+        let e = err(&GOOD.replace("category = \"search\"", "category = \"search"));
+        assert_eq!(e.line, Some(4), "{e}");
+    }
+
+    #[test]
+    fn package_names_reject_shell_and_options() {
+        for bad in ["", "-rf", "a b", "a;b", "$(x)", "a|b", "a`b`", "a>b", "a\nb"] {
+            assert!(!is_valid_package_name(bad), "{bad:?}");
+        }
+        for good in ["ripgrep", "@biomejs/biome", "python3.11", "g++", "github.com/x/y"] {
+            assert!(is_valid_package_name(good), "{good:?}");
+        }
+    }
+}

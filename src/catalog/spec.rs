@@ -1,0 +1,109 @@
+//! One tool definition (`catalog/NAME.toml`) as written, and its compiled form.
+//!
+//! Regexes are compiled lazily: a warm audit that answers every tool from the
+//! probe cache never pays for compiling 300 patterns.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use super::upstream::Upstream;
+
+/// A tool definition exactly as written in its TOML file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolSpec {
+    pub name: String,
+    pub description: String,
+    pub category: String,
+    #[serde(default)]
+    pub homepage: Option<String>,
+    pub bins: Vec<String>,
+    #[serde(default)]
+    pub version_args: Option<Vec<String>>,
+    #[serde(default)]
+    pub version_pattern: Option<String>,
+    #[serde(default)]
+    pub identity: Option<String>,
+    /// A file next to the resolved binary that records the version, relative
+    /// to the binary's directory (`../VERSION` for Go, `../release` for a JDK).
+    #[serde(default)]
+    pub version_file: Option<String>,
+    /// Regex whose group 1 is the version inside `version_file`.
+    #[serde(default)]
+    pub version_file_pattern: Option<String>,
+    pub upstream: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Package names per package manager or registry (`apt`, `brew`, `cargo`, `pypi`, `npm`, …).
+    #[serde(default)]
+    pub install: BTreeMap<String, String>,
+}
+
+/// Keys allowed in `[install]`.
+pub const INSTALL_KEYS: &[&str] = &[
+    "apt", "dnf", "pacman", "apk", "brew", "snap", "flatpak", "nix", "cargo", "rustup", "pypi",
+    "npm", "go", "gem", "github",
+];
+
+/// The default version arguments when a spec gives none.
+pub const DEFAULT_VERSION_ARGS: &[&str] = &["--version"];
+
+/// A validated tool: the spec plus parsed upstream and lazily compiled patterns.
+#[derive(Debug)]
+pub struct Tool {
+    pub spec: ToolSpec,
+    pub upstream: Upstream,
+    version_re: OnceLock<Option<Regex>>,
+    identity_re: OnceLock<Option<Regex>>,
+    version_file_re: OnceLock<Option<Regex>>,
+}
+
+impl Tool {
+    /// Wraps a spec whose patterns and upstream were already validated.
+    pub(super) fn new(spec: ToolSpec, upstream: Upstream) -> Tool {
+        Tool {
+            spec,
+            upstream,
+            version_re: OnceLock::new(),
+            identity_re: OnceLock::new(),
+            version_file_re: OnceLock::new(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    /// The argv tail used to ask the tool its version.
+    pub fn version_args(&self) -> Vec<String> {
+        match &self.spec.version_args {
+            Some(args) => args.clone(),
+            None => DEFAULT_VERSION_ARGS.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// The compiled `version_pattern`, if any.
+    pub fn version_regex(&self) -> Option<&Regex> {
+        compiled(&self.version_re, self.spec.version_pattern.as_deref())
+    }
+
+    /// The compiled `identity`, if any.
+    pub fn identity_regex(&self) -> Option<&Regex> {
+        compiled(&self.identity_re, self.spec.identity.as_deref())
+    }
+
+    /// The compiled `version_file_pattern`, if any.
+    pub fn version_file_regex(&self) -> Option<&Regex> {
+        compiled(&self.version_file_re, self.spec.version_file_pattern.as_deref())
+    }
+}
+
+fn compiled<'a>(cell: &'a OnceLock<Option<Regex>>, pattern: Option<&str>) -> Option<&'a Regex> {
+    // Patterns were validated at load time, so a failure here cannot happen;
+    // treating it as "no pattern" keeps this path panic-free regardless.
+    cell.get_or_init(|| pattern.and_then(|p| Regex::new(p).ok()))
+        .as_ref()
+}

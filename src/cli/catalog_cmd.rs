@@ -1,0 +1,100 @@
+//! `toolup catalog list|show|validate`.
+
+use std::fmt::Write;
+
+use anyhow::Context;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use crate::catalog::{CatalogSource, load_catalog};
+use crate::printer::Printer;
+use crate::render::Format;
+use crate::settings::Settings;
+
+use super::{CatalogAction, Outcome};
+
+pub fn run(action: &CatalogAction, settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    match action {
+        CatalogAction::List => list(settings, printer),
+        CatalogAction::Show { name } => show(settings, printer, name),
+        CatalogAction::Validate => validate(settings, printer),
+    }
+}
+
+fn list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    let catalog = settings.catalog()?;
+    let tools = settings.select(&catalog)?;
+    if settings.format == Format::Json {
+        let rows: Vec<_> = tools
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "name": t.name(), "category": t.spec.category, "description": t.spec.description,
+                    "bins": t.spec.bins, "upstream": t.upstream.to_string(), "tags": t.spec.tags,
+                })
+            })
+            .collect();
+        printer.out(&format!("{}\n", serde_json::to_string_pretty(&rows)?));
+        return Ok(Outcome::Success);
+    }
+    let mut builder = Builder::default();
+    builder.push_record(["TOOL", "CATEGORY", "BINS", "UPSTREAM", "DESCRIPTION"]);
+    for t in &tools {
+        builder.push_record([
+            t.name().to_owned(),
+            t.spec.category.clone(),
+            t.spec.bins.join(", "),
+            t.upstream.to_string(),
+            t.spec.description.clone(),
+        ]);
+    }
+    let mut table = builder.build();
+    table.with(Style::blank());
+    printer.out(&format!("{table}\n\n{} tools, {} presets\n", tools.len(), catalog.presets.len()));
+    Ok(Outcome::Success)
+}
+
+fn show(settings: &Settings, printer: Printer, name: &str) -> anyhow::Result<Outcome> {
+    let catalog = settings.catalog()?;
+    let tool = catalog
+        .get(name)
+        .with_context(|| format!("no tool named {name:?} in the catalog (see `toolup catalog list`)"))?;
+    let s = &tool.spec;
+    let mut out = String::new();
+    let _ = writeln!(out, "name:            {}", s.name);
+    let _ = writeln!(out, "description:     {}", s.description);
+    let _ = writeln!(out, "category:        {}", s.category);
+    if let Some(h) = &s.homepage {
+        let _ = writeln!(out, "homepage:        {h}");
+    }
+    let _ = writeln!(out, "bins:            {}", s.bins.join(", "));
+    let _ = writeln!(out, "version args:    {}", tool.version_args().join(" "));
+    if let Some(p) = &s.version_pattern {
+        let _ = writeln!(out, "version pattern: {p}");
+    }
+    if let Some(p) = &s.identity {
+        let _ = writeln!(out, "identity:        {p}");
+    }
+    if let Some(f) = &s.version_file {
+        let _ = writeln!(out, "version file:    {f}");
+    }
+    let _ = writeln!(out, "upstream:        {}", tool.upstream);
+    if !s.tags.is_empty() {
+        let _ = writeln!(out, "tags:            {}", s.tags.join(", "));
+    }
+    for (manager, package) in &s.install {
+        let _ = writeln!(out, "install.{manager:<8} {package}");
+    }
+    printer.out(&out);
+    Ok(Outcome::Success)
+}
+
+fn validate(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    let source = CatalogSource {
+        strict: true,
+        ..settings.catalog_source.clone()
+    };
+    let catalog = load_catalog(&source)?;
+    printer.out(&format!("catalog ok: {} tools, {} presets\n", catalog.tools.len(), catalog.presets.len()));
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,164 @@
+//! Command-line definitions (clap derive) and dispatch. Each command lives in
+//! its own file and receives resolved `Settings` and a `Printer`, never raw clap structs.
+
+mod audit;
+mod catalog_cmd;
+mod render_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::env_vars;
+use crate::printer::Printer;
+use crate::render::Format;
+use crate::settings::Settings;
+
+/// Audit and reconcile the developer tools on this machine.
+#[derive(Debug, Parser)]
+#[command(name = "toolup", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find every catalog tool, compare with upstream, write the snapshot and print it.
+    Audit,
+    /// Like audit, but only write the snapshot (prints nothing but errors).
+    Collect,
+    /// Print the snapshot file; never starts a process or opens a socket.
+    Render,
+    /// Inspect the tool catalog.
+    Catalog {
+        #[command(subcommand)]
+        action: CatalogAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogAction {
+    /// List every tool in the catalog.
+    List,
+    /// Show one tool's definition.
+    Show { name: String },
+    /// Check every catalog file (including regexes); exit 2 on the first error.
+    Validate,
+}
+
+/// What `--fail-on` can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Outdated,
+    Missing,
+    Unknown,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Use this catalog directory instead of the embedded one.
+    #[arg(long, global = true, env = env_vars::TOOLUP_CATALOG, value_name = "DIR")]
+    pub catalog: Option<PathBuf>,
+    /// The snapshot file [default: the state dir's tools_snapshot.json].
+    #[arg(long, global = true, env = env_vars::TOOLUP_SNAPSHOT, value_name = "PATH")]
+    pub snapshot: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Only these tools (comma-separated names).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "TOOLS")]
+    pub only: Vec<String>,
+    /// Only tools of this category.
+    #[arg(long, global = true, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Only show tools in this status (up-to-date, outdated, not-installed, unknown).
+    #[arg(long, global = true, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// Parallel probes [default: the number of CPU cores].
+    #[arg(long, short = 'j', global = true, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Seconds before a hanging `--version` is killed.
+    #[arg(long, global = true, default_value_t = 10.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// Exit 1 when any shown tool is in one of these states.
+    #[arg(long, global = true, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    pub fail_on: Vec<FailOn>,
+    /// Open no socket at all.
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Ignore and do not update the probe cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+    /// No colour (also NO_COLOR).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// More diagnostics on stderr (-v, -vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// What a command concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: `--fail-on` matched, or some items failed.
+    Failure,
+}
+
+/// Parses the command line, runs the command and maps the result to an exit code:
+/// 0 success, 1 failure found, 2 usage/config/input error.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    init_tracing(cli.global.verbose, cli.global.quiet);
+    let printer = Printer { quiet: cli.global.quiet };
+    let result = Settings::resolve(&cli.global).and_then(|settings| run(&cli.command, &settings, printer));
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Failure) => ExitCode::from(1),
+        Err(e) => {
+            printer.error(&format!("{e:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    match command {
+        Command::Audit => audit::run(settings, printer, true),
+        Command::Collect => audit::run(settings, printer, false),
+        Command::Render => render_cmd::run(settings, printer),
+        Command::Catalog { action } => catalog_cmd::run(action, settings, printer),
+    }
+}
+
+fn init_tracing(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TOOLUP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_target(false)
+        .try_init();
+}

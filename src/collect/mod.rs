@@ -1,0 +1,126 @@
+//! Parallel orchestration: discover every selected tool, look up its latest
+//! release, decide its status, and assemble the snapshot.
+//!
+//! Probes are CPU-bound child processes, so the pool is bounded by the
+//! machine's cores (`--jobs`): oversubscribing only makes slow CLIs time out.
+
+use std::time::{Instant, SystemTime};
+
+use rayon::prelude::*;
+
+use crate::catalog::Tool;
+use crate::discover::{Discoverer, ToolDiscovery};
+use crate::model::{Counts, Durations, Host, Meta, SCHEMA_VERSION, Snapshot, Status, ToolRecord, Version};
+use crate::upstream::LatestSource;
+
+/// How to run a collection.
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    pub jobs: usize,
+    pub offline: bool,
+    /// Show a progress bar (only ever on a terminal).
+    pub progress: bool,
+}
+
+/// Collects a snapshot of `tools`.
+pub fn collect(tools: &[&Tool], discoverer: &Discoverer, latest: &LatestSource, options: &CollectOptions) -> Snapshot {
+    let started = Instant::now();
+    let bar = crate::render::progress::bar(tools.len() as u64, options.progress);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.max(1)).build();
+    let discover_all = || -> Vec<ToolDiscovery> {
+        tools
+            .par_iter()
+            .map(|tool| {
+                let found = discoverer.discover(tool);
+                bar.inc(1);
+                found
+            })
+            .collect()
+    };
+    let found = match &pool {
+        Ok(pool) => pool.install(discover_all),
+        Err(_) => discover_all(),
+    };
+    bar.finish_and_clear();
+    let discover_ms = elapsed_ms(started);
+
+    let upstream_started = Instant::now();
+    let records: Vec<ToolRecord> = tools
+        .iter()
+        .zip(found)
+        .map(|(tool, found)| record(tool, found, latest))
+        .collect();
+    let upstream_ms = elapsed_ms(upstream_started);
+
+    Snapshot {
+        meta: Meta {
+            schema_version: SCHEMA_VERSION,
+            generator: format!("toolup {}", env!("CARGO_PKG_VERSION")),
+            created_at: now_rfc3339(),
+            host: host(),
+            offline: options.offline,
+            counts: Counts::of(&records),
+            durations_ms: Durations {
+                discover: discover_ms,
+                upstream: upstream_ms,
+                total: elapsed_ms(started),
+            },
+        },
+        tools: records,
+    }
+}
+
+/// One tool's record: installation facts, latest release, status.
+pub fn record(tool: &Tool, found: ToolDiscovery, latest: &LatestSource) -> ToolRecord {
+    let installed = found.installed.map(|i| found.installations[i].clone());
+    let latest_result = latest.latest(tool);
+    let (status, error) = match (&installed, &latest_result) {
+        (None, _) => (Status::NotInstalled, None),
+        (Some(i), latest_result) => match (i.version.as_deref(), latest_result) {
+            (None, _) => (Status::Unknown, Some(found.error.clone().unwrap_or_else(|| "no version found".to_owned()))),
+            (Some(v), Ok(l)) => match (Version::parse(v), Version::parse(&l.version)) {
+                (Ok(iv), Ok(lv)) => (Status::compare(&iv, &lv), None),
+                (Err(e), _) | (_, Err(e)) => (Status::Unknown, Some(e.to_string())),
+            },
+            (Some(_), Err(reason)) => (Status::Unknown, Some(reason.clone())),
+        },
+    };
+    ToolRecord {
+        name: tool.name().to_owned(),
+        category: tool.spec.category.clone(),
+        status,
+        installed,
+        installations: found.installations,
+        latest: latest_result.ok(),
+        error,
+        notes: found.notes,
+    }
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The current time as RFC 3339 (UTC, seconds).
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
+
+fn host() -> Host {
+    Host {
+        hostname: hostname(),
+        os: std::env::consts::OS.to_owned(),
+        arch: std::env::consts::ARCH.to_owned(),
+    }
+}
+
+fn hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its full length; gethostname NUL-terminates within it on success.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if rc != 0 {
+        return "unknown".to_owned();
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
+}

@@ -1,0 +1,275 @@
+//! How an installation got onto the machine: the install-method ids of
+//! DESIGN.md, each with a short reason.
+//!
+//! Rules look at the path the user runs and the real file it resolves to;
+//! version-manager and user-level layouts are recognised first, then the
+//! system package database (dpkg) owns what is left in system directories.
+
+use std::path::{Component, Path};
+
+use super::dpkg::DpkgIndex;
+use super::resolve::{Resolved, ShimManager};
+use super::search_path::HostEnv;
+use crate::model::Method;
+
+/// A method and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classification {
+    pub method: Method,
+    pub reason: String,
+}
+
+fn class(method: Method, reason: impl Into<String>) -> Classification {
+    Classification {
+        method,
+        reason: reason.into(),
+    }
+}
+
+/// Classifies one installation. `dpkg` is consulted only for files in system locations.
+pub fn classify<'a>(
+    bin: &str,
+    found_as: &Path,
+    resolved: &Resolved,
+    env: &HostEnv,
+    dpkg: &dyn Fn() -> Option<&'a DpkgIndex>,
+) -> Classification {
+    let target = &resolved.target;
+    let t = target.to_string_lossy();
+    if let Some(via) = &resolved.via {
+        match via.manager {
+            ShimManager::Rustup => return class(Method::Rustup, format!("rustup proxy → toolchain {}", via.selected)),
+            ShimManager::Volta => return class(Method::Volta, format!("volta shim → {}", via.selected)),
+            ShimManager::Asdf => return class(Method::Asdf, format!("asdf shim → {}", via.selected)),
+            ShimManager::Mise => return class(Method::Mise, format!("mise shim → {}", via.selected)),
+            // pyenv and rbenv resolve to a versions/ directory that the layout rules name.
+            ShimManager::Pyenv | ShimManager::Rbenv => {}
+        }
+    }
+    if let Some(c) = by_layout(bin, &t, target, env) {
+        return c;
+    }
+    if let Some(index) = dpkg() {
+        for path in [found_as, target.as_path()] {
+            if let Some(pkg) = index.owner(path) {
+                return class(Method::Apt, format!("dpkg: {pkg}"));
+            }
+        }
+    }
+    if t.contains("/lib/node_modules/") {
+        let pkg = node_package(target).unwrap_or_default();
+        return class(Method::Npm, format!("npm -g {pkg}"));
+    }
+    let home = env.home.as_deref();
+    let f = found_as.to_string_lossy();
+    if f.contains("/node_modules/.bin/") {
+        return class(Method::Project, "node_modules/.bin of a project");
+    }
+    if let Some(venv) = venv_root(target) {
+        return class(Method::Project, format!("virtualenv {}", venv.display()));
+    }
+    if t.starts_with("/usr/local/") || t.starts_with("/opt/") {
+        return class(Method::Manual, format!("installed by hand under {}", first_dirs(target, 3)));
+    }
+    if let Some(home) = home
+        && (found_as.starts_with(home.join("bin")) || found_as.starts_with(home.join(".local/bin")))
+    {
+        return class(Method::Manual, format!("placed by hand in {}", found_as.parent().map_or(String::new(), |p| p.display().to_string())));
+    }
+    if t.starts_with("/usr/") || t.starts_with("/bin/") || t.starts_with("/sbin/") {
+        return class(Method::Unknown, "system directory, no package database owns it");
+    }
+    class(Method::Unknown, "no known layout")
+}
+
+/// Layouts that identify a manager by where the real file lives.
+fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classification> {
+    if let Some(v) = after(t, "/.rustup/toolchains/").or_else(|| rustup_home_match(t, env)) {
+        return Some(class(Method::Rustup, format!("rustup toolchain {v}")));
+    }
+    if let Some(v) = after(t, "/.pyenv/versions/").or_else(|| after(t, "/pyenv/versions/")) {
+        return Some(if is_python_runtime(bin) {
+            class(Method::Pyenv, format!("pyenv Python {v}"))
+        } else {
+            class(Method::Pip, format!("pip into pyenv Python {v}"))
+        });
+    }
+    if let Some(v) = after(t, "/pipx/venvs/") {
+        return Some(class(Method::Pipx, format!("pipx venv {v}")));
+    }
+    if let Some(v) = after(t, "/uv/tools/") {
+        return Some(class(Method::Uv, format!("uv tool {v}")));
+    }
+    if let Some(v) = after(t, "/uv/python/") {
+        return Some(class(Method::Uv, format!("uv-managed Python {v}")));
+    }
+    if let Some(v) = after(t, "/.nvm/versions/node/") {
+        return Some(match node_package(target) {
+            Some(pkg) if pkg != "npm" && pkg != "corepack" => class(Method::Npm, format!("npm -g {pkg} under nvm node {v}")),
+            _ => class(Method::Nvm, format!("nvm node {v}")),
+        });
+    }
+    if let Some(v) = after(t, "/fnm/node-versions/") {
+        return Some(class(Method::Fnm, format!("fnm node {v}")));
+    }
+    if let Some(v) = after(t, "/.volta/tools/image/") {
+        return Some(class(Method::Volta, format!("volta {v}")));
+    }
+    if let Some(v) = after(t, "/.asdf/installs/") {
+        return Some(class(Method::Asdf, format!("asdf {v}")));
+    }
+    if let Some(v) = after(t, "/mise/installs/") {
+        return Some(class(Method::Mise, format!("mise {v}")));
+    }
+    if let Some(v) = after(t, "/.sdkman/candidates/") {
+        return Some(class(Method::Sdkman, format!("sdkman {v}")));
+    }
+    if let Some(v) = after(t, "/.rbenv/versions/") {
+        return Some(if matches!(bin, "ruby" | "irb" | "erb") {
+            class(Method::Rbenv, format!("rbenv Ruby {v}"))
+        } else {
+            class(Method::Gem, format!("gem into rbenv Ruby {v}"))
+        });
+    }
+    if let Some(v) = after(t, "/.gem/ruby/") {
+        return Some(class(Method::Gem, format!("gem --user-install (Ruby {v})")));
+    }
+    if t.contains("/.bun/") {
+        return Some(class(Method::Bun, "bun (~/.bun)"));
+    }
+    if t.contains("/pnpm/") {
+        return Some(class(Method::Pnpm, "pnpm global"));
+    }
+    if t.contains("/.yarn/") || t.contains("/yarn/global/") {
+        return Some(class(Method::Yarn, "yarn global"));
+    }
+    if t.starts_with("/nix/store/") {
+        return Some(class(Method::Nix, "nix store"));
+    }
+    if t.starts_with("/snap/") {
+        return Some(class(Method::Snap, format!("snap {}", nth_component(target, 2).unwrap_or_default())));
+    }
+    if t.contains("/flatpak/") {
+        return Some(class(Method::Flatpak, "flatpak export"));
+    }
+    if t.starts_with("/opt/homebrew/") || t.starts_with("/home/linuxbrew/") || t.contains("/.linuxbrew/") || t.contains("/Cellar/") {
+        let formula = after(t, "/Cellar/").unwrap_or_else(|| "formula".to_owned());
+        return Some(class(Method::Homebrew, format!("homebrew {formula}")));
+    }
+    for conda in ["/miniconda", "/anaconda", "/miniforge", "/mambaforge", "/conda/"] {
+        if t.contains(conda) {
+            return Some(class(Method::Conda, "conda environment"));
+        }
+    }
+    let cargo_bin = env.dir_or_home("CARGO_HOME", ".cargo").map(|d| d.join("bin"));
+    if cargo_bin.is_some_and(|d| target.starts_with(&d)) {
+        return Some(class(Method::Cargo, "cargo install (~/.cargo/bin)"));
+    }
+    let go_bins = [env.var("GOBIN").map(std::path::PathBuf::from), env.dir_or_home("GOPATH", "go").map(|d| d.join("bin"))];
+    if go_bins.iter().flatten().any(|d| target.starts_with(d)) {
+        return Some(class(Method::Go, "go install (GOPATH/bin)"));
+    }
+    None
+}
+
+fn is_python_runtime(bin: &str) -> bool {
+    bin.starts_with("python") || bin.starts_with("pydoc") || bin == "idle" || bin.starts_with("idle3")
+}
+
+/// The path component right after `marker` (`3.11.7` in `…/.pyenv/versions/3.11.7/bin/x`).
+fn after(t: &str, marker: &str) -> Option<String> {
+    let start = t.find(marker)? + marker.len();
+    let rest = &t[start..];
+    let end = rest.find('/').unwrap_or(rest.len());
+    Some(rest[..end].to_owned()).filter(|s| !s.is_empty())
+}
+
+fn rustup_home_match(t: &str, env: &HostEnv) -> Option<String> {
+    let home = env.var("RUSTUP_HOME")?.to_string_lossy().into_owned();
+    after(t, &format!("{}/toolchains/", home.trim_end_matches('/')))
+}
+
+/// The npm package containing `target` (`@scope/name` or `name`).
+pub fn node_package(target: &Path) -> Option<String> {
+    let parts: Vec<&str> = target
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
+    let i = parts.iter().rposition(|p| *p == "node_modules")?;
+    let first = parts.get(i + 1)?;
+    if first.starts_with('@') {
+        Some(format!("{first}/{}", parts.get(i + 2)?))
+    } else {
+        Some((*first).to_owned())
+    }
+}
+
+/// The virtualenv that contains `target` (a `pyvenv.cfg` beside its `bin/`).
+fn venv_root(target: &Path) -> Option<&Path> {
+    let root = target.parent()?.parent()?;
+    root.join("pyvenv.cfg").is_file().then_some(root)
+}
+
+fn first_dirs(path: &Path, n: usize) -> String {
+    let parts: Vec<_> = path.components().take(n + 1).collect();
+    parts.iter().collect::<std::path::PathBuf>().display().to_string()
+}
+
+fn nth_component(path: &Path, n: usize) -> Option<String> {
+    path.components().nth(n).map(|c| c.as_os_str().to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn run(bin: &str, found: &str, target: &str) -> Classification {
+        let env = HostEnv {
+            home: Some(PathBuf::from("/home/u")),
+            ..HostEnv::default()
+        };
+        let resolved = Resolved {
+            target: PathBuf::from(target),
+            via: None,
+        };
+        classify(bin, Path::new(found), &resolved, &env, &|| None)
+    }
+
+    #[test]
+    fn layouts() {
+        let cases = [
+            ("python3", "/home/u/.pyenv/versions/3.11.7/bin/python3", Method::Pyenv),
+            ("black", "/home/u/.pyenv/versions/3.11.7/bin/black", Method::Pip),
+            ("codespell", "/home/u/.local/share/pipx/venvs/codespell/bin/codespell", Method::Pipx),
+            ("bandit", "/home/u/.local/share/uv/tools/bandit/bin/bandit", Method::Uv),
+            ("node", "/home/u/.nvm/versions/node/v20.1.0/bin/node", Method::Nvm),
+            ("tsc", "/home/u/.nvm/versions/node/v20.1.0/lib/node_modules/typescript/bin/tsc", Method::Npm),
+            ("rustc", "/home/u/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc", Method::Rustup),
+            ("just", "/home/u/.cargo/bin/just", Method::Cargo),
+            ("gopls", "/home/u/go/bin/gopls", Method::Go),
+            ("rg", "/opt/homebrew/Cellar/ripgrep/14.1.1/bin/rg", Method::Homebrew),
+            ("rg", "/snap/ripgrep/10/bin/rg", Method::Snap),
+            ("rg", "/nix/store/abc-ripgrep/bin/rg", Method::Nix),
+            ("prettier", "/home/u/.npm-global/lib/node_modules/prettier/bin/prettier.cjs", Method::Npm),
+            ("tool", "/usr/local/bin/tool", Method::Manual),
+            ("tool", "/usr/bin/tool", Method::Unknown),
+        ];
+        for (bin, path, method) in cases {
+            let c = run(bin, path, path);
+            assert_eq!(c.method, method, "{path}: {c:?}");
+            assert!(!c.reason.is_empty());
+        }
+        assert_eq!(run("tsc", "/x/node_modules/.bin/tsc", "/x/node_modules/typescript/bin/tsc").method, Method::Project);
+    }
+
+    #[test]
+    fn node_package_names() {
+        assert_eq!(node_package(Path::new("/a/lib/node_modules/@biomejs/biome/bin/biome")).as_deref(), Some("@biomejs/biome"));
+        assert_eq!(node_package(Path::new("/a/lib/node_modules/npm/bin/npm-cli.js")).as_deref(), Some("npm"));
+        assert_eq!(node_package(Path::new("/usr/bin/rg")), None);
+    }
+}

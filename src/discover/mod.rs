@@ -1,0 +1,255 @@
+//! Local discovery: which copies of a tool are on this machine, what version
+//! each is, and how each was installed. Never touches the network.
+//!
+//! Per tool: candidates from the PATH scan (plus hidden places) → shims and
+//! proxies resolved → deduplicated by canonical path → version from the probe
+//! cache, a shipped record, or a probe → install method → the copy the user
+//! actually runs.
+
+mod classify;
+mod dpkg;
+pub mod parse;
+mod probe;
+mod probe_cache;
+mod records;
+mod resolve;
+mod search_path;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+pub use dpkg::DEFAULT_ADMINDIR;
+pub use probe::{ProbeOutcome, interpret};
+pub use probe_cache::ProbeCache;
+pub use search_path::HostEnv;
+
+use crate::catalog::Tool;
+use crate::model::{Installation, Method, Version, VersionSource};
+use classify::classify;
+use dpkg::DpkgIndex;
+use probe_cache::{CachedFinding, Fingerprint};
+use records::RecordReader;
+use search_path::{Candidate, SearchDir, index_bins, search_dirs};
+
+/// Options for a discovery run.
+#[derive(Debug, Clone)]
+pub struct DiscoverOptions {
+    pub probe_timeout: Duration,
+    /// Read and write the probe cache.
+    pub use_cache: bool,
+    /// dpkg's admin directory (`TOOLUP_DPKG_ADMINDIR` moves it for tests).
+    pub dpkg_admindir: PathBuf,
+}
+
+/// What discovery found for one tool.
+#[derive(Debug, Clone, Default)]
+pub struct ToolDiscovery {
+    /// Every genuine installation, PATH order first.
+    pub installations: Vec<Installation>,
+    /// Index into `installations` of the copy the user runs.
+    pub installed: Option<usize>,
+    pub notes: Vec<String>,
+    /// Why the installed copy has no version.
+    pub error: Option<String>,
+}
+
+/// Shared state for discovering every tool of one run.
+pub struct Discoverer {
+    env: HostEnv,
+    cwd: PathBuf,
+    bins: HashMap<String, Vec<Candidate>>,
+    dpkg: OnceLock<Option<DpkgIndex>>,
+    records: RecordReader,
+    cache: ProbeCache,
+    cargo_bin: Option<PathBuf>,
+    options: DiscoverOptions,
+}
+
+impl Discoverer {
+    /// Scans the search directories once for every executable name the tools use.
+    pub fn new<'a>(tools: impl IntoIterator<Item = &'a Tool>, env: HostEnv, cache: ProbeCache, options: DiscoverOptions) -> Discoverer {
+        let wanted: HashSet<&str> = tools.into_iter().flat_map(|t| t.spec.bins.iter().map(String::as_str)).collect();
+        let dirs: Vec<SearchDir> = search_dirs(&env);
+        let bins = index_bins(&dirs, &wanted);
+        let cargo_bin = env.dir_or_home("CARGO_HOME", ".cargo").map(|d| d.join("bin"));
+        Discoverer {
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+            env,
+            bins,
+            dpkg: OnceLock::new(),
+            records: RecordReader::default(),
+            cache,
+            cargo_bin,
+            options,
+        }
+    }
+
+    /// The probe cache, for saving after the run.
+    pub fn cache(&self) -> &ProbeCache {
+        &self.cache
+    }
+
+    fn dpkg_index(&self) -> Option<&DpkgIndex> {
+        self.dpkg.get_or_init(|| DpkgIndex::load(&self.options.dpkg_admindir)).as_ref()
+    }
+
+    /// Finds, reads and classifies every copy of `tool`.
+    pub fn discover(&self, tool: &Tool) -> ToolDiscovery {
+        let mut out = ToolDiscovery::default();
+        let mut seen = HashSet::new();
+        let mut failures: Vec<Option<String>> = Vec::new();
+        for (bin, candidate) in self.candidates(tool) {
+            let resolved = resolve::resolve(&candidate.path, bin, &self.env, &self.cwd);
+            if !seen.insert(resolved.target.clone()) {
+                continue;
+            }
+            match self.read_installation(tool, bin, &candidate, &resolved) {
+                Found::Genuine(installation, failure) => {
+                    out.installations.push(installation);
+                    failures.push(failure);
+                }
+                Found::Impostor(line) => out.notes.push(format!(
+                    "ignored {}: another program with this name ({})",
+                    candidate.path.display(),
+                    if line.is_empty() { "no output" } else { &line }
+                )),
+            }
+        }
+        out.installed = choose_installed(&out.installations);
+        if let Some(i) = out.installed {
+            out.error = failures[i].clone();
+            out.notes.extend(shadow_notes(&out.installations, i));
+        }
+        out
+    }
+
+    /// (bin name, candidate) in search order, then in the catalog's bin order.
+    fn candidates<'t>(&self, tool: &'t Tool) -> Vec<(&'t str, Candidate)> {
+        let mut all: Vec<(usize, usize, &str, Candidate)> = Vec::new();
+        for (bin_order, bin) in tool.spec.bins.iter().enumerate() {
+            for c in self.bins.get(bin).into_iter().flatten() {
+                all.push((c.order, bin_order, bin, c.clone()));
+            }
+        }
+        all.sort_by_key(|(order, bin_order, ..)| (*order, *bin_order));
+        all.into_iter().map(|(_, _, bin, c)| (bin, c)).collect()
+    }
+
+    fn read_installation(&self, tool: &Tool, bin: &str, candidate: &Candidate, resolved: &resolve::Resolved) -> Found {
+        let target = &resolved.target;
+        let fingerprint = Fingerprint::of(target);
+        let make = |version: Option<String>, from, method: Method, reason: String| Installation {
+            version,
+            path: candidate.path.display().to_string(),
+            method,
+            reason,
+            on_path: candidate.on_path,
+            version_from: from,
+        };
+        if self.options.use_cache
+            && let Some(fp) = &fingerprint
+            && let Some(finding) = self.cache.get(tool, &candidate.path, target, fp)
+        {
+            return match finding {
+                CachedFinding::Version { version, method, reason, .. } => {
+                    Found::Genuine(make(Some(version), VersionSource::Cache, method, reason), None)
+                }
+                CachedFinding::Impostor { line } => Found::Impostor(line),
+                CachedFinding::NoVersion { line, method, reason } => {
+                    Found::Genuine(make(None, VersionSource::None, method, reason), Some(unparsable(&line)))
+                }
+            };
+        }
+        let classification = classify(bin, &candidate.path, resolved, &self.env, &|| self.dpkg_index());
+        let (method, mut reason) = (classification.method, classification.reason);
+        let record = self.records.read(tool, &candidate.path, target, self.cargo_bin.as_deref());
+        let (finding, failure) = match record {
+            Some(r) => {
+                reason = format!("{reason}; version from {}", r.source);
+                (Some(CachedFinding::Version { version: r.version, from: VersionSource::Metadata, method, reason: reason.clone() }), None)
+            }
+            None => {
+                // Run what the user runs (symlink names matter to multi-call
+                // binaries), except through shims and proxies, which we skip.
+                let program = if resolved.via.is_some() { target.as_path() } else { candidate.path.as_path() };
+                match probe::probe(tool, program, self.options.probe_timeout) {
+                    ProbeOutcome::Version { version } => {
+                        (Some(CachedFinding::Version { version, from: VersionSource::Probe, method, reason: reason.clone() }), None)
+                    }
+                    ProbeOutcome::Impostor { line } => (Some(CachedFinding::Impostor { line }), None),
+                    ProbeOutcome::NoVersion { line } => {
+                        let failure = unparsable(&line);
+                        (Some(CachedFinding::NoVersion { line, method, reason: reason.clone() }), Some(failure))
+                    }
+                    ProbeOutcome::TimedOut => (None, Some("probe timed out".to_owned())),
+                    ProbeOutcome::Failed(e) => (None, Some(e)),
+                }
+            }
+        };
+        if let (Some(finding), Some(fp), true) = (&finding, fingerprint, self.options.use_cache) {
+            self.cache.put(tool, &candidate.path, target, fp, finding.clone());
+        }
+        match finding {
+            Some(CachedFinding::Version { version, from, .. }) => Found::Genuine(make(Some(version), from, method, reason), None),
+            Some(CachedFinding::Impostor { line }) => Found::Impostor(line),
+            Some(CachedFinding::NoVersion { .. }) | None => Found::Genuine(make(None, VersionSource::None, method, reason), failure),
+        }
+    }
+}
+
+enum Found {
+    /// An installation, and why its version is missing if it is.
+    Genuine(Installation, Option<String>),
+    Impostor(String),
+}
+
+fn unparsable(line: &str) -> String {
+    if line.is_empty() {
+        "unparsable version output: (empty)".to_owned()
+    } else {
+        format!("unparsable version output: {line}")
+    }
+}
+
+/// The copy the user runs: the first on PATH; else the newest off-PATH one.
+fn choose_installed(installations: &[Installation]) -> Option<usize> {
+    if let Some(i) = installations.iter().position(|i| i.on_path) {
+        return Some(i);
+    }
+    installations
+        .iter()
+        .enumerate()
+        .max_by(|(ai, a), (bi, b)| {
+            let (va, vb) = (parsed(a), parsed(b));
+            va.cmp(&vb).then_with(|| bi.cmp(ai))
+        })
+        .map(|(i, _)| i)
+}
+
+fn parsed(installation: &Installation) -> Option<Version> {
+    installation.version.as_deref().and_then(|v| Version::parse(v).ok())
+}
+
+/// "newer X at P is shadowed" for every copy newer than the one that runs.
+fn shadow_notes(installations: &[Installation], installed: usize) -> Vec<String> {
+    let Some(current) = parsed(&installations[installed]) else { return Vec::new() };
+    installations
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != installed)
+        .filter_map(|(_, other)| {
+            let v = parsed(other)?;
+            (v > current).then(|| {
+                let place = if other.on_path { "shadowed on PATH" } else { "off PATH" };
+                format!("newer {} at {} ({place}, {})", v, other.path, other.method.id())
+            })
+        })
+        .collect()
+}
+
+/// Where `path` is, for diagnostics.
+pub fn display_path(path: &Path) -> String {
+    path.display().to_string()
+}

@@ -1,0 +1,171 @@
+//! Reading a version out of what a program printed: cleaning (lossy UTF-8,
+//! ANSI escapes, carriage returns), skipping noise lines, then the catalog's
+//! pattern or a heuristic.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::Version;
+
+/// The first `N.N…` token not glued to a preceding digit or dot, with an optional suffix.
+static HEURISTIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9.])[vV]?(\d+\.\d+(?:\.\d+)*(?:[-+~]?[0-9A-Za-z][0-9A-Za-z.]*)?)")
+        .unwrap_or_else(|e| unreachable!("static regex: {e}"))
+});
+
+/// Lines tools print before their version that are not about it.
+const NOISE_PREFIXES: &[&str] = &[
+    "warning",
+    "deprecationwarning",
+    "note:",
+    "picked up ",
+    "npm warn",
+    "(node:",
+    "(use `node",
+    "debug:",
+    "info:",
+    "/usr/lib/python3/dist-packages/",
+    "/usr/local/lib/python",
+];
+
+/// Decodes both streams (stdout first), strips terminal escapes and carriage returns.
+pub fn clean_output(stdout: &[u8], stderr: &[u8]) -> String {
+    let mut text = String::with_capacity(stdout.len() + stderr.len() + 1);
+    for (i, stream) in [stdout, stderr].into_iter().enumerate() {
+        if stream.is_empty() {
+            continue;
+        }
+        if i == 1 && !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&strip_ansi(&String::from_utf8_lossy(stream)));
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Removes CSI (`ESC [ … final`), OSC (`ESC ] … BEL|ST`) and two-byte escapes.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('[') => {
+                for c in chars.by_ref() {
+                    if ('\u{40}'..='\u{7e}').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' {
+                        break;
+                    }
+                    if c == '\u{1b}' && chars.peek() == Some(&'\\') {
+                        chars.next();
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn is_noise(line: &str) -> bool {
+    let trimmed = line.trim();
+    if trimmed.is_empty() {
+        return true;
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    NOISE_PREFIXES.iter().any(|p| lower.starts_with(p))
+}
+
+/// The text without noise lines, joined by newlines.
+pub fn significant_text(text: &str) -> String {
+    text.lines().filter(|l| !is_noise(l)).collect::<Vec<_>>().join("\n")
+}
+
+/// The first significant line, for error messages and notes.
+pub fn first_line(text: &str) -> String {
+    let line = text.lines().find(|l| !is_noise(l)).unwrap_or("").trim();
+    line.chars().take(120).collect()
+}
+
+/// Extracts a parseable version: the pattern's group 1 when a pattern is given,
+/// else the first version-looking token of the first significant line that has one.
+pub fn extract_version(text: &str, pattern: Option<&Regex>) -> Option<String> {
+    let significant = significant_text(text);
+    let found = match pattern {
+        Some(re) => [significant.as_str(), text]
+            .into_iter()
+            .find_map(|t| re.captures(t).and_then(|c| c.get(1)).map(|m| m.as_str().to_owned())),
+        None => significant
+            .lines()
+            .find_map(|line| HEURISTIC.captures(line).and_then(|c| c.get(1)))
+            .map(|m| m.as_str().to_owned()),
+    }?;
+    let found = found.trim().trim_end_matches(['.', ',', ';', ':']).to_owned();
+    Version::parse(&found).ok().map(|_| found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(text: &str) -> Option<String> {
+        extract_version(text, None)
+    }
+
+    #[test]
+    fn heuristic_finds_common_shapes() {
+        assert_eq!(h("git version 2.47.3\n").as_deref(), Some("2.47.3"));
+        assert_eq!(h("ripgrep 14.1.0 (rev abc)\n").as_deref(), Some("14.1.0"));
+        assert_eq!(h("jq-1.6").as_deref(), Some("1.6"));
+        assert_eq!(h("go version go1.19.8 linux/amd64").as_deref(), Some("1.19.8"));
+        assert_eq!(h("tmux 3.3a").as_deref(), Some("3.3a"));
+        assert_eq!(h("OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL 3.0.17").as_deref(), Some("9.2p1"));
+        assert_eq!(h("GNU bash, version 5.2.15(1)-release").as_deref(), Some("5.2.15"));
+        assert_eq!(h("v20.20.2").as_deref(), Some("20.20.2"));
+        assert_eq!(h("Docker version 28.2.2, build e6534b4").as_deref(), Some("28.2.2"));
+        assert_eq!(h("no version here"), None);
+    }
+
+    #[test]
+    fn noise_lines_are_skipped() {
+        let text = "WARNING: something 1.2.3 is deprecated\nPicked up JAVA_TOOL_OPTIONS: -Dx=1.0\ntool 4.5.6\n";
+        assert_eq!(h(text).as_deref(), Some("4.5.6"));
+        assert_eq!(first_line(text), "tool 4.5.6");
+    }
+
+    #[test]
+    fn pattern_group_one_wins() {
+        let re = Regex::new(r"\) (\d\S*)$").ok();
+        let re = Regex::new(r"(?m)\) (\d\S*)$").ok().or(re);
+        assert_eq!(
+            extract_version("gcc (Debian 12.2.0-14+deb12u1) 12.2.0\nCopyright", re.as_ref()).as_deref(),
+            Some("12.2.0")
+        );
+    }
+
+    #[test]
+    fn ansi_and_non_utf8_are_cleaned() {
+        let out = clean_output(b"\x1b[1;32mtool\x1b[0m \xff\xfe 1.2.3\r\n", b"");
+        assert_eq!(out, "tool \u{fffd}\u{fffd} 1.2.3\n");
+        assert_eq!(h(&out).as_deref(), Some("1.2.3"));
+        let osc = clean_output(b"\x1b]8;;http://x\x07link\x1b]8;;\x1b\\ 2.0.1", b"");
+        assert_eq!(osc, "link 2.0.1");
+    }
+
+    #[test]
+    fn stderr_follows_stdout() {
+        assert_eq!(clean_output(b"a", b"b\n"), "a\nb\n");
+        assert_eq!(clean_output(b"", b"openjdk version \"17.0.15\"\n"), "openjdk version \"17.0.15\"\n");
+    }
+}

@@ -1,0 +1,287 @@
+//! Reading a version from a record the package itself ships, instead of
+//! starting the program: a Python console script's `dist-info`, an npm
+//! package's `package.json`, an SDK's `VERSION`/`release` file, cargo's
+//! `.crates2.json`.
+//!
+//! A record is used only when it is trustworthy for *this* file: the owning
+//! distribution must be the one the catalog names (so it doubles as the
+//! identity check), it must list this script, and cargo's record must be at
+//! least as new as the binary. Anything else falls back to a probe.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::catalog::Tool;
+use crate::model::Version;
+
+/// A version read from a record, and which record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub version: String,
+    pub source: String,
+}
+
+/// Per-run memo of directory listings and parsed records.
+#[derive(Debug, Default)]
+pub struct RecordReader {
+    sites: Mutex<HashMap<PathBuf, Arc<Vec<Dist>>>>,
+    crates2: Mutex<HashMap<PathBuf, Option<Arc<Crates2>>>>,
+}
+
+#[derive(Debug)]
+struct Dist {
+    normalized: String,
+    version: Option<String>,
+    path: PathBuf,
+}
+
+#[derive(Debug)]
+struct Crates2 {
+    /// (crate, version, bins)
+    installs: Vec<(String, String, Vec<String>)>,
+    mtime: std::time::SystemTime,
+}
+
+impl RecordReader {
+    /// Tries every record kind that fits this file.
+    pub fn read(&self, tool: &Tool, found_as: &Path, target: &Path, cargo_bin: Option<&Path>) -> Option<Record> {
+        if let Some(r) = version_file(tool, target) {
+            return Some(r);
+        }
+        if target.components().any(|c| c.as_os_str() == "node_modules") {
+            return npm_package(tool, target);
+        }
+        if let Some(dir) = cargo_bin
+            && found_as.parent() == Some(dir)
+            && let Some(r) = self.cargo_install(tool, found_as, dir)
+        {
+            return Some(r);
+        }
+        self.python_dist(tool, found_as, target)
+    }
+
+    fn python_dist(&self, tool: &Tool, found_as: &Path, target: &Path) -> Option<Record> {
+        let head = read_head(target, 512)?;
+        let first = head.lines().next()?;
+        if !first.starts_with("#!") || !first.contains("python") {
+            return None;
+        }
+        let expected = expected_names(tool, "pypi");
+        let script = found_as.file_name()?.to_str()?;
+        let interpreter = first.trim_start_matches("#!").split_whitespace().next().map(PathBuf::from);
+        let prefixes = [target.parent()?.parent().map(Path::to_path_buf), interpreter.as_deref().and_then(|i| i.parent()?.parent().map(Path::to_path_buf))];
+        for prefix in prefixes.into_iter().flatten() {
+            for site in site_dirs(&prefix) {
+                let dists = self.site(&site);
+                for dist in dists.iter().filter(|d| expected.iter().any(|e| normalize(e) == d.normalized)) {
+                    if lists_console_script(&dist.path, script) {
+                        let version = dist.version.clone().or_else(|| pkg_info_version(&dist.path))?;
+                        let label = dist.path.file_name()?.to_string_lossy().into_owned();
+                        return Some(Record {
+                            version,
+                            source: label,
+                        });
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn site(&self, site: &Path) -> Arc<Vec<Dist>> {
+        let mut sites = self.sites.lock().unwrap_or_else(|e| e.into_inner());
+        sites.entry(site.to_path_buf()).or_insert_with(|| Arc::new(list_dists(site))).clone()
+    }
+
+    fn cargo_install(&self, tool: &Tool, binary: &Path, cargo_bin: &Path) -> Option<Record> {
+        let home = cargo_bin.parent()?;
+        let crates2 = {
+            let mut memo = self.crates2.lock().unwrap_or_else(|e| e.into_inner());
+            memo.entry(home.to_path_buf()).or_insert_with(|| load_crates2(home).map(Arc::new)).clone()?
+        };
+        let bin = binary.file_name()?.to_str()?;
+        let expected = expected_names(tool, "cargo");
+        let (krate, version, _) = crates2
+            .installs
+            .iter()
+            .find(|(krate, _, bins)| bins.iter().any(|b| b == bin) && expected.iter().any(|e| e == krate))?;
+        // A binary newer than cargo's record was replaced by something else.
+        let bin_mtime = std::fs::metadata(binary).and_then(|m| m.modified()).ok()?;
+        if bin_mtime > crates2.mtime + std::time::Duration::from_secs(2) {
+            return None;
+        }
+        Some(Record {
+            version: version.clone(),
+            source: format!("cargo install {krate} {version}"),
+        })
+    }
+}
+
+/// Names a record may carry for this tool: the catalog's package for that
+/// registry, the upstream name, and the tool's own name.
+fn expected_names(tool: &Tool, install_key: &str) -> Vec<String> {
+    let mut names: Vec<String> = tool.spec.install.get(install_key).cloned().into_iter().collect();
+    match &tool.upstream {
+        crate::catalog::Upstream::Pypi(n) | crate::catalog::Upstream::Npm(n) | crate::catalog::Upstream::Crates(n) => {
+            names.push(n.clone());
+        }
+        _ => {}
+    }
+    names.push(tool.spec.name.clone());
+    names
+}
+
+/// PEP 503 normalisation: lowercase, runs of `-_.` become `-`.
+fn normalize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut last_sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !last_sep {
+                out.push('-');
+            }
+            last_sep = true;
+        } else {
+            out.push(c.to_ascii_lowercase());
+            last_sep = false;
+        }
+    }
+    out
+}
+
+fn read_head(path: &Path, limit: usize) -> Option<String> {
+    use std::io::Read;
+    let mut buf = vec![0u8; limit];
+    let mut file = std::fs::File::open(path).ok()?;
+    let n = file.read(&mut buf).ok()?;
+    buf.truncate(n);
+    Some(String::from_utf8_lossy(&buf).into_owned())
+}
+
+/// `lib/python3*/{site,dist}-packages` and Debian's `lib/python3/dist-packages`.
+fn site_dirs(prefix: &Path) -> Vec<PathBuf> {
+    let lib = prefix.join("lib");
+    let Ok(entries) = std::fs::read_dir(&lib) else { return Vec::new() };
+    let mut out = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with("python") {
+            for leaf in ["site-packages", "dist-packages"] {
+                let site = entry.path().join(leaf);
+                if site.is_dir() {
+                    out.push(site);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn list_dists(site: &Path) -> Vec<Dist> {
+    let Ok(entries) = std::fs::read_dir(site) else { return Vec::new() };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".dist-info").or_else(|| name.strip_suffix(".egg-info"))?;
+            let mut parts = stem.split('-');
+            let dist = parts.next()?;
+            let version = parts.next().filter(|v| Version::parse(v).is_ok()).map(str::to_owned);
+            Some(Dist {
+                normalized: normalize(dist),
+                version,
+                path: e.path(),
+            })
+        })
+        .collect()
+}
+
+/// True when `entry_points.txt` declares `script` under `[console_scripts]` or `[gui_scripts]`.
+fn lists_console_script(dist: &Path, script: &str) -> bool {
+    let Ok(text) = std::fs::read_to_string(dist.join("entry_points.txt")) else { return false };
+    let mut in_scripts = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_scripts = line == "[console_scripts]" || line == "[gui_scripts]";
+        } else if in_scripts && line.split('=').next().is_some_and(|k| k.trim() == script) {
+            return true;
+        }
+    }
+    false
+}
+
+fn pkg_info_version(dist: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dist.join("METADATA")).or_else(|_| std::fs::read_to_string(dist.join("PKG-INFO"))).ok()?;
+    text.lines().find_map(|l| l.strip_prefix("Version:")).map(|v| v.trim().to_owned())
+}
+
+/// `package.json` of the npm package that contains `target`.
+fn npm_package(tool: &Tool, target: &Path) -> Option<Record> {
+    let components: Vec<_> = target.components().collect();
+    let nm = components.iter().rposition(|c| c.as_os_str() == "node_modules")?;
+    let first = components.get(nm + 1)?.as_os_str().to_str()?;
+    let depth = if first.starts_with('@') { nm + 3 } else { nm + 2 };
+    let root: PathBuf = components.get(..depth)?.iter().collect();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join("package.json")).ok()?).ok()?;
+    let name = json.get("name")?.as_str()?;
+    let version = json.get("version")?.as_str()?;
+    let expected = expected_names(tool, "npm");
+    if !expected.iter().any(|e| e == name) || Version::parse(version).is_err() {
+        return None;
+    }
+    Some(Record {
+        version: version.to_owned(),
+        source: format!("{name}/package.json"),
+    })
+}
+
+/// The catalog's `version_file`, relative to the binary's directory.
+fn version_file(tool: &Tool, target: &Path) -> Option<Record> {
+    let rel = tool.spec.version_file.as_deref()?;
+    let file = target.parent()?.join(rel);
+    let text = read_head(&file, 64 * 1024)?;
+    let version = match tool.version_file_regex() {
+        Some(re) => re.captures(&text)?.get(1)?.as_str().to_owned(),
+        None => text.lines().next()?.trim().to_owned(),
+    };
+    Version::parse(&version).ok()?;
+    let shown = std::fs::canonicalize(&file).unwrap_or(file);
+    Some(Record {
+        version,
+        source: shown.display().to_string(),
+    })
+}
+
+fn load_crates2(cargo_home: &Path) -> Option<Crates2> {
+    let path = cargo_home.join(".crates2.json");
+    let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
+    let installs = json
+        .get("installs")?
+        .as_object()?
+        .iter()
+        .filter_map(|(key, value)| {
+            let mut words = key.split_whitespace();
+            let krate = words.next()?.to_owned();
+            let version = words.next()?.to_owned();
+            let bins = value.get("bins")?.as_array()?.iter().filter_map(|b| b.as_str().map(str::to_owned)).collect();
+            Some((krate, version, bins))
+        })
+        .collect();
+    Some(Crates2 { installs, mtime })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pep503_normalisation() {
+        assert_eq!(normalize("Foo_Bar.baz"), "foo-bar-baz");
+        assert_eq!(normalize("yt-dlp"), "yt-dlp");
+        assert_eq!(normalize("ruamel__yaml"), "ruamel-yaml");
+    }
+}

@@ -1,0 +1,245 @@
+//! Shims and proxies resolved to the real installation, so the version and
+//! the method describe what actually runs: pyenv/rbenv/asdf/mise shims,
+//! rustup proxies, volta's shim.
+//!
+//! Resolution reads the same files the managers read (`.python-version`,
+//! `~/.pyenv/version`, `rust-toolchain.toml`, rustup's `settings.toml`, …);
+//! it never runs the manager.
+
+use std::path::{Path, PathBuf};
+
+use super::search_path::{HostEnv, is_executable_file};
+
+/// Where a candidate really leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The canonical path of the program that runs.
+    pub target: PathBuf,
+    /// The manager whose shim or proxy was followed, and how.
+    pub via: Option<Via>,
+}
+
+/// A followed shim or proxy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Via {
+    pub manager: ShimManager,
+    /// The version or toolchain it selected (`3.11.7`, `stable-x86_64-unknown-linux-gnu`).
+    pub selected: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShimManager {
+    Pyenv,
+    Rbenv,
+    Asdf,
+    Mise,
+    Rustup,
+    Volta,
+}
+
+/// Resolves `path` (found as `bin`) through any shim or proxy, then canonicalises it.
+pub fn resolve(path: &Path, bin: &str, env: &HostEnv, cwd: &Path) -> Resolved {
+    let via_shim = shim_target(path, bin, env, cwd);
+    let (target, via) = match via_shim {
+        Some((target, via)) => (target, Some(via)),
+        None => (path.to_path_buf(), None),
+    };
+    let target = std::fs::canonicalize(&target).unwrap_or(target);
+    Resolved { target, via }
+}
+
+fn shim_target(path: &Path, bin: &str, env: &HostEnv, cwd: &Path) -> Option<(PathBuf, Via)> {
+    let dir = path.parent()?;
+    let same = |root: Option<PathBuf>, sub: &str| root.is_some_and(|r| same_dir(dir, &r.join(sub)));
+    if same(env.dir_or_home("PYENV_ROOT", ".pyenv"), "shims") {
+        let root = dir.parent()?;
+        return version_manager(root, bin, env.var("PYENV_VERSION"), ".python-version", cwd, env, ShimManager::Pyenv);
+    }
+    if same(env.dir_or_home("RBENV_ROOT", ".rbenv"), "shims") {
+        let root = dir.parent()?;
+        return version_manager(root, bin, env.var("RBENV_VERSION"), ".ruby-version", cwd, env, ShimManager::Rbenv);
+    }
+    if same(env.dir_or_home("ASDF_DATA_DIR", ".asdf"), "shims") {
+        return tool_versions_shim(&dir.parent()?.join("installs"), bin, cwd, env, ShimManager::Asdf);
+    }
+    let mise = env
+        .var("MISE_DATA_DIR")
+        .map(PathBuf::from)
+        .or_else(|| env.data_home().map(|d| d.join("mise")));
+    if same(mise.clone(), "shims") {
+        return tool_versions_shim(&mise?.join("installs"), bin, cwd, env, ShimManager::Mise);
+    }
+    let cargo_bin = env.dir_or_home("CARGO_HOME", ".cargo").map(|d| d.join("bin"));
+    if cargo_bin.as_deref().is_some_and(|c| same_dir(dir, c)) && is_rustup_proxy(path, dir) {
+        return rustup_target(bin, env, cwd);
+    }
+    if same(env.dir_or_home("VOLTA_HOME", ".volta"), "bin") {
+        return volta_target(&dir.parent()?.join("tools"), bin);
+    }
+    None
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    a == b || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// pyenv and rbenv: `$VERSION` env, then a version file upward from cwd, then `<root>/version`.
+fn version_manager(
+    root: &Path,
+    bin: &str,
+    env_version: Option<&std::ffi::OsString>,
+    local_file: &str,
+    cwd: &Path,
+    env: &HostEnv,
+    manager: ShimManager,
+) -> Option<(PathBuf, Via)> {
+    let spec = env_version
+        .map(|v| v.to_string_lossy().into_owned())
+        .or_else(|| find_upward(cwd, local_file).and_then(|f| std::fs::read_to_string(f).ok()))
+        .or_else(|| std::fs::read_to_string(root.join("version")).ok())
+        .unwrap_or_else(|| "system".to_owned());
+    let versions = spec
+        .split(|c: char| c == ':' || c.is_whitespace())
+        .filter(|v| !v.is_empty() && !v.starts_with('#'));
+    for version in versions {
+        let selected = version.to_owned();
+        if version == "system" {
+            let shims = root.join("shims");
+            let next = env
+                .path_entries()
+                .into_iter()
+                .filter(|d| !same_dir(d, &shims))
+                .map(|d| d.join(bin))
+                .find(|p| is_executable_file(p));
+            if let Some(p) = next {
+                return Some((p, Via { manager, selected }));
+            }
+            continue;
+        }
+        let candidate = root.join("versions").join(version).join("bin").join(bin);
+        if is_executable_file(&candidate) {
+            return Some((candidate, Via { manager, selected }));
+        }
+    }
+    None
+}
+
+fn find_upward(start: &Path, name: &str) -> Option<PathBuf> {
+    start.ancestors().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// asdf and mise: pick the installed version named in a `.tool-versions`, or the only one.
+fn tool_versions_shim(installs: &Path, bin: &str, cwd: &Path, env: &HostEnv, manager: ShimManager) -> Option<(PathBuf, Via)> {
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
+    for plugin in std::fs::read_dir(installs).ok()?.filter_map(Result::ok) {
+        let Ok(versions) = std::fs::read_dir(plugin.path()) else { continue };
+        for version in versions.filter_map(Result::ok) {
+            let candidate = version.path().join("bin").join(bin);
+            if is_executable_file(&candidate) {
+                found.push((version.file_name().to_string_lossy().into_owned(), candidate));
+            }
+        }
+    }
+    let wanted: Vec<String> = [find_upward(cwd, ".tool-versions"), env.home.as_ref().map(|h| h.join(".tool-versions"))]
+        .into_iter()
+        .flatten()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .flat_map(|text| {
+            text.lines()
+                .flat_map(|l| l.split_whitespace().skip(1).map(str::to_owned).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let pick = wanted
+        .iter()
+        .find_map(|w| found.iter().find(|(v, _)| v == w))
+        .or_else(|| (found.len() == 1).then(|| &found[0]))?;
+    Some((pick.1.clone(), Via { manager, selected: pick.0.clone() }))
+}
+
+/// rustup's proxies are links to (or copies of) the rustup binary itself.
+fn is_rustup_proxy(path: &Path, cargo_bin: &Path) -> bool {
+    if path.file_name().is_some_and(|n| n == "rustup") {
+        return false;
+    }
+    if let Ok(link) = std::fs::read_link(path) {
+        return link.file_name().is_some_and(|n| n == "rustup" || n == "rustup-init");
+    }
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(path), std::fs::metadata(cargo_bin.join("rustup"))) {
+        (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+        _ => false,
+    }
+}
+
+/// The active toolchain: `RUSTUP_TOOLCHAIN`, a toolchain file upward from cwd,
+/// a directory override, then `default_toolchain`.
+fn rustup_target(bin: &str, env: &HostEnv, cwd: &Path) -> Option<(PathBuf, Via)> {
+    let rustup_home = env.dir_or_home("RUSTUP_HOME", ".rustup")?;
+    let settings = std::fs::read_to_string(rustup_home.join("settings.toml")).unwrap_or_default();
+    let settings: toml::Table = toml::from_str(&settings).unwrap_or_default();
+    let from_file = cwd.ancestors().find_map(|d| {
+        let text = std::fs::read_to_string(d.join("rust-toolchain.toml"))
+            .or_else(|_| std::fs::read_to_string(d.join("rust-toolchain")))
+            .ok()?;
+        match toml::from_str::<toml::Table>(&text) {
+            Ok(t) => t.get("toolchain")?.get("channel")?.as_str().map(str::to_owned),
+            Err(_) => text.lines().next().map(|l| l.trim().to_owned()),
+        }
+    });
+    let from_override = settings.get("overrides").and_then(|o| o.as_table()).and_then(|o| {
+        cwd.ancestors()
+            .find_map(|d| o.get(d.to_str()?).and_then(|v| v.as_str()).map(str::to_owned))
+    });
+    let toolchain = env
+        .var("RUSTUP_TOOLCHAIN")
+        .map(|v| v.to_string_lossy().into_owned())
+        .or(from_file)
+        .or(from_override)
+        .or_else(|| settings.get("default_toolchain")?.as_str().map(str::to_owned))?;
+    let toolchains = rustup_home.join("toolchains");
+    let dir = if toolchains.join(&toolchain).is_dir() {
+        toolchain.clone()
+    } else {
+        // `stable` names the directory `stable-<host triple>`.
+        std::fs::read_dir(&toolchains)
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(&format!("{toolchain}-")))
+            .min()?
+    };
+    let target = toolchains.join(&dir).join("bin").join(bin);
+    is_executable_file(&target).then_some((
+        target,
+        Via {
+            manager: ShimManager::Rustup,
+            selected: dir,
+        },
+    ))
+}
+
+/// volta: node from `tools/user/platform.json`, packages from `tools/image/packages`.
+fn volta_target(tools: &Path, bin: &str) -> Option<(PathBuf, Via)> {
+    let via = |selected: String| Via {
+        manager: ShimManager::Volta,
+        selected,
+    };
+    let platform: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tools.join("user/platform.json")).ok()?).ok()?;
+    let node = platform.get("node")?;
+    if let Some(runtime) = node.get("runtime").and_then(|v| v.as_str()) {
+        let base = tools.join("image/node").join(runtime).join("bin").join(bin);
+        if is_executable_file(&base) {
+            return Some((base, via(runtime.to_owned())));
+        }
+    }
+    let packages = tools.join("image/packages");
+    for entry in std::fs::read_dir(&packages).ok()?.filter_map(Result::ok) {
+        let candidate = entry.path().join("bin").join(bin);
+        if is_executable_file(&candidate) {
+            return Some((candidate, via(entry.file_name().to_string_lossy().into_owned())));
+        }
+    }
+    None
+}

@@ -1,0 +1,271 @@
+//! The only door to processes: every subprocess toolup starts goes through here.
+//!
+//! Rules (DESIGN.md, "Process and network rules"): argv only, never a shell;
+//! stdin closed; a fresh process group so a timeout kills the program *and*
+//! whatever it started; bounded capture of stdout and stderr, read together
+//! with `poll(2)` so neither pipe can fill up and stall the child.
+
+use std::io::Read;
+use std::os::fd::AsRawFd;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// How to run one program.
+#[derive(Debug, Clone)]
+pub struct ProcessRequest<'a> {
+    pub program: &'a Path,
+    pub args: &'a [String],
+    pub timeout: Duration,
+    /// Bytes kept per stream; the rest is drained and dropped.
+    pub max_capture: usize,
+    /// Extra environment on top of the inherited one.
+    pub env: &'a [(&'a str, &'a str)],
+}
+
+/// What a finished (or killed) process left behind.
+#[derive(Debug)]
+pub struct ProcessOutput {
+    pub status: Option<ExitStatus>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub timed_out: bool,
+    /// True when either stream went past `max_capture`.
+    pub truncated: bool,
+    pub elapsed: Duration,
+}
+
+/// The environment every probe runs with, so output is plain and stable.
+pub const PROBE_ENV: &[(&str, &str)] = &[
+    ("LC_ALL", "C"),
+    ("LANG", "C"),
+    ("NO_COLOR", "1"),
+    ("TERM", "dumb"),
+    ("CLICOLOR", "0"),
+    ("PAGER", "cat"),
+    ("GIT_PAGER", "cat"),
+];
+
+/// After the main child exits, how long to keep reading from descendants
+/// that still hold the pipes open (a daemon the tool forked, say).
+const LINGER_AFTER_EXIT: Duration = Duration::from_millis(100);
+
+/// Runs a program to completion or until its timeout, killing its whole process group then.
+pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
+    let started = Instant::now();
+    let mut command = Command::new(request.program);
+    command
+        .args(request.args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    for (key, value) in request.env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn()?;
+    let mut streams = Streams::new(&mut child, request.max_capture);
+    let deadline = started + request.timeout;
+    let mut status = None;
+    let mut exited_at: Option<Instant> = None;
+    let mut timed_out = false;
+
+    while streams.open() {
+        let now = Instant::now();
+        if now >= deadline {
+            timed_out = true;
+            break;
+        }
+        if let Some(t) = exited_at
+            && now >= t + LINGER_AFTER_EXIT
+        {
+            break;
+        }
+        // Wake at least every 50 ms to notice a child that exited while a
+        // descendant keeps the pipes open.
+        let wait = (deadline - now).min(Duration::from_millis(50));
+        streams.poll_once(wait);
+        if exited_at.is_none()
+            && let Ok(Some(s)) = child.try_wait()
+        {
+            status = Some(s);
+            exited_at = Some(Instant::now());
+        }
+    }
+    // On a timeout, or when descendants still hold the pipes after the child
+    // exited, end the whole group so nothing lingers on our behalf.
+    if timed_out || streams.open() {
+        kill_group(&child);
+    }
+    if status.is_none() {
+        status = child.wait().ok();
+    }
+    let (stdout, stderr, truncated) = streams.finish();
+    Ok(ProcessOutput {
+        status: if timed_out { None } else { status },
+        stdout,
+        stderr,
+        timed_out,
+        truncated,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn kill_group(child: &Child) {
+    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: kill(2) with a negative pid signals the process group we
+        // created for this child (process_group(0) made its pgid = its pid).
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
+
+/// The child's stdout and stderr with their bounded buffers.
+struct Streams {
+    pipes: [Option<Box<dyn ReadFd>>; 2],
+    buffers: [Vec<u8>; 2],
+    max: usize,
+    truncated: bool,
+}
+
+trait ReadFd: Read + AsRawFd + Send {}
+impl<T: Read + AsRawFd + Send> ReadFd for T {}
+
+impl Streams {
+    fn new(child: &mut Child, max: usize) -> Streams {
+        let out = child.stdout.take().map(|p| Box::new(p) as Box<dyn ReadFd>);
+        let err = child.stderr.take().map(|p| Box::new(p) as Box<dyn ReadFd>);
+        Streams {
+            pipes: [out, err],
+            buffers: [Vec::new(), Vec::new()],
+            max,
+            truncated: false,
+        }
+    }
+
+    fn open(&self) -> bool {
+        self.pipes.iter().any(Option::is_some)
+    }
+
+    /// Waits up to `wait` for data and reads what is ready, closing pipes at EOF.
+    fn poll_once(&mut self, wait: Duration) {
+        let mut fds: Vec<libc::pollfd> = Vec::with_capacity(2);
+        let mut which = Vec::with_capacity(2);
+        for (i, pipe) in self.pipes.iter().enumerate() {
+            if let Some(p) = pipe {
+                fds.push(libc::pollfd {
+                    fd: p.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                });
+                which.push(i);
+            }
+        }
+        let millis = libc::c_int::try_from(wait.as_millis()).unwrap_or(libc::c_int::MAX);
+        // SAFETY: `fds` is a valid, initialised slice of pollfd for its whole length.
+        let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, millis) };
+        if ready <= 0 {
+            return;
+        }
+        let mut chunk = [0u8; 16 * 1024];
+        for (fd, &i) in fds.iter().zip(&which) {
+            if fd.revents == 0 {
+                continue;
+            }
+            let Some(pipe) = self.pipes[i].as_mut() else { continue };
+            match pipe.read(&mut chunk) {
+                Ok(0) | Err(_) => self.pipes[i] = None,
+                Ok(n) => {
+                    let buffer = &mut self.buffers[i];
+                    let room = self.max.saturating_sub(buffer.len());
+                    if n > room {
+                        self.truncated = true;
+                    }
+                    buffer.extend_from_slice(&chunk[..n.min(room)]);
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> (Vec<u8>, Vec<u8>, bool) {
+        let [out, err] = self.buffers;
+        (out, err, self.truncated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str, timeout_ms: u64, max: usize) -> ProcessOutput {
+        let args = vec!["-c".to_owned(), script.to_owned()];
+        run(&ProcessRequest {
+            program: Path::new("/bin/sh"),
+            args: &args,
+            timeout: Duration::from_millis(timeout_ms),
+            max_capture: max,
+            env: PROBE_ENV,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn captures_both_streams_and_status() {
+        let out = sh("echo out; echo err >&2; exit 3", 5000, 1024);
+        assert_eq!(out.stdout, b"out\n");
+        assert_eq!(out.stderr, b"err\n");
+        assert_eq!(out.status.and_then(|s| s.code()), Some(3));
+        assert!(!out.timed_out);
+    }
+
+    #[test]
+    fn environment_is_plain() {
+        let out = sh("echo $LC_ALL $NO_COLOR $TERM", 5000, 1024);
+        assert_eq!(out.stdout, b"C 1 dumb\n");
+    }
+
+    #[test]
+    fn stdin_is_closed() {
+        let out = sh("cat; echo done", 5000, 1024);
+        assert_eq!(out.stdout, b"done\n");
+    }
+
+    #[test]
+    fn timeout_kills_the_whole_group() {
+        let out = sh("sleep 30 & sleep 30; echo never", 300, 1024);
+        assert!(out.timed_out);
+        assert!(out.status.is_none());
+        assert!(out.elapsed < Duration::from_secs(5), "{:?}", out.elapsed);
+    }
+
+    #[test]
+    fn capture_is_bounded_and_drained() {
+        let out = sh("head -c 3000000 /dev/zero; echo tail >&2", 10_000, 1000);
+        assert_eq!(out.stdout.len(), 1000);
+        assert!(out.truncated);
+        assert_eq!(out.stderr, b"tail\n");
+    }
+
+    #[test]
+    fn background_child_holding_pipe_does_not_stall() {
+        let out = sh("echo hi; sleep 30 &", 10_000, 1024);
+        assert_eq!(out.stdout, b"hi\n");
+        assert!(!out.timed_out);
+        assert!(out.elapsed < Duration::from_secs(5), "{:?}", out.elapsed);
+    }
+
+    #[test]
+    fn missing_program_is_an_error() {
+        let args = Vec::new();
+        let result = run(&ProcessRequest {
+            program: Path::new("/nonexistent/toolup-test"),
+            args: &args,
+            timeout: Duration::from_secs(1),
+            max_capture: 10,
+            env: &[],
+        });
+        assert!(result.is_err());
+    }
+}

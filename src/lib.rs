@@ -1,0 +1,17 @@
+//! toolup: audit and reconcile the developer tools on a machine.
+//!
+//! Data flows one way (DESIGN.md): catalog → discover (local) + upstream
+//! (caches) → collect → snapshot → state (atomic store) → render.
+
+pub mod catalog;
+pub mod cli;
+pub mod collect;
+pub mod discover;
+pub mod env_vars;
+pub mod exec;
+pub mod model;
+pub mod printer;
+pub mod render;
+pub mod settings;
+pub mod state;
+pub mod upstream;

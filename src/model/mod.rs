@@ -1,0 +1,15 @@
+//! The data toolup passes between its stages: versions, statuses, install
+//! methods and the snapshot document (DESIGN.md, "Contracts").
+
+mod method;
+mod snapshot;
+mod status;
+mod version;
+
+pub use method::Method;
+pub use snapshot::{
+    Counts, Durations, Host, Installation, Latest, LatestFrom, Meta, SCHEMA_VERSION, Snapshot,
+    ToolRecord, VersionSource,
+};
+pub use status::Status;
+pub use version::{Version, VersionError};

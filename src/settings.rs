@@ -1,0 +1,119 @@
+//! CLI flags + environment → one `Settings` value that commands read.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::catalog::{Catalog, CatalogSource, Tool, load_catalog};
+use crate::cli::{FailOn, GlobalArgs};
+use crate::discover::DEFAULT_ADMINDIR;
+use crate::env_vars;
+use crate::model::{Status, ToolRecord};
+use crate::render::{Filter, Format};
+use crate::state::AppDirs;
+
+/// Everything a command needs to know about how it was asked to run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub catalog_source: CatalogSource,
+    pub snapshot_path: PathBuf,
+    pub format: Format,
+    pub filter: Filter,
+    pub jobs: usize,
+    pub probe_timeout: Duration,
+    pub fail_on: Vec<FailOn>,
+    pub offline: bool,
+    pub use_cache: bool,
+    pub color: bool,
+    pub quiet: bool,
+    pub dirs: Option<AppDirs>,
+    pub dpkg_admindir: PathBuf,
+}
+
+impl Settings {
+    /// Resolves flags and environment; a bad value is a usage error (exit 2).
+    pub fn resolve(args: &GlobalArgs) -> anyhow::Result<Settings> {
+        let dirs = AppDirs::discover();
+        let snapshot_path = match (&args.snapshot, &dirs) {
+            (Some(p), _) => p.clone(),
+            (None, Some(d)) => d.default_snapshot(),
+            (None, None) => bail!("no home directory: pass --snapshot PATH"),
+        };
+        let status = match &args.status {
+            Some(s) => Some(Status::from_id(s).with_context(|| {
+                format!("--status {s:?}: expected one of up-to-date, outdated, not-installed, unknown")
+            })?),
+            None => None,
+        };
+        if !(args.timeout.is_finite() && args.timeout > 0.0) {
+            bail!("--timeout must be a positive number of seconds");
+        }
+        if args.jobs == Some(0) {
+            bail!("--jobs must be at least 1");
+        }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let offline = args.offline || env_flag(env_vars::TOOLUP_OFFLINE);
+        let color = !args.no_color && std::env::var_os(env_vars::NO_COLOR).is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal();
+        Ok(Settings {
+            catalog_source: CatalogSource {
+                replace: args.catalog.clone(),
+                overlay: dirs.as_ref().map(AppDirs::catalog_overlay),
+                strict: false,
+            },
+            snapshot_path,
+            format: args.format,
+            filter: Filter {
+                only: args.only.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+                category: args.category.clone(),
+                status,
+            },
+            jobs: args.jobs.unwrap_or(cores),
+            probe_timeout: Duration::from_secs_f64(args.timeout),
+            fail_on: args.fail_on.clone(),
+            offline,
+            use_cache: !args.no_cache,
+            color,
+            quiet: args.quiet,
+            dpkg_admindir: std::env::var_os(env_vars::TOOLUP_DPKG_ADMINDIR)
+                .map_or_else(|| PathBuf::from(DEFAULT_ADMINDIR), PathBuf::from),
+            dirs,
+        })
+    }
+
+    /// Loads the catalog this run uses.
+    pub fn catalog(&self) -> anyhow::Result<Catalog> {
+        Ok(load_catalog(&self.catalog_source)?)
+    }
+
+    /// The catalog tools selected by `--only` and `--category`; unknown names are an error.
+    pub fn select<'c>(&self, catalog: &'c Catalog) -> anyhow::Result<Vec<&'c Tool>> {
+        for name in &self.filter.only {
+            if catalog.get(name).is_none() {
+                bail!("--only: no tool named {name:?} in the catalog (see `toolup catalog list`)");
+            }
+        }
+        Ok(catalog
+            .tools
+            .iter()
+            .filter(|t| self.filter.only.is_empty() || self.filter.only.iter().any(|n| n == t.name()))
+            .filter(|t| self.filter.category.as_ref().is_none_or(|c| c == &t.spec.category))
+            .collect())
+    }
+
+    /// True when `--fail-on` names the state of any of these records.
+    pub fn fails(&self, tools: &[&ToolRecord]) -> bool {
+        tools.iter().any(|t| {
+            self.fail_on.iter().any(|f| match f {
+                FailOn::Outdated => t.status == Status::Outdated,
+                FailOn::Missing => t.status == Status::NotInstalled,
+                FailOn::Unknown => t.status == Status::Unknown,
+            })
+        })
+    }
+}
+
+fn env_flag(key: &str) -> bool {
+    std::env::var(key).is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+}

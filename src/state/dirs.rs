@@ -1,0 +1,43 @@
+//! Where toolup keeps its config, cache and state: the platform's directories
+//! (XDG on Linux), so a temp `HOME` isolates a run completely.
+
+use std::path::PathBuf;
+
+/// The three directories toolup owns.
+#[derive(Debug, Clone)]
+pub struct AppDirs {
+    pub config: PathBuf,
+    pub cache: PathBuf,
+    pub state: PathBuf,
+}
+
+impl AppDirs {
+    /// The platform's directories for toolup, or `None` when no home directory is known.
+    pub fn discover() -> Option<AppDirs> {
+        let dirs = directories::ProjectDirs::from("", "", "toolup")?;
+        let state = dirs
+            .state_dir()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| dirs.data_local_dir().to_path_buf());
+        Some(AppDirs {
+            config: dirs.config_dir().to_path_buf(),
+            cache: dirs.cache_dir().to_path_buf(),
+            state,
+        })
+    }
+
+    /// The user's catalog overlay directory.
+    pub fn catalog_overlay(&self) -> PathBuf {
+        self.config.join("catalog")
+    }
+
+    /// The default snapshot location.
+    pub fn default_snapshot(&self) -> PathBuf {
+        self.state.join("tools_snapshot.json")
+    }
+
+    /// The probe cache file.
+    pub fn probe_cache(&self) -> PathBuf {
+        self.cache.join("probe_cache.json")
+    }
+}

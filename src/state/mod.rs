@@ -1,0 +1,10 @@
+//! The state layer: the only code that writes files. Atomic writes, the
+//! platform directories, the snapshot store and the probe cache's persistence.
+
+mod atomic;
+mod dirs;
+mod snapshot_store;
+
+pub use atomic::write_atomic;
+pub use dirs::AppDirs;
+pub use snapshot_store::{SnapshotError, load_snapshot, save_snapshot};
