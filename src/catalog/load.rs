@@ -4,10 +4,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
-use regex::Regex;
 
 use super::presets::{PRESETS_FILE, parse_presets};
-use super::spec::{INSTALL_KEYS, Tool, ToolSpec};
+use super::spec::{INSTALL_KEYS, Tool, ToolSpec, compile_pattern};
 use super::upstream::Upstream;
 use super::{Catalog, CatalogError};
 
@@ -164,7 +163,7 @@ pub(super) fn parse_tool_file(label: &str, stem: &str, text: &str, strict: bool)
 
 fn check_regex(pattern: &Option<String>, needs_group: bool) -> Result<(), String> {
     let Some(pattern) = pattern else { return Ok(()) };
-    let re = Regex::new(pattern).map_err(|e| format!("invalid regex: {e}"))?;
+    let re = compile_pattern(pattern).map_err(|e| format!("invalid regex: {e}"))?;
     if needs_group && re.captures_len() < 2 {
         return Err("regex needs a capture group: group 1 is the version".to_owned());
     }

@@ -13,7 +13,7 @@ mod upstream;
 pub use error::CatalogError;
 pub use load::{CatalogSource, load_catalog};
 pub use presets::Preset;
-pub use spec::{INSTALL_KEYS, Tool, ToolSpec};
+pub use spec::{INSTALL_KEYS, Tool, ToolSpec, compile_pattern};
 pub use upstream::Upstream;
 
 use std::collections::BTreeMap;

@@ -102,8 +102,14 @@ impl Tool {
 }
 
 fn compiled<'a>(cell: &'a OnceLock<Option<Regex>>, pattern: Option<&str>) -> Option<&'a Regex> {
-    // Patterns were validated at load time, so a failure here cannot happen;
-    // treating it as "no pattern" keeps this path panic-free regardless.
-    cell.get_or_init(|| pattern.and_then(|p| Regex::new(p).ok()))
+    // Patterns are validated by `catalog validate` and the test suite (and at
+    // load time for files on disk); an invalid one here acts as "no pattern".
+    cell.get_or_init(|| pattern.and_then(|p| compile_pattern(p).ok()))
         .as_ref()
+}
+
+/// Compiles a catalog pattern: `^` and `$` match at line boundaries, since
+/// version banners are multi-line and the interesting line is not always first.
+pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern).multi_line(true).build()
 }

@@ -98,14 +98,18 @@ pub fn first_line(text: &str) -> String {
     line.chars().take(120).collect()
 }
 
-/// Extracts a parseable version: the pattern's group 1 when a pattern is given,
-/// else the first version-looking token of the first significant line that has one.
+/// Extracts a parseable version: the pattern's capture groups when a pattern
+/// is given (several matched groups are joined with dots, so Vim's `9.0` and
+/// `Included patches: 1-1378` become `9.0.1378`), else the first
+/// version-looking token of the first significant line that has one.
 pub fn extract_version(text: &str, pattern: Option<&Regex>) -> Option<String> {
     let significant = significant_text(text);
     let found = match pattern {
-        Some(re) => [significant.as_str(), text]
-            .into_iter()
-            .find_map(|t| re.captures(t).and_then(|c| c.get(1)).map(|m| m.as_str().to_owned())),
+        Some(re) => [significant.as_str(), text].into_iter().find_map(|t| {
+            let caps = re.captures(t)?;
+            let parts: Vec<&str> = caps.iter().skip(1).flatten().map(|m| m.as_str()).collect();
+            (!parts.is_empty()).then(|| parts.join("."))
+        }),
         None => significant
             .lines()
             .find_map(|line| HEURISTIC.captures(line).and_then(|c| c.get(1)))
@@ -152,6 +156,14 @@ mod tests {
             extract_version("gcc (Debian 12.2.0-14+deb12u1) 12.2.0\nCopyright", re.as_ref()).as_deref(),
             Some("12.2.0")
         );
+    }
+
+    #[test]
+    fn several_groups_are_joined() {
+        let re = crate::catalog::compile_pattern(r"IMproved (\d+\.\d+)(?:(?s:.*?)Included patches: \d+-(\d+))?").ok();
+        let text = "VIM - Vi IMproved 9.0 (2022 Jun 28)\nIncluded patches: 1-1378\n";
+        assert_eq!(extract_version(text, re.as_ref()).as_deref(), Some("9.0.1378"));
+        assert_eq!(extract_version("VIM - Vi IMproved 9.1 (2024)\n", re.as_ref()).as_deref(), Some("9.1"));
     }
 
     #[test]

@@ -37,9 +37,13 @@ pub struct ProcessOutput {
 }
 
 /// The environment every probe runs with, so output is plain and stable.
+///
+/// `C.UTF-8` rather than DESIGN.md's plain `C`: the messages are the same
+/// untranslated ones, but Python CLIs (ansible, asciinema, …) refuse to start
+/// under an ASCII locale.
 pub const PROBE_ENV: &[(&str, &str)] = &[
-    ("LC_ALL", "C"),
-    ("LANG", "C"),
+    ("LC_ALL", "C.UTF-8"),
+    ("LANG", "C.UTF-8"),
     ("NO_COLOR", "1"),
     ("TERM", "dumb"),
     ("CLICOLOR", "0"),
@@ -223,7 +227,7 @@ mod tests {
     #[test]
     fn environment_is_plain() {
         let out = sh("echo $LC_ALL $NO_COLOR $TERM", 5000, 1024);
-        assert_eq!(out.stdout, b"C 1 dumb\n");
+        assert_eq!(out.stdout, b"C.UTF-8 1 dumb\n");
     }
 
     #[test]

@@ -1,0 +1,3 @@
+//! All integration tests, built into one test binary (as ripgrep does).
+
+mod version_outputs;
