@@ -35,7 +35,8 @@ pub fn run(settings: &Settings, printer: Printer, print: bool) -> anyhow::Result
         offline: settings.offline,
         progress: !settings.quiet,
     };
-    let mut snapshot = collect(&tools, &discoverer, &LatestSource::embedded(), &options);
+    let latest = LatestSource::load(settings.dirs.as_ref().map(|d| d.latest_cache()).as_deref());
+    let mut snapshot = collect(&tools, &discoverer, &latest, &options);
     if let (Some(path), Some(bytes)) = (&cache_path, discoverer.cache().to_bytes_if_dirty())
         && let Err(e) = write_atomic(path, &bytes)
     {

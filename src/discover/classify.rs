@@ -17,12 +17,15 @@ use crate::model::Method;
 pub struct Classification {
     pub method: Method,
     pub reason: String,
+    /// The dpkg package that owns the file, for `apt`.
+    pub package: Option<String>,
 }
 
 fn class(method: Method, reason: impl Into<String>) -> Classification {
     Classification {
         method,
         reason: reason.into(),
+        package: None,
     }
 }
 
@@ -52,7 +55,13 @@ pub fn classify<'a>(
     if let Some(index) = dpkg() {
         for path in [found_as, target.as_path()] {
             if let Some(pkg) = index.owner(path) {
-                return class(Method::Apt, format!("dpkg: {pkg}"));
+                if let Some(c) = replaced_npm_package(index, pkg, target) {
+                    return c;
+                }
+                return Classification {
+                    package: Some(pkg.to_owned()),
+                    ..class(Method::Apt, format!("dpkg: {pkg}"))
+                };
             }
         }
     }
@@ -172,6 +181,19 @@ fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classif
     None
 }
 
+/// The classic trap: `npm install -g npm` over the npm that Debian's (or
+/// NodeSource's) nodejs package ships. dpkg still lists the files, but its
+/// checksum of the package's `package.json` no longer matches.
+fn replaced_npm_package(index: &DpkgIndex, owner: &str, target: &Path) -> Option<Classification> {
+    let package = node_package(target)?;
+    let t = target.to_string_lossy();
+    let root = &t[..t.rfind(&format!("node_modules/{package}"))? + "node_modules/".len() + package.len()];
+    let manifest = Path::new(root).join("package.json");
+    index
+        .is_modified(owner, &manifest)?
+        .then(|| class(Method::Npm, format!("npm -g {package} replaced the copy from dpkg package {owner}")))
+}
+
 fn is_python_runtime(bin: &str) -> bool {
     bin.starts_with("python") || bin.starts_with("pydoc") || bin == "idle" || bin.starts_with("idle3")
 }
@@ -235,6 +257,7 @@ mod tests {
         let resolved = Resolved {
             target: PathBuf::from(target),
             via: None,
+            unavailable: None,
         };
         classify(bin, Path::new(found), &resolved, &env, &|| None)
     }

@@ -7,12 +7,15 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use md5::Digest;
+
 /// The default dpkg admin directory.
 pub const DEFAULT_ADMINDIR: &str = "/var/lib/dpkg";
 
 /// File → owning package, for files under some `bin/`.
 #[derive(Debug, Default)]
 pub struct DpkgIndex {
+    admindir: PathBuf,
     owners: HashMap<PathBuf, String>,
 }
 
@@ -34,7 +37,33 @@ impl DpkgIndex {
                 }
             }
         }
-        Some(DpkgIndex { owners })
+        Some(DpkgIndex {
+            admindir: admindir.to_path_buf(),
+            owners,
+        })
+    }
+
+    /// Whether `path` differs from what `package` installed (dpkg's md5sums);
+    /// `None` when dpkg recorded no checksum for it.
+    pub fn is_modified(&self, package: &str, path: &Path) -> Option<bool> {
+        let recorded = self.recorded_md5(package, path)?;
+        let bytes = std::fs::read(path).ok()?;
+        let actual = md5::Md5::digest(&bytes);
+        let hex: String = actual.iter().map(|b| format!("{b:02x}")).collect();
+        Some(hex != recorded)
+    }
+
+    fn recorded_md5(&self, package: &str, path: &Path) -> Option<String> {
+        let info = self.admindir.join("info");
+        let text = std::fs::read_to_string(info.join(format!("{package}.md5sums")))
+            .or_else(|_| std::fs::read_to_string(info.join(format!("{package}:{}.md5sums", dpkg_arch()))))
+            .ok()?;
+        let rel = path.to_str()?.trim_start_matches('/');
+        let alias = rel.strip_prefix("usr/").map(str::to_owned).unwrap_or_else(|| format!("usr/{rel}"));
+        text.lines().find_map(|line| {
+            let (sum, file) = line.split_once("  ")?;
+            (file == rel || file == alias).then(|| sum.to_owned())
+        })
     }
 
     /// The package owning `path`, trying the merged-/usr alias too (`/bin/x` ↔ `/usr/bin/x`).
@@ -49,6 +78,32 @@ impl DpkgIndex {
         };
         self.owners.get(&alias).map(String::as_str)
     }
+
+    /// The installed version of `package` from dpkg's status file.
+    pub fn package_version(&self, package: &str) -> Option<String> {
+        let status = std::fs::read_to_string(self.admindir.join("status")).ok()?;
+        let stanza = status.split("\n\n").find(|s| s.lines().any(|l| l == format!("Package: {package}")))?;
+        stanza.lines().find_map(|l| l.strip_prefix("Version: ")).map(str::to_owned)
+    }
+}
+
+/// The upstream part of a Debian version: `1:2.39.2-1+b1` → `2.39.2`,
+/// `4.8+really4.7.5-1` → `4.7.5`, `0.4.0~~pre6-1` → `0.4.0`.
+pub fn upstream_version(debian: &str) -> String {
+    let v = debian.split_once(':').map_or(debian, |(_, rest)| rest);
+    let v = v.rsplit_once('-').map_or(v, |(upstream, _)| upstream);
+    let v = v.rsplit_once("really").map_or(v, |(_, real)| real);
+    v.split(['+', '~']).next().unwrap_or(v).to_owned()
+}
+
+fn dpkg_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "i386",
+        other => other,
+    }
+
 }
 
 #[cfg(test)]
@@ -68,5 +123,34 @@ mod tests {
         assert_eq!(index.owner(Path::new("/usr/bin/bash")), Some("bash"));
         assert_eq!(index.owner(Path::new("/usr/bin/fd")), None);
         assert!(DpkgIndex::load(&dir.path().join("missing")).is_none());
+    }
+
+    #[test]
+    fn detects_files_changed_since_dpkg_installed_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let info = dir.path().join("info");
+        std::fs::create_dir_all(&info).unwrap();
+        let file = dir.path().join("tool");
+        std::fs::write(&file, b"hello\n").unwrap();
+        let rel = file.to_str().unwrap().trim_start_matches('/');
+        // md5("hello\n")
+        std::fs::write(info.join("pkg.md5sums"), format!("b1946ac92492d2347c6235b4d2611184  {rel}\n")).unwrap();
+        std::fs::write(info.join("pkg.list"), format!("/{rel}\n")).unwrap();
+        std::fs::write(dir.path().join("status"), "Package: other\nVersion: 1\n\nPackage: pkg\nStatus: install ok installed\nVersion: 1:2.3.4-1+b2\n").unwrap();
+        let index = DpkgIndex::load(dir.path()).unwrap();
+        assert_eq!(index.is_modified("pkg", &file), Some(false));
+        std::fs::write(&file, b"changed\n").unwrap();
+        assert_eq!(index.is_modified("pkg", &file), Some(true));
+        assert_eq!(index.is_modified("other", &file), None);
+        assert_eq!(index.package_version("pkg").as_deref(), Some("1:2.3.4-1+b2"));
+    }
+
+    #[test]
+    fn debian_versions_to_upstream() {
+        assert_eq!(upstream_version("1:2.39.2-1+b1"), "2.39.2");
+        assert_eq!(upstream_version("4.8+really4.7.5-1"), "4.7.5");
+        assert_eq!(upstream_version("0.4.0~~pre6-1+b1"), "0.4.0");
+        assert_eq!(upstream_version("0.8.1-1+b6"), "0.8.1");
+        assert_eq!(upstream_version("590"), "590");
     }
 }

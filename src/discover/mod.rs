@@ -16,7 +16,7 @@ mod resolve;
 mod search_path;
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -102,6 +102,10 @@ impl Discoverer {
         let mut failures: Vec<Option<String>> = Vec::new();
         for (bin, candidate) in self.candidates(tool) {
             let resolved = resolve::resolve(&candidate.path, bin, &self.env, &self.cwd);
+            if let Some(why) = &resolved.unavailable {
+                out.notes.push(format!("ignored {}: {why}", candidate.path.display()));
+                continue;
+            }
             if !seen.insert(resolved.target.clone()) {
                 continue;
             }
@@ -163,7 +167,7 @@ impl Discoverer {
             };
         }
         let classification = classify(bin, &candidate.path, resolved, &self.env, &|| self.dpkg_index());
-        let (method, mut reason) = (classification.method, classification.reason);
+        let (method, mut reason) = (classification.method, classification.reason.clone());
         let record = self.records.read(tool, &candidate.path, target, self.cargo_bin.as_deref());
         let (finding, failure) = match record {
             Some(r) => {
@@ -179,10 +183,18 @@ impl Discoverer {
                         (Some(CachedFinding::Version { version, from: VersionSource::Probe, method, reason: reason.clone() }), None)
                     }
                     ProbeOutcome::Impostor { line } => (Some(CachedFinding::Impostor { line }), None),
-                    ProbeOutcome::NoVersion { line } => {
-                        let failure = unparsable(&line);
-                        (Some(CachedFinding::NoVersion { line, method, reason: reason.clone() }), Some(failure))
-                    }
+                    ProbeOutcome::NoVersion { line } => match self.dpkg_version(classification.package.as_deref(), target) {
+                        // A build that prints no version (Debian's duf, gron):
+                        // dpkg's record holds while the file is unmodified.
+                        Some(version) => {
+                            reason = format!("{reason}; version from dpkg (the program prints none)");
+                            (Some(CachedFinding::Version { version, from: VersionSource::Metadata, method, reason: reason.clone() }), None)
+                        }
+                        None => {
+                            let failure = unparsable(&line);
+                            (Some(CachedFinding::NoVersion { line, method, reason: reason.clone() }), Some(failure))
+                        }
+                    },
                     ProbeOutcome::TimedOut => (None, Some("probe timed out".to_owned())),
                     ProbeOutcome::Failed(e) => (None, Some(e)),
                 }
@@ -196,6 +208,19 @@ impl Discoverer {
             Some(CachedFinding::Impostor { line }) => Found::Impostor(line),
             Some(CachedFinding::NoVersion { .. }) | None => Found::Genuine(make(None, VersionSource::None, method, reason), failure),
         }
+    }
+}
+
+impl Discoverer {
+    /// The upstream version of the dpkg package owning `target`, if the file is as dpkg installed it.
+    fn dpkg_version(&self, package: Option<&str>, target: &std::path::Path) -> Option<String> {
+        let package = package?;
+        let index = self.dpkg_index()?;
+        if index.is_modified(package, target)? {
+            return None;
+        }
+        let version = dpkg::upstream_version(&index.package_version(package)?);
+        Version::parse(&version).is_ok().then_some(version)
     }
 }
 
@@ -247,9 +272,4 @@ fn shadow_notes(installations: &[Installation], installed: usize) -> Vec<String>
             })
         })
         .collect()
-}
-
-/// Where `path` is, for diagnostics.
-pub fn display_path(path: &Path) -> String {
-    path.display().to_string()
 }

@@ -17,6 +17,9 @@ pub struct Resolved {
     pub target: PathBuf,
     /// The manager whose shim or proxy was followed, and how.
     pub via: Option<Via>,
+    /// Set when the shim or proxy leads nowhere (a rustup component or a
+    /// pyenv version without this command): the tool is not really there.
+    pub unavailable: Option<String>,
 }
 
 /// A followed shim or proxy.
@@ -39,44 +42,62 @@ pub enum ShimManager {
 
 /// Resolves `path` (found as `bin`) through any shim or proxy, then canonicalises it.
 pub fn resolve(path: &Path, bin: &str, env: &HostEnv, cwd: &Path) -> Resolved {
-    let via_shim = shim_target(path, bin, env, cwd);
-    let (target, via) = match via_shim {
-        Some((target, via)) => (target, Some(via)),
-        None => (path.to_path_buf(), None),
+    let (target, via, unavailable) = match shim_target(path, bin, env, cwd) {
+        Shim::NotAShim => (path.to_path_buf(), None, None),
+        Shim::Leads(target, via) => (target, Some(via), None),
+        Shim::Nowhere(manager) => (
+            path.to_path_buf(),
+            None,
+            Some(format!("{manager} shim for {bin}, but the selected version does not provide it")),
+        ),
     };
     let target = std::fs::canonicalize(&target).unwrap_or(target);
-    Resolved { target, via }
+    Resolved { target, via, unavailable }
 }
 
-fn shim_target(path: &Path, bin: &str, env: &HostEnv, cwd: &Path) -> Option<(PathBuf, Via)> {
-    let dir = path.parent()?;
+/// What a candidate is, shim-wise.
+enum Shim {
+    NotAShim,
+    Leads(PathBuf, Via),
+    /// A shim of this manager that selects nothing runnable.
+    Nowhere(&'static str),
+}
+
+fn shim_target(path: &Path, bin: &str, env: &HostEnv, cwd: &Path) -> Shim {
+    let Some(dir) = path.parent() else { return Shim::NotAShim };
     let same = |root: Option<PathBuf>, sub: &str| root.is_some_and(|r| same_dir(dir, &r.join(sub)));
+    let found = |target: Option<(PathBuf, Via)>, name: &'static str| match target {
+        Some((t, via)) => Shim::Leads(t, via),
+        None => Shim::Nowhere(name),
+    };
+    let root = dir.parent().unwrap_or(dir);
     if same(env.dir_or_home("PYENV_ROOT", ".pyenv"), "shims") {
-        let root = dir.parent()?;
-        return version_manager(root, bin, env.var("PYENV_VERSION"), ".python-version", cwd, env, ShimManager::Pyenv);
+        let target = version_manager(root, bin, env.var("PYENV_VERSION"), ".python-version", cwd, env, ShimManager::Pyenv);
+        return found(target, "pyenv");
     }
     if same(env.dir_or_home("RBENV_ROOT", ".rbenv"), "shims") {
-        let root = dir.parent()?;
-        return version_manager(root, bin, env.var("RBENV_VERSION"), ".ruby-version", cwd, env, ShimManager::Rbenv);
+        let target = version_manager(root, bin, env.var("RBENV_VERSION"), ".ruby-version", cwd, env, ShimManager::Rbenv);
+        return found(target, "rbenv");
     }
     if same(env.dir_or_home("ASDF_DATA_DIR", ".asdf"), "shims") {
-        return tool_versions_shim(&dir.parent()?.join("installs"), bin, cwd, env, ShimManager::Asdf);
+        return found(tool_versions_shim(&root.join("installs"), bin, cwd, env, ShimManager::Asdf), "asdf");
     }
     let mise = env
         .var("MISE_DATA_DIR")
         .map(PathBuf::from)
         .or_else(|| env.data_home().map(|d| d.join("mise")));
-    if same(mise.clone(), "shims") {
-        return tool_versions_shim(&mise?.join("installs"), bin, cwd, env, ShimManager::Mise);
+    if same(mise, "shims") {
+        return found(tool_versions_shim(&root.join("installs"), bin, cwd, env, ShimManager::Mise), "mise");
     }
     let cargo_bin = env.dir_or_home("CARGO_HOME", ".cargo").map(|d| d.join("bin"));
     if cargo_bin.as_deref().is_some_and(|c| same_dir(dir, c)) && is_rustup_proxy(path, dir) {
-        return rustup_target(bin, env, cwd);
+        return found(rustup_target(bin, env, cwd), "rustup");
     }
     if same(env.dir_or_home("VOLTA_HOME", ".volta"), "bin") {
-        return volta_target(&dir.parent()?.join("tools"), bin);
+        // volta's own binaries live here too; only its shims resolve.
+        return volta_target(&root.join("tools"), bin).map_or(Shim::NotAShim, |(t, v)| Shim::Leads(t, v));
     }
-    None
+    Shim::NotAShim
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {

@@ -36,6 +36,11 @@ impl AppDirs {
         self.state.join("tools_snapshot.json")
     }
 
+    /// The user's cache of latest upstream versions.
+    pub fn latest_cache(&self) -> PathBuf {
+        self.cache.join("latest_versions.json")
+    }
+
     /// The probe cache file.
     pub fn probe_cache(&self) -> PathBuf {
         self.cache.join("probe_cache.json")

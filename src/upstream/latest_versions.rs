@@ -18,6 +18,13 @@ pub struct LatestVersions {
 #[error("latest_versions.json: {0}")]
 pub struct LatestVersionsError(String);
 
+impl LatestVersionsError {
+    /// Names the file the error is in.
+    pub fn at(path: &std::path::Path, inner: LatestVersionsError) -> LatestVersionsError {
+        LatestVersionsError(format!("{}: {}", path.display(), inner.0))
+    }
+}
+
 impl LatestVersions {
     /// Parses the document, naming the entry that is wrong.
     pub fn parse(text: &str) -> Result<LatestVersions, LatestVersionsError> {

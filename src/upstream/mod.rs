@@ -6,22 +6,35 @@ mod latest_versions;
 
 pub use latest_versions::{LatestVersions, LatestVersionsError};
 
+use std::path::Path;
+
 use crate::catalog::{Tool, Upstream};
 use crate::model::{Latest, LatestFrom};
 
 /// The baseline shipped inside the binary.
 pub static EMBEDDED_BASELINE: &str = include_str!("../../latest_versions.json");
 
-/// Answers "what is the latest release of this tool?" from the caches it holds.
+/// Answers "what is the latest release of this tool?" from the caches it holds:
+/// the user cache first (what this machine last fetched), then the baseline.
 #[derive(Debug, Default)]
 pub struct LatestSource {
+    user: LatestVersions,
     baseline: LatestVersions,
 }
 
 impl LatestSource {
-    /// The embedded baseline; a broken one (caught by tests) behaves as empty.
-    pub fn embedded() -> LatestSource {
+    /// The user cache at `user_cache` (if readable) over the embedded baseline.
+    /// A corrupt user cache is reported and ignored: it is only a cache.
+    pub fn load(user_cache: Option<&Path>) -> LatestSource {
+        let user = match user_cache.map(|p| (p, std::fs::read_to_string(p))) {
+            Some((path, Ok(text))) => LatestVersions::parse(&text).unwrap_or_else(|e| {
+                tracing::warn!("ignoring {}", LatestVersionsError::at(path, e));
+                LatestVersions::default()
+            }),
+            _ => LatestVersions::default(),
+        };
         LatestSource {
+            user,
             baseline: LatestVersions::parse(EMBEDDED_BASELINE).unwrap_or_default(),
         }
     }
@@ -31,16 +44,21 @@ impl LatestSource {
         if tool.upstream == Upstream::None {
             return Err("no upstream source in the catalog".to_owned());
         }
-        let version = self
-            .baseline
+        let name = tool.name();
+        let (cache, from) = if self.user.versions.contains_key(name) {
+            (&self.user, LatestFrom::Cache)
+        } else {
+            (&self.baseline, LatestFrom::Manual)
+        };
+        let version = cache
             .versions
-            .get(tool.name())
+            .get(name)
             .ok_or_else(|| format!("no cached release for {} (offline baseline)", tool.upstream))?;
         Ok(Latest {
             version: version.clone(),
             source: tool.upstream.to_string(),
-            from: LatestFrom::Manual,
-            fetched_at: self.baseline.fetched_at.get(tool.name()).cloned(),
+            from,
+            fetched_at: cache.fetched_at.get(name).cloned(),
         })
     }
 }

@@ -1,0 +1,141 @@
+//! A sandbox per test: temp HOME, temp PATH of fake tools, a test catalog and
+//! an empty dpkg database, and the real toolup binary to run against them.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+pub struct Sandbox {
+    _root: TempDir,
+    pub root: PathBuf,
+    pub home: PathBuf,
+    /// The first PATH directory.
+    pub bin: PathBuf,
+    pub catalog: PathBuf,
+    pub dpkg: PathBuf,
+    pub path: Vec<PathBuf>,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let home = root.join("home");
+        let bin = root.join("bin");
+        let catalog = root.join("catalog");
+        let dpkg = root.join("dpkg");
+        for d in [&home, &bin, &catalog, &dpkg.join("info")] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::write(dpkg.join("status"), "").unwrap();
+        Sandbox {
+            _root: dir,
+            path: vec![bin.clone()],
+            root,
+            home,
+            bin,
+            catalog,
+            dpkg,
+        }
+    }
+
+    /// Adds a catalog tool; `extra` is more TOML (patterns, identity, …).
+    pub fn tool(&self, name: &str, bins: &[&str], extra: &str) {
+        let bins: Vec<String> = bins.iter().map(|b| format!("{b:?}")).collect();
+        let text = format!(
+            "name = {name:?}\ndescription = \"test tool\"\ncategory = \"test\"\nbins = [{}]\nupstream = \"github:example/{name}\"\n{extra}\n",
+            bins.join(", ")
+        );
+        std::fs::write(self.catalog.join(format!("{name}.toml")), text).unwrap();
+    }
+
+    /// Writes an executable `#!/bin/sh` script (use absolute paths for external commands).
+    pub fn script(&self, dir: &Path, name: &str, body: &str) -> PathBuf {
+        std::fs::create_dir_all(dir).unwrap();
+        let path = dir.join(name);
+        write_executable(&path, &format!("#!/bin/sh\n{body}\n"));
+        path
+    }
+
+    /// A fake tool that prints `output` for any arguments.
+    pub fn fake(&self, dir: &Path, name: &str, output: &str) -> PathBuf {
+        self.script(dir, name, &format!("/bin/cat <<'EOF'\n{output}\nEOF"))
+    }
+
+    pub fn add_path(&mut self, dir: &Path) {
+        std::fs::create_dir_all(dir).unwrap();
+        self.path.push(dir.to_path_buf());
+    }
+
+    /// Records the latest upstream version of a tool in the user cache.
+    pub fn latest(&self, versions: &[(&str, &str)]) {
+        let cache = self.home.join(".cache/toolup");
+        std::fs::create_dir_all(&cache).unwrap();
+        let mut map = serde_json::Map::new();
+        for (tool, version) in versions {
+            map.insert((*tool).to_owned(), serde_json::Value::from(*version));
+        }
+        std::fs::write(cache.join("latest_versions.json"), serde_json::Value::Object(map).to_string()).unwrap();
+    }
+
+    pub fn snapshot_path(&self) -> PathBuf {
+        self.root.join("snapshot.json")
+    }
+
+    /// The toolup command with a clean environment pointing at the sandbox.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
+        let path = std::env::join_paths(&self.path).unwrap();
+        cmd.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", path)
+            .env("TOOLUP_CATALOG", &self.catalog)
+            .env("TOOLUP_DPKG_ADMINDIR", &self.dpkg)
+            .env("TOOLUP_SNAPSHOT", self.snapshot_path())
+            .current_dir(&self.root)
+            .args(args);
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    /// Runs `toolup collect` and returns the snapshot document.
+    pub fn collect(&self, extra: &[&str]) -> serde_json::Value {
+        let mut args = vec!["collect"];
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        assert!(out.status.success(), "collect failed: {}", String::from_utf8_lossy(&out.stderr));
+        self.snapshot()
+    }
+
+    pub fn snapshot(&self) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.snapshot_path()).unwrap()).unwrap()
+    }
+}
+
+/// The record for `name` in a snapshot document.
+pub fn record<'a>(snapshot: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    snapshot["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .unwrap_or_else(|| panic!("no record for {name} in {snapshot:#}"))
+}
+
+pub fn write_executable(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
