@@ -15,7 +15,9 @@ impl Printer {
             return;
         }
         let mut stdout = std::io::stdout().lock();
-        let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+        let _ = stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush());
     }
 
     /// Prints an error line to stderr, even when quiet.

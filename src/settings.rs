@@ -43,7 +43,9 @@ impl Settings {
         };
         let status = match &args.status {
             Some(s) => Some(Status::from_id(s).with_context(|| {
-                format!("--status {s:?}: expected one of up-to-date, outdated, not-installed, unknown")
+                format!(
+                    "--status {s:?}: expected one of up-to-date, outdated, not-installed, unknown"
+                )
             })?),
             None => None,
         };
@@ -55,7 +57,9 @@ impl Settings {
         }
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let offline = args.offline || env_flag(env_vars::TOOLUP_OFFLINE);
-        let color = !args.no_color && std::env::var_os(env_vars::NO_COLOR).is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal();
+        let color = !args.no_color
+            && std::env::var_os(env_vars::NO_COLOR).is_none_or(|v| v.is_empty())
+            && std::io::stdout().is_terminal();
         Ok(Settings {
             catalog_source: CatalogSource {
                 replace: args.catalog.clone(),
@@ -65,7 +69,12 @@ impl Settings {
             snapshot_path,
             format: args.format,
             filter: Filter {
-                only: args.only.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+                only: args
+                    .only
+                    .iter()
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
                 category: args.category.clone(),
                 status,
             },
@@ -97,8 +106,15 @@ impl Settings {
         Ok(catalog
             .tools
             .iter()
-            .filter(|t| self.filter.only.is_empty() || self.filter.only.iter().any(|n| n == t.name()))
-            .filter(|t| self.filter.category.as_ref().is_none_or(|c| c == &t.spec.category))
+            .filter(|t| {
+                self.filter.only.is_empty() || self.filter.only.iter().any(|n| n == t.name())
+            })
+            .filter(|t| {
+                self.filter
+                    .category
+                    .as_ref()
+                    .is_none_or(|c| c == &t.spec.category)
+            })
             .collect())
     }
 
@@ -115,5 +131,10 @@ impl Settings {
 }
 
 fn env_flag(key: &str) -> bool {
-    std::env::var(key).is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+    std::env::var(key).is_ok_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on"
+        )
+    })
 }

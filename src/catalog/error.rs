@@ -59,13 +59,14 @@ impl CatalogError {
 /// The 1-based line where `key = …` is written, if it is.
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
     let leaf = key.rsplit('.').next().unwrap_or(key);
-    text.lines().position(|line| {
-        let line = line.trim_start();
-        line.strip_prefix(leaf)
-            .or_else(|| line.strip_prefix(&format!("\"{leaf}\"")))
-            .is_some_and(|rest| rest.trim_start().starts_with('='))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(leaf)
+                .or_else(|| line.strip_prefix(&format!("\"{leaf}\"")))
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
 
 /// serde names fields in backticks: "missing field `bins`".

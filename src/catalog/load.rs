@@ -122,47 +122,88 @@ fn read_dir_files(dir: &Path) -> Result<Vec<CatalogFile>, CatalogError> {
 }
 
 /// Parses and validates one tool file.
-pub(super) fn parse_tool_file(label: &str, stem: &str, text: &str, strict: bool) -> Result<Tool, CatalogError> {
-    let spec: ToolSpec = toml::from_str(text).map_err(|e| CatalogError::from_toml(label, text, &e))?;
-    let field_error = |field: &str, message: String| CatalogError::new(label, message).at_field(text, field);
+pub(super) fn parse_tool_file(
+    label: &str,
+    stem: &str,
+    text: &str,
+    strict: bool,
+) -> Result<Tool, CatalogError> {
+    let spec: ToolSpec =
+        toml::from_str(text).map_err(|e| CatalogError::from_toml(label, text, &e))?;
+    let field_error =
+        |field: &str, message: String| CatalogError::new(label, message).at_field(text, field);
 
     if !is_valid_name(&spec.name) {
-        return Err(field_error("name", format!("invalid tool name {:?}: use lowercase letters, digits, '-', '_', '.', '+'", spec.name)));
+        return Err(field_error(
+            "name",
+            format!(
+                "invalid tool name {:?}: use lowercase letters, digits, '-', '_', '.', '+'",
+                spec.name
+            ),
+        ));
     }
     if spec.name != stem {
-        return Err(field_error("name", format!("name {:?} must match the file name {stem:?}", spec.name)));
+        return Err(field_error(
+            "name",
+            format!("name {:?} must match the file name {stem:?}", spec.name),
+        ));
     }
     if spec.category.trim().is_empty() {
         return Err(field_error("category", "must not be empty".to_owned()));
     }
     if spec.bins.is_empty() {
-        return Err(field_error("bins", "needs at least one executable name".to_owned()));
+        return Err(field_error(
+            "bins",
+            "needs at least one executable name".to_owned(),
+        ));
     }
-    if let Some(bad) = spec.bins.iter().find(|b| b.is_empty() || b.contains('/') || b.starts_with('.')) {
-        return Err(field_error("bins", format!("{bad:?} is not a plain executable name")));
+    if let Some(bad) = spec
+        .bins
+        .iter()
+        .find(|b| b.is_empty() || b.contains('/') || b.starts_with('.'))
+    {
+        return Err(field_error(
+            "bins",
+            format!("{bad:?} is not a plain executable name"),
+        ));
     }
     let upstream = Upstream::parse(&spec.upstream).map_err(|m| field_error("upstream", m))?;
     for (key, package) in &spec.install {
         if !INSTALL_KEYS.contains(&key.as_str()) {
-            return Err(field_error(key, format!("unknown package manager `{key}` in [install] (one of {})", INSTALL_KEYS.join(", "))));
+            return Err(field_error(
+                key,
+                format!(
+                    "unknown package manager `{key}` in [install] (one of {})",
+                    INSTALL_KEYS.join(", ")
+                ),
+            ));
         }
         if !is_valid_package_name(package) {
-            return Err(field_error(key, format!("invalid package name {package:?}")));
+            return Err(field_error(
+                key,
+                format!("invalid package name {package:?}"),
+            ));
         }
     }
     if spec.version_file_pattern.is_some() && spec.version_file.is_none() {
-        return Err(field_error("version_file_pattern", "needs `version_file`".to_owned()));
+        return Err(field_error(
+            "version_file_pattern",
+            "needs `version_file`".to_owned(),
+        ));
     }
     if strict {
         check_regex(&spec.version_pattern, true).map_err(|m| field_error("version_pattern", m))?;
         check_regex(&spec.identity, false).map_err(|m| field_error("identity", m))?;
-        check_regex(&spec.version_file_pattern, true).map_err(|m| field_error("version_file_pattern", m))?;
+        check_regex(&spec.version_file_pattern, true)
+            .map_err(|m| field_error("version_file_pattern", m))?;
     }
     Ok(Tool::new(spec, upstream))
 }
 
 fn check_regex(pattern: &Option<String>, needs_group: bool) -> Result<(), String> {
-    let Some(pattern) = pattern else { return Ok(()) };
+    let Some(pattern) = pattern else {
+        return Ok(());
+    };
     let re = compile_pattern(pattern).map_err(|e| format!("invalid regex: {e}"))?;
     if needs_group && re.captures_len() < 2 {
         return Err("regex needs a capture group: group 1 is the version".to_owned());
@@ -220,7 +261,10 @@ apt = "ripgrep"
         let e = err(&GOOD.replace(r#"bins = ["rg"]"#, r#"bins = "rg""#));
         assert_eq!(e.line, Some(5), "{e}");
         assert_eq!(e.field.as_deref(), Some("bins"), "{e}");
-        assert!(e.to_string().starts_with("x/ripgrep.toml:5: field `bins`"), "{e}");
+        assert!(
+            e.to_string().starts_with("x/ripgrep.toml:5: field `bins`"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -235,11 +279,19 @@ apt = "ripgrep"
     #[test]
     fn semantic_errors_point_at_their_line() {
         let e = err(&GOOD.replace(r"ripgrep (\S+)", r"ripgrep \S+"));
-        assert_eq!((e.line, e.field.as_deref()), (Some(6), Some("version_pattern")), "{e}");
+        assert_eq!(
+            (e.line, e.field.as_deref()),
+            (Some(6), Some("version_pattern")),
+            "{e}"
+        );
         let e = err(&GOOD.replace(r"ripgrep (\S+)", r"ripgrep (\S+"));
         assert!(e.message.contains("invalid regex"), "{e}");
         let e = err(&GOOD.replace("github:BurntSushi/ripgrep", "svn:ripgrep"));
-        assert_eq!((e.line, e.field.as_deref()), (Some(7), Some("upstream")), "{e}");
+        assert_eq!(
+            (e.line, e.field.as_deref()),
+            (Some(7), Some("upstream")),
+            "{e}"
+        );
         let e = err(&GOOD.replace(r#"apt = "ripgrep""#, r#"apt = "rg; rm -rf /""#));
         assert_eq!((e.line, e.field.as_deref()), (Some(9), Some("apt")), "{e}");
         let e = err(&GOOD.replace(r#"name = "ripgrep""#, r#"name = "rg""#));
@@ -254,10 +306,18 @@ apt = "ripgrep"
 
     #[test]
     fn package_names_reject_shell_and_options() {
-        for bad in ["", "-rf", "a b", "a;b", "$(x)", "a|b", "a`b`", "a>b", "a\nb"] {
+        for bad in [
+            "", "-rf", "a b", "a;b", "$(x)", "a|b", "a`b`", "a>b", "a\nb",
+        ] {
             assert!(!is_valid_package_name(bad), "{bad:?}");
         }
-        for good in ["ripgrep", "@biomejs/biome", "python3.11", "g++", "github.com/x/y"] {
+        for good in [
+            "ripgrep",
+            "@biomejs/biome",
+            "python3.11",
+            "g++",
+            "github.com/x/y",
+        ] {
             assert!(is_valid_package_name(good), "{good:?}");
         }
     }

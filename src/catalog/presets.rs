@@ -28,7 +28,10 @@ struct PresetEntry {
 }
 
 /// Parses `[NAME] description = "…" tools = [...]` tables.
-pub(super) fn parse_presets(label: &str, text: &str) -> Result<BTreeMap<String, Preset>, CatalogError> {
+pub(super) fn parse_presets(
+    label: &str,
+    text: &str,
+) -> Result<BTreeMap<String, Preset>, CatalogError> {
     let entries: BTreeMap<String, PresetEntry> =
         toml::from_str(text).map_err(|e| CatalogError::from_toml(label, text, &e))?;
     Ok(entries

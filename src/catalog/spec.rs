@@ -81,7 +81,10 @@ impl Tool {
     pub fn version_args(&self) -> Vec<String> {
         match &self.spec.version_args {
             Some(args) => args.clone(),
-            None => DEFAULT_VERSION_ARGS.iter().map(|s| (*s).to_owned()).collect(),
+            None => DEFAULT_VERSION_ARGS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
         }
     }
 
@@ -97,7 +100,10 @@ impl Tool {
 
     /// The compiled `version_file_pattern`, if any.
     pub fn version_file_regex(&self) -> Option<&Regex> {
-        compiled(&self.version_file_re, self.spec.version_file_pattern.as_deref())
+        compiled(
+            &self.version_file_re,
+            self.spec.version_file_pattern.as_deref(),
+        )
     }
 }
 

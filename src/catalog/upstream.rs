@@ -33,16 +33,22 @@ impl Upstream {
         let owned = ident.to_owned();
         match kind {
             "github" => match ident.split_once('/') {
-                Some((owner, repo)) if !owner.is_empty() && !repo.is_empty() && !repo.contains('/') => {
+                Some((owner, repo))
+                    if !owner.is_empty() && !repo.is_empty() && !repo.contains('/') =>
+                {
                     Ok(Upstream::Github {
                         owner: owner.to_owned(),
                         repo: repo.to_owned(),
                     })
                 }
-                _ => Err(format!("github upstream must be github:OWNER/REPO, got {text:?}")),
+                _ => Err(format!(
+                    "github upstream must be github:OWNER/REPO, got {text:?}"
+                )),
             },
             "gitlab" if ident.contains('/') => Ok(Upstream::Gitlab { project: owned }),
-            "gitlab" => Err(format!("gitlab upstream must be gitlab:GROUP/PROJECT, got {text:?}")),
+            "gitlab" => Err(format!(
+                "gitlab upstream must be gitlab:GROUP/PROJECT, got {text:?}"
+            )),
             "pypi" => Ok(Upstream::Pypi(owned)),
             "crates" => Ok(Upstream::Crates(owned)),
             "npm" => Ok(Upstream::Npm(owned)),
@@ -90,7 +96,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for text in ["github:ripgrep", "ftp:x", "pypi:", "pypi:a b", "github:a/b/c", "nope"] {
+        for text in [
+            "github:ripgrep",
+            "ftp:x",
+            "pypi:",
+            "pypi:a b",
+            "github:a/b/c",
+            "nope",
+        ] {
             assert!(Upstream::parse(text).is_err(), "{text}");
         }
     }

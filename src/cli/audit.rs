@@ -40,7 +40,10 @@ pub fn run(settings: &Settings, printer: Printer, print: bool) -> anyhow::Result
     if let (Some(path), Some(bytes)) = (&cache_path, discoverer.cache().to_bytes_if_dirty())
         && let Err(e) = write_atomic(path, &bytes)
     {
-        printer.warn(&format!("cannot save the probe cache {}: {e}", path.display()));
+        printer.warn(&format!(
+            "cannot save the probe cache {}: {e}",
+            path.display()
+        ));
     }
     let partial = !settings.filter.only.is_empty() || settings.filter.category.is_some();
     if partial && let Ok(previous) = load_snapshot(&settings.snapshot_path) {
@@ -48,10 +51,23 @@ pub fn run(settings: &Settings, printer: Printer, print: bool) -> anyhow::Result
     }
     save_snapshot(&settings.snapshot_path, &snapshot)?;
     if print {
-        printer.out(&render(&snapshot, settings.format, &settings.filter, settings.color));
+        printer.out(&render(
+            &snapshot,
+            settings.format,
+            &settings.filter,
+            settings.color,
+        ));
     }
-    let shown: Vec<&ToolRecord> = snapshot.tools.iter().filter(|t| settings.filter.accepts(t)).collect();
-    Ok(if settings.fails(&shown) { Outcome::Failure } else { Outcome::Success })
+    let shown: Vec<&ToolRecord> = snapshot
+        .tools
+        .iter()
+        .filter(|t| settings.filter.accepts(t))
+        .collect();
+    Ok(if settings.fails(&shown) {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
 }
 
 /// A partial collection (`--only`, `--category`) updates its tools in the

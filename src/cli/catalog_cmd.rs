@@ -13,7 +13,11 @@ use crate::settings::Settings;
 
 use super::{CatalogAction, Outcome};
 
-pub fn run(action: &CatalogAction, settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+pub fn run(
+    action: &CatalogAction,
+    settings: &Settings,
+    printer: Printer,
+) -> anyhow::Result<Outcome> {
     match action {
         CatalogAction::List => list(settings, printer),
         CatalogAction::Show { name } => show(settings, printer, name),
@@ -50,15 +54,19 @@ fn list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     }
     let mut table = builder.build();
     table.with(Style::blank());
-    printer.out(&format!("{table}\n\n{} tools, {} presets\n", tools.len(), catalog.presets.len()));
+    printer.out(&format!(
+        "{table}\n\n{} tools, {} presets\n",
+        tools.len(),
+        catalog.presets.len()
+    ));
     Ok(Outcome::Success)
 }
 
 fn show(settings: &Settings, printer: Printer, name: &str) -> anyhow::Result<Outcome> {
     let catalog = settings.catalog()?;
-    let tool = catalog
-        .get(name)
-        .with_context(|| format!("no tool named {name:?} in the catalog (see `toolup catalog list`)"))?;
+    let tool = catalog.get(name).with_context(|| {
+        format!("no tool named {name:?} in the catalog (see `toolup catalog list`)")
+    })?;
     let s = &tool.spec;
     let mut out = String::new();
     let _ = writeln!(out, "name:            {}", s.name);
@@ -95,6 +103,10 @@ fn validate(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
         ..settings.catalog_source.clone()
     };
     let catalog = load_catalog(&source)?;
-    printer.out(&format!("catalog ok: {} tools, {} presets\n", catalog.tools.len(), catalog.presets.len()));
+    printer.out(&format!(
+        "catalog ok: {} tools, {} presets\n",
+        catalog.tools.len(),
+        catalog.presets.len()
+    ));
     Ok(Outcome::Success)
 }

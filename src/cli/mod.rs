@@ -86,7 +86,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value_t = 10.0, value_name = "SECS")]
     pub timeout: f64,
     /// Exit 1 when any shown tool is in one of these states.
-    #[arg(long, global = true, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "WHAT"
+    )]
     pub fail_on: Vec<FailOn>,
     /// Open no socket at all.
     #[arg(long, global = true)]
@@ -125,8 +131,14 @@ pub fn main() -> ExitCode {
         }
     };
     init_tracing(cli.global.verbose, cli.global.quiet);
-    let printer = Printer { quiet: cli.global.quiet };
-    let result = Settings::resolve(&cli.global).and_then(|settings| run(&cli.command, &settings, printer));
+    let printer = Printer {
+        quiet: cli.global.quiet,
+    };
+    let result =
+        Settings::resolve(&cli.global).and_then(|settings| run(&cli.command, &settings, printer));
+    if let Some(peak) = peak_memory_kib() {
+        tracing::debug!(peak_rss_kib = peak, "memory");
+    }
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Failure) => ExitCode::from(1),
@@ -146,6 +158,13 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
     }
 }
 
+/// This process's peak resident set size (Linux `VmHWM`), for benchmarks.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 fn init_tracing(verbose: u8, quiet: bool) {
     let level = match (quiet, verbose) {
         (true, _) => "error",
@@ -158,6 +177,10 @@ fn init_tracing(verbose: u8, quiet: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os(env_vars::NO_COLOR).is_none(),
+        )
         .without_time()
         .with_target(false)
         .try_init();

@@ -11,7 +11,20 @@ use super::Outcome;
 
 pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let snapshot = load_snapshot(&settings.snapshot_path)?;
-    printer.out(&render(&snapshot, settings.format, &settings.filter, settings.color));
-    let shown: Vec<&ToolRecord> = snapshot.tools.iter().filter(|t| settings.filter.accepts(t)).collect();
-    Ok(if settings.fails(&shown) { Outcome::Failure } else { Outcome::Success })
+    printer.out(&render(
+        &snapshot,
+        settings.format,
+        &settings.filter,
+        settings.color,
+    ));
+    let shown: Vec<&ToolRecord> = snapshot
+        .tools
+        .iter()
+        .filter(|t| settings.filter.accepts(t))
+        .collect();
+    Ok(if settings.fails(&shown) {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
 }

@@ -10,7 +10,9 @@ use rayon::prelude::*;
 
 use crate::catalog::Tool;
 use crate::discover::{Discoverer, ToolDiscovery};
-use crate::model::{Counts, Durations, Host, Meta, SCHEMA_VERSION, Snapshot, Status, ToolRecord, Version};
+use crate::model::{
+    Counts, Durations, Host, Meta, SCHEMA_VERSION, Snapshot, Status, ToolRecord, Version,
+};
 use crate::upstream::LatestSource;
 
 /// How to run a collection.
@@ -23,10 +25,17 @@ pub struct CollectOptions {
 }
 
 /// Collects a snapshot of `tools`.
-pub fn collect(tools: &[&Tool], discoverer: &Discoverer, latest: &LatestSource, options: &CollectOptions) -> Snapshot {
+pub fn collect(
+    tools: &[&Tool],
+    discoverer: &Discoverer,
+    latest: &LatestSource,
+    options: &CollectOptions,
+) -> Snapshot {
     let started = Instant::now();
     let bar = crate::render::progress::bar(tools.len() as u64, options.progress);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.max(1)).build();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build();
     let discover_all = || -> Vec<ToolDiscovery> {
         tools
             .par_iter()
@@ -77,7 +86,15 @@ pub fn record(tool: &Tool, found: ToolDiscovery, latest: &LatestSource) -> ToolR
     let (status, error) = match (&installed, &latest_result) {
         (None, _) => (Status::NotInstalled, None),
         (Some(i), latest_result) => match (i.version.as_deref(), latest_result) {
-            (None, _) => (Status::Unknown, Some(found.error.clone().unwrap_or_else(|| "no version found".to_owned()))),
+            (None, _) => (
+                Status::Unknown,
+                Some(
+                    found
+                        .error
+                        .clone()
+                        .unwrap_or_else(|| "no version found".to_owned()),
+                ),
+            ),
             (Some(v), Ok(l)) => match (Version::parse(v), Version::parse(&l.version)) {
                 (Ok(iv), Ok(lv)) => (Status::compare(&iv, &lv), None),
                 (Err(e), _) | (_, Err(e)) => (Status::Unknown, Some(e.to_string())),

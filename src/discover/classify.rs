@@ -41,10 +41,21 @@ pub fn classify<'a>(
     let t = target.to_string_lossy();
     if let Some(via) = &resolved.via {
         match via.manager {
-            ShimManager::Rustup => return class(Method::Rustup, format!("rustup proxy → toolchain {}", via.selected)),
-            ShimManager::Volta => return class(Method::Volta, format!("volta shim → {}", via.selected)),
-            ShimManager::Asdf => return class(Method::Asdf, format!("asdf shim → {}", via.selected)),
-            ShimManager::Mise => return class(Method::Mise, format!("mise shim → {}", via.selected)),
+            ShimManager::Rustup => {
+                return class(
+                    Method::Rustup,
+                    format!("rustup proxy → toolchain {}", via.selected),
+                );
+            }
+            ShimManager::Volta => {
+                return class(Method::Volta, format!("volta shim → {}", via.selected));
+            }
+            ShimManager::Asdf => {
+                return class(Method::Asdf, format!("asdf shim → {}", via.selected));
+            }
+            ShimManager::Mise => {
+                return class(Method::Mise, format!("mise shim → {}", via.selected));
+            }
             // pyenv and rbenv resolve to a versions/ directory that the layout rules name.
             ShimManager::Pyenv | ShimManager::Rbenv => {}
         }
@@ -78,15 +89,29 @@ pub fn classify<'a>(
         return class(Method::Project, format!("virtualenv {}", venv.display()));
     }
     if t.starts_with("/usr/local/") || t.starts_with("/opt/") {
-        return class(Method::Manual, format!("installed by hand under {}", first_dirs(target, 3)));
+        return class(
+            Method::Manual,
+            format!("installed by hand under {}", first_dirs(target, 3)),
+        );
     }
     if let Some(home) = home
         && (found_as.starts_with(home.join("bin")) || found_as.starts_with(home.join(".local/bin")))
     {
-        return class(Method::Manual, format!("placed by hand in {}", found_as.parent().map_or(String::new(), |p| p.display().to_string())));
+        return class(
+            Method::Manual,
+            format!(
+                "placed by hand in {}",
+                found_as
+                    .parent()
+                    .map_or(String::new(), |p| p.display().to_string())
+            ),
+        );
     }
     if t.starts_with("/usr/") || t.starts_with("/bin/") || t.starts_with("/sbin/") {
-        return class(Method::Unknown, "system directory, no package database owns it");
+        return class(
+            Method::Unknown,
+            "system directory, no package database owns it",
+        );
     }
     class(Method::Unknown, "no known layout")
 }
@@ -114,7 +139,9 @@ fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classif
     }
     if let Some(v) = after(t, "/.nvm/versions/node/") {
         return Some(match node_package(target) {
-            Some(pkg) if pkg != "npm" && pkg != "corepack" => class(Method::Npm, format!("npm -g {pkg} under nvm node {v}")),
+            Some(pkg) if pkg != "npm" && pkg != "corepack" => {
+                class(Method::Npm, format!("npm -g {pkg} under nvm node {v}"))
+            }
             _ => class(Method::Nvm, format!("nvm node {v}")),
         });
     }
@@ -156,25 +183,43 @@ fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classif
         return Some(class(Method::Nix, "nix store"));
     }
     if t.starts_with("/snap/") {
-        return Some(class(Method::Snap, format!("snap {}", nth_component(target, 2).unwrap_or_default())));
+        return Some(class(
+            Method::Snap,
+            format!("snap {}", nth_component(target, 2).unwrap_or_default()),
+        ));
     }
     if t.contains("/flatpak/") {
         return Some(class(Method::Flatpak, "flatpak export"));
     }
-    if t.starts_with("/opt/homebrew/") || t.starts_with("/home/linuxbrew/") || t.contains("/.linuxbrew/") || t.contains("/Cellar/") {
+    if t.starts_with("/opt/homebrew/")
+        || t.starts_with("/home/linuxbrew/")
+        || t.contains("/.linuxbrew/")
+        || t.contains("/Cellar/")
+    {
         let formula = after(t, "/Cellar/").unwrap_or_else(|| "formula".to_owned());
         return Some(class(Method::Homebrew, format!("homebrew {formula}")));
     }
-    for conda in ["/miniconda", "/anaconda", "/miniforge", "/mambaforge", "/conda/"] {
+    for conda in [
+        "/miniconda",
+        "/anaconda",
+        "/miniforge",
+        "/mambaforge",
+        "/conda/",
+    ] {
         if t.contains(conda) {
             return Some(class(Method::Conda, "conda environment"));
         }
     }
-    let cargo_bin = env.dir_or_home("CARGO_HOME", ".cargo").map(|d| d.join("bin"));
+    let cargo_bin = env
+        .dir_or_home("CARGO_HOME", ".cargo")
+        .map(|d| d.join("bin"));
     if cargo_bin.is_some_and(|d| target.starts_with(&d)) {
         return Some(class(Method::Cargo, "cargo install (~/.cargo/bin)"));
     }
-    let go_bins = [env.var("GOBIN").map(std::path::PathBuf::from), env.dir_or_home("GOPATH", "go").map(|d| d.join("bin"))];
+    let go_bins = [
+        env.var("GOBIN").map(std::path::PathBuf::from),
+        env.dir_or_home("GOPATH", "go").map(|d| d.join("bin")),
+    ];
     if go_bins.iter().flatten().any(|d| target.starts_with(d)) {
         return Some(class(Method::Go, "go install (GOPATH/bin)"));
     }
@@ -187,15 +232,22 @@ fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classif
 fn replaced_npm_package(index: &DpkgIndex, owner: &str, target: &Path) -> Option<Classification> {
     let package = node_package(target)?;
     let t = target.to_string_lossy();
-    let root = &t[..t.rfind(&format!("node_modules/{package}"))? + "node_modules/".len() + package.len()];
+    let root =
+        &t[..t.rfind(&format!("node_modules/{package}"))? + "node_modules/".len() + package.len()];
     let manifest = Path::new(root).join("package.json");
-    index
-        .is_modified(owner, &manifest)?
-        .then(|| class(Method::Npm, format!("npm -g {package} replaced the copy from dpkg package {owner}")))
+    index.is_modified(owner, &manifest)?.then(|| {
+        class(
+            Method::Npm,
+            format!("npm -g {package} replaced the copy from dpkg package {owner}"),
+        )
+    })
 }
 
 fn is_python_runtime(bin: &str) -> bool {
-    bin.starts_with("python") || bin.starts_with("pydoc") || bin == "idle" || bin.starts_with("idle3")
+    bin.starts_with("python")
+        || bin.starts_with("pydoc")
+        || bin == "idle"
+        || bin.starts_with("idle3")
 }
 
 /// The path component right after `marker` (`3.11.7` in `…/.pyenv/versions/3.11.7/bin/x`).
@@ -237,11 +289,17 @@ fn venv_root(target: &Path) -> Option<&Path> {
 
 fn first_dirs(path: &Path, n: usize) -> String {
     let parts: Vec<_> = path.components().take(n + 1).collect();
-    parts.iter().collect::<std::path::PathBuf>().display().to_string()
+    parts
+        .iter()
+        .collect::<std::path::PathBuf>()
+        .display()
+        .to_string()
 }
 
 fn nth_component(path: &Path, n: usize) -> Option<String> {
-    path.components().nth(n).map(|c| c.as_os_str().to_string_lossy().into_owned())
+    path.components()
+        .nth(n)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
 }
 
 #[cfg(test)]
@@ -265,19 +323,55 @@ mod tests {
     #[test]
     fn layouts() {
         let cases = [
-            ("python3", "/home/u/.pyenv/versions/3.11.7/bin/python3", Method::Pyenv),
-            ("black", "/home/u/.pyenv/versions/3.11.7/bin/black", Method::Pip),
-            ("codespell", "/home/u/.local/share/pipx/venvs/codespell/bin/codespell", Method::Pipx),
-            ("bandit", "/home/u/.local/share/uv/tools/bandit/bin/bandit", Method::Uv),
-            ("node", "/home/u/.nvm/versions/node/v20.1.0/bin/node", Method::Nvm),
-            ("tsc", "/home/u/.nvm/versions/node/v20.1.0/lib/node_modules/typescript/bin/tsc", Method::Npm),
-            ("rustc", "/home/u/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc", Method::Rustup),
+            (
+                "python3",
+                "/home/u/.pyenv/versions/3.11.7/bin/python3",
+                Method::Pyenv,
+            ),
+            (
+                "black",
+                "/home/u/.pyenv/versions/3.11.7/bin/black",
+                Method::Pip,
+            ),
+            (
+                "codespell",
+                "/home/u/.local/share/pipx/venvs/codespell/bin/codespell",
+                Method::Pipx,
+            ),
+            (
+                "bandit",
+                "/home/u/.local/share/uv/tools/bandit/bin/bandit",
+                Method::Uv,
+            ),
+            (
+                "node",
+                "/home/u/.nvm/versions/node/v20.1.0/bin/node",
+                Method::Nvm,
+            ),
+            (
+                "tsc",
+                "/home/u/.nvm/versions/node/v20.1.0/lib/node_modules/typescript/bin/tsc",
+                Method::Npm,
+            ),
+            (
+                "rustc",
+                "/home/u/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc",
+                Method::Rustup,
+            ),
             ("just", "/home/u/.cargo/bin/just", Method::Cargo),
             ("gopls", "/home/u/go/bin/gopls", Method::Go),
-            ("rg", "/opt/homebrew/Cellar/ripgrep/14.1.1/bin/rg", Method::Homebrew),
+            (
+                "rg",
+                "/opt/homebrew/Cellar/ripgrep/14.1.1/bin/rg",
+                Method::Homebrew,
+            ),
             ("rg", "/snap/ripgrep/10/bin/rg", Method::Snap),
             ("rg", "/nix/store/abc-ripgrep/bin/rg", Method::Nix),
-            ("prettier", "/home/u/.npm-global/lib/node_modules/prettier/bin/prettier.cjs", Method::Npm),
+            (
+                "prettier",
+                "/home/u/.npm-global/lib/node_modules/prettier/bin/prettier.cjs",
+                Method::Npm,
+            ),
             ("tool", "/usr/local/bin/tool", Method::Manual),
             ("tool", "/usr/bin/tool", Method::Unknown),
         ];
@@ -286,13 +380,27 @@ mod tests {
             assert_eq!(c.method, method, "{path}: {c:?}");
             assert!(!c.reason.is_empty());
         }
-        assert_eq!(run("tsc", "/x/node_modules/.bin/tsc", "/x/node_modules/typescript/bin/tsc").method, Method::Project);
+        assert_eq!(
+            run(
+                "tsc",
+                "/x/node_modules/.bin/tsc",
+                "/x/node_modules/typescript/bin/tsc"
+            )
+            .method,
+            Method::Project
+        );
     }
 
     #[test]
     fn node_package_names() {
-        assert_eq!(node_package(Path::new("/a/lib/node_modules/@biomejs/biome/bin/biome")).as_deref(), Some("@biomejs/biome"));
-        assert_eq!(node_package(Path::new("/a/lib/node_modules/npm/bin/npm-cli.js")).as_deref(), Some("npm"));
+        assert_eq!(
+            node_package(Path::new("/a/lib/node_modules/@biomejs/biome/bin/biome")).as_deref(),
+            Some("@biomejs/biome")
+        );
+        assert_eq!(
+            node_package(Path::new("/a/lib/node_modules/npm/bin/npm-cli.js")).as_deref(),
+            Some("npm")
+        );
         assert_eq!(node_package(Path::new("/usr/bin/rg")), None);
     }
 }

@@ -4,7 +4,8 @@
 //! Only paths with a `bin/` component are kept: those are the files the
 //! audit asks about (executables and the targets their links resolve to).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use md5::Digest;
@@ -20,20 +21,38 @@ pub struct DpkgIndex {
 }
 
 impl DpkgIndex {
-    /// Reads `<admindir>/info/*.list`; `None` when there is no dpkg database.
-    pub fn load(admindir: &Path) -> Option<DpkgIndex> {
+    /// Reads `<admindir>/info/*.list`, keeping only the files in `wanted`
+    /// (the executables this run found and what they resolve to), so memory
+    /// stays small however many packages are installed. `None` when there is
+    /// no dpkg database.
+    pub fn load(admindir: &Path, wanted: &HashSet<PathBuf>) -> Option<DpkgIndex> {
         let info = admindir.join("info");
         let entries = std::fs::read_dir(&info).ok()?;
         let mut owners = HashMap::new();
+        let mut line = String::new();
         for entry in entries.filter_map(Result::ok) {
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            let Some(package) = name.strip_suffix(".list") else { continue };
+            let Some(package) = name.strip_suffix(".list") else {
+                continue;
+            };
             let package = package.split(':').next().unwrap_or(package);
-            let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
-            for line in text.lines() {
-                if line.contains("bin/") {
-                    owners.entry(PathBuf::from(line)).or_insert_with(|| package.to_owned());
+            let Ok(file) = std::fs::File::open(entry.path()) else {
+                continue;
+            };
+            // Line by line: some lists are megabytes (google-cloud-cli's is 4 MB).
+            let mut reader = BufReader::with_capacity(64 * 1024, file);
+            loop {
+                line.clear();
+                match reader.read_line(&mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+                let path = Path::new(line.trim_end_matches('\n'));
+                if wanted.contains(path) {
+                    owners
+                        .entry(path.to_path_buf())
+                        .or_insert_with(|| package.to_owned());
                 }
             }
         }
@@ -43,23 +62,56 @@ impl DpkgIndex {
         })
     }
 
+    /// The set to pass to `load` for these files: each path, its canonical
+    /// form, and their merged-/usr aliases (dpkg may list `/bin/x` for `/usr/bin/x`).
+    pub fn wanted<'a>(paths: impl IntoIterator<Item = &'a Path>) -> HashSet<PathBuf> {
+        let mut wanted = HashSet::new();
+        for path in paths {
+            let canonical = std::fs::canonicalize(path).ok();
+            for p in std::iter::once(path.to_path_buf()).chain(canonical) {
+                if let Some(alias) = usr_alias(&p) {
+                    wanted.insert(alias);
+                }
+                wanted.insert(p);
+            }
+        }
+        wanted
+    }
+
     /// Whether `path` differs from what `package` installed (dpkg's md5sums);
     /// `None` when dpkg recorded no checksum for it.
     pub fn is_modified(&self, package: &str, path: &Path) -> Option<bool> {
         let recorded = self.recorded_md5(package, path)?;
-        let bytes = std::fs::read(path).ok()?;
-        let actual = md5::Md5::digest(&bytes);
-        let hex: String = actual.iter().map(|b| format!("{b:02x}")).collect();
+        let mut file = std::fs::File::open(path).ok()?;
+        let mut hasher = md5::Md5::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => hasher.update(&buf[..n]),
+                Err(_) => return None,
+            }
+        }
+        let hex: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Some(hex != recorded)
     }
 
     fn recorded_md5(&self, package: &str, path: &Path) -> Option<String> {
         let info = self.admindir.join("info");
         let text = std::fs::read_to_string(info.join(format!("{package}.md5sums")))
-            .or_else(|_| std::fs::read_to_string(info.join(format!("{package}:{}.md5sums", dpkg_arch()))))
+            .or_else(|_| {
+                std::fs::read_to_string(info.join(format!("{package}:{}.md5sums", dpkg_arch())))
+            })
             .ok()?;
         let rel = path.to_str()?.trim_start_matches('/');
-        let alias = rel.strip_prefix("usr/").map(str::to_owned).unwrap_or_else(|| format!("usr/{rel}"));
+        let alias = rel
+            .strip_prefix("usr/")
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("usr/{rel}"));
         text.lines().find_map(|line| {
             let (sum, file) = line.split_once("  ")?;
             (file == rel || file == alias).then(|| sum.to_owned())
@@ -71,19 +123,27 @@ impl DpkgIndex {
         if let Some(p) = self.owners.get(path) {
             return Some(p);
         }
-        let alias = if let Ok(rest) = path.strip_prefix("/usr") {
-            Path::new("/").join(rest)
-        } else {
-            Path::new("/usr").join(path.strip_prefix("/").ok()?)
-        };
-        self.owners.get(&alias).map(String::as_str)
+        self.owners.get(&usr_alias(path)?).map(String::as_str)
     }
 
     /// The installed version of `package` from dpkg's status file.
     pub fn package_version(&self, package: &str) -> Option<String> {
         let status = std::fs::read_to_string(self.admindir.join("status")).ok()?;
-        let stanza = status.split("\n\n").find(|s| s.lines().any(|l| l == format!("Package: {package}")))?;
-        stanza.lines().find_map(|l| l.strip_prefix("Version: ")).map(str::to_owned)
+        let stanza = status
+            .split("\n\n")
+            .find(|s| s.lines().any(|l| l == format!("Package: {package}")))?;
+        stanza
+            .lines()
+            .find_map(|l| l.strip_prefix("Version: "))
+            .map(str::to_owned)
+    }
+}
+
+/// `/bin/x` ↔ `/usr/bin/x`.
+fn usr_alias(path: &Path) -> Option<PathBuf> {
+    match path.strip_prefix("/usr") {
+        Ok(rest) => Some(Path::new("/").join(rest)),
+        Err(_) => Some(Path::new("/usr").join(path.strip_prefix("/").ok()?)),
     }
 }
 
@@ -103,7 +163,6 @@ fn dpkg_arch() -> &'static str {
         "x86" => "i386",
         other => other,
     }
-
 }
 
 #[cfg(test)]
@@ -115,14 +174,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let info = dir.path().join("info");
         std::fs::create_dir_all(&info).unwrap();
-        std::fs::write(info.join("ripgrep.list"), "/.\n/usr\n/usr/bin\n/usr/bin/rg\n/usr/share/doc/ripgrep\n").unwrap();
+        std::fs::write(
+            info.join("ripgrep.list"),
+            "/.\n/usr\n/usr/bin\n/usr/bin/rg\n/usr/share/doc/ripgrep\n",
+        )
+        .unwrap();
         std::fs::write(info.join("bash:amd64.list"), "/bin/bash\n").unwrap();
-        let index = DpkgIndex::load(dir.path()).unwrap();
+        let wanted = DpkgIndex::wanted([Path::new("/usr/bin/rg"), Path::new("/usr/bin/bash")]);
+        let index = DpkgIndex::load(dir.path(), &wanted).unwrap();
         assert_eq!(index.owner(Path::new("/usr/bin/rg")), Some("ripgrep"));
         assert_eq!(index.owner(Path::new("/bin/rg")), Some("ripgrep"));
         assert_eq!(index.owner(Path::new("/usr/bin/bash")), Some("bash"));
         assert_eq!(index.owner(Path::new("/usr/bin/fd")), None);
-        assert!(DpkgIndex::load(&dir.path().join("missing")).is_none());
+        assert!(DpkgIndex::load(&dir.path().join("missing"), &wanted).is_none());
     }
 
     #[test]
@@ -134,15 +198,22 @@ mod tests {
         std::fs::write(&file, b"hello\n").unwrap();
         let rel = file.to_str().unwrap().trim_start_matches('/');
         // md5("hello\n")
-        std::fs::write(info.join("pkg.md5sums"), format!("b1946ac92492d2347c6235b4d2611184  {rel}\n")).unwrap();
+        std::fs::write(
+            info.join("pkg.md5sums"),
+            format!("b1946ac92492d2347c6235b4d2611184  {rel}\n"),
+        )
+        .unwrap();
         std::fs::write(info.join("pkg.list"), format!("/{rel}\n")).unwrap();
         std::fs::write(dir.path().join("status"), "Package: other\nVersion: 1\n\nPackage: pkg\nStatus: install ok installed\nVersion: 1:2.3.4-1+b2\n").unwrap();
-        let index = DpkgIndex::load(dir.path()).unwrap();
+        let index = DpkgIndex::load(dir.path(), &DpkgIndex::wanted([file.as_path()])).unwrap();
         assert_eq!(index.is_modified("pkg", &file), Some(false));
         std::fs::write(&file, b"changed\n").unwrap();
         assert_eq!(index.is_modified("pkg", &file), Some(true));
         assert_eq!(index.is_modified("other", &file), None);
-        assert_eq!(index.package_version("pkg").as_deref(), Some("1:2.3.4-1+b2"));
+        assert_eq!(
+            index.package_version("pkg").as_deref(),
+            Some("1:2.3.4-1+b2")
+        );
     }
 
     #[test]

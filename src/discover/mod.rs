@@ -69,11 +69,21 @@ pub struct Discoverer {
 
 impl Discoverer {
     /// Scans the search directories once for every executable name the tools use.
-    pub fn new<'a>(tools: impl IntoIterator<Item = &'a Tool>, env: HostEnv, cache: ProbeCache, options: DiscoverOptions) -> Discoverer {
-        let wanted: HashSet<&str> = tools.into_iter().flat_map(|t| t.spec.bins.iter().map(String::as_str)).collect();
+    pub fn new<'a>(
+        tools: impl IntoIterator<Item = &'a Tool>,
+        env: HostEnv,
+        cache: ProbeCache,
+        options: DiscoverOptions,
+    ) -> Discoverer {
+        let wanted: HashSet<&str> = tools
+            .into_iter()
+            .flat_map(|t| t.spec.bins.iter().map(String::as_str))
+            .collect();
         let dirs: Vec<SearchDir> = search_dirs(&env);
         let bins = index_bins(&dirs, &wanted);
-        let cargo_bin = env.dir_or_home("CARGO_HOME", ".cargo").map(|d| d.join("bin"));
+        let cargo_bin = env
+            .dir_or_home("CARGO_HOME", ".cargo")
+            .map(|d| d.join("bin"));
         Discoverer {
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             env,
@@ -91,8 +101,15 @@ impl Discoverer {
         &self.cache
     }
 
+    /// dpkg's owners of every executable this run found, read once on first need.
     fn dpkg_index(&self) -> Option<&DpkgIndex> {
-        self.dpkg.get_or_init(|| DpkgIndex::load(&self.options.dpkg_admindir)).as_ref()
+        self.dpkg
+            .get_or_init(|| {
+                let wanted =
+                    DpkgIndex::wanted(self.bins.values().flatten().map(|c| c.path.as_path()));
+                DpkgIndex::load(&self.options.dpkg_admindir, &wanted)
+            })
+            .as_ref()
     }
 
     /// Finds, reads and classifies every copy of `tool`.
@@ -103,7 +120,8 @@ impl Discoverer {
         for (bin, candidate) in self.candidates(tool) {
             let resolved = resolve::resolve(&candidate.path, bin, &self.env, &self.cwd);
             if let Some(why) = &resolved.unavailable {
-                out.notes.push(format!("ignored {}: {why}", candidate.path.display()));
+                out.notes
+                    .push(format!("ignored {}: {why}", candidate.path.display()));
                 continue;
             }
             if !seen.insert(resolved.target.clone()) {
@@ -141,7 +159,13 @@ impl Discoverer {
         all.into_iter().map(|(_, _, bin, c)| (bin, c)).collect()
     }
 
-    fn read_installation(&self, tool: &Tool, bin: &str, candidate: &Candidate, resolved: &resolve::Resolved) -> Found {
+    fn read_installation(
+        &self,
+        tool: &Tool,
+        bin: &str,
+        candidate: &Candidate,
+        resolved: &resolve::Resolved,
+    ) -> Found {
         let target = &resolved.target;
         let fingerprint = Fingerprint::of(target);
         let make = |version: Option<String>, from, method: Method, reason: String| Installation {
@@ -157,42 +181,95 @@ impl Discoverer {
             && let Some(finding) = self.cache.get(tool, &candidate.path, target, fp)
         {
             return match finding {
-                CachedFinding::Version { version, method, reason, .. } => {
-                    Found::Genuine(make(Some(version), VersionSource::Cache, method, reason), None)
-                }
+                CachedFinding::Version {
+                    version,
+                    method,
+                    reason,
+                    ..
+                } => Found::Genuine(
+                    make(Some(version), VersionSource::Cache, method, reason),
+                    None,
+                ),
                 CachedFinding::Impostor { line } => Found::Impostor(line),
-                CachedFinding::NoVersion { line, method, reason } => {
-                    Found::Genuine(make(None, VersionSource::None, method, reason), Some(unparsable(&line)))
-                }
+                CachedFinding::NoVersion {
+                    line,
+                    method,
+                    reason,
+                } => Found::Genuine(
+                    make(None, VersionSource::None, method, reason),
+                    Some(unparsable(&line)),
+                ),
             };
         }
-        let classification = classify(bin, &candidate.path, resolved, &self.env, &|| self.dpkg_index());
+        let classification = classify(bin, &candidate.path, resolved, &self.env, &|| {
+            self.dpkg_index()
+        });
         let (method, mut reason) = (classification.method, classification.reason.clone());
-        let record = self.records.read(tool, &candidate.path, target, self.cargo_bin.as_deref());
+        let record = self
+            .records
+            .read(tool, &candidate.path, target, self.cargo_bin.as_deref());
         let (finding, failure) = match record {
             Some(r) => {
                 reason = format!("{reason}; version from {}", r.source);
-                (Some(CachedFinding::Version { version: r.version, from: VersionSource::Metadata, method, reason: reason.clone() }), None)
+                (
+                    Some(CachedFinding::Version {
+                        version: r.version,
+                        from: VersionSource::Metadata,
+                        method,
+                        reason: reason.clone(),
+                    }),
+                    None,
+                )
             }
             None => {
                 // Run what the user runs (symlink names matter to multi-call
                 // binaries), except through shims and proxies, which we skip.
-                let program = if resolved.via.is_some() { target.as_path() } else { candidate.path.as_path() };
+                let program = if resolved.via.is_some() {
+                    target.as_path()
+                } else {
+                    candidate.path.as_path()
+                };
                 match probe::probe(tool, program, self.options.probe_timeout) {
-                    ProbeOutcome::Version { version } => {
-                        (Some(CachedFinding::Version { version, from: VersionSource::Probe, method, reason: reason.clone() }), None)
+                    ProbeOutcome::Version { version } => (
+                        Some(CachedFinding::Version {
+                            version,
+                            from: VersionSource::Probe,
+                            method,
+                            reason: reason.clone(),
+                        }),
+                        None,
+                    ),
+                    ProbeOutcome::Impostor { line } => {
+                        (Some(CachedFinding::Impostor { line }), None)
                     }
-                    ProbeOutcome::Impostor { line } => (Some(CachedFinding::Impostor { line }), None),
-                    ProbeOutcome::NoVersion { line } => match self.dpkg_version(classification.package.as_deref(), target) {
+                    ProbeOutcome::NoVersion { line } => match self
+                        .dpkg_version(classification.package.as_deref(), target)
+                    {
                         // A build that prints no version (Debian's duf, gron):
                         // dpkg's record holds while the file is unmodified.
                         Some(version) => {
-                            reason = format!("{reason}; version from dpkg (the program prints none)");
-                            (Some(CachedFinding::Version { version, from: VersionSource::Metadata, method, reason: reason.clone() }), None)
+                            reason =
+                                format!("{reason}; version from dpkg (the program prints none)");
+                            (
+                                Some(CachedFinding::Version {
+                                    version,
+                                    from: VersionSource::Metadata,
+                                    method,
+                                    reason: reason.clone(),
+                                }),
+                                None,
+                            )
                         }
                         None => {
                             let failure = unparsable(&line);
-                            (Some(CachedFinding::NoVersion { line, method, reason: reason.clone() }), Some(failure))
+                            (
+                                Some(CachedFinding::NoVersion {
+                                    line,
+                                    method,
+                                    reason: reason.clone(),
+                                }),
+                                Some(failure),
+                            )
                         }
                     },
                     ProbeOutcome::TimedOut => (None, Some("probe timed out".to_owned())),
@@ -201,12 +278,17 @@ impl Discoverer {
             }
         };
         if let (Some(finding), Some(fp), true) = (&finding, fingerprint, self.options.use_cache) {
-            self.cache.put(tool, &candidate.path, target, fp, finding.clone());
+            self.cache
+                .put(tool, &candidate.path, target, fp, finding.clone());
         }
         match finding {
-            Some(CachedFinding::Version { version, from, .. }) => Found::Genuine(make(Some(version), from, method, reason), None),
+            Some(CachedFinding::Version { version, from, .. }) => {
+                Found::Genuine(make(Some(version), from, method, reason), None)
+            }
             Some(CachedFinding::Impostor { line }) => Found::Impostor(line),
-            Some(CachedFinding::NoVersion { .. }) | None => Found::Genuine(make(None, VersionSource::None, method, reason), failure),
+            Some(CachedFinding::NoVersion { .. }) | None => {
+                Found::Genuine(make(None, VersionSource::None, method, reason), failure)
+            }
         }
     }
 }
@@ -254,12 +336,17 @@ fn choose_installed(installations: &[Installation]) -> Option<usize> {
 }
 
 fn parsed(installation: &Installation) -> Option<Version> {
-    installation.version.as_deref().and_then(|v| Version::parse(v).ok())
+    installation
+        .version
+        .as_deref()
+        .and_then(|v| Version::parse(v).ok())
 }
 
 /// "newer X at P is shadowed" for every copy newer than the one that runs.
 fn shadow_notes(installations: &[Installation], installed: usize) -> Vec<String> {
-    let Some(current) = parsed(&installations[installed]) else { return Vec::new() };
+    let Some(current) = parsed(&installations[installed]) else {
+        return Vec::new();
+    };
     installations
         .iter()
         .enumerate()
@@ -267,8 +354,17 @@ fn shadow_notes(installations: &[Installation], installed: usize) -> Vec<String>
         .filter_map(|(_, other)| {
             let v = parsed(other)?;
             (v > current).then(|| {
-                let place = if other.on_path { "shadowed on PATH" } else { "off PATH" };
-                format!("newer {} at {} ({place}, {})", v, other.path, other.method.id())
+                let place = if other.on_path {
+                    "shadowed on PATH"
+                } else {
+                    "off PATH"
+                };
+                format!(
+                    "newer {} at {} ({place}, {})",
+                    v,
+                    other.path,
+                    other.method.id()
+                )
             })
         })
         .collect()

@@ -89,7 +89,10 @@ fn is_noise(line: &str) -> bool {
 
 /// The text without noise lines, joined by newlines.
 pub fn significant_text(text: &str) -> String {
-    text.lines().filter(|l| !is_noise(l)).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .filter(|l| !is_noise(l))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The first significant line, for error messages and notes.
@@ -115,7 +118,10 @@ pub fn extract_version(text: &str, pattern: Option<&Regex>) -> Option<String> {
             .find_map(|line| HEURISTIC.captures(line).and_then(|c| c.get(1)))
             .map(|m| m.as_str().to_owned()),
     }?;
-    let found = found.trim().trim_end_matches(['.', ',', ';', ':']).to_owned();
+    let found = found
+        .trim()
+        .trim_end_matches(['.', ',', ';', ':'])
+        .to_owned();
     Version::parse(&found).ok().map(|_| found)
 }
 
@@ -132,12 +138,24 @@ mod tests {
         assert_eq!(h("git version 2.47.3\n").as_deref(), Some("2.47.3"));
         assert_eq!(h("ripgrep 14.1.0 (rev abc)\n").as_deref(), Some("14.1.0"));
         assert_eq!(h("jq-1.6").as_deref(), Some("1.6"));
-        assert_eq!(h("go version go1.19.8 linux/amd64").as_deref(), Some("1.19.8"));
+        assert_eq!(
+            h("go version go1.19.8 linux/amd64").as_deref(),
+            Some("1.19.8")
+        );
         assert_eq!(h("tmux 3.3a").as_deref(), Some("3.3a"));
-        assert_eq!(h("OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL 3.0.17").as_deref(), Some("9.2p1"));
-        assert_eq!(h("GNU bash, version 5.2.15(1)-release").as_deref(), Some("5.2.15"));
+        assert_eq!(
+            h("OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL 3.0.17").as_deref(),
+            Some("9.2p1")
+        );
+        assert_eq!(
+            h("GNU bash, version 5.2.15(1)-release").as_deref(),
+            Some("5.2.15")
+        );
         assert_eq!(h("v20.20.2").as_deref(), Some("20.20.2"));
-        assert_eq!(h("Docker version 28.2.2, build e6534b4").as_deref(), Some("28.2.2"));
+        assert_eq!(
+            h("Docker version 28.2.2, build e6534b4").as_deref(),
+            Some("28.2.2")
+        );
         assert_eq!(h("no version here"), None);
     }
 
@@ -153,17 +171,30 @@ mod tests {
         let re = Regex::new(r"\) (\d\S*)$").ok();
         let re = Regex::new(r"(?m)\) (\d\S*)$").ok().or(re);
         assert_eq!(
-            extract_version("gcc (Debian 12.2.0-14+deb12u1) 12.2.0\nCopyright", re.as_ref()).as_deref(),
+            extract_version(
+                "gcc (Debian 12.2.0-14+deb12u1) 12.2.0\nCopyright",
+                re.as_ref()
+            )
+            .as_deref(),
             Some("12.2.0")
         );
     }
 
     #[test]
     fn several_groups_are_joined() {
-        let re = crate::catalog::compile_pattern(r"IMproved (\d+\.\d+)(?:(?s:.*?)Included patches: \d+-(\d+))?").ok();
+        let re = crate::catalog::compile_pattern(
+            r"IMproved (\d+\.\d+)(?:(?s:.*?)Included patches: \d+-(\d+))?",
+        )
+        .ok();
         let text = "VIM - Vi IMproved 9.0 (2022 Jun 28)\nIncluded patches: 1-1378\n";
-        assert_eq!(extract_version(text, re.as_ref()).as_deref(), Some("9.0.1378"));
-        assert_eq!(extract_version("VIM - Vi IMproved 9.1 (2024)\n", re.as_ref()).as_deref(), Some("9.1"));
+        assert_eq!(
+            extract_version(text, re.as_ref()).as_deref(),
+            Some("9.0.1378")
+        );
+        assert_eq!(
+            extract_version("VIM - Vi IMproved 9.1 (2024)\n", re.as_ref()).as_deref(),
+            Some("9.1")
+        );
     }
 
     #[test]
@@ -178,6 +209,9 @@ mod tests {
     #[test]
     fn stderr_follows_stdout() {
         assert_eq!(clean_output(b"a", b"b\n"), "a\nb\n");
-        assert_eq!(clean_output(b"", b"openjdk version \"17.0.15\"\n"), "openjdk version \"17.0.15\"\n");
+        assert_eq!(
+            clean_output(b"", b"openjdk version \"17.0.15\"\n"),
+            "openjdk version \"17.0.15\"\n"
+        );
     }
 }

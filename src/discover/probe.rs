@@ -14,11 +14,17 @@ const MAX_CAPTURE: usize = 64 * 1024;
 /// What a probe learned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProbeOutcome {
-    Version { version: String },
+    Version {
+        version: String,
+    },
     /// The output does not match the tool's identity pattern: another program with this name.
-    Impostor { line: String },
+    Impostor {
+        line: String,
+    },
     /// It ran, but printed nothing that reads as a version.
-    NoVersion { line: String },
+    NoVersion {
+        line: String,
+    },
     TimedOut,
     Failed(String),
 }
@@ -36,6 +42,7 @@ pub fn probe(tool: &Tool, program: &Path, timeout: Duration) -> ProbeOutcome {
         Ok(o) => o,
         Err(e) => return ProbeOutcome::Failed(format!("cannot run {}: {e}", program.display())),
     };
+    tracing::debug!(tool = tool.name(), program = %program.display(), elapsed_ms = output.elapsed.as_millis() as u64, "probe");
     if output.timed_out {
         return ProbeOutcome::TimedOut;
     }

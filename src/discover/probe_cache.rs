@@ -58,7 +58,11 @@ pub enum CachedFinding {
     /// Output did not match the tool's identity pattern.
     Impostor { line: String },
     /// The program answered but no version could be read.
-    NoVersion { line: String, method: Method, reason: String },
+    NoVersion {
+        line: String,
+        method: Method,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -96,14 +100,28 @@ impl ProbeCache {
     }
 
     /// The cached finding for this tool and file, if the file and the tool's definition are unchanged.
-    pub fn get(&self, tool: &Tool, found_as: &Path, target: &Path, fingerprint: &Fingerprint) -> Option<CachedFinding> {
+    pub fn get(
+        &self,
+        tool: &Tool,
+        found_as: &Path,
+        target: &Path,
+        fingerprint: &Fingerprint,
+    ) -> Option<CachedFinding> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let entry = entries.get(&key(tool, found_as, target))?;
-        (entry.fingerprint == *fingerprint && entry.spec == spec_hash(tool)).then(|| entry.finding.clone())
+        (entry.fingerprint == *fingerprint && entry.spec == spec_hash(tool))
+            .then(|| entry.finding.clone())
     }
 
     /// Records a finding.
-    pub fn put(&self, tool: &Tool, found_as: &Path, target: &Path, fingerprint: Fingerprint, finding: CachedFinding) {
+    pub fn put(
+        &self,
+        tool: &Tool,
+        found_as: &Path,
+        target: &Path,
+        fingerprint: Fingerprint,
+        finding: CachedFinding,
+    ) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let entry = Entry {
             fingerprint,
@@ -111,7 +129,11 @@ impl ProbeCache {
             finding,
         };
         let k = key(tool, found_as, target);
-        if entries.get(&k).is_none_or(|old| old.fingerprint != entry.fingerprint || old.finding != entry.finding || old.spec != entry.spec) {
+        if entries.get(&k).is_none_or(|old| {
+            old.fingerprint != entry.fingerprint
+                || old.finding != entry.finding
+                || old.spec != entry.spec
+        }) {
             entries.insert(k, entry);
             self.dirty.store(true, Ordering::Relaxed);
         }
@@ -134,14 +156,27 @@ impl ProbeCache {
 /// Keyed by the path the user runs and the file it resolves to: the method
 /// depends on the first, the version on the second.
 fn key(tool: &Tool, found_as: &Path, target: &Path) -> String {
-    format!("{}\u{0}{}\u{0}{}", tool.name(), found_as.display(), target.display())
+    format!(
+        "{}\u{0}{}\u{0}{}",
+        tool.name(),
+        found_as.display(),
+        target.display()
+    )
 }
 
 /// A hash of everything in the tool's definition that changes what a probe means.
 fn spec_hash(tool: &Tool) -> u64 {
     let s = &tool.spec;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (&s.version_args, &s.version_pattern, &s.identity, &s.version_file, &s.version_file_pattern, &s.install).hash(&mut h);
+    (
+        &s.version_args,
+        &s.version_pattern,
+        &s.identity,
+        &s.version_file,
+        &s.version_file_pattern,
+        &s.install,
+    )
+        .hash(&mut h);
     env!("CARGO_PKG_VERSION").hash(&mut h);
     h.finish()
 }

@@ -45,7 +45,13 @@ struct Crates2 {
 
 impl RecordReader {
     /// Tries every record kind that fits this file.
-    pub fn read(&self, tool: &Tool, found_as: &Path, target: &Path, cargo_bin: Option<&Path>) -> Option<Record> {
+    pub fn read(
+        &self,
+        tool: &Tool,
+        found_as: &Path,
+        target: &Path,
+        cargo_bin: Option<&Path>,
+    ) -> Option<Record> {
         if let Some(r) = version_file(tool, target) {
             return Some(r);
         }
@@ -58,25 +64,113 @@ impl RecordReader {
         {
             return Some(r);
         }
-        self.python_dist(tool, found_as, target)
-    }
-
-    fn python_dist(&self, tool: &Tool, found_as: &Path, target: &Path) -> Option<Record> {
-        let head = read_head(target, 512)?;
-        let first = head.lines().next()?;
-        if !first.starts_with("#!") || !first.contains("python") {
+        let head = read_head(target, 2048)?;
+        let shebang = head.lines().next()?;
+        if !shebang.starts_with("#!") {
             return None;
         }
+        if shebang.contains("python") {
+            return self.python_dist(tool, found_as, target, &head);
+        }
+        if shebang.contains("ruby") {
+            return self.ruby_gem(tool, target, &head);
+        }
+        None
+    }
+
+    /// A RubyGems binstub names its gem (`Gem.activate_bin_path('rubocop', …)`);
+    /// the highest installed spec of that gem is what it runs.
+    fn ruby_gem(&self, tool: &Tool, target: &Path, head: &str) -> Option<Record> {
+        let gem = head.lines().find_map(|l| {
+            let rest = l.split("activate_bin_path(").nth(1)?;
+            let quoted = rest.trim_start().strip_prefix(['\'', '"'])?;
+            Some(quoted.split(['\'', '"']).next()?.to_owned())
+        })?;
+        if !expected_names(tool, "gem").contains(&gem) {
+            return None;
+        }
+        let interpreter = head
+            .lines()
+            .next()?
+            .trim_start_matches("#!")
+            .split_whitespace()
+            .next()
+            .map(PathBuf::from);
+        let mut dirs: Vec<PathBuf> = vec![PathBuf::from(
+            "/usr/share/rubygems-integration/all/specifications",
+        )];
+        let prefixes = [
+            target.parent()?.parent().map(Path::to_path_buf),
+            interpreter.and_then(|i| i.parent()?.parent().map(Path::to_path_buf)),
+            Some(PathBuf::from("/var/lib")),
+        ];
+        for prefix in prefixes.into_iter().flatten() {
+            for gems in [prefix.join("lib/ruby/gems"), prefix.join("gems")] {
+                if let Ok(entries) = std::fs::read_dir(&gems) {
+                    dirs.extend(
+                        entries
+                            .filter_map(Result::ok)
+                            .map(|e| e.path().join("specifications")),
+                    );
+                }
+            }
+        }
+        let best = dirs
+            .iter()
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flat_map(|entries| entries.filter_map(Result::ok))
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let version = name
+                    .strip_suffix(".gemspec")?
+                    .strip_prefix(&format!("{gem}-"))?
+                    .to_owned();
+                let parsed = Version::parse(&version).ok()?;
+                Some((parsed, version, e.path()))
+            })
+            .max_by(|a, b| a.0.cmp(&b.0))?;
+        Some(Record {
+            version: best.1,
+            source: best.2.file_name()?.to_string_lossy().into_owned(),
+        })
+    }
+
+    fn python_dist(
+        &self,
+        tool: &Tool,
+        found_as: &Path,
+        target: &Path,
+        head: &str,
+    ) -> Option<Record> {
+        let first = head.lines().next()?;
         let expected = expected_names(tool, "pypi");
         let script = found_as.file_name()?.to_str()?;
-        let interpreter = first.trim_start_matches("#!").split_whitespace().next().map(PathBuf::from);
-        let prefixes = [target.parent()?.parent().map(Path::to_path_buf), interpreter.as_deref().and_then(|i| i.parent()?.parent().map(Path::to_path_buf))];
+        let interpreter = first
+            .trim_start_matches("#!")
+            .split_whitespace()
+            .next()
+            .map(PathBuf::from);
+        let prefixes = [
+            target.parent()?.parent().map(Path::to_path_buf),
+            interpreter
+                .as_deref()
+                .and_then(|i| i.parent()?.parent().map(Path::to_path_buf)),
+        ];
         for prefix in prefixes.into_iter().flatten() {
             for site in site_dirs(&prefix) {
                 let dists = self.site(&site);
-                for dist in dists.iter().filter(|d| expected.iter().any(|e| normalize(e) == d.normalized)) {
-                    if lists_console_script(&dist.path, script) {
-                        let version = dist.version.clone().or_else(|| pkg_info_version(&dist.path))?;
+                for dist in dists
+                    .iter()
+                    .filter(|d| expected.iter().any(|e| normalize(e) == d.normalized))
+                {
+                    if lists_console_script(&dist.path, script)
+                        || imports_dist(head, &dist.normalized)
+                        || records_script(&dist.path, script)
+                    {
+                        let version = dist
+                            .version
+                            .clone()
+                            .or_else(|| pkg_info_version(&dist.path))?;
                         let label = dist.path.file_name()?.to_string_lossy().into_owned();
                         return Some(Record {
                             version,
@@ -91,21 +185,25 @@ impl RecordReader {
 
     fn site(&self, site: &Path) -> Arc<Vec<Dist>> {
         let mut sites = self.sites.lock().unwrap_or_else(|e| e.into_inner());
-        sites.entry(site.to_path_buf()).or_insert_with(|| Arc::new(list_dists(site))).clone()
+        sites
+            .entry(site.to_path_buf())
+            .or_insert_with(|| Arc::new(list_dists(site)))
+            .clone()
     }
 
     fn cargo_install(&self, tool: &Tool, binary: &Path, cargo_bin: &Path) -> Option<Record> {
         let home = cargo_bin.parent()?;
         let crates2 = {
             let mut memo = self.crates2.lock().unwrap_or_else(|e| e.into_inner());
-            memo.entry(home.to_path_buf()).or_insert_with(|| load_crates2(home).map(Arc::new)).clone()?
+            memo.entry(home.to_path_buf())
+                .or_insert_with(|| load_crates2(home).map(Arc::new))
+                .clone()?
         };
         let bin = binary.file_name()?.to_str()?;
         let expected = expected_names(tool, "cargo");
-        let (krate, version, _) = crates2
-            .installs
-            .iter()
-            .find(|(krate, _, bins)| bins.iter().any(|b| b == bin) && expected.iter().any(|e| e == krate))?;
+        let (krate, version, _) = crates2.installs.iter().find(|(krate, _, bins)| {
+            bins.iter().any(|b| b == bin) && expected.iter().any(|e| e == krate)
+        })?;
         // A binary newer than cargo's record was replaced by something else.
         let bin_mtime = std::fs::metadata(binary).and_then(|m| m.modified()).ok()?;
         if bin_mtime > crates2.mtime + std::time::Duration::from_secs(2) {
@@ -121,9 +219,17 @@ impl RecordReader {
 /// Names a record may carry for this tool: the catalog's package for that
 /// registry, the upstream name, and the tool's own name.
 fn expected_names(tool: &Tool, install_key: &str) -> Vec<String> {
-    let mut names: Vec<String> = tool.spec.install.get(install_key).cloned().into_iter().collect();
+    let mut names: Vec<String> = tool
+        .spec
+        .install
+        .get(install_key)
+        .cloned()
+        .into_iter()
+        .collect();
     match &tool.upstream {
-        crate::catalog::Upstream::Pypi(n) | crate::catalog::Upstream::Npm(n) | crate::catalog::Upstream::Crates(n) => {
+        crate::catalog::Upstream::Pypi(n)
+        | crate::catalog::Upstream::Npm(n)
+        | crate::catalog::Upstream::Crates(n) => {
             names.push(n.clone());
         }
         _ => {}
@@ -162,7 +268,9 @@ fn read_head(path: &Path, limit: usize) -> Option<String> {
 /// `lib/python3*/{site,dist}-packages` and Debian's `lib/python3/dist-packages`.
 fn site_dirs(prefix: &Path) -> Vec<PathBuf> {
     let lib = prefix.join("lib");
-    let Ok(entries) = std::fs::read_dir(&lib) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(&lib) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name();
@@ -180,15 +288,22 @@ fn site_dirs(prefix: &Path) -> Vec<PathBuf> {
 }
 
 fn list_dists(site: &Path) -> Vec<Dist> {
-    let Ok(entries) = std::fs::read_dir(site) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(site) else {
+        return Vec::new();
+    };
     entries
         .filter_map(Result::ok)
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            let stem = name.strip_suffix(".dist-info").or_else(|| name.strip_suffix(".egg-info"))?;
+            let stem = name
+                .strip_suffix(".dist-info")
+                .or_else(|| name.strip_suffix(".egg-info"))?;
             let mut parts = stem.split('-');
             let dist = parts.next()?;
-            let version = parts.next().filter(|v| Version::parse(v).is_ok()).map(str::to_owned);
+            let version = parts
+                .next()
+                .filter(|v| Version::parse(v).is_ok())
+                .map(str::to_owned);
             Some(Dist {
                 normalized: normalize(dist),
                 version,
@@ -200,7 +315,9 @@ fn list_dists(site: &Path) -> Vec<Dist> {
 
 /// True when `entry_points.txt` declares `script` under `[console_scripts]` or `[gui_scripts]`.
 fn lists_console_script(dist: &Path, script: &str) -> bool {
-    let Ok(text) = std::fs::read_to_string(dist.join("entry_points.txt")) else { return false };
+    let Ok(text) = std::fs::read_to_string(dist.join("entry_points.txt")) else {
+        return false;
+    };
     let mut in_scripts = false;
     for line in text.lines() {
         let line = line.trim();
@@ -213,19 +330,56 @@ fn lists_console_script(dist: &Path, script: &str) -> bool {
     false
 }
 
+/// A script that imports the distribution's package runs that distribution
+/// (awscli's `aws`, checkov, Mercurial's `hg` are plain scripts, not entry points).
+fn imports_dist(head: &str, normalized: &str) -> bool {
+    let module = normalized.replace('-', "_");
+    head.lines().any(|l| {
+        let l = l.trim();
+        let imported = l
+            .strip_prefix("from ")
+            .or_else(|| l.strip_prefix("import "));
+        imported.is_some_and(|rest| {
+            let name = rest.split([' ', '.', ',']).next().unwrap_or("");
+            name == module
+        })
+    })
+}
+
+/// pip's `RECORD` lists the scripts it installed (`../../../bin/aws,sha256=…`).
+fn records_script(dist: &Path, script: &str) -> bool {
+    let Ok(text) = std::fs::read_to_string(dist.join("RECORD")) else {
+        return false;
+    };
+    let suffix = format!("/bin/{script}");
+    text.lines()
+        .any(|l| l.split(',').next().is_some_and(|p| p.ends_with(&suffix)))
+}
+
 fn pkg_info_version(dist: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dist.join("METADATA")).or_else(|_| std::fs::read_to_string(dist.join("PKG-INFO"))).ok()?;
-    text.lines().find_map(|l| l.strip_prefix("Version:")).map(|v| v.trim().to_owned())
+    let text = std::fs::read_to_string(dist.join("METADATA"))
+        .or_else(|_| std::fs::read_to_string(dist.join("PKG-INFO")))
+        .ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("Version:"))
+        .map(|v| v.trim().to_owned())
 }
 
 /// `package.json` of the npm package that contains `target`.
 fn npm_package(tool: &Tool, target: &Path) -> Option<Record> {
     let components: Vec<_> = target.components().collect();
-    let nm = components.iter().rposition(|c| c.as_os_str() == "node_modules")?;
+    let nm = components
+        .iter()
+        .rposition(|c| c.as_os_str() == "node_modules")?;
     let first = components.get(nm + 1)?.as_os_str().to_str()?;
-    let depth = if first.starts_with('@') { nm + 3 } else { nm + 2 };
+    let depth = if first.starts_with('@') {
+        nm + 3
+    } else {
+        nm + 2
+    };
     let root: PathBuf = components.get(..depth)?.iter().collect();
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join("package.json")).ok()?).ok()?;
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("package.json")).ok()?).ok()?;
     let name = json.get("name")?.as_str()?;
     let version = json.get("version")?.as_str()?;
     let expected = expected_names(tool, "npm");
@@ -267,7 +421,12 @@ fn load_crates2(cargo_home: &Path) -> Option<Crates2> {
             let mut words = key.split_whitespace();
             let krate = words.next()?.to_owned();
             let version = words.next()?.to_owned();
-            let bins = value.get("bins")?.as_array()?.iter().filter_map(|b| b.as_str().map(str::to_owned)).collect();
+            let bins = value
+                .get("bins")?
+                .as_array()?
+                .iter()
+                .filter_map(|b| b.as_str().map(str::to_owned))
+                .collect();
             Some((krate, version, bins))
         })
         .collect();

@@ -43,28 +43,36 @@ pub enum ShimManager {
 /// Resolves `path` (found as `bin`) through any shim or proxy, then canonicalises it.
 pub fn resolve(path: &Path, bin: &str, env: &HostEnv, cwd: &Path) -> Resolved {
     let (target, via, unavailable) = match shim_target(path, bin, env, cwd) {
-        Shim::NotAShim => (path.to_path_buf(), None, None),
+        Shim::Plain => (path.to_path_buf(), None, None),
         Shim::Leads(target, via) => (target, Some(via), None),
         Shim::Nowhere(manager) => (
             path.to_path_buf(),
             None,
-            Some(format!("{manager} shim for {bin}, but the selected version does not provide it")),
+            Some(format!(
+                "{manager} shim for {bin}, but the selected version does not provide it"
+            )),
         ),
     };
     let target = std::fs::canonicalize(&target).unwrap_or(target);
-    Resolved { target, via, unavailable }
+    Resolved {
+        target,
+        via,
+        unavailable,
+    }
 }
 
 /// What a candidate is, shim-wise.
 enum Shim {
-    NotAShim,
+    Plain,
     Leads(PathBuf, Via),
     /// A shim of this manager that selects nothing runnable.
     Nowhere(&'static str),
 }
 
 fn shim_target(path: &Path, bin: &str, env: &HostEnv, cwd: &Path) -> Shim {
-    let Some(dir) = path.parent() else { return Shim::NotAShim };
+    let Some(dir) = path.parent() else {
+        return Shim::Plain;
+    };
     let same = |root: Option<PathBuf>, sub: &str| root.is_some_and(|r| same_dir(dir, &r.join(sub)));
     let found = |target: Option<(PathBuf, Via)>, name: &'static str| match target {
         Some((t, via)) => Shim::Leads(t, via),
@@ -72,36 +80,62 @@ fn shim_target(path: &Path, bin: &str, env: &HostEnv, cwd: &Path) -> Shim {
     };
     let root = dir.parent().unwrap_or(dir);
     if same(env.dir_or_home("PYENV_ROOT", ".pyenv"), "shims") {
-        let target = version_manager(root, bin, env.var("PYENV_VERSION"), ".python-version", cwd, env, ShimManager::Pyenv);
+        let target = version_manager(
+            root,
+            bin,
+            env.var("PYENV_VERSION"),
+            ".python-version",
+            cwd,
+            env,
+            ShimManager::Pyenv,
+        );
         return found(target, "pyenv");
     }
     if same(env.dir_or_home("RBENV_ROOT", ".rbenv"), "shims") {
-        let target = version_manager(root, bin, env.var("RBENV_VERSION"), ".ruby-version", cwd, env, ShimManager::Rbenv);
+        let target = version_manager(
+            root,
+            bin,
+            env.var("RBENV_VERSION"),
+            ".ruby-version",
+            cwd,
+            env,
+            ShimManager::Rbenv,
+        );
         return found(target, "rbenv");
     }
     if same(env.dir_or_home("ASDF_DATA_DIR", ".asdf"), "shims") {
-        return found(tool_versions_shim(&root.join("installs"), bin, cwd, env, ShimManager::Asdf), "asdf");
+        return found(
+            tool_versions_shim(&root.join("installs"), bin, cwd, env, ShimManager::Asdf),
+            "asdf",
+        );
     }
     let mise = env
         .var("MISE_DATA_DIR")
         .map(PathBuf::from)
         .or_else(|| env.data_home().map(|d| d.join("mise")));
     if same(mise, "shims") {
-        return found(tool_versions_shim(&root.join("installs"), bin, cwd, env, ShimManager::Mise), "mise");
+        return found(
+            tool_versions_shim(&root.join("installs"), bin, cwd, env, ShimManager::Mise),
+            "mise",
+        );
     }
-    let cargo_bin = env.dir_or_home("CARGO_HOME", ".cargo").map(|d| d.join("bin"));
+    let cargo_bin = env
+        .dir_or_home("CARGO_HOME", ".cargo")
+        .map(|d| d.join("bin"));
     if cargo_bin.as_deref().is_some_and(|c| same_dir(dir, c)) && is_rustup_proxy(path, dir) {
         return found(rustup_target(bin, env, cwd), "rustup");
     }
     if same(env.dir_or_home("VOLTA_HOME", ".volta"), "bin") {
         // volta's own binaries live here too; only its shims resolve.
-        return volta_target(&root.join("tools"), bin).map_or(Shim::NotAShim, |(t, v)| Shim::Leads(t, v));
+        return volta_target(&root.join("tools"), bin)
+            .map_or(Shim::Plain, |(t, v)| Shim::Leads(t, v));
     }
-    Shim::NotAShim
+    Shim::Plain
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
-    a == b || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    a == b
+        || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 /// pyenv and rbenv: `$VERSION` env, then a version file upward from cwd, then `<root>/version`.
@@ -146,36 +180,64 @@ fn version_manager(
 }
 
 fn find_upward(start: &Path, name: &str) -> Option<PathBuf> {
-    start.ancestors().map(|d| d.join(name)).find(|p| p.is_file())
+    start
+        .ancestors()
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
 }
 
 /// asdf and mise: pick the installed version named in a `.tool-versions`, or the only one.
-fn tool_versions_shim(installs: &Path, bin: &str, cwd: &Path, env: &HostEnv, manager: ShimManager) -> Option<(PathBuf, Via)> {
+fn tool_versions_shim(
+    installs: &Path,
+    bin: &str,
+    cwd: &Path,
+    env: &HostEnv,
+    manager: ShimManager,
+) -> Option<(PathBuf, Via)> {
     let mut found: Vec<(String, PathBuf)> = Vec::new();
     for plugin in std::fs::read_dir(installs).ok()?.filter_map(Result::ok) {
-        let Ok(versions) = std::fs::read_dir(plugin.path()) else { continue };
+        let Ok(versions) = std::fs::read_dir(plugin.path()) else {
+            continue;
+        };
         for version in versions.filter_map(Result::ok) {
             let candidate = version.path().join("bin").join(bin);
             if is_executable_file(&candidate) {
-                found.push((version.file_name().to_string_lossy().into_owned(), candidate));
+                found.push((
+                    version.file_name().to_string_lossy().into_owned(),
+                    candidate,
+                ));
             }
         }
     }
-    let wanted: Vec<String> = [find_upward(cwd, ".tool-versions"), env.home.as_ref().map(|h| h.join(".tool-versions"))]
-        .into_iter()
-        .flatten()
-        .filter_map(|f| std::fs::read_to_string(f).ok())
-        .flat_map(|text| {
-            text.lines()
-                .flat_map(|l| l.split_whitespace().skip(1).map(str::to_owned).collect::<Vec<_>>())
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let wanted: Vec<String> = [
+        find_upward(cwd, ".tool-versions"),
+        env.home.as_ref().map(|h| h.join(".tool-versions")),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|f| std::fs::read_to_string(f).ok())
+    .flat_map(|text| {
+        text.lines()
+            .flat_map(|l| {
+                l.split_whitespace()
+                    .skip(1)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    })
+    .collect();
     let pick = wanted
         .iter()
         .find_map(|w| found.iter().find(|(v, _)| v == w))
         .or_else(|| (found.len() == 1).then(|| &found[0]))?;
-    Some((pick.1.clone(), Via { manager, selected: pick.0.clone() }))
+    Some((
+        pick.1.clone(),
+        Via {
+            manager,
+            selected: pick.0.clone(),
+        },
+    ))
 }
 
 /// rustup's proxies are links to (or copies of) the rustup binary itself.
@@ -184,10 +246,15 @@ fn is_rustup_proxy(path: &Path, cargo_bin: &Path) -> bool {
         return false;
     }
     if let Ok(link) = std::fs::read_link(path) {
-        return link.file_name().is_some_and(|n| n == "rustup" || n == "rustup-init");
+        return link
+            .file_name()
+            .is_some_and(|n| n == "rustup" || n == "rustup-init");
     }
     use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(path), std::fs::metadata(cargo_bin.join("rustup"))) {
+    match (
+        std::fs::metadata(path),
+        std::fs::metadata(cargo_bin.join("rustup")),
+    ) {
         (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
         _ => false,
     }
@@ -204,20 +271,35 @@ fn rustup_target(bin: &str, env: &HostEnv, cwd: &Path) -> Option<(PathBuf, Via)>
             .or_else(|_| std::fs::read_to_string(d.join("rust-toolchain")))
             .ok()?;
         match toml::from_str::<toml::Table>(&text) {
-            Ok(t) => t.get("toolchain")?.get("channel")?.as_str().map(str::to_owned),
+            Ok(t) => t
+                .get("toolchain")?
+                .get("channel")?
+                .as_str()
+                .map(str::to_owned),
             Err(_) => text.lines().next().map(|l| l.trim().to_owned()),
         }
     });
-    let from_override = settings.get("overrides").and_then(|o| o.as_table()).and_then(|o| {
-        cwd.ancestors()
-            .find_map(|d| o.get(d.to_str()?).and_then(|v| v.as_str()).map(str::to_owned))
-    });
+    let from_override = settings
+        .get("overrides")
+        .and_then(|o| o.as_table())
+        .and_then(|o| {
+            cwd.ancestors().find_map(|d| {
+                o.get(d.to_str()?)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            })
+        });
     let toolchain = env
         .var("RUSTUP_TOOLCHAIN")
         .map(|v| v.to_string_lossy().into_owned())
         .or(from_file)
         .or(from_override)
-        .or_else(|| settings.get("default_toolchain")?.as_str().map(str::to_owned))?;
+        .or_else(|| {
+            settings
+                .get("default_toolchain")?
+                .as_str()
+                .map(str::to_owned)
+        })?;
     let toolchains = rustup_home.join("toolchains");
     let dir = if toolchains.join(&toolchain).is_dir() {
         toolchain.clone()
@@ -247,7 +329,8 @@ fn volta_target(tools: &Path, bin: &str) -> Option<(PathBuf, Via)> {
         selected,
     };
     let platform: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(tools.join("user/platform.json")).ok()?).ok()?;
+        serde_json::from_str(&std::fs::read_to_string(tools.join("user/platform.json")).ok()?)
+            .ok()?;
     let node = platform.get("node")?;
     if let Some(runtime) = node.get("runtime").and_then(|v| v.as_str()) {
         let base = tools.join("image/node").join(runtime).join("bin").join(bin);
@@ -259,7 +342,10 @@ fn volta_target(tools: &Path, bin: &str) -> Option<(PathBuf, Via)> {
     for entry in std::fs::read_dir(&packages).ok()?.filter_map(Result::ok) {
         let candidate = entry.path().join("bin").join(bin);
         if is_executable_file(&candidate) {
-            return Some((candidate, via(entry.file_name().to_string_lossy().into_owned())));
+            return Some((
+                candidate,
+                via(entry.file_name().to_string_lossy().into_owned()),
+            ));
         }
     }
     None

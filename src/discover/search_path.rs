@@ -66,11 +66,17 @@ impl HostEnv {
     pub fn capture() -> HostEnv {
         let vars = LOCATION_VARS
             .iter()
-            .filter_map(|k| std::env::var_os(k).filter(|v| !v.is_empty()).map(|v| ((*k).to_owned(), v)))
+            .filter_map(|k| {
+                std::env::var_os(k)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| ((*k).to_owned(), v))
+            })
             .collect();
         HostEnv {
             path: std::env::var_os("PATH"),
-            home: std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from),
+            home: std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(PathBuf::from),
             vars,
         }
     }
@@ -96,7 +102,11 @@ impl HostEnv {
     pub fn path_entries(&self) -> Vec<PathBuf> {
         self.path
             .as_ref()
-            .map(|p| std::env::split_paths(p).filter(|d| !d.as_os_str().is_empty()).collect())
+            .map(|p| {
+                std::env::split_paths(p)
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -106,7 +116,9 @@ pub fn search_dirs(env: &HostEnv) -> Vec<SearchDir> {
     let mut seen = HashSet::new();
     let mut dirs = Vec::new();
     let mut add = |path: PathBuf, on_path: bool| {
-        let Ok(real) = std::fs::canonicalize(&path) else { return };
+        let Ok(real) = std::fs::canonicalize(&path) else {
+            return;
+        };
         if real.is_dir() && seen.insert(real) {
             dirs.push(SearchDir { path, on_path });
         }
@@ -126,30 +138,77 @@ fn hidden_dirs(env: &HostEnv) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let home = env.home.clone();
     let h = |rel: &str| home.as_ref().map(|h| h.join(rel));
-    out.extend(env.dir_or_home("CARGO_HOME", ".cargo").map(|d| d.join("bin")));
+    out.extend(
+        env.dir_or_home("CARGO_HOME", ".cargo")
+            .map(|d| d.join("bin")),
+    );
     out.extend(env.var("GOBIN").map(PathBuf::from));
     out.extend(env.dir_or_home("GOPATH", "go").map(|d| d.join("bin")));
     out.push(PathBuf::from("/usr/local/go/bin"));
-    out.extend(env.dir_or_home("BUN_INSTALL", ".bun").map(|d| d.join("bin")));
-    out.extend(env.dir_or_home("DENO_INSTALL", ".deno").map(|d| d.join("bin")));
-    out.extend(env.var("NPM_CONFIG_PREFIX").map(|p| PathBuf::from(p).join("bin")));
+    out.extend(
+        env.dir_or_home("BUN_INSTALL", ".bun")
+            .map(|d| d.join("bin")),
+    );
+    out.extend(
+        env.dir_or_home("DENO_INSTALL", ".deno")
+            .map(|d| d.join("bin")),
+    );
+    out.extend(
+        env.var("NPM_CONFIG_PREFIX")
+            .map(|p| PathBuf::from(p).join("bin")),
+    );
     out.extend(npmrc_prefix(home.as_deref()).map(|p| p.join("bin")));
-    for rel in [".local/bin", "bin", ".npm-global/bin", ".npm-packages/bin", ".yarn/bin", ".dotnet/tools"] {
+    for rel in [
+        ".local/bin",
+        "bin",
+        ".npm-global/bin",
+        ".npm-packages/bin",
+        ".yarn/bin",
+        ".dotnet/tools",
+    ] {
         out.extend(h(rel));
     }
     out.extend(env.var("PIPX_BIN_DIR").map(PathBuf::from));
     out.extend(env.var("UV_TOOL_BIN_DIR").map(PathBuf::from));
     out.extend(env.var("PNPM_HOME").map(PathBuf::from));
     out.extend(env.data_home().map(|d| d.join("pnpm")));
-    out.extend(env.dir_or_home("VOLTA_HOME", ".volta").map(|d| d.join("bin")));
-    out.extend(env.dir_or_home("PYENV_ROOT", ".pyenv").map(|d| d.join("shims")));
-    out.extend(env.dir_or_home("RBENV_ROOT", ".rbenv").map(|d| d.join("shims")));
-    out.extend(env.dir_or_home("ASDF_DATA_DIR", ".asdf").map(|d| d.join("shims")));
-    out.extend(env.var("MISE_DATA_DIR").map(PathBuf::from).or_else(|| env.data_home().map(|d| d.join("mise"))).map(|d| d.join("shims")));
+    out.extend(
+        env.dir_or_home("VOLTA_HOME", ".volta")
+            .map(|d| d.join("bin")),
+    );
+    out.extend(
+        env.dir_or_home("PYENV_ROOT", ".pyenv")
+            .map(|d| d.join("shims")),
+    );
+    out.extend(
+        env.dir_or_home("RBENV_ROOT", ".rbenv")
+            .map(|d| d.join("shims")),
+    );
+    out.extend(
+        env.dir_or_home("ASDF_DATA_DIR", ".asdf")
+            .map(|d| d.join("shims")),
+    );
+    out.extend(
+        env.var("MISE_DATA_DIR")
+            .map(PathBuf::from)
+            .or_else(|| env.data_home().map(|d| d.join("mise")))
+            .map(|d| d.join("shims")),
+    );
     // Every node that nvm or fnm manages, newest first: off-PATH installs.
-    out.extend(versioned_bins(&env.dir_or_home("NVM_DIR", ".nvm").map(|d| d.join("versions/node")), "bin"));
-    out.extend(versioned_bins(&env.data_home().map(|d| d.join("fnm/node-versions")), "installation/bin"));
-    out.extend(versioned_bins(&env.dir_or_home("SDKMAN_DIR", ".sdkman").map(|d| d.join("candidates")), "current/bin"));
+    out.extend(versioned_bins(
+        &env.dir_or_home("NVM_DIR", ".nvm")
+            .map(|d| d.join("versions/node")),
+        "bin",
+    ));
+    out.extend(versioned_bins(
+        &env.data_home().map(|d| d.join("fnm/node-versions")),
+        "installation/bin",
+    ));
+    out.extend(versioned_bins(
+        &env.dir_or_home("SDKMAN_DIR", ".sdkman")
+            .map(|d| d.join("candidates")),
+        "current/bin",
+    ));
     for fixed in [
         "/usr/local/bin",
         "/usr/local/sbin",
@@ -172,12 +231,17 @@ fn hidden_dirs(env: &HostEnv) -> Vec<PathBuf> {
 /// `<root>/*/<tail>` for each entry of root, newest version first.
 fn versioned_bins(root: &Option<PathBuf>, tail: &str) -> Vec<PathBuf> {
     let Some(root) = root else { return Vec::new() };
-    let Ok(entries) = std::fs::read_dir(root) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
     let mut found: Vec<(Option<crate::model::Version>, PathBuf)> = entries
         .filter_map(Result::ok)
         .map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            (crate::model::Version::parse(&name).ok(), e.path().join(tail))
+            (
+                crate::model::Version::parse(&name).ok(),
+                e.path().join(tail),
+            )
         })
         .collect();
     found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
@@ -204,7 +268,9 @@ fn npmrc_prefix(home: Option<&Path>) -> Option<PathBuf> {
 pub fn index_bins(dirs: &[SearchDir], wanted: &HashSet<&str>) -> HashMap<String, Vec<Candidate>> {
     let mut index: HashMap<String, Vec<Candidate>> = HashMap::new();
     for (order, dir) in dirs.iter().enumerate() {
-        let Ok(entries) = std::fs::read_dir(&dir.path) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir.path) else {
+            continue;
+        };
         for entry in entries.filter_map(Result::ok) {
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };

@@ -58,6 +58,7 @@ const LINGER_AFTER_EXIT: Duration = Duration::from_millis(100);
 /// Runs a program to completion or until its timeout, killing its whole process group then.
 pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     let started = Instant::now();
+    #[allow(clippy::disallowed_methods)] // the one allowed place
     let mut command = Command::new(request.program);
     command
         .args(request.args)
@@ -178,7 +179,9 @@ impl Streams {
             if fd.revents == 0 {
                 continue;
             }
-            let Some(pipe) = self.pipes[i].as_mut() else { continue };
+            let Some(pipe) = self.pipes[i].as_mut() else {
+                continue;
+            };
             match pipe.read(&mut chunk) {
                 Ok(0) | Err(_) => self.pipes[i] = None,
                 Ok(n) => {

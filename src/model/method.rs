@@ -84,8 +84,17 @@ mod tests {
 
     #[test]
     fn json_id_matches_id() {
-        for m in [Method::Apt, Method::Homebrew, Method::Pipx, Method::Unknown, Method::Sdkman] {
-            assert_eq!(serde_json::to_string(&m).unwrap(), format!("\"{}\"", m.id()));
+        for m in [
+            Method::Apt,
+            Method::Homebrew,
+            Method::Pipx,
+            Method::Unknown,
+            Method::Sdkman,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&m).unwrap(),
+                format!("\"{}\"", m.id())
+            );
         }
     }
 }

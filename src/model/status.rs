@@ -57,17 +57,29 @@ mod tests {
 
     #[test]
     fn installed_at_or_above_latest_is_up_to_date() {
-        assert_eq!(Status::compare(&v("14.1.1"), &v("14.1.1")), Status::UpToDate);
-        assert_eq!(Status::compare(&v("14.2.0"), &v("14.1.1")), Status::UpToDate);
+        assert_eq!(
+            Status::compare(&v("14.1.1"), &v("14.1.1")),
+            Status::UpToDate
+        );
+        assert_eq!(
+            Status::compare(&v("14.2.0"), &v("14.1.1")),
+            Status::UpToDate
+        );
         assert_eq!(Status::compare(&v("9.0.0"), &v("10.0.0")), Status::Outdated);
-        assert_eq!(Status::compare(&v("1.2.3-rc.1"), &v("1.2.3")), Status::Outdated);
+        assert_eq!(
+            Status::compare(&v("1.2.3-rc.1"), &v("1.2.3")),
+            Status::Outdated
+        );
     }
 
     #[test]
     fn ids_round_trip() {
         for s in Status::ALL {
             assert_eq!(Status::from_id(s.id()), Some(s));
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.id()));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.id())
+            );
         }
     }
 }

@@ -95,7 +95,11 @@ impl Version {
     }
 
     fn trimmed_release(&self) -> &[u64] {
-        let end = self.release.iter().rposition(|&n| n != 0).map_or(0, |i| i + 1);
+        let end = self
+            .release
+            .iter()
+            .rposition(|&n| n != 0)
+            .map_or(0, |i| i + 1);
         &self.release[..end]
     }
 }
@@ -140,7 +144,10 @@ fn parse_qualifier(rest: &str) -> Qualifier {
     if rest.is_empty() {
         return Qualifier::Final;
     }
-    let separator = rest.chars().next().filter(|c| matches!(c, '-' | '.' | '_' | '~'));
+    let separator = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '-' | '.' | '_' | '~'));
     let idents = tokenize(rest);
     let Some(first) = idents.first() else {
         return Qualifier::Final;
@@ -216,7 +223,10 @@ impl Ord for Version {
         let (a, b) = (self.trimmed_release(), other.trimmed_release());
         let len = a.len().max(b.len());
         for i in 0..len {
-            let (x, y) = (a.get(i).copied().unwrap_or(0), b.get(i).copied().unwrap_or(0));
+            let (x, y) = (
+                a.get(i).copied().unwrap_or(0),
+                b.get(i).copied().unwrap_or(0),
+            );
             match x.cmp(&y) {
                 Ordering::Equal => continue,
                 unequal => return unequal,
@@ -292,7 +302,14 @@ mod tests {
 
     #[test]
     fn python_style_prereleases() {
-        assert_ascending(&["3.13.0.dev1", "3.13.0a1", "3.13.0b2", "3.13.0rc1", "3.13.0", "3.13.1"]);
+        assert_ascending(&[
+            "3.13.0.dev1",
+            "3.13.0a1",
+            "3.13.0b2",
+            "3.13.0rc1",
+            "3.13.0",
+            "3.13.1",
+        ]);
     }
 
     #[test]

@@ -7,9 +7,16 @@ use crate::model::{Meta, ToolRecord};
 
 pub(super) fn render(meta: &Meta, tools: &[&ToolRecord]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "## Developer tools on {}\n", escape(&meta.host.hostname));
+    let _ = writeln!(
+        out,
+        "## Developer tools on {}\n",
+        escape(&meta.host.hostname)
+    );
     let _ = writeln!(out, "{} (snapshot {}).\n", summary(tools), meta.created_at);
-    let _ = writeln!(out, "| Category | State | Tool | Installed | Method | Latest | Notes |");
+    let _ = writeln!(
+        out,
+        "| Category | State | Tool | Installed | Method | Latest | Notes |"
+    );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|");
     for tool in grouped(tools) {
         let _ = writeln!(

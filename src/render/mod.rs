@@ -35,7 +35,11 @@ impl Filter {
 
 /// Renders the records of `snapshot` that pass `filter`.
 pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter, color: bool) -> String {
-    let tools: Vec<&ToolRecord> = snapshot.tools.iter().filter(|t| filter.accepts(t)).collect();
+    let tools: Vec<&ToolRecord> = snapshot
+        .tools
+        .iter()
+        .filter(|t| filter.accepts(t))
+        .collect();
     match format {
         Format::Json => {
             let mut shown = Snapshot {
@@ -43,7 +47,8 @@ pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter, color: bool)
                 tools: tools.into_iter().cloned().collect(),
             };
             shown.meta.counts = Counts::of(&shown.tools);
-            let mut text = serde_json::to_string_pretty(&shown).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+            let mut text = serde_json::to_string_pretty(&shown)
+                .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
             text.push('\n');
             text
         }
@@ -55,7 +60,11 @@ pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter, color: bool)
 /// Records sorted for display: by category, then name.
 fn grouped<'a>(tools: &[&'a ToolRecord]) -> Vec<&'a ToolRecord> {
     let mut sorted = tools.to_vec();
-    sorted.sort_by(|a, b| a.category.cmp(&b.category).then_with(|| a.name.cmp(&b.name)));
+    sorted.sort_by(|a, b| {
+        a.category
+            .cmp(&b.category)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     sorted
 }
 
@@ -85,7 +94,10 @@ fn summary(tools: &[&ToolRecord]) -> String {
 
 /// The installed version, or a dash.
 fn installed_version(tool: &ToolRecord) -> &str {
-    tool.installed.as_ref().and_then(|i| i.version.as_deref()).unwrap_or("-")
+    tool.installed
+        .as_ref()
+        .and_then(|i| i.version.as_deref())
+        .unwrap_or("-")
 }
 
 fn method(tool: &ToolRecord) -> &'static str {

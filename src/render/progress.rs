@@ -10,7 +10,9 @@ pub fn bar(len: u64, enabled: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} auditing {pos}/{len} tools {wide_bar} {elapsed}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} auditing {pos}/{len} tools {wide_bar} {elapsed}")
+    {
         bar.set_style(style);
     }
     bar

@@ -10,10 +10,22 @@ const NOTES_WIDTH: usize = 90;
 
 pub(super) fn render(meta: &Meta, tools: &[&ToolRecord], color: bool) -> String {
     let mut builder = Builder::default();
-    builder.push_record(["CATEGORY", "STATE", "TOOL", "INSTALLED", "METHOD", "LATEST", "NOTES"]);
+    builder.push_record([
+        "CATEGORY",
+        "STATE",
+        "TOOL",
+        "INSTALLED",
+        "METHOD",
+        "LATEST",
+        "NOTES",
+    ]);
     let mut last_category = "";
     for tool in grouped(tools) {
-        let category = if tool.category == last_category { "" } else { tool.category.as_str() };
+        let category = if tool.category == last_category {
+            ""
+        } else {
+            tool.category.as_str()
+        };
         last_category = &tool.category;
         builder.push_record([
             category.to_owned(),
@@ -27,7 +39,11 @@ pub(super) fn render(meta: &Meta, tools: &[&ToolRecord], color: bool) -> String 
     }
     let mut table = builder.build();
     table.with(Style::blank());
-    format!("{table}\n\n{} (snapshot {})\n", summary(tools), meta.created_at)
+    format!(
+        "{table}\n\n{} (snapshot {})\n",
+        summary(tools),
+        meta.created_at
+    )
 }
 
 fn state(status: Status, color: bool) -> String {

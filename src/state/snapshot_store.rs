@@ -50,12 +50,13 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, SnapshotError> {
             });
         }
     };
-    let snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(|e| SnapshotError::Corrupt {
-        path: path.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
+    let snapshot: Snapshot =
+        serde_json::from_slice(&bytes).map_err(|e| SnapshotError::Corrupt {
+            path: path.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
     if snapshot.meta.schema_version != SCHEMA_VERSION {
         return Err(SnapshotError::Schema {
             path: path.to_owned(),

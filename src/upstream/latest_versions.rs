@@ -28,8 +28,9 @@ impl LatestVersionsError {
 impl LatestVersions {
     /// Parses the document, naming the entry that is wrong.
     pub fn parse(text: &str) -> Result<LatestVersions, LatestVersionsError> {
-        let root: Map<String, Value> = serde_json::from_str(text)
-            .map_err(|e| LatestVersionsError(format!("line {}, column {}: {e}", e.line(), e.column())))?;
+        let root: Map<String, Value> = serde_json::from_str(text).map_err(|e| {
+            LatestVersionsError(format!("line {}, column {}: {e}", e.line(), e.column()))
+        })?;
         let mut out = LatestVersions::default();
         for (key, value) in root {
             match key.as_str() {
@@ -40,9 +41,9 @@ impl LatestVersions {
                     }
                 }
                 _ => {
-                    let v = value
-                        .as_str()
-                        .ok_or_else(|| LatestVersionsError(format!("entry `{key}` must be a version string")))?;
+                    let v = value.as_str().ok_or_else(|| {
+                        LatestVersionsError(format!("entry `{key}` must be a version string"))
+                    })?;
                     out.versions.insert(key, v.to_owned());
                 }
             }
@@ -82,7 +83,11 @@ fn string_map(value: &Value, what: &str) -> Result<BTreeMap<String, String>, Lat
 }
 
 fn to_value(map: &BTreeMap<String, String>) -> Value {
-    Value::Object(map.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+    Value::Object(
+        map.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -103,7 +108,10 @@ mod tests {
     fn the_embedded_baseline_parses() {
         let parsed = LatestVersions::parse(super::super::EMBEDDED_BASELINE).unwrap();
         for (tool, version) in &parsed.versions {
-            assert!(crate::model::Version::parse(version).is_ok(), "{tool}: {version}");
+            assert!(
+                crate::model::Version::parse(version).is_ok(),
+                "{tool}: {version}"
+            );
         }
     }
 }

@@ -23,10 +23,22 @@ fn audit_prints_a_table_and_writes_the_snapshot() {
     let out = sb.run(&["audit"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    for needle in ["STATE", "tuone", "1.0.0", "1.1.0", "outdated", "up-to-date", "not-installed", "3 tools: 1 up-to-date, 1 outdated, 1 not installed, 0 unknown"] {
+    for needle in [
+        "STATE",
+        "tuone",
+        "1.0.0",
+        "1.1.0",
+        "outdated",
+        "up-to-date",
+        "not-installed",
+        "3 tools: 1 up-to-date, 1 outdated, 1 not installed, 0 unknown",
+    ] {
         assert!(text.contains(needle), "{needle:?} missing in:\n{text}");
     }
-    assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
     let snap = sb.snapshot();
     assert_eq!(snap["__meta__"]["schema_version"], 1);
     assert_eq!(snap["__meta__"]["counts"]["outdated"], 1);
@@ -42,9 +54,32 @@ fn json_output_is_the_snapshot_document_in_stable_key_order() {
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["tools"].as_array().unwrap().len(), 3);
     let keys: Vec<&String> = doc["__meta__"].as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["schema_version", "generator", "created_at", "host", "offline", "counts", "durations_ms"]);
+    assert_eq!(
+        keys,
+        [
+            "schema_version",
+            "generator",
+            "created_at",
+            "host",
+            "offline",
+            "counts",
+            "durations_ms"
+        ]
+    );
     let tool_keys: Vec<&String> = doc["tools"][0].as_object().unwrap().keys().collect();
-    assert_eq!(tool_keys, ["name", "category", "status", "installed", "installations", "latest", "error", "notes"]);
+    assert_eq!(
+        tool_keys,
+        [
+            "name",
+            "category",
+            "status",
+            "installed",
+            "installations",
+            "latest",
+            "error",
+            "notes"
+        ]
+    );
     let file = std::fs::read_to_string(sb.snapshot_path()).unwrap();
     assert_eq!(file, text, "--format json prints exactly the snapshot");
 }
@@ -55,8 +90,14 @@ fn markdown_output_is_a_table() {
     sb.collect(&[]);
     let out = sb.run(&["render", "--format", "markdown"]);
     let text = stdout(&out);
-    assert!(text.contains("| Category | State | Tool | Installed | Method | Latest | Notes |"), "{text}");
-    assert!(text.contains("| test | outdated | tuone | 1.0.0 | unknown | 1.1.0 |  |"), "{text}");
+    assert!(
+        text.contains("| Category | State | Tool | Installed | Method | Latest | Notes |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| test | outdated | tuone | 1.0.0 | unknown | 1.1.0 |  |"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -67,10 +108,26 @@ fn filters_and_fail_on() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["tools"].as_array().unwrap().len(), 1);
     assert_eq!(doc["__meta__"]["counts"]["outdated"], 1);
-    assert_eq!(sb.run(&["render", "--fail-on", "outdated"]).status.code(), Some(1));
-    assert_eq!(sb.run(&["render", "--fail-on", "outdated", "--only", "tutwo"]).status.code(), Some(0));
-    assert_eq!(sb.run(&["render", "--fail-on", "missing,unknown", "--only", "tumiss"]).status.code(), Some(1));
-    assert_eq!(sb.run(&["render", "--status", "bogus"]).status.code(), Some(2));
+    assert_eq!(
+        sb.run(&["render", "--fail-on", "outdated"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        sb.run(&["render", "--fail-on", "outdated", "--only", "tutwo"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        sb.run(&["render", "--fail-on", "missing,unknown", "--only", "tumiss"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        sb.run(&["render", "--status", "bogus"]).status.code(),
+        Some(2)
+    );
     let out = sb.run(&["audit", "--only", "nosuchtool"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nosuchtool"), "{}", stderr(&out));
@@ -92,18 +149,26 @@ fn a_malformed_catalog_file_names_file_line_and_field() {
     let sb = Sandbox::new();
     sb.tool("tubad", &["tubad"], "");
     let path = sb.catalog.join("tubad.toml");
-    let text = std::fs::read_to_string(&path).unwrap().replace("bins = [\"tubad\"]", "bins = \"tubad\"");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("bins = [\"tubad\"]", "bins = \"tubad\"");
     std::fs::write(&path, text).unwrap();
     let out = sb.run(&["audit"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains(&format!("{}:4: field `bins`", path.display())), "{err}");
+    assert!(
+        err.contains(&format!("{}:4: field `bins`", path.display())),
+        "{err}"
+    );
 
     std::fs::write(&path, "name = \"tubad\"\ndescription = \"x\"\ncategory = \"t\"\nbins = [\"tubad\"]\nupstream = \"github:x/y\"\nversion_pattern = 'tubad ('\n").unwrap();
     let out = sb.run(&["catalog", "validate"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("tubad.toml:6: field `version_pattern`: invalid regex"), "{err}");
+    assert!(
+        err.contains("tubad.toml:6: field `version_pattern`: invalid regex"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -117,7 +182,11 @@ fn the_embedded_catalog_validates_and_lists() {
     let mut cmd = sb.cmd(&["catalog", "show", "ripgrep"]);
     cmd.env_remove("TOOLUP_CATALOG");
     let out = cmd.output().unwrap();
-    assert!(stdout(&out).contains("bins:            rg"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("bins:            rg"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -126,11 +195,18 @@ fn a_missing_or_corrupt_snapshot_says_how_to_make_one() {
     let out = sb.run(&["render"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("toolup collect"), "{}", stderr(&out));
-    std::fs::write(sb.snapshot_path(), "{\"__meta__\": {\"schema_version\": 1,\n  \"generator\": ").unwrap();
+    std::fs::write(
+        sb.snapshot_path(),
+        "{\"__meta__\": {\"schema_version\": 1,\n  \"generator\": ",
+    )
+    .unwrap();
     let out = sb.run(&["render"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("corrupt at line 2") && err.contains("toolup collect"), "{err}");
+    assert!(
+        err.contains("corrupt at line 2") && err.contains("toolup collect"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -143,12 +219,20 @@ fn render_starts_no_process_and_opens_no_socket() {
         .find(|p| p.is_file())
         .expect("strace is required for this test (apt-get install strace)");
     let mut cmd = Command::new(strace);
-    cmd.args(["-f", "-qq", "-e", "trace=execve,execveat,fork,vfork,clone,clone3,socket,connect", "-o"])
-        .arg(&trace)
-        .arg(env!("CARGO_BIN_EXE_toolup"))
-        .args(["render", "--format", "json"]);
+    cmd.args([
+        "-f",
+        "-qq",
+        "-e",
+        "trace=execve,execveat,fork,vfork,clone,clone3,socket,connect",
+        "-o",
+    ])
+    .arg(&trace)
+    .arg(env!("CARGO_BIN_EXE_toolup"))
+    .args(["render", "--format", "json"]);
     let inner = sb.cmd(&[]);
-    cmd.env_clear().envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v)))).current_dir(&sb.root);
+    cmd.env_clear()
+        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+        .current_dir(&sb.root);
     let out = cmd.output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let calls = std::fs::read_to_string(&trace).unwrap();
@@ -157,7 +241,9 @@ fn render_starts_no_process_and_opens_no_socket() {
     let call = |l: &str| l.split_whitespace().nth(1).unwrap_or("").to_owned();
     for line in calls.lines() {
         let c = call(line);
-        let new_process = (c.starts_with("clone") && !line.contains("CLONE_THREAD")) || c.starts_with("fork(") || c.starts_with("vfork(");
+        let new_process = (c.starts_with("clone") && !line.contains("CLONE_THREAD"))
+            || c.starts_with("fork(")
+            || c.starts_with("vfork(");
         let network = c.starts_with("socket(") || c.starts_with("connect(");
         assert!(!new_process && !network, "render must not do this:\n{line}");
     }
@@ -169,17 +255,27 @@ fn kill_9_during_collect_never_leaves_a_partial_snapshot() {
     for i in 0..12 {
         let name = format!("tuslow{i}");
         sb.tool(&name, &[&name], "");
-        sb.script(&sb.bin, &name, &format!("/bin/sleep 0.0{}; echo '{name} 1.{i}.0'", i % 10));
+        sb.script(
+            &sb.bin,
+            &name,
+            &format!("/bin/sleep 0.0{}; echo '{name} 1.{i}.0'", i % 10),
+        );
     }
     sb.collect(&["--no-cache"]);
     let good = std::fs::read(sb.snapshot_path()).unwrap();
     for round in 0..15u64 {
-        let mut child = sb.cmd(&["collect", "--no-cache"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = sb
+            .cmd(&["collect", "--no-cache"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(Duration::from_millis(20 + round * 17));
         child.kill().unwrap();
         child.wait().unwrap();
         let bytes = std::fs::read(sb.snapshot_path()).unwrap();
-        let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("round {round}: partial snapshot: {e}"));
+        let doc: serde_json::Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("round {round}: partial snapshot: {e}"));
         assert_eq!(doc["tools"].as_array().unwrap().len(), 12);
         let leftovers: Vec<_> = std::fs::read_dir(&sb.root)
             .unwrap()

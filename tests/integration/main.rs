@@ -1,5 +1,7 @@
 //! All integration tests, built into one test binary (as ripgrep does).
 
+#![allow(clippy::disallowed_methods)] // tests start toolup and strace directly
+
 mod commands;
 mod discovery;
 mod methods;

@@ -10,11 +10,18 @@ use crate::support::{Sandbox, record, write_executable};
 fn python_script(site: &Path, bin: &Path, dist: &str, version: &str, script: &str, python: &Path) {
     let info = site.join(format!("{}-{version}.dist-info", dist.replace('-', "_")));
     std::fs::create_dir_all(&info).unwrap();
-    std::fs::write(info.join("entry_points.txt"), format!("[console_scripts]\n{script} = {dist}.cli:main\n")).unwrap();
+    std::fs::write(
+        info.join("entry_points.txt"),
+        format!("[console_scripts]\n{script} = {dist}.cli:main\n"),
+    )
+    .unwrap();
     std::fs::create_dir_all(bin).unwrap();
     write_executable(
         &bin.join(script),
-        &format!("#!{}\n# -*- coding: utf-8 -*-\nimport sys\nfrom {dist}.cli import main\nsys.exit(main())\n", python.display()),
+        &format!(
+            "#!{}\n# -*- coding: utf-8 -*-\nimport sys\nfrom {dist}.cli import main\nsys.exit(main())\n",
+            python.display()
+        ),
     );
 }
 
@@ -23,7 +30,11 @@ fn apt_from_the_dpkg_database() {
     let sb = Sandbox::new();
     sb.tool("tuapt", &["tuapt"], "");
     let path = sb.fake(&sb.bin, "tuapt", "tuapt 3.2.1");
-    std::fs::write(sb.dpkg.join("info/tuapt-pkg.list"), format!("/.\n{}\n", path.display())).unwrap();
+    std::fs::write(
+        sb.dpkg.join("info/tuapt-pkg.list"),
+        format!("/.\n{}\n", path.display()),
+    )
+    .unwrap();
     let snap = sb.collect(&[]);
     let installed = &record(&snap, "tuapt")["installed"];
     assert_eq!(installed["method"], "apt");
@@ -38,7 +49,14 @@ fn pip_into_pyenv_through_its_shim() {
     let root = sb.home.join(".pyenv");
     let prefix = root.join("versions/3.99.1");
     let python = prefix.join("bin/python3.99");
-    python_script(&prefix.join("lib/python3.99/site-packages"), &prefix.join("bin"), "tupy", "5.6.7", "tupy", &python);
+    python_script(
+        &prefix.join("lib/python3.99/site-packages"),
+        &prefix.join("bin"),
+        "tupy",
+        "5.6.7",
+        "tupy",
+        &python,
+    );
     std::fs::write(root.join("version"), "3.99.1\n").unwrap();
     sb.script(&root.join("shims"), "tupy", "exit 1");
     sb.add_path(&root.join("shims"));
@@ -48,7 +66,13 @@ fn pip_into_pyenv_through_its_shim() {
     assert_eq!(installed["version"], "5.6.7");
     assert_eq!(installed["version_from"], "metadata");
     assert_eq!(installed["on_path"], true);
-    assert!(installed["reason"].as_str().unwrap().contains("pyenv Python 3.99.1"), "{installed:#}");
+    assert!(
+        installed["reason"]
+            .as_str()
+            .unwrap()
+            .contains("pyenv Python 3.99.1"),
+        "{installed:#}"
+    );
 }
 
 #[test]
@@ -58,18 +82,36 @@ fn pipx_and_uv_tool_venvs() {
     sb.tool("tuuv", &["tuuv"], "[install]\npypi = \"tu-uv\"");
     let local_bin = sb.home.join(".local/bin");
     std::fs::create_dir_all(&local_bin).unwrap();
-    for (name, dist, venv) in [("tupx", "tupx", ".local/share/pipx/venvs/tupx"), ("tuuv", "tu-uv", ".local/share/uv/tools/tu-uv")] {
+    for (name, dist, venv) in [
+        ("tupx", "tupx", ".local/share/pipx/venvs/tupx"),
+        ("tuuv", "tu-uv", ".local/share/uv/tools/tu-uv"),
+    ] {
         let venv = sb.home.join(venv);
         let python = venv.join("bin/python");
-        python_script(&venv.join("lib/python3.12/site-packages"), &venv.join("bin"), dist, "0.9.1", name, &python);
+        python_script(
+            &venv.join("lib/python3.12/site-packages"),
+            &venv.join("bin"),
+            dist,
+            "0.9.1",
+            name,
+            &python,
+        );
         std::os::unix::fs::symlink(venv.join("bin").join(name), local_bin.join(name)).unwrap();
     }
     let snap = sb.collect(&[]);
     let pipx = &record(&snap, "tupx")["installed"];
-    assert_eq!((pipx["method"].as_str(), pipx["version"].as_str()), (Some("pipx"), Some("0.9.1")), "{pipx:#}");
+    assert_eq!(
+        (pipx["method"].as_str(), pipx["version"].as_str()),
+        (Some("pipx"), Some("0.9.1")),
+        "{pipx:#}"
+    );
     assert_eq!(pipx["path"], local_bin.join("tupx").display().to_string());
     let uv = &record(&snap, "tuuv")["installed"];
-    assert_eq!((uv["method"].as_str(), uv["version"].as_str()), (Some("uv"), Some("0.9.1")), "{uv:#}");
+    assert_eq!(
+        (uv["method"].as_str(), uv["version"].as_str()),
+        (Some("uv"), Some("0.9.1")),
+        "{uv:#}"
+    );
 }
 
 #[test]
@@ -79,7 +121,11 @@ fn npm_global_package_json_and_the_dpkg_trap() {
     let prefix = sb.home.join(".npm-global");
     let package = prefix.join("lib/node_modules/@tu/npm");
     std::fs::create_dir_all(package.join("bin")).unwrap();
-    std::fs::write(package.join("package.json"), r#"{"name": "@tu/npm", "version": "4.5.6"}"#).unwrap();
+    std::fs::write(
+        package.join("package.json"),
+        r#"{"name": "@tu/npm", "version": "4.5.6"}"#,
+    )
+    .unwrap();
     write_executable(&package.join("bin/cli.js"), "#!/bin/sh\nexit 3\n");
     std::fs::create_dir_all(prefix.join("bin")).unwrap();
     std::os::unix::fs::symlink(package.join("bin/cli.js"), prefix.join("bin/tunpm")).unwrap();
@@ -93,14 +139,27 @@ fn npm_global_package_json_and_the_dpkg_trap() {
     // dpkg lists the file, but its checksum of package.json no longer matches:
     // `npm install -g` replaced the packaged copy in place.
     let rel = package.join("bin/cli.js");
-    std::fs::write(sb.dpkg.join("info/nodejs.list"), format!("{}\n", rel.display())).unwrap();
+    std::fs::write(
+        sb.dpkg.join("info/nodejs.list"),
+        format!("{}\n", rel.display()),
+    )
+    .unwrap();
     let manifest = package.join("package.json");
-    let stale = format!("00000000000000000000000000000000  {}\n", manifest.display().to_string().trim_start_matches('/'));
+    let stale = format!(
+        "00000000000000000000000000000000  {}\n",
+        manifest.display().to_string().trim_start_matches('/')
+    );
     std::fs::write(sb.dpkg.join("info/nodejs.md5sums"), stale).unwrap();
     let snap = sb.collect(&["--no-cache"]);
     let installed = &record(&snap, "tunpm")["installed"];
     assert_eq!(installed["method"], "npm", "{installed:#}");
-    assert!(installed["reason"].as_str().unwrap().contains("replaced the copy from dpkg package nodejs"), "{installed:#}");
+    assert!(
+        installed["reason"]
+            .as_str()
+            .unwrap()
+            .contains("replaced the copy from dpkg package nodejs"),
+        "{installed:#}"
+    );
 }
 
 #[test]
@@ -121,15 +180,36 @@ fn cargo_install_records_and_rustup_proxies() {
     std::os::unix::fs::symlink("rustup", cargo_bin.join("tumissing")).unwrap();
     let rustup = sb.home.join(".rustup");
     std::fs::create_dir_all(&rustup).unwrap();
-    std::fs::write(rustup.join("settings.toml"), "default_toolchain = \"stable-x86_64-unknown-linux-gnu\"\n").unwrap();
-    sb.fake(&rustup.join("toolchains/stable-x86_64-unknown-linux-gnu/bin"), "turustc", "turustc 1.91.0 (abc 2026-01-01)");
+    std::fs::write(
+        rustup.join("settings.toml"),
+        "default_toolchain = \"stable-x86_64-unknown-linux-gnu\"\n",
+    )
+    .unwrap();
+    sb.fake(
+        &rustup.join("toolchains/stable-x86_64-unknown-linux-gnu/bin"),
+        "turustc",
+        "turustc 1.91.0 (abc 2026-01-01)",
+    );
     let snap = sb.collect(&[]);
     let cargo = &record(&snap, "tucargo")["installed"];
-    assert_eq!((cargo["method"].as_str(), cargo["version"].as_str()), (Some("cargo"), Some("2.3.4")), "{cargo:#}");
+    assert_eq!(
+        (cargo["method"].as_str(), cargo["version"].as_str()),
+        (Some("cargo"), Some("2.3.4")),
+        "{cargo:#}"
+    );
     assert_eq!(cargo["version_from"], "metadata");
     let rustc = &record(&snap, "turustc")["installed"];
-    assert_eq!((rustc["method"].as_str(), rustc["version"].as_str()), (Some("rustup"), Some("1.91.0")), "{rustc:#}");
-    assert!(rustc["reason"].as_str().unwrap().contains("stable-x86_64-unknown-linux-gnu"));
+    assert_eq!(
+        (rustc["method"].as_str(), rustc["version"].as_str()),
+        (Some("rustup"), Some("1.91.0")),
+        "{rustc:#}"
+    );
+    assert!(
+        rustc["reason"]
+            .as_str()
+            .unwrap()
+            .contains("stable-x86_64-unknown-linux-gnu")
+    );
     let missing = record(&snap, "tumissing");
     assert_eq!(missing["status"], "not-installed", "{missing:#}");
 }

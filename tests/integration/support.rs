@@ -77,7 +77,11 @@ impl Sandbox {
         for (tool, version) in versions {
             map.insert((*tool).to_owned(), serde_json::Value::from(*version));
         }
-        std::fs::write(cache.join("latest_versions.json"), serde_json::Value::Object(map).to_string()).unwrap();
+        std::fs::write(
+            cache.join("latest_versions.json"),
+            serde_json::Value::Object(map).to_string(),
+        )
+        .unwrap();
     }
 
     pub fn snapshot_path(&self) -> PathBuf {
@@ -108,7 +112,11 @@ impl Sandbox {
         let mut args = vec!["collect"];
         args.extend_from_slice(extra);
         let out = self.run(&args);
-        assert!(out.status.success(), "collect failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "collect failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         self.snapshot()
     }
 

@@ -48,7 +48,9 @@ fn catalog() -> Catalog {
 fn check(catalog: &Catalog, path: &Path) -> Result<Fixture, String> {
     let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
     let name = stem.split('@').next().unwrap_or(&stem);
-    let tool = catalog.get(name).ok_or_else(|| format!("{stem}: no catalog tool {name}"))?;
+    let tool = catalog
+        .get(name)
+        .ok_or_else(|| format!("{stem}: no catalog tool {name}"))?;
     let text = std::fs::read_to_string(path).map_err(|e| format!("{stem}: {e}"))?;
     let fixture: Fixture = toml::from_str(&text).map_err(|e| format!("{stem}: {e}"))?;
     if !matches!(fixture.provenance.as_str(), "recorded" | "documented") {
@@ -60,10 +62,17 @@ fn check(catalog: &Catalog, path: &Path) -> Result<Fixture, String> {
     let outcome = interpret(tool, &fixture.output);
     match fixture.expect.as_str() {
         "version" => {
-            let expected = Version::parse(&fixture.expected).map_err(|e| format!("{stem}: `expected`: {e}"))?;
+            let expected = Version::parse(&fixture.expected)
+                .map_err(|e| format!("{stem}: `expected`: {e}"))?;
             match &outcome {
-                ProbeOutcome::Version { version } if Version::parse(version).ok() == Some(expected) => {}
-                other => return Err(format!("{stem}: expected {}, got {other:?}", fixture.expected)),
+                ProbeOutcome::Version { version }
+                    if Version::parse(version).ok() == Some(expected) => {}
+                other => {
+                    return Err(format!(
+                        "{stem}: expected {}, got {other:?}",
+                        fixture.expected
+                    ));
+                }
             }
         }
         "impostor" if matches!(outcome, ProbeOutcome::Impostor { .. }) => {}
@@ -85,13 +94,24 @@ fn every_catalog_tool_parses_its_recorded_output() {
             continue;
         }
         match check(&catalog, &path) {
-            Ok(f) if f.expect != "version" => failures.push(format!("{}: the main fixture must expect a version", tool.name())),
+            Ok(f) if f.expect != "version" => failures.push(format!(
+                "{}: the main fixture must expect a version",
+                tool.name()
+            )),
             Ok(f) => recorded += usize::from(f.provenance == "recorded"),
             Err(e) => failures.push(e),
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
-    assert!(recorded >= 100, "only {recorded} fixtures recorded from real programs");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        recorded >= 100,
+        "only {recorded} fixtures recorded from real programs"
+    );
 }
 
 #[test]
@@ -120,6 +140,10 @@ fn no_fixture_without_a_catalog_tool() {
         let path = entry.unwrap().path();
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         let name = stem.split('@').next().unwrap_or(&stem).to_owned();
-        assert!(catalog.get(&name).is_some(), "{}: no catalog tool {name}", path.display());
+        assert!(
+            catalog.get(&name).is_some(),
+            "{}: no catalog tool {name}",
+            path.display()
+        );
     }
 }
