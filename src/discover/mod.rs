@@ -168,6 +168,24 @@ impl Discoverer {
     ) -> Found {
         let target = &resolved.target;
         let fingerprint = Fingerprint::of(target);
+        let cached = fingerprint
+            .as_ref()
+            .filter(|_| self.options.use_cache)
+            .and_then(|fp| self.cache.get(tool, &candidate.path, target, fp));
+        let (finding, failure, class) = match cached {
+            Some(finding) => (Some(finding), None, None),
+            None => {
+                let fresh = self.fresh_finding(tool, bin, candidate, resolved);
+                if let (Some(finding), Some(fp), true) =
+                    (&fresh.finding, fingerprint, self.options.use_cache)
+                {
+                    self.cache
+                        .put(tool, &candidate.path, target, fp, finding.clone());
+                }
+                (fresh.finding, fresh.failure, Some(fresh.class))
+            }
+        };
+        let from_cache = class.is_none();
         let make = |version: Option<String>, from, method: Method, reason: String| Installation {
             version,
             path: candidate.path.display().to_string(),
@@ -176,119 +194,125 @@ impl Discoverer {
             on_path: candidate.on_path,
             version_from: from,
         };
-        if self.options.use_cache
-            && let Some(fp) = &fingerprint
-            && let Some(finding) = self.cache.get(tool, &candidate.path, target, fp)
-        {
-            return match finding {
-                CachedFinding::Version {
-                    version,
-                    method,
-                    reason,
-                    ..
-                } => Found::Genuine(
-                    make(Some(version), VersionSource::Cache, method, reason),
-                    None,
-                ),
-                CachedFinding::Impostor { line } => Found::Impostor(line),
-                CachedFinding::NoVersion {
-                    line,
-                    method,
-                    reason,
-                } => Found::Genuine(
-                    make(None, VersionSource::None, method, reason),
-                    Some(unparsable(&line)),
-                ),
-            };
-        }
-        let classification = classify(bin, &candidate.path, resolved, &self.env, &|| {
-            self.dpkg_index()
-        });
-        let (method, mut reason) = (classification.method, classification.reason.clone());
-        let record = self
-            .records
-            .read(tool, &candidate.path, target, self.cargo_bin.as_deref());
-        let (finding, failure) = match record {
-            Some(r) => {
-                reason = format!("{reason}; version from {}", r.source);
-                (
-                    Some(CachedFinding::Version {
-                        version: r.version,
-                        from: VersionSource::Metadata,
-                        method,
-                        reason: reason.clone(),
-                    }),
-                    None,
-                )
-            }
-            None => {
-                // Run what the user runs (symlink names matter to multi-call
-                // binaries), except through shims and proxies, which we skip.
-                let program = if resolved.via.is_some() {
-                    target.as_path()
-                } else {
-                    candidate.path.as_path()
-                };
-                match probe::probe(tool, program, self.options.probe_timeout) {
-                    ProbeOutcome::Version { version } => (
-                        Some(CachedFinding::Version {
-                            version,
-                            from: VersionSource::Probe,
-                            method,
-                            reason: reason.clone(),
-                        }),
-                        None,
-                    ),
-                    ProbeOutcome::Impostor { line } => {
-                        (Some(CachedFinding::Impostor { line }), None)
-                    }
-                    ProbeOutcome::NoVersion { line } => match self
-                        .dpkg_version(classification.package.as_deref(), target)
-                    {
-                        // A build that prints no version (Debian's duf, gron):
-                        // dpkg's record holds while the file is unmodified.
-                        Some(version) => {
-                            reason =
-                                format!("{reason}; version from dpkg (the program prints none)");
-                            (
-                                Some(CachedFinding::Version {
-                                    version,
-                                    from: VersionSource::Metadata,
-                                    method,
-                                    reason: reason.clone(),
-                                }),
-                                None,
-                            )
-                        }
-                        None => {
-                            let failure = unparsable(&line);
-                            (
-                                Some(CachedFinding::NoVersion {
-                                    line,
-                                    method,
-                                    reason: reason.clone(),
-                                }),
-                                Some(failure),
-                            )
-                        }
-                    },
-                    ProbeOutcome::TimedOut => (None, Some("probe timed out".to_owned())),
-                    ProbeOutcome::Failed(e) => (None, Some(e)),
-                }
-            }
-        };
-        if let (Some(finding), Some(fp), true) = (&finding, fingerprint, self.options.use_cache) {
-            self.cache
-                .put(tool, &candidate.path, target, fp, finding.clone());
-        }
         match finding {
-            Some(CachedFinding::Version { version, from, .. }) => {
+            Some(CachedFinding::Version {
+                version,
+                from,
+                method,
+                reason,
+                ..
+            }) => {
+                let from = if from_cache {
+                    VersionSource::Cache
+                } else {
+                    from
+                };
                 Found::Genuine(make(Some(version), from, method, reason), None)
             }
             Some(CachedFinding::Impostor { line }) => Found::Impostor(line),
-            Some(CachedFinding::NoVersion { .. }) | None => {
+            Some(CachedFinding::NoVersion {
+                line,
+                method,
+                reason,
+            }) => Found::Genuine(
+                make(None, VersionSource::None, method, reason),
+                Some(unparsable(&line)),
+            ),
+            // Timeouts and failures are not cached, so `class` is always fresh here.
+            None => {
+                let (method, reason) =
+                    class.map_or((Method::Unknown, String::new()), |c| (c.method, c.reason));
                 Found::Genuine(make(None, VersionSource::None, method, reason), failure)
             }
+        }
+    }
+
+    /// Classifies and reads the version without the cache: a shipped record
+    /// first, then a probe, then (for versionless builds) dpkg's record.
+    /// No finding, with a reason, when the probe timed out or could not run.
+    fn fresh_finding(
+        &self,
+        tool: &Tool,
+        bin: &str,
+        candidate: &Candidate,
+        resolved: &resolve::Resolved,
+    ) -> Fresh {
+        let target = &resolved.target;
+        let class = classify(bin, &candidate.path, resolved, &self.env, &|| {
+            self.dpkg_index()
+        });
+        let version = |version: String, from, reason: String, record: Option<&std::path::Path>| {
+            let record =
+                record.and_then(|p| Fingerprint::of(p).map(|fp| (p.display().to_string(), fp)));
+            CachedFinding::Version {
+                version,
+                from,
+                method: class.method,
+                reason,
+                record,
+            }
+        };
+        let done = |finding: Option<CachedFinding>, failure: Option<String>| Fresh {
+            finding,
+            failure,
+            class: class.clone(),
+        };
+        if let Some(r) = self
+            .records
+            .read(tool, &candidate.path, target, self.cargo_bin.as_deref())
+        {
+            let reason = format!("{}; version from {}", class.reason, r.source);
+            return done(
+                Some(version(
+                    r.version,
+                    VersionSource::Metadata,
+                    reason,
+                    Some(&r.path),
+                )),
+                None,
+            );
+        }
+        // Run what the user runs (symlink names matter to multi-call
+        // binaries), except through shims and proxies, which we skip.
+        let program = if resolved.via.is_some() {
+            target.as_path()
+        } else {
+            candidate.path.as_path()
+        };
+        match probe::probe(tool, program, self.options.probe_timeout) {
+            ProbeOutcome::Version { version: v } => done(
+                Some(version(v, VersionSource::Probe, class.reason.clone(), None)),
+                None,
+            ),
+            ProbeOutcome::Impostor { line } => done(Some(CachedFinding::Impostor { line }), None),
+            // A build that prints no version (Debian's duf, gron): dpkg's
+            // record holds while the file is as dpkg installed it.
+            ProbeOutcome::NoVersion { line } => {
+                match self.dpkg_version(class.package.as_deref(), target) {
+                    Some(v) => {
+                        let reason = format!(
+                            "{}; version from dpkg (the program prints none)",
+                            class.reason
+                        );
+                        let status = self.options.dpkg_admindir.join("status");
+                        done(
+                            Some(version(v, VersionSource::Metadata, reason, Some(&status))),
+                            None,
+                        )
+                    }
+                    None => {
+                        let failure = unparsable(&line);
+                        let finding = CachedFinding::NoVersion {
+                            line,
+                            method: class.method,
+                            reason: class.reason.clone(),
+                        };
+                        done(Some(finding), Some(failure))
+                    }
+                }
+            }
+            ProbeOutcome::TimedOut => done(None, Some("probe timed out".to_owned())),
+            ProbeOutcome::Failed(e) => done(None, Some(e)),
         }
     }
 }
@@ -304,6 +328,14 @@ impl Discoverer {
         let version = dpkg::upstream_version(&index.package_version(package)?);
         Version::parse(&version).is_ok().then_some(version)
     }
+}
+
+/// A finding made now, with the classification it used.
+struct Fresh {
+    finding: Option<CachedFinding>,
+    /// Why the version is missing, when it is.
+    failure: Option<String>,
+    class: classify::Classification,
 }
 
 enum Found {

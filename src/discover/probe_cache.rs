@@ -18,14 +18,16 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Tool;
 use crate::model::{Method, VersionSource};
 
-const CACHE_SCHEMA: u32 = 1;
+const CACHE_SCHEMA: u32 = 2;
 
 /// The identity of a file on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fingerprint {
     pub size: u64,
-    pub mtime_ns: i128,
-    pub ctime_ns: i128,
+    // i64 nanoseconds (good until 2262): serde cannot buffer i128 inside
+    // the internally tagged `CachedFinding`.
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
     pub ino: u64,
     pub dev: u64,
 }
@@ -36,8 +38,14 @@ impl Fingerprint {
         let m = std::fs::metadata(path).ok()?;
         Some(Fingerprint {
             size: m.size(),
-            mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
-            ctime_ns: i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+            mtime_ns: m
+                .mtime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(m.mtime_nsec()),
+            ctime_ns: m
+                .ctime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(m.ctime_nsec()),
             ino: m.ino(),
             dev: m.dev(),
         })
@@ -54,6 +62,9 @@ pub enum CachedFinding {
         from: VersionSource,
         method: Method,
         reason: String,
+        /// For versions read from a record: that file and its fingerprint then.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        record: Option<(String, Fingerprint)>,
     },
     /// Output did not match the tool's identity pattern.
     Impostor { line: String },
@@ -109,8 +120,18 @@ impl ProbeCache {
     ) -> Option<CachedFinding> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let entry = entries.get(&key(tool, found_as, target))?;
-        (entry.fingerprint == *fingerprint && entry.spec == spec_hash(tool))
-            .then(|| entry.finding.clone())
+        if entry.fingerprint != *fingerprint || entry.spec != spec_hash(tool) {
+            return None;
+        }
+        if let CachedFinding::Version {
+            record: Some((path, then)),
+            ..
+        } = &entry.finding
+            && Fingerprint::of(Path::new(path)).as_ref() != Some(then)
+        {
+            return None;
+        }
+        Some(entry.finding.clone())
     }
 
     /// Records a finding.
@@ -179,4 +200,45 @@ fn spec_hash(tool: &Tool) -> u64 {
         .hash(&mut h);
     env!("CARGO_PKG_VERSION").hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_finding_survives_a_round_trip_through_the_file() {
+        let fp = Fingerprint {
+            size: 1,
+            mtime_ns: 2,
+            ctime_ns: 3,
+            ino: 4,
+            dev: 5,
+        };
+        let findings = [
+            CachedFinding::Version {
+                version: "1.0".into(),
+                from: VersionSource::Metadata,
+                method: Method::Npm,
+                reason: "r".into(),
+                record: Some(("/x/package.json".into(), fp)),
+            },
+            CachedFinding::Impostor { line: "l".into() },
+            CachedFinding::NoVersion {
+                line: "l".into(),
+                method: Method::Apt,
+                reason: "r".into(),
+            },
+        ];
+        for finding in findings {
+            let entry = Entry {
+                fingerprint: fp,
+                spec: 9,
+                finding: finding.clone(),
+            };
+            let text = serde_json::to_string(&entry).unwrap();
+            let back: Entry = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            assert_eq!(back.finding, finding);
+        }
+    }
 }

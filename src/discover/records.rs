@@ -20,6 +20,9 @@ use crate::model::Version;
 pub struct Record {
     pub version: String,
     pub source: String,
+    /// The file the version was read from: a cached answer is reused only
+    /// while this file is unchanged too.
+    pub path: PathBuf,
 }
 
 /// Per-run memo of directory listings and parsed records.
@@ -132,6 +135,7 @@ impl RecordReader {
         Some(Record {
             version: best.1,
             source: best.2.file_name()?.to_string_lossy().into_owned(),
+            path: best.2,
         })
     }
 
@@ -175,6 +179,7 @@ impl RecordReader {
                         return Some(Record {
                             version,
                             source: label,
+                            path: dist.path.clone(),
                         });
                     }
                 }
@@ -212,6 +217,7 @@ impl RecordReader {
         Some(Record {
             version: version.clone(),
             source: format!("cargo install {krate} {version}"),
+            path: home.join(".crates2.json"),
         })
     }
 }
@@ -378,8 +384,8 @@ fn npm_package(tool: &Tool, target: &Path) -> Option<Record> {
         nm + 2
     };
     let root: PathBuf = components.get(..depth)?.iter().collect();
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(root.join("package.json")).ok()?).ok()?;
+    let manifest = root.join("package.json");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).ok()?).ok()?;
     let name = json.get("name")?.as_str()?;
     let version = json.get("version")?.as_str()?;
     let expected = expected_names(tool, "npm");
@@ -389,6 +395,7 @@ fn npm_package(tool: &Tool, target: &Path) -> Option<Record> {
     Some(Record {
         version: version.to_owned(),
         source: format!("{name}/package.json"),
+        path: manifest,
     })
 }
 
@@ -406,6 +413,7 @@ fn version_file(tool: &Tool, target: &Path) -> Option<Record> {
     Some(Record {
         version,
         source: shown.display().to_string(),
+        path: shown,
     })
 }
 

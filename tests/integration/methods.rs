@@ -136,6 +136,19 @@ fn npm_global_package_json_and_the_dpkg_trap() {
     assert_eq!(installed["version"], "4.5.6");
     assert_eq!(installed["version_from"], "metadata");
 
+    // The record changes while the binary does not: the cache must not answer.
+    assert_eq!(
+        record(&sb.collect(&[]), "tunpm")["installed"]["version_from"],
+        "cache"
+    );
+    std::fs::write(
+        package.join("package.json"),
+        r#"{"name": "@tu/npm", "version": "4.6.0"}"#,
+    )
+    .unwrap();
+    let snap = sb.collect(&[]);
+    assert_eq!(record(&snap, "tunpm")["installed"]["version"], "4.6.0");
+
     // dpkg lists the file, but its checksum of package.json no longer matches:
     // `npm install -g` replaced the packaged copy in place.
     let rel = package.join("bin/cli.js");
