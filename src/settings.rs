@@ -78,7 +78,10 @@ impl Settings {
                 category: args.category.clone(),
                 status,
             },
-            jobs: args.jobs.unwrap_or(cores),
+            // One more than the cores: a probe spends part of its life in
+            // exec and page faults, so N+1 keeps N cores busy (bench/run.sh)
+            // without piling up slow CLIs until they time out.
+            jobs: args.jobs.unwrap_or(cores + 1),
             probe_timeout: Duration::from_secs_f64(args.timeout),
             fail_on: args.fail_on.clone(),
             offline,

@@ -79,7 +79,7 @@ pub struct GlobalArgs {
     /// Only show tools in this status (up-to-date, outdated, not-installed, unknown).
     #[arg(long, global = true, value_name = "STATUS")]
     pub status: Option<String>,
-    /// Parallel probes [default: the number of CPU cores].
+    /// Parallel probes [default: CPU cores + 1].
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,
     /// Seconds before a hanging `--version` is killed.
