@@ -223,7 +223,8 @@ impl RecordReader {
 }
 
 /// Names a record may carry for this tool: the catalog's package for that
-/// registry, the upstream name, and the tool's own name.
+/// registry and the upstream name when it is that registry. Never the bare tool
+/// name: Debian's Python `yq` would otherwise vouch for mikefarah's `yq`.
 fn expected_names(tool: &Tool, install_key: &str) -> Vec<String> {
     let mut names: Vec<String> = tool
         .spec
@@ -232,15 +233,13 @@ fn expected_names(tool: &Tool, install_key: &str) -> Vec<String> {
         .cloned()
         .into_iter()
         .collect();
-    match &tool.upstream {
-        crate::catalog::Upstream::Pypi(n)
-        | crate::catalog::Upstream::Npm(n)
-        | crate::catalog::Upstream::Crates(n) => {
-            names.push(n.clone());
-        }
-        _ => {}
-    }
-    names.push(tool.spec.name.clone());
+    let upstream = match (&tool.upstream, install_key) {
+        (crate::catalog::Upstream::Pypi(n), "pypi")
+        | (crate::catalog::Upstream::Npm(n), "npm")
+        | (crate::catalog::Upstream::Crates(n), "cargo") => Some(n.clone()),
+        _ => None,
+    };
+    names.extend(upstream);
     names
 }
 
