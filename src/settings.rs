@@ -103,7 +103,15 @@ impl Settings {
     pub fn select<'c>(&self, catalog: &'c Catalog) -> anyhow::Result<Vec<&'c Tool>> {
         for name in &self.filter.only {
             if catalog.get(name).is_none() {
-                bail!("--only: no tool named {name:?} in the catalog (see `toolup catalog list`)");
+                match catalog.tools.iter().find(|t| t.spec.bins.contains(name)) {
+                    Some(t) => bail!(
+                        "--only: no tool named {name:?}; {:?} provides `{name}`",
+                        t.name()
+                    ),
+                    None => bail!(
+                        "--only: no tool named {name:?} in the catalog (see `toolup catalog list`)"
+                    ),
+                }
             }
         }
         Ok(catalog

@@ -131,6 +131,13 @@ fn filters_and_fail_on() {
     let out = sb.run(&["audit", "--only", "nosuchtool"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nosuchtool"), "{}", stderr(&out));
+    sb.tool("tubinname", &["tub"], "");
+    let out = sb.run(&["audit", "--only", "tub"]);
+    assert!(
+        stderr(&out).contains("\"tubinname\" provides `tub`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -286,4 +293,49 @@ fn kill_9_during_collect_never_leaves_a_partial_snapshot() {
         assert!(leftovers.len() <= 15, "{leftovers:?}");
     }
     assert!(!good.is_empty());
+}
+
+#[test]
+fn the_user_overlay_adds_and_overrides_tools() {
+    let sb = Sandbox::new();
+    let overlay = sb.home.join(".config/toolup/catalog");
+    std::fs::create_dir_all(&overlay).unwrap();
+    let tool = |name: &str, bin: &str| {
+        format!(
+            "name = \"{name}\"\ndescription = \"mine\"\ncategory = \"mine\"\nbins = [\"{bin}\"]\nupstream = \"none\"\n"
+        )
+    };
+    std::fs::write(overlay.join("ripgrep.toml"), tool("ripgrep", "tu-rg")).unwrap();
+    std::fs::write(overlay.join("tuextra.toml"), tool("tuextra", "tuextra")).unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = sb.cmd(args);
+        cmd.env_remove("TOOLUP_CATALOG");
+        cmd.output().unwrap()
+    };
+    let out = run(&["catalog", "show", "ripgrep"]);
+    assert!(
+        stdout(&out).contains("bins:            tu-rg"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(&["catalog", "list", "--category", "mine"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("tuextra") && text.contains("2 tools"),
+        "{text}"
+    );
+
+    std::fs::write(
+        overlay.join("tuextra.toml"),
+        "name = \"tuextra\"\nbins = [\"x\"]\n",
+    )
+    .unwrap();
+    let out = run(&["catalog", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&overlay.join("tuextra.toml").display().to_string())
+            && err.contains("description"),
+        "{err}"
+    );
 }
