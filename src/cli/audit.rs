@@ -4,7 +4,6 @@ use crate::collect::{CollectOptions, collect};
 use crate::discover::{DiscoverOptions, Discoverer, HostEnv, ProbeCache};
 use crate::model::{Counts, Snapshot, ToolRecord};
 use crate::printer::Printer;
-use crate::render::render;
 use crate::settings::Settings;
 use crate::state::{load_snapshot, save_snapshot, write_atomic};
 use crate::upstream::LatestSource;
@@ -50,24 +49,9 @@ pub fn run(settings: &Settings, printer: Printer, print: bool) -> anyhow::Result
         snapshot = merge(previous, snapshot);
     }
     save_snapshot(&settings.snapshot_path, &snapshot)?;
-    if print {
-        printer.out(&render(
-            &snapshot,
-            settings.format,
-            &settings.filter,
-            settings.color,
-        ));
-    }
-    let shown: Vec<&ToolRecord> = snapshot
-        .tools
-        .iter()
-        .filter(|t| settings.filter.accepts(t))
-        .collect();
-    Ok(if settings.fails(&shown) {
-        Outcome::Failure
-    } else {
-        Outcome::Success
-    })
+    Ok(super::render_cmd::present(
+        settings, printer, &snapshot, print,
+    ))
 }
 
 /// A partial collection (`--only`, `--category`) updates its tools in the

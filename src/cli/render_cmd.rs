@@ -1,7 +1,7 @@
 //! `toolup render`: print the snapshot file. Reads one file; starts no
 //! process and opens no socket, so it is safe in air-gapped CI.
 
-use crate::model::ToolRecord;
+use crate::model::{Snapshot, ToolRecord};
 use crate::printer::Printer;
 use crate::render::render;
 use crate::settings::Settings;
@@ -11,20 +11,33 @@ use super::Outcome;
 
 pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let snapshot = load_snapshot(&settings.snapshot_path)?;
-    printer.out(&render(
-        &snapshot,
-        settings.format,
-        &settings.filter,
-        settings.color,
-    ));
+    Ok(present(settings, printer, &snapshot, true))
+}
+
+/// Prints the snapshot (when `print`) and decides the outcome from `--fail-on`
+/// over the records the filters show: shared by `render`, `audit` and `collect`.
+pub(super) fn present(
+    settings: &Settings,
+    printer: Printer,
+    snapshot: &Snapshot,
+    print: bool,
+) -> Outcome {
+    if print {
+        printer.out(&render(
+            snapshot,
+            settings.format,
+            &settings.filter,
+            settings.color,
+        ));
+    }
     let shown: Vec<&ToolRecord> = snapshot
         .tools
         .iter()
         .filter(|t| settings.filter.accepts(t))
         .collect();
-    Ok(if settings.fails(&shown) {
+    if settings.fails(&shown) {
         Outcome::Failure
     } else {
         Outcome::Success
-    })
+    }
 }
