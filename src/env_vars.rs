@@ -10,3 +10,24 @@ pub const TOOLUP_SNAPSHOT: &str = "TOOLUP_SNAPSHOT";
 pub const TOOLUP_DPKG_ADMINDIR: &str = "TOOLUP_DPKG_ADMINDIR";
 /// Any value disables colour (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
+/// GitHub's REST API base URL.
+pub const TOOLUP_GITHUB_API_URL: &str = "TOOLUP_GITHUB_API_URL";
+/// GitHub's web base URL (release redirects, Atom feeds).
+pub const TOOLUP_GITHUB_URL: &str = "TOOLUP_GITHUB_URL";
+/// The PyPI JSON API base URL (`<base>/pypi/NAME/json`).
+pub const TOOLUP_PYPI_URL: &str = "TOOLUP_PYPI_URL";
+/// The the crates registry sparse index base URL (`<base>/3/s/syn`).
+pub const TOOLUP_CRATES_INDEX_URL: &str = "TOOLUP_CRATES_INDEX_URL";
+/// The the crates registry web API base URL (`<base>/api/v1/crates/NAME`).
+pub const TOOLUP_CRATES_API_URL: &str = "TOOLUP_CRATES_API_URL";
+/// The npm registry base URL.
+pub const TOOLUP_NPM_REGISTRY_URL: &str = "TOOLUP_NPM_REGISTRY_URL";
+/// The GNU release directory base URL (`<base>/PROJECT/`).
+pub const TOOLUP_GNU_URL: &str = "TOOLUP_GNU_URL";
+/// The GitLab base URL.
+pub const TOOLUP_GITLAB_URL: &str = "TOOLUP_GITLAB_URL";
+/// GitHub tokens, first found wins; never logged or written.
+pub const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
+pub const GH_TOKEN: &str = "GH_TOKEN";
+/// Minimum release age before a release is called latest (same as `--min-release-age`).
+pub const TOOLUP_MIN_RELEASE_AGE: &str = "TOOLUP_MIN_RELEASE_AGE";

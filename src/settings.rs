@@ -13,6 +13,7 @@ use crate::env_vars;
 use crate::model::{Status, ToolRecord};
 use crate::render::{Filter, Format};
 use crate::state::AppDirs;
+use crate::upstream::{Endpoints, LatestSource, RefreshOptions, github_token};
 
 /// Everything a command needs to know about how it was asked to run.
 #[derive(Debug, Clone)]
@@ -25,6 +26,11 @@ pub struct Settings {
     pub probe_timeout: Duration,
     pub fail_on: Vec<FailOn>,
     pub offline: bool,
+    /// Fetch even when the latest-versions cache is within its TTL.
+    pub refresh: bool,
+    pub min_release_age: Option<Duration>,
+    /// How long a fetched latest version is fresh.
+    pub latest_ttl: Duration,
     pub use_cache: bool,
     pub color: bool,
     pub quiet: bool,
@@ -56,6 +62,12 @@ impl Settings {
             bail!("--jobs must be at least 1");
         }
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let min_release_age = match &args.min_release_age {
+            Some(text) => Some(humantime::parse_duration(text.trim()).with_context(|| {
+                format!("--min-release-age {text:?}: expected a duration such as 3d or 12h")
+            })?),
+            None => None,
+        };
         let offline = args.offline || env_flag(env_vars::TOOLUP_OFFLINE);
         let color = !args.no_color
             && std::env::var_os(env_vars::NO_COLOR).is_none_or(|v| v.is_empty())
@@ -85,6 +97,9 @@ impl Settings {
             probe_timeout: Duration::from_secs_f64(args.timeout),
             fail_on: args.fail_on.clone(),
             offline,
+            refresh: args.refresh,
+            min_release_age,
+            latest_ttl: Duration::from_secs(3600),
             use_cache: !args.no_cache,
             color,
             quiet: args.quiet,
@@ -127,6 +142,47 @@ impl Settings {
                     .is_none_or(|c| c == &t.spec.category)
             })
             .collect())
+    }
+
+    /// The latest-version answers: the caches, refreshed from the network unless offline.
+    pub fn latest_source(&self, tools: &[&Tool], printer: crate::printer::Printer) -> LatestSource {
+        let cache = self.dirs.as_ref().map(AppDirs::latest_cache);
+        let mut latest = LatestSource::load(cache.as_deref(), self.latest_ttl);
+        if self.offline {
+            return latest;
+        }
+        let options = RefreshOptions {
+            force: self.refresh,
+            ttl: self.latest_ttl,
+            min_release_age: self.min_release_age,
+            ..RefreshOptions::default()
+        };
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let endpoints = Endpoints::from_env(home.as_deref());
+        let token = || github_token(std::env::var_os("PATH").as_deref());
+        let report = latest.refresh(tools, &options, &endpoints, token);
+        if let Some(reset) = report.github_rate_limited {
+            let when = match reset {
+                0 => "later".to_owned(),
+                secs => humantime::format_rfc3339_seconds(
+                    std::time::UNIX_EPOCH + Duration::from_secs(secs),
+                )
+                .to_string(),
+            };
+            printer.warn(&format!("GitHub API rate limit reached: no more GitHub API calls this run (resets {when}); used the quota-free fallbacks and caches"));
+        }
+        tracing::info!(
+            fetched = report.fetched,
+            unchanged = report.unchanged,
+            failed = report.failed,
+            "upstream"
+        );
+        if let Some(path) = &cache
+            && let Err(e) = latest.save(path)
+        {
+            printer.warn(&format!("cannot save {}: {e}", path.display()));
+        }
+        latest
     }
 
     /// True when `--fail-on` names the state of any of these records.

@@ -1,4 +1,7 @@
-//! `toolup audit` and `toolup collect`: discover, compare, write the snapshot (and print it).
+//! `toolup audit` and `toolup collect`: discover, compare, write the snapshot
+//! (and print it); `collect --update-baseline` also refreshes the committed baseline.
+
+use std::path::Path;
 
 use crate::collect::{CollectOptions, collect};
 use crate::discover::{DiscoverOptions, Discoverer, HostEnv, ProbeCache};
@@ -6,14 +9,22 @@ use crate::model::{Counts, Snapshot, ToolRecord};
 use crate::printer::Printer;
 use crate::settings::Settings;
 use crate::state::{load_snapshot, save_snapshot, write_atomic};
-use crate::upstream::LatestSource;
+use crate::upstream::{LatestVersions, merge_into_file};
 
 use super::Outcome;
 
 /// Runs a collection; prints the result when `print` is set (audit) and not otherwise (collect).
-pub fn run(settings: &Settings, printer: Printer, print: bool) -> anyhow::Result<Outcome> {
+pub fn run(
+    settings: &Settings,
+    printer: Printer,
+    print: bool,
+    update_baseline: Option<&Path>,
+) -> anyhow::Result<Outcome> {
     let catalog = settings.catalog()?;
     let tools = settings.select(&catalog)?;
+    if update_baseline.is_some() && settings.offline {
+        anyhow::bail!("--update-baseline needs the network; it cannot run with --offline");
+    }
     let cache_path = settings.dirs.as_ref().map(|d| d.probe_cache());
     let cache = match (&cache_path, settings.use_cache) {
         (Some(path), true) => ProbeCache::load(path),
@@ -34,8 +45,9 @@ pub fn run(settings: &Settings, printer: Printer, print: bool) -> anyhow::Result
         offline: settings.offline,
         progress: !settings.quiet,
     };
-    let latest = LatestSource::load(settings.dirs.as_ref().map(|d| d.latest_cache()).as_deref());
-    let mut snapshot = collect(&tools, &discoverer, &latest, &options);
+    let (mut snapshot, latest) = collect(&tools, &discoverer, &options, || {
+        settings.latest_source(&tools, printer)
+    });
     if let (Some(path), Some(bytes)) = (&cache_path, discoverer.cache().to_bytes_if_dirty())
         && let Err(e) = write_atomic(path, &bytes)
     {
@@ -43,6 +55,9 @@ pub fn run(settings: &Settings, printer: Printer, print: bool) -> anyhow::Result
             "cannot save the probe cache {}: {e}",
             path.display()
         ));
+    }
+    if let Some(baseline) = update_baseline {
+        update_baseline_file(baseline, &latest, tools.len(), printer)?;
     }
     let partial = !settings.filter.only.is_empty() || settings.filter.category.is_some();
     if partial && let Ok(previous) = load_snapshot(&settings.snapshot_path) {
@@ -52,6 +67,51 @@ pub fn run(settings: &Settings, printer: Printer, print: bool) -> anyhow::Result
     Ok(super::render_cmd::present(
         settings, printer, &snapshot, print,
     ))
+}
+
+/// Merges this run's successful fetches into the baseline and says honestly what changed.
+fn update_baseline_file(
+    path: &Path,
+    latest: &crate::upstream::LatestSource,
+    asked: usize,
+    printer: Printer,
+) -> anyhow::Result<()> {
+    let before = match std::fs::read_to_string(path) {
+        Ok(text) => {
+            LatestVersions::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => LatestVersions::default(),
+        Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
+    };
+    // The baseline is shared: it keeps versions, times and sources, not this machine's ETags.
+    let entries: std::collections::BTreeMap<_, _> = latest
+        .fresh_entries()
+        .iter()
+        .map(|(tool, e)| {
+            (
+                tool.clone(),
+                crate::upstream::Entry {
+                    etag: None,
+                    ..e.clone()
+                },
+            )
+        })
+        .collect();
+    let changed = entries
+        .iter()
+        .filter(|(tool, e)| before.versions.get(*tool) != Some(&e.version))
+        .count();
+    let none = std::collections::BTreeMap::new();
+    merge_into_file(path, &entries, &none, &none)?;
+    printer.warn(&format!(
+        "baseline {}: {} fetched ({} changed, {} unchanged), {} failed or not fetched; nothing else touched",
+        path.display(),
+        entries.len(),
+        changed,
+        entries.len() - changed,
+        asked.saturating_sub(entries.len())
+    ));
+    Ok(())
 }
 
 /// A partial collection (`--only`, `--category`) updates its tools in the

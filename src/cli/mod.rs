@@ -3,6 +3,7 @@
 
 mod audit;
 mod catalog_cmd;
+mod latest_cmd;
 mod render_cmd;
 
 use std::path::PathBuf;
@@ -30,7 +31,17 @@ pub enum Command {
     /// Find every catalog tool, compare with upstream, write the snapshot and print it.
     Audit,
     /// Like audit, but only write the snapshot (prints nothing but errors).
-    Collect,
+    Collect {
+        /// Also merge this run's fetched releases into the repository baseline
+        /// (default ./latest_versions.json); only successful fetches change it.
+        #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "latest_versions.json")]
+        update_baseline: Option<PathBuf>,
+    },
+    /// Print the latest upstream releases, without looking at this machine.
+    Latest {
+        /// Tools to look up [default: the whole catalog, or --only/--category].
+        tools: Vec<String>,
+    },
     /// Print the snapshot file; never starts a process or opens a socket.
     Render,
     /// Inspect the tool catalog.
@@ -94,9 +105,15 @@ pub struct GlobalArgs {
         value_name = "WHAT"
     )]
     pub fail_on: Vec<FailOn>,
-    /// Open no socket at all.
+    /// Open no socket at all: latest versions come from the caches.
     #[arg(long, global = true)]
     pub offline: bool,
+    /// Fetch latest releases even when the cache is younger than its TTL.
+    #[arg(long, global = true)]
+    pub refresh: bool,
+    /// Do not call a release latest until it is this old (e.g. 3d, 12h).
+    #[arg(long, global = true, env = env_vars::TOOLUP_MIN_RELEASE_AGE, value_name = "AGE")]
+    pub min_release_age: Option<String>,
     /// Ignore and do not update the probe cache.
     #[arg(long, global = true)]
     pub no_cache: bool,
@@ -151,8 +168,11 @@ pub fn main() -> ExitCode {
 
 fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     match command {
-        Command::Audit => audit::run(settings, printer, true),
-        Command::Collect => audit::run(settings, printer, false),
+        Command::Audit => audit::run(settings, printer, true, None),
+        Command::Collect { update_baseline } => {
+            audit::run(settings, printer, false, update_baseline.as_deref())
+        }
+        Command::Latest { tools } => latest_cmd::run(settings, printer, tools),
         Command::Render => render_cmd::run(settings, printer),
         Command::Catalog { action } => catalog_cmd::run(action, settings, printer),
     }
@@ -173,7 +193,7 @@ fn init_tracing(verbose: u8, quiet: bool) {
         (false, _) => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOOLUP_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("warn,toolup={level}")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -24,44 +24,38 @@ pub struct CollectOptions {
     pub progress: bool,
 }
 
-/// Collects a snapshot of `tools`.
-pub fn collect(
+/// Collects a snapshot of `tools`. `upstream` (network lookups and caches)
+/// runs on its own thread while discovery probes on the bounded pool, so the
+/// two costs overlap; it returns the answers the records are built from.
+pub fn collect<U>(
     tools: &[&Tool],
     discoverer: &Discoverer,
-    latest: &LatestSource,
     options: &CollectOptions,
-) -> Snapshot {
+    upstream: U,
+) -> (Snapshot, LatestSource)
+where
+    U: FnOnce() -> LatestSource + Send,
+{
     let started = Instant::now();
-    let bar = crate::render::progress::bar(tools.len() as u64, options.progress);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.max(1))
-        .build();
-    let discover_all = || -> Vec<ToolDiscovery> {
-        tools
-            .par_iter()
-            .map(|tool| {
-                let found = discoverer.discover(tool);
-                bar.inc(1);
-                found
-            })
-            .collect()
-    };
-    let found = match &pool {
-        Ok(pool) => pool.install(discover_all),
-        Err(_) => discover_all(),
-    };
-    bar.finish_and_clear();
-    let discover_ms = elapsed_ms(started);
-
-    let upstream_started = Instant::now();
+    let (found, discover_ms, latest, upstream_ms) = std::thread::scope(|scope| {
+        let network = scope.spawn(|| {
+            let t = Instant::now();
+            let latest = upstream();
+            (latest, elapsed_ms(t))
+        });
+        let found = discover_all(tools, discoverer, options);
+        let discover_ms = elapsed_ms(started);
+        let (latest, upstream_ms) = network
+            .join()
+            .unwrap_or_else(|_| (LatestSource::default(), 0));
+        (found, discover_ms, latest, upstream_ms)
+    });
     let records: Vec<ToolRecord> = tools
         .iter()
         .zip(found)
-        .map(|(tool, found)| record(tool, found, latest))
+        .map(|(tool, found)| record(tool, found, &latest))
         .collect();
-    let upstream_ms = elapsed_ms(upstream_started);
-
-    Snapshot {
+    let snapshot = Snapshot {
         meta: Meta {
             schema_version: SCHEMA_VERSION,
             generator: format!("toolup {}", env!("CARGO_PKG_VERSION")),
@@ -76,7 +70,35 @@ pub fn collect(
             },
         },
         tools: records,
-    }
+    };
+    (snapshot, latest)
+}
+
+fn discover_all(
+    tools: &[&Tool],
+    discoverer: &Discoverer,
+    options: &CollectOptions,
+) -> Vec<ToolDiscovery> {
+    let bar = crate::render::progress::bar(tools.len() as u64, options.progress);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build();
+    let run = || -> Vec<ToolDiscovery> {
+        tools
+            .par_iter()
+            .map(|tool| {
+                let found = discoverer.discover(tool);
+                bar.inc(1);
+                found
+            })
+            .collect()
+    };
+    let found = match &pool {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+    bar.finish_and_clear();
+    found
 }
 
 /// One tool's record: installation facts, latest release, status.
@@ -123,7 +145,7 @@ pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
-fn host() -> Host {
+pub fn host() -> Host {
     Host {
         hostname: hostname(),
         os: std::env::consts::OS.to_owned(),

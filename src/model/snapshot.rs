@@ -123,6 +123,9 @@ pub struct Latest {
     pub source: String,
     pub from: LatestFrom,
     pub fetched_at: Option<String>,
+    /// True when the answer is older than the cache TTL (a fetch failed or was not possible).
+    #[serde(default)]
+    pub stale: bool,
 }
 
 /// Where the latest version came from.
@@ -132,4 +135,15 @@ pub enum LatestFrom {
     Network,
     Cache,
     Manual,
+}
+
+impl LatestFrom {
+    /// The id as written in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            LatestFrom::Network => "network",
+            LatestFrom::Cache => "cache",
+            LatestFrom::Manual => "manual",
+        }
+    }
 }

@@ -1,5 +1,7 @@
 //! The `latest_versions.json` format: tool name → latest version, plus
-//! `__hints__` (which lookup worked per source) and `__meta__` (fetched-at per entry).
+//! `__hints__` (which lookup worked per source, tried first next time) and
+//! `__meta__` (per entry: when it was fetched, from which source, its ETag
+//! and publish time).
 
 use std::collections::BTreeMap;
 
@@ -10,7 +12,25 @@ use serde_json::{Map, Value};
 pub struct LatestVersions {
     pub versions: BTreeMap<String, String>,
     pub fetched_at: BTreeMap<String, String>,
+    /// The catalog `upstream` each entry was fetched from: an entry for
+    /// another source is ignored.
+    pub sources: BTreeMap<String, String>,
+    pub etags: BTreeMap<String, String>,
+    pub published_at: BTreeMap<String, String>,
+    /// When a lookup last failed (and no answer came since): not retried
+    /// until the failure TTL passes, so an unreachable source costs one timeout.
+    pub failed_at: BTreeMap<String, String>,
     pub hints: BTreeMap<String, String>,
+}
+
+/// One tool's cached facts, for writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub version: String,
+    pub fetched_at: String,
+    pub source: String,
+    pub etag: Option<String>,
+    pub published_at: Option<String>,
 }
 
 /// A malformed `latest_versions.json`.
@@ -25,6 +45,8 @@ impl LatestVersionsError {
     }
 }
 
+const META_MAPS: [&str; 5] = ["fetched_at", "source", "etag", "published_at", "failed_at"];
+
 impl LatestVersions {
     /// Parses the document, naming the entry that is wrong.
     pub fn parse(text: &str) -> Result<LatestVersions, LatestVersionsError> {
@@ -36,8 +58,10 @@ impl LatestVersions {
             match key.as_str() {
                 "__hints__" => out.hints = string_map(&value, "__hints__")?,
                 "__meta__" => {
-                    if let Some(f) = value.get("fetched_at") {
-                        out.fetched_at = string_map(f, "__meta__.fetched_at")?;
+                    for name in META_MAPS {
+                        if let Some(map) = value.get(name) {
+                            *out.meta_mut(name) = string_map(map, &format!("__meta__.{name}"))?;
+                        }
                     }
                 }
                 _ => {
@@ -51,12 +75,64 @@ impl LatestVersions {
         Ok(out)
     }
 
+    fn meta_mut(&mut self, name: &str) -> &mut BTreeMap<String, String> {
+        match name {
+            "fetched_at" => &mut self.fetched_at,
+            "source" => &mut self.sources,
+            "etag" => &mut self.etags,
+            "failed_at" => &mut self.failed_at,
+            _ => &mut self.published_at,
+        }
+    }
+
+    fn meta(&self, name: &str) -> &BTreeMap<String, String> {
+        match name {
+            "fetched_at" => &self.fetched_at,
+            "source" => &self.sources,
+            "etag" => &self.etags,
+            "failed_at" => &self.failed_at,
+            _ => &self.published_at,
+        }
+    }
+
+    /// Records a freshly fetched entry (a failed fetch never calls this, so a
+    /// good entry is never replaced by an empty one).
+    pub fn set(&mut self, tool: &str, entry: Entry) {
+        self.failed_at.remove(tool);
+        self.versions.insert(tool.to_owned(), entry.version);
+        self.fetched_at.insert(tool.to_owned(), entry.fetched_at);
+        self.sources.insert(tool.to_owned(), entry.source);
+        for (map, value) in [
+            (&mut self.etags, entry.etag),
+            (&mut self.published_at, entry.published_at),
+        ] {
+            match value {
+                Some(v) => map.insert(tool.to_owned(), v),
+                None => map.remove(tool),
+            };
+        }
+    }
+
+    /// The entry for `tool` if it was fetched from `source` (or from an unrecorded source).
+    pub fn get(&self, tool: &str, source: &str) -> Option<&str> {
+        let version = self.versions.get(tool)?;
+        match self.sources.get(tool) {
+            Some(s) if s != source => None,
+            _ => Some(version),
+        }
+    }
+
     /// Serialises with sorted keys and a trailing newline, so commits diff cleanly.
     pub fn to_json(&self) -> String {
         let mut root = Map::new();
         root.insert("__hints__".into(), to_value(&self.hints));
         let mut meta = Map::new();
-        meta.insert("fetched_at".into(), to_value(&self.fetched_at));
+        for name in META_MAPS {
+            let map = self.meta(name);
+            if !map.is_empty() || name == "fetched_at" {
+                meta.insert(name.into(), to_value(map));
+            }
+        }
         meta.insert("schema_version".into(), Value::from(1));
         root.insert("__meta__".into(), Value::Object(meta));
         for (k, v) in &self.versions {
@@ -96,12 +172,30 @@ mod tests {
 
     #[test]
     fn round_trips_and_names_bad_entries() {
-        let text = r#"{"__hints__": {"github:a/b": "releases_latest"}, "__meta__": {"fetched_at": {"rg": "2026-01-01T00:00:00Z"}, "schema_version": 1}, "rg": "14.1.1"}"#;
+        let text = r#"{"__hints__": {"github:a/b": "releases_latest"}, "__meta__": {"fetched_at": {"rg": "2026-01-01T00:00:00Z"}, "etag": {"rg": "\"x\""}, "schema_version": 1}, "rg": "14.1.1"}"#;
         let parsed = LatestVersions::parse(text).unwrap();
         assert_eq!(parsed.versions["rg"], "14.1.1");
+        assert_eq!(parsed.etags["rg"], "\"x\"");
         assert_eq!(LatestVersions::parse(&parsed.to_json()).unwrap(), parsed);
         let err = LatestVersions::parse(r#"{"rg": 14}"#).unwrap_err();
         assert!(err.to_string().contains("`rg`"), "{err}");
+    }
+
+    #[test]
+    fn entries_from_another_source_are_ignored() {
+        let mut cache = LatestVersions::default();
+        cache.set(
+            "rg",
+            Entry {
+                version: "14.1.1".into(),
+                fetched_at: "t".into(),
+                source: "github:BurntSushi/ripgrep".into(),
+                etag: None,
+                published_at: None,
+            },
+        );
+        assert_eq!(cache.get("rg", "github:BurntSushi/ripgrep"), Some("14.1.1"));
+        assert_eq!(cache.get("rg", "crates:ripgrep"), None);
     }
 
     #[test]

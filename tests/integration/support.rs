@@ -98,6 +98,9 @@ impl Sandbox {
             .env("TOOLUP_CATALOG", &self.catalog)
             .env("TOOLUP_DPKG_ADMINDIR", &self.dpkg)
             .env("TOOLUP_SNAPSHOT", self.snapshot_path())
+            // Hermetic: no test reaches the internet. Network tests remove
+            // this and point the sources at their loopback fixture server.
+            .env("TOOLUP_OFFLINE", "1")
             .current_dir(&self.root)
             .args(args);
         cmd

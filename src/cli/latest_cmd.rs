@@ -1,0 +1,118 @@
+//! `toolup latest [TOOL…]`: latest upstream releases, without local discovery.
+
+use std::time::Instant;
+
+use serde::Serialize;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use crate::model::{Counts, Durations, Latest, Meta, SCHEMA_VERSION};
+use crate::printer::Printer;
+use crate::render::Format;
+use crate::settings::Settings;
+
+use super::Outcome;
+
+#[derive(Serialize)]
+struct LatestDocument {
+    #[serde(rename = "__meta__")]
+    meta: Meta,
+    tools: Vec<LatestRecord>,
+}
+
+#[derive(Serialize)]
+struct LatestRecord {
+    name: String,
+    latest: Option<Latest>,
+    error: Option<String>,
+}
+
+pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let catalog = settings.catalog()?;
+    let mut selected = settings.select(&catalog)?;
+    if !names.is_empty() {
+        for name in names {
+            if catalog.get(name).is_none() {
+                anyhow::bail!("no tool named {name:?} in the catalog (see `toolup catalog list`)");
+            }
+        }
+        selected.retain(|t| names.iter().any(|n| n == t.name()));
+    }
+    let latest = settings.latest_source(&selected, printer);
+    let records: Vec<LatestRecord> = selected
+        .iter()
+        .map(|tool| match latest.latest(tool) {
+            Ok(l) => LatestRecord {
+                name: tool.name().to_owned(),
+                latest: Some(l),
+                error: None,
+            },
+            Err(e) => LatestRecord {
+                name: tool.name().to_owned(),
+                latest: None,
+                error: Some(e),
+            },
+        })
+        .collect();
+    // Exit 1 when a lookup failed and no cache knew the answer ("some items failed");
+    // a tool with no upstream at all is not a failure.
+    let failed = selected
+        .iter()
+        .zip(&records)
+        .any(|(tool, r)| r.latest.is_none() && tool.upstream != crate::catalog::Upstream::None);
+    match settings.format {
+        Format::Json => {
+            let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let doc = LatestDocument {
+                meta: Meta {
+                    schema_version: SCHEMA_VERSION,
+                    generator: format!("toolup {}", env!("CARGO_PKG_VERSION")),
+                    created_at: crate::collect::now_rfc3339(),
+                    host: crate::collect::host(),
+                    offline: settings.offline,
+                    counts: Counts::default(),
+                    durations_ms: Durations {
+                        discover: 0,
+                        upstream: elapsed,
+                        total: elapsed,
+                    },
+                },
+                tools: records,
+            };
+            printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
+        }
+        Format::Table | Format::Markdown => {
+            let mut builder = Builder::default();
+            builder.push_record(["TOOL", "LATEST", "SOURCE", "FROM", "FETCHED", "NOTES"]);
+            for r in &records {
+                match &r.latest {
+                    Some(l) => builder.push_record([
+                        r.name.clone(),
+                        l.version.clone(),
+                        l.source.clone(),
+                        format!("{}{}", l.from.id(), if l.stale { " (stale)" } else { "" }),
+                        l.fetched_at.clone().unwrap_or_default(),
+                        String::new(),
+                    ]),
+                    None => builder.push_record([
+                        r.name.clone(),
+                        "-".into(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        r.error.clone().unwrap_or_default(),
+                    ]),
+                }
+            }
+            let mut table = builder.build();
+            table.with(Style::blank());
+            printer.out(&format!("{table}\n"));
+        }
+    }
+    Ok(if failed {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
+}

@@ -1,0 +1,60 @@
+//! the crates registry: the sparse index cargo itself uses (no rate limit, ETags),
+//! newest non-yanked stable version.
+
+use super::{Context, Lookup, Query, Release};
+use crate::model::Version;
+use crate::upstream::http::{Request, Response};
+
+/// `<base>/se/rd/serde`, `<base>/3/s/syn`, `<base>/2/cc`, `<base>/1/a`.
+pub fn index_path(name: &str) -> String {
+    let n = name.to_ascii_lowercase();
+    match n.len() {
+        1 => format!("1/{n}"),
+        2 => format!("2/{n}"),
+        3 => format!("3/{}/{n}", &n[..1]),
+        _ => format!("{}/{}/{n}", &n[..2], &n[2..4]),
+    }
+}
+
+pub fn latest(cx: &Context<'_>, q: &Query<'_>, base: &str, name: &str) -> Lookup {
+    let url = format!("{base}/{}", index_path(name));
+    let (body, etag) = match cx.client.get(&Request {
+        url: &url,
+        accept: "text/plain",
+        if_none_match: q.etag,
+        ..Request::default()
+    }) {
+        Response::Ok { body, etag, .. } => (body, etag),
+        Response::NotModified => return Lookup::Unchanged,
+        Response::NotFound => return Lookup::Failed(format!("no crate {name} in the index")),
+        Response::Failed(reason) => return Lookup::Failed(format!("{url}: {reason}")),
+        other => return Lookup::Failed(format!("{url}: {}", other.describe())),
+    };
+    let text = String::from_utf8_lossy(&body);
+    let mut malformed = 0;
+    let best = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|line| {
+            let entry: serde_json::Value = serde_json::from_str(line)
+                .map_err(|_| malformed += 1)
+                .ok()?;
+            if entry.get("yanked").and_then(|y| y.as_bool()) == Some(true) {
+                return None;
+            }
+            let vers = entry.get("vers")?.as_str()?.to_owned();
+            let parsed = Version::parse(&vers).ok()?;
+            (q.prereleases || !parsed.is_prerelease()).then_some((parsed, vers))
+        })
+        .max_by(|a, b| a.0.cmp(&b.0));
+    match best {
+        Some((_, version)) => Lookup::Found(Release {
+            version,
+            published_at: None,
+            etag,
+            method: "sparse_index",
+        }),
+        None if malformed > 0 => Lookup::Failed(format!("{url}: malformed index lines")),
+        None => Lookup::Failed(format!("{url}: no stable, unyanked version")),
+    }
+}

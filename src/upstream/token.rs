@@ -1,0 +1,66 @@
+//! The GitHub token: `GITHUB_TOKEN`, then `GH_TOKEN`, then `gh auth token`.
+//! It is sent only to the GitHub API and never logged or written.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::env_vars;
+use crate::exec::{ProcessRequest, run};
+
+/// A secret whose `Debug` does not show it.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+/// Finds a token; asks `gh` (found on `path`) only when no variable is set.
+pub fn github_token(path: Option<&std::ffi::OsStr>) -> Option<Token> {
+    for key in [env_vars::GITHUB_TOKEN, env_vars::GH_TOKEN] {
+        if let Ok(value) = std::env::var(key)
+            && !value.trim().is_empty()
+        {
+            return Some(Token(value.trim().to_owned()));
+        }
+    }
+    let gh = std::env::split_paths(path?)
+        .map(|d| d.join("gh"))
+        .find(|p| p.is_file())?;
+    gh_auth_token(&gh)
+}
+
+fn gh_auth_token(gh: &Path) -> Option<Token> {
+    let args = ["auth".to_owned(), "token".to_owned()];
+    let out = run(&ProcessRequest {
+        program: gh,
+        args: &args,
+        timeout: Duration::from_secs(5),
+        max_capture: 4096,
+        env: &[("GH_PROMPT_DISABLED", "1"), ("NO_COLOR", "1")],
+    })
+    .ok()?;
+    if !out.status.is_some_and(|s| s.success()) {
+        return None;
+    }
+    let token = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (!token.is_empty() && !token.contains(char::is_whitespace)).then_some(Token(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_secret() {
+        assert_eq!(format!("{:?}", Token("ghp_secret".into())), "Token(***)");
+    }
+}
