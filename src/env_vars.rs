@@ -26,6 +26,8 @@ pub const TOOLUP_NPM_REGISTRY_URL: &str = "TOOLUP_NPM_REGISTRY_URL";
 pub const TOOLUP_GNU_URL: &str = "TOOLUP_GNU_URL";
 /// The GitLab base URL.
 pub const TOOLUP_GITLAB_URL: &str = "TOOLUP_GITLAB_URL";
+/// Seconds before an HTTP request is abandoned (default 10; connecting: 3).
+pub const TOOLUP_HTTP_TIMEOUT: &str = "TOOLUP_HTTP_TIMEOUT";
 /// GitHub tokens, first found wins; never logged or written.
 pub const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
 pub const GH_TOKEN: &str = "GH_TOKEN";

@@ -151,12 +151,21 @@ impl Settings {
         if self.offline {
             return latest;
         }
-        let options = RefreshOptions {
+        let mut options = RefreshOptions {
             force: self.refresh,
             ttl: self.latest_ttl,
             min_release_age: self.min_release_age,
             ..RefreshOptions::default()
         };
+        if let Some(secs) = std::env::var(env_vars::TOOLUP_HTTP_TIMEOUT)
+            .ok()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            && secs.is_finite()
+            && secs > 0.0
+        {
+            options.http.timeout = Duration::from_secs_f64(secs);
+            options.http.connect_timeout = options.http.connect_timeout.min(options.http.timeout);
+        }
         let home = std::env::var_os("HOME").map(PathBuf::from);
         let endpoints = Endpoints::from_env(home.as_deref());
         let token = || github_token(std::env::var_os("PATH").as_deref());

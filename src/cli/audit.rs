@@ -102,7 +102,7 @@ fn update_baseline_file(
         .filter(|(tool, e)| before.versions.get(*tool) != Some(&e.version))
         .count();
     let none = std::collections::BTreeMap::new();
-    merge_into_file(path, &entries, &none, &none)?;
+    merge_into_file(path, &entries, &none)?;
     printer.warn(&format!(
         "baseline {}: {} fetched ({} changed, {} unchanged), {} failed or not fetched; nothing else touched",
         path.display(),

@@ -17,9 +17,6 @@ pub struct LatestVersions {
     pub sources: BTreeMap<String, String>,
     pub etags: BTreeMap<String, String>,
     pub published_at: BTreeMap<String, String>,
-    /// When a lookup last failed (and no answer came since): not retried
-    /// until the failure TTL passes, so an unreachable source costs one timeout.
-    pub failed_at: BTreeMap<String, String>,
     pub hints: BTreeMap<String, String>,
 }
 
@@ -45,7 +42,7 @@ impl LatestVersionsError {
     }
 }
 
-const META_MAPS: [&str; 5] = ["fetched_at", "source", "etag", "published_at", "failed_at"];
+const META_MAPS: [&str; 4] = ["fetched_at", "source", "etag", "published_at"];
 
 impl LatestVersions {
     /// Parses the document, naming the entry that is wrong.
@@ -80,7 +77,6 @@ impl LatestVersions {
             "fetched_at" => &mut self.fetched_at,
             "source" => &mut self.sources,
             "etag" => &mut self.etags,
-            "failed_at" => &mut self.failed_at,
             _ => &mut self.published_at,
         }
     }
@@ -90,7 +86,6 @@ impl LatestVersions {
             "fetched_at" => &self.fetched_at,
             "source" => &self.sources,
             "etag" => &self.etags,
-            "failed_at" => &self.failed_at,
             _ => &self.published_at,
         }
     }
@@ -98,7 +93,6 @@ impl LatestVersions {
     /// Records a freshly fetched entry (a failed fetch never calls this, so a
     /// good entry is never replaced by an empty one).
     pub fn set(&mut self, tool: &str, entry: Entry) {
-        self.failed_at.remove(tool);
         self.versions.insert(tool.to_owned(), entry.version);
         self.fetched_at.insert(tool.to_owned(), entry.fetched_at);
         self.sources.insert(tool.to_owned(), entry.source);

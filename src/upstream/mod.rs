@@ -84,6 +84,11 @@ pub struct LatestSource {
     failures: BTreeMap<String, String>,
     /// This run's failed lookups and when, for the negative cache.
     failed_now: BTreeMap<String, String>,
+    /// When lookups last failed (`upstream_failures.json`, beside the cache):
+    /// not retried until the failure TTL passes, so an unreachable source
+    /// costs one timeout per TTL, and `latest_versions.json` itself is left
+    /// byte for byte as it was when nothing could be fetched.
+    failed_before: BTreeMap<String, String>,
     ttl: Duration,
 }
 
@@ -98,9 +103,14 @@ impl LatestSource {
             }),
             _ => LatestVersions::default(),
         };
+        let failed_before = user_cache
+            .and_then(|p| std::fs::read(failures_path(p)).ok())
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
         LatestSource {
             user,
             baseline: LatestVersions::parse(EMBEDDED_BASELINE).unwrap_or_default(),
+            failed_before,
             ttl,
             ..LatestSource::default()
         }
@@ -160,6 +170,7 @@ impl LatestSource {
                 },
                 hint: self.user.hints.get(&source).map(String::as_str),
                 prereleases: false,
+                cutoff,
             };
             (tool.name().to_owned(), source, sources::lookup(&cx, &query))
         };
@@ -225,8 +236,7 @@ impl LatestSource {
     }
 
     fn failed_recently(&self, tool: &Tool, failure_ttl: Duration, now: SystemTime) -> bool {
-        self.user
-            .failed_at
+        self.failed_before
             .get(tool.name())
             .is_some_and(|t| !older_than(t, failure_ttl, now))
     }
@@ -290,10 +300,22 @@ impl LatestSource {
 
     /// Merges this run's results into the cache file at `path` under a lock.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        if self.fresh.is_empty() && self.hints.is_empty() && self.failed_now.is_empty() {
+        if !self.failed_now.is_empty()
+            || self
+                .fresh
+                .keys()
+                .any(|t| self.failed_before.contains_key(t))
+        {
+            let mut failures = self.failed_before.clone();
+            failures.retain(|tool, _| !self.fresh.contains_key(tool));
+            failures.extend(self.failed_now.iter().map(|(k, v)| (k.clone(), v.clone())));
+            let text = serde_json::to_string_pretty(&failures).unwrap_or_default();
+            crate::state::write_atomic(&failures_path(path), text.as_bytes())?;
+        }
+        if self.fresh.is_empty() && self.hints.is_empty() {
             return Ok(());
         }
-        merge_into_file(path, &self.fresh, &self.failed_now, &self.hints)
+        merge_into_file(path, &self.fresh, &self.hints)
     }
 }
 
@@ -302,7 +324,6 @@ impl LatestSource {
 pub fn merge_into_file(
     path: &Path,
     entries: &BTreeMap<String, Entry>,
-    failed: &BTreeMap<String, String>,
     hints: &BTreeMap<String, String>,
 ) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
@@ -324,16 +345,17 @@ pub fn merge_into_file(
     for (tool, entry) in entries {
         current.set(tool, entry.clone());
     }
-    // A failure only records when it happened; the last good version stays.
-    current
-        .failed_at
-        .extend(failed.iter().map(|(k, v)| (k.clone(), v.clone())));
     current
         .hints
         .extend(hints.iter().map(|(k, v)| (k.clone(), v.clone())));
     let result = crate::state::write_atomic(path, current.to_json().as_bytes());
     let _ = lock.unlock();
     result
+}
+
+/// The negative cache beside a latest-versions cache.
+fn failures_path(cache: &Path) -> std::path::PathBuf {
+    cache.with_file_name("upstream_failures.json")
 }
 
 fn older_than(rfc3339: &str, ttl: Duration, now: SystemTime) -> bool {
@@ -343,7 +365,7 @@ fn older_than(rfc3339: &str, ttl: Duration, now: SystemTime) -> bool {
     }
 }
 
-fn too_young(published_at: Option<&str>, cutoff: Option<SystemTime>) -> bool {
+pub(crate) fn too_young(published_at: Option<&str>, cutoff: Option<SystemTime>) -> bool {
     let (Some(published), Some(cutoff)) = (published_at, cutoff) else {
         return false;
     };

@@ -1,9 +1,8 @@
 //! the crates registry: the sparse index cargo itself uses (no rate limit, ETags),
 //! newest non-yanked stable version.
 
-use super::{Context, Lookup, Query, Release};
+use super::{Context, Lookup, Query, Release, fetch};
 use crate::model::Version;
-use crate::upstream::http::{Request, Response};
 
 /// `<base>/se/rd/serde`, `<base>/3/s/syn`, `<base>/2/cc`, `<base>/1/a`.
 pub fn index_path(name: &str) -> String {
@@ -18,17 +17,9 @@ pub fn index_path(name: &str) -> String {
 
 pub fn latest(cx: &Context<'_>, q: &Query<'_>, base: &str, name: &str) -> Lookup {
     let url = format!("{base}/{}", index_path(name));
-    let (body, etag) = match cx.client.get(&Request {
-        url: &url,
-        accept: "text/plain",
-        if_none_match: q.etag,
-        ..Request::default()
-    }) {
-        Response::Ok { body, etag, .. } => (body, etag),
-        Response::NotModified => return Lookup::Unchanged,
-        Response::NotFound => return Lookup::Failed(format!("no crate {name} in the index")),
-        Response::Failed(reason) => return Lookup::Failed(format!("{url}: {reason}")),
-        other => return Lookup::Failed(format!("{url}: {}", other.describe())),
+    let (body, etag) = match fetch(cx, &url, "text/plain", q.etag) {
+        Ok(found) => found,
+        Err(outcome) => return outcome,
     };
     let text = String::from_utf8_lossy(&body);
     let mut malformed = 0;
@@ -49,10 +40,8 @@ pub fn latest(cx: &Context<'_>, q: &Query<'_>, base: &str, name: &str) -> Lookup
         .max_by(|a, b| a.0.cmp(&b.0));
     match best {
         Some((_, version)) => Lookup::Found(Release {
-            version,
-            published_at: None,
             etag,
-            method: "sparse_index",
+            ..Release::bare(version, "sparse_index")
         }),
         None if malformed > 0 => Lookup::Failed(format!("{url}: malformed index lines")),
         None => Lookup::Failed(format!("{url}: no stable, unyanked version")),

@@ -121,14 +121,7 @@ fn tags(
                 .flatten()
                 .filter_map(|t| t.get("name")?.as_str());
             highest(names_of, names, q.prereleases)
-                .map(|version| {
-                    Lookup::Found(Release {
-                        version,
-                        published_at: None,
-                        etag: None,
-                        method: "tags",
-                    })
-                })
+                .map(|version| Lookup::Found(Release::bare(version, "tags")))
                 .ok_or_else(|| format!("{url}: no release tags"))
         }
         other => Err(format!("{url}: {}", other.describe())),
@@ -158,12 +151,7 @@ fn redirect(
             let version = tag_to_version(tag, names)
                 .filter(|v| q.prereleases || !is_pre(v))
                 .ok_or_else(|| format!("{url}: tag {tag} is no version"))?;
-            Ok(Lookup::Found(Release {
-                version,
-                published_at: None,
-                etag: None,
-                method: "redirect",
-            }))
+            Ok(Lookup::Found(Release::bare(version, "redirect")))
         }
         other => Err(format!("{url}: {}", other.describe())),
     }
@@ -189,14 +177,7 @@ fn atom(
                 .captures_iter(&text)
                 .filter_map(|c| c.get(1).map(|m| m.as_str()));
             highest(tags, names, q.prereleases)
-                .map(|version| {
-                    Lookup::Found(Release {
-                        version,
-                        published_at: None,
-                        etag: None,
-                        method: "atom",
-                    })
-                })
+                .map(|version| Lookup::Found(Release::bare(version, "atom")))
                 .ok_or_else(|| format!("{url}: no release in the feed"))
         }
         other => Err(format!("{url}: {}", other.describe())),

@@ -4,8 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Context, Lookup, Query, Release};
-use crate::upstream::http::{Request, Response};
+use super::{Context, Lookup, Query, Release, fetch};
 use crate::upstream::tags::highest;
 
 static TARBALL: LazyLock<Regex> = LazyLock::new(|| {
@@ -15,17 +14,9 @@ static TARBALL: LazyLock<Regex> = LazyLock::new(|| {
 
 pub fn latest(cx: &Context<'_>, q: &Query<'_>, project: &str) -> Lookup {
     let url = format!("{}/{project}/", cx.endpoints.gnu);
-    let (body, etag) = match cx.client.get(&Request {
-        url: &url,
-        accept: "text/html",
-        if_none_match: q.etag,
-        ..Request::default()
-    }) {
-        Response::Ok { body, etag, .. } => (body, etag),
-        Response::NotModified => return Lookup::Unchanged,
-        Response::NotFound => return Lookup::Failed(format!("no GNU project directory {url}")),
-        Response::Failed(reason) => return Lookup::Failed(format!("{url}: {reason}")),
-        other => return Lookup::Failed(format!("{url}: {}", other.describe())),
+    let (body, etag) = match fetch(cx, &url, "text/html", q.etag) {
+        Ok(found) => found,
+        Err(outcome) => return outcome,
     };
     let html = String::from_utf8_lossy(&body);
     let stems: Vec<&str> = TARBALL
@@ -35,10 +26,8 @@ pub fn latest(cx: &Context<'_>, q: &Query<'_>, project: &str) -> Lookup {
         .collect();
     match highest(stems, &[project], q.prereleases) {
         Some(version) => Lookup::Found(Release {
-            version,
-            published_at: None,
             etag,
-            method: "directory_listing",
+            ..Release::bare(version, "directory_listing")
         }),
         None => Lookup::Failed(format!("{url}: no {project}-VERSION tarball")),
     }

@@ -26,6 +26,18 @@ pub struct Release {
     pub method: &'static str,
 }
 
+impl Release {
+    /// A release known only by its version (no publish time, no ETag).
+    pub fn bare(version: String, method: &'static str) -> Release {
+        Release {
+            version,
+            published_at: None,
+            etag: None,
+            method,
+        }
+    }
+}
+
 /// What a lookup concluded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
@@ -77,6 +89,8 @@ pub struct Query<'q> {
     /// The method that worked last time.
     pub hint: Option<&'q str>,
     pub prereleases: bool,
+    /// With a minimum release age: releases published after this are not yet latest.
+    pub cutoff: Option<std::time::SystemTime>,
 }
 
 /// Looks up the latest release of one tool.
@@ -117,26 +131,34 @@ fn lookup_inner(cx: &Context<'_>, q: &Query<'_>) -> Lookup {
     result.unwrap_or_else(Lookup::Failed)
 }
 
-/// GET with the query's ETag; maps transport outcomes to a `Lookup` or the body.
-fn fetch_json(
+/// GET with the query's ETag: the body and its ETag, or the `Lookup` that ends the search.
+fn fetch(
     cx: &Context<'_>,
     url: &str,
     accept: &str,
     etag: Option<&str>,
-) -> Result<(serde_json::Value, Option<String>), Lookup> {
+) -> Result<(Vec<u8>, Option<String>), Lookup> {
     match cx.client.get(&Request {
         url,
         accept,
         if_none_match: etag,
         ..Request::default()
     }) {
-        Response::Ok { body, etag, .. } => serde_json::from_slice(&body)
-            .map(|v| (v, etag))
-            .map_err(|e| Lookup::Failed(format!("malformed JSON from {url}: {e}"))),
+        Response::Ok { body, etag, .. } => Ok((body, etag)),
         Response::NotModified => Err(Lookup::Unchanged),
-        Response::NotFound => Err(Lookup::Failed(format!("not found: {url}"))),
-        Response::RateLimited { .. } => Err(Lookup::Failed(format!("rate limited: {url}"))),
-        Response::Redirect(to) => Err(Lookup::Failed(format!("unexpected redirect to {to}"))),
-        Response::Failed(reason) => Err(Lookup::Failed(format!("{url}: {reason}"))),
+        other => Err(Lookup::Failed(format!("{url}: {}", other.describe()))),
     }
+}
+
+/// `fetch`, parsed as JSON.
+fn fetch_json(
+    cx: &Context<'_>,
+    url: &str,
+    accept: &str,
+    etag: Option<&str>,
+) -> Result<(serde_json::Value, Option<String>), Lookup> {
+    let (body, etag) = fetch(cx, url, accept, etag)?;
+    serde_json::from_slice(&body)
+        .map(|v| (v, etag))
+        .map_err(|e| Lookup::Failed(format!("malformed JSON from {url}: {e}")))
 }

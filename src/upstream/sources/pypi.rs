@@ -32,6 +32,11 @@ pub fn latest(cx: &Context<'_>, q: &Query<'_>, base: &str, name: &str) -> Lookup
                 .filter_map(|f| f.get("upload_time_iso_8601")?.as_str())
                 .min()
                 .map(str::to_owned);
+            // PyPI knows every release's age, so a too-young newest release
+            // leaves the newest old-enough one as latest.
+            if crate::upstream::too_young(published.as_deref(), q.cutoff) {
+                return None;
+            }
             Some((parsed, version.clone(), published))
         })
         .max_by(|a, b| a.0.cmp(&b.0));
