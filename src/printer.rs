@@ -25,6 +25,13 @@ impl Printer {
         let _ = writeln!(std::io::stderr().lock(), "error: {text}");
     }
 
+    /// Prints a line of information to stderr unless quiet (for commands whose stdout stays clean).
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+        }
+    }
+
     /// Prints a warning line to stderr unless quiet.
     pub fn warn(&self, text: &str) {
         if !self.quiet {

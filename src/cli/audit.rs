@@ -103,7 +103,7 @@ fn update_baseline_file(
         .count();
     let none = std::collections::BTreeMap::new();
     merge_into_file(path, &entries, &none)?;
-    printer.warn(&format!(
+    printer.note(&format!(
         "baseline {}: {} fetched ({} changed, {} unchanged), {} failed or not fetched; nothing else touched",
         path.display(),
         entries.len(),

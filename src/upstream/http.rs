@@ -98,6 +98,8 @@ pub struct HttpClient {
     /// Hosts that could not be reached even after retries: not tried again
     /// this run, so an unreachable source costs one timeout, not one per tool.
     unreachable: Mutex<HashSet<String>>,
+    /// Hosts that said the quota is gone: no further request to them this run.
+    rate_limited: Mutex<HashMap<String, Option<u64>>>,
 }
 
 impl HttpClient {
@@ -123,6 +125,7 @@ impl HttpClient {
             in_flight: Mutex::new(HashMap::new()),
             slot_freed: Condvar::new(),
             unreachable: Mutex::new(HashSet::new()),
+            rate_limited: Mutex::new(HashMap::new()),
         }
     }
 
@@ -136,7 +139,21 @@ impl HttpClient {
             if self.is_unreachable(&host) {
                 return Response::Failed(format!("{host} was unreachable earlier in this run"));
             }
+            if let Some(reset) = self
+                .rate_limited
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&host)
+            {
+                return Response::RateLimited { reset: *reset };
+            }
             let (response, retry_after, reach) = self.once(request);
+            if let Response::RateLimited { reset } = &response {
+                self.rate_limited
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(host.clone(), *reset);
+            }
             let retryable = (matches!(&response, Response::Failed(_))
                 && reach != Reach::NoSuchHost)
                 || retry_after.is_some();
@@ -202,7 +219,11 @@ impl HttpClient {
     fn attempt(&self, request: &Request<'_>) -> Result<(Response, Option<Duration>), ureq::Error> {
         let mut builder = self.agent.get(request.url);
         if request.no_redirects {
-            builder = builder.config().max_redirects(0).build();
+            builder = builder
+                .config()
+                .max_redirects(0)
+                .max_redirects_will_error(false)
+                .build();
         }
         builder = builder.header("Accept", request.accept);
         if let Some(token) = request.bearer {

@@ -342,13 +342,19 @@ pub fn merge_into_file(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => LatestVersions::default(),
         Err(e) => return Err(e),
     };
+    let before = current.clone();
     for (tool, entry) in entries {
         current.set(tool, entry.clone());
     }
     current
         .hints
         .extend(hints.iter().map(|(k, v)| (k.clone(), v.clone())));
-    let result = crate::state::write_atomic(path, current.to_json().as_bytes());
+    // Nothing new: leave the file byte for byte as it is.
+    let result = if current == before {
+        Ok(())
+    } else {
+        crate::state::write_atomic(path, current.to_json().as_bytes())
+    };
     let _ = lock.unlock();
     result
 }

@@ -4,6 +4,8 @@
 
 mod commands;
 mod discovery;
+mod fixture_server;
 mod methods;
 mod support;
+mod upstream;
 mod version_outputs;

@@ -1,0 +1,493 @@
+//! Upstream lookups against a loopback server replaying bodies recorded from
+//! the real registries (`tests/fixtures/http/`: PyPI's JSON API, npm's
+//! abbreviated documents, the the crates registry sparse index) and GitHub, GitLab and
+//! GNU answers written from their documented formats.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use crate::fixture_server::{FixtureServer, Reply};
+use crate::support::{Sandbox, stderr, stdout};
+
+fn recorded(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/http")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// A sandbox whose sources all point at `server`.
+fn online(sb: &Sandbox, server: &FixtureServer, args: &[&str]) -> Command {
+    let mut cmd = sb.cmd(args);
+    let b = &server.base;
+    cmd.env_remove("TOOLUP_OFFLINE")
+        .env("TOOLUP_PYPI_URL", format!("{b}/pypi-root"))
+        .env("TOOLUP_NPM_REGISTRY_URL", format!("{b}/npm"))
+        .env("TOOLUP_CRATES_INDEX_URL", format!("{b}/index"))
+        .env("TOOLUP_GITHUB_API_URL", format!("{b}/api"))
+        .env("TOOLUP_GITHUB_URL", format!("{b}/web"))
+        .env("TOOLUP_GITLAB_URL", format!("{b}/gitlab"))
+        .env("TOOLUP_GNU_URL", format!("{b}/gnu"))
+        .env("TOOLUP_HTTP_TIMEOUT", "2");
+    cmd
+}
+
+fn run(sb: &Sandbox, server: &FixtureServer, args: &[&str]) -> Output {
+    online(sb, server, args).output().unwrap()
+}
+
+fn latest_json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(out), stderr(out)))
+}
+
+fn latest_of<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    doc["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .unwrap()
+}
+
+fn tool(sb: &Sandbox, name: &str, upstream: &str) {
+    let text = format!(
+        "name = \"{name}\"\ndescription = \"t\"\ncategory = \"test\"\nbins = [\"{name}\"]\nupstream = \"{upstream}\"\n"
+    );
+    std::fs::write(sb.catalog.join(format!("{name}.toml")), text).unwrap();
+}
+
+fn registries(server: &FixtureServer) {
+    server.route(
+        "/pypi-root/pypi/six/json",
+        vec![Reply::ok(recorded("pypi-six.json"))],
+    );
+    server.route(
+        "/npm/is-number",
+        vec![Reply::ok(recorded("npm-is-number.json"))],
+    );
+    server.route(
+        "/index/it/oa/itoa",
+        vec![Reply::ok(recorded("crates-itoa.txt"))],
+    );
+}
+
+#[test]
+fn pypi_npm_and_the_crates_sparse_index() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    registries(&server);
+    tool(&sb, "tusix", "pypi:six");
+    tool(&sb, "tunum", "npm:is-number");
+    tool(&sb, "tuitoa", "crates:itoa");
+    let out = run(&sb, &server, &["latest", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = latest_json(&out);
+    for (name, version) in [
+        ("tusix", "1.17.0"),
+        ("tunum", "7.0.0"),
+        ("tuitoa", "1.0.18"),
+    ] {
+        let latest = &latest_of(&doc, name)["latest"];
+        assert_eq!(latest["version"], version, "{name}: {doc:#}");
+        assert_eq!(latest["from"], "network");
+    }
+    let npm = &server.requests("/npm/is-number")[0];
+    assert!(
+        npm.headers["accept"].starts_with("application/vnd.npm.install-v1+json"),
+        "{:?}",
+        npm.headers
+    );
+    assert!(npm.headers["user-agent"].starts_with("toolup/"));
+    // Within the TTL the next run asks nobody.
+    let out = run(&sb, &server, &["latest", "--format", "json"]);
+    assert_eq!(
+        latest_of(&latest_json(&out), "tusix")["latest"]["from"],
+        "cache"
+    );
+    assert_eq!(server.requests("/pypi-root").len(), 1);
+}
+
+#[test]
+fn conditional_requests_turn_into_304s() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    server.route_etag(
+        "/pypi-root/pypi/six/json",
+        "\"six-v1\"",
+        Reply::ok(recorded("pypi-six.json")),
+    );
+    tool(&sb, "tusix", "pypi:six");
+    run(&sb, &server, &["latest"]);
+    let out = run(&sb, &server, &["latest", "--refresh", "--format", "json"]);
+    let requests = server.requests("/pypi-root");
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[1].headers.get("if-none-match").map(String::as_str),
+        Some("\"six-v1\"")
+    );
+    assert_eq!(
+        latest_of(&latest_json(&out), "tusix")["latest"]["version"],
+        "1.17.0"
+    );
+}
+
+#[test]
+fn a_404_is_not_retried_and_500_then_200_is() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    tool(&sb, "tugone", "pypi:gone");
+    tool(&sb, "tuflaky", "npm:is-number");
+    server.route(
+        "/npm/is-number",
+        vec![
+            Reply::status(500),
+            Reply::ok(recorded("npm-is-number.json")),
+        ],
+    );
+    let out = run(&sb, &server, &["latest", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a failed lookup with no cache: {}",
+        stderr(&out)
+    );
+    let doc = latest_json(&out);
+    assert!(
+        latest_of(&doc, "tugone")["error"]
+            .as_str()
+            .unwrap()
+            .contains("not found"),
+        "{doc:#}"
+    );
+    assert_eq!(server.requests("/pypi-root/pypi/gone/json").len(), 1);
+    assert_eq!(latest_of(&doc, "tuflaky")["latest"]["version"], "7.0.0");
+    assert_eq!(server.requests("/npm/is-number").len(), 2);
+}
+
+#[test]
+fn a_429_waits_for_retry_after() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    tool(&sb, "tunum", "npm:is-number");
+    server.route(
+        "/npm/is-number",
+        vec![
+            Reply::status(429).header("Retry-After", "1"),
+            Reply::ok(recorded("npm-is-number.json")),
+        ],
+    );
+    let started = Instant::now();
+    let out = run(&sb, &server, &["latest", "--format", "json"]);
+    assert_eq!(
+        latest_of(&latest_json(&out), "tunum")["latest"]["version"],
+        "7.0.0"
+    );
+    let requests = server.requests("/npm/is-number");
+    assert_eq!(requests.len(), 2);
+    assert!(
+        requests[1].at - requests[0].at >= Duration::from_millis(950),
+        "{:?}",
+        requests[1].at - requests[0].at
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn a_stalled_response_times_out_and_malformed_json_keeps_the_cache() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    tool(&sb, "tusix", "pypi:six");
+    tool(&sb, "tustall", "npm:is-number");
+    server.route(
+        "/pypi-root/pypi/six/json",
+        vec![
+            Reply::ok(recorded("pypi-six.json")),
+            Reply::ok("{\"releases\": ["),
+        ],
+    );
+    server.route(
+        "/npm/is-number",
+        vec![Reply::ok(recorded("npm-is-number.json")).delay(Duration::from_secs(30))],
+    );
+    let started = Instant::now();
+    let out = run(&sb, &server, &["latest", "--format", "json"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    let doc = latest_json(&out);
+    assert!(
+        latest_of(&doc, "tustall")["error"]
+            .as_str()
+            .unwrap()
+            .contains("timed out"),
+        "{doc:#}"
+    );
+    let cache = sb.home.join(".cache/toolup/latest_versions.json");
+    let before = std::fs::read(&cache).unwrap();
+    let out = run(
+        &sb,
+        &server,
+        &["latest", "--refresh", "--format", "json", "--only", "tusix"],
+    );
+    let doc = latest_json(&out);
+    let latest = &latest_of(&doc, "tusix")["latest"];
+    assert_eq!(
+        (latest["version"].as_str(), latest["from"].as_str()),
+        (Some("1.17.0"), Some("cache")),
+        "{latest:#}"
+    );
+    assert_eq!(
+        std::fs::read(&cache).unwrap(),
+        before,
+        "a failed fetch must not touch the cache"
+    );
+}
+
+#[test]
+fn github_rate_limit_stops_api_calls_and_falls_back_once_warned() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    // The API and the web site are different hosts, as api.github.com and github.com are.
+    let web = FixtureServer::start();
+    let limited = Reply::status(403)
+        .header("X-RateLimit-Remaining", "0")
+        .header("X-RateLimit-Reset", "1893456000");
+    for i in 0..12 {
+        let name = format!("tugh{i}");
+        tool(&sb, &name, &format!("github:owner/{name}"));
+        server.route(
+            &format!("/api/repos/owner/{name}/releases/latest"),
+            vec![limited.clone()],
+        );
+        let location = format!("{}/web/owner/{name}/releases/tag/v1.{i}.0", web.base);
+        web.route(
+            &format!("/web/owner/{name}/releases/latest"),
+            vec![Reply::status(302).header("Location", &location)],
+        );
+    }
+    let out = online(&sb, &server, &["latest", "--format", "json"])
+        .env("TOOLUP_GITHUB_URL", format!("{}/web", web.base))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}\n{}", stderr(&out), stdout(&out));
+    let doc = latest_json(&out);
+    for i in 0..12 {
+        assert_eq!(
+            latest_of(&doc, &format!("tugh{i}"))["latest"]["version"],
+            format!("1.{i}.0"),
+            "{doc:#}"
+        );
+    }
+    let api = server.requests("/api/");
+    let first = api.iter().map(|r| r.at).min().unwrap();
+    let late: Vec<_> = api
+        .iter()
+        .filter(|r| r.at > first + Duration::from_millis(300))
+        .collect();
+    assert!(late.is_empty(), "API calls after the rate limit: {late:?}");
+    assert!(api.len() < 12, "{} API calls", api.len());
+    let err = stderr(&out);
+    assert_eq!(err.matches("rate limit").count(), 1, "{err}");
+    assert!(err.contains("2030-01-01"), "names the reset time: {err}");
+}
+
+#[test]
+fn github_releases_tags_and_atom_gitlab_and_gnu() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    tool(&sb, "turel", "github:o/turel");
+    tool(&sb, "tutags", "github:o/tutags");
+    tool(&sb, "tuatom", "github:o/tuatom");
+    tool(&sb, "tulab", "gitlab:group/tulab");
+    tool(&sb, "tugnu", "gnu:tugnu");
+    server.route("/api/repos/o/turel/releases/latest", vec![Reply::ok(r#"{"tag_name": "turel-2.3.4", "published_at": "2026-01-02T03:04:05Z", "draft": false, "prerelease": false}"#)]);
+    server.route("/api/repos/o/tutags/tags?per_page=100", vec![Reply::ok(r#"[{"name": "v3.0.0-rc.1"}, {"name": "v2.10.0"}, {"name": "v2.9.0"}, {"name": "nightly"}]"#)]);
+    server.route(
+        "/api/repos/o/tuatom/releases/latest",
+        vec![Reply::status(500)],
+    );
+    let feed = r#"<?xml version="1.0"?><feed><entry><link rel="alternate" href="https://github.com/o/tuatom/releases/tag/v5.0.0-beta.1"/></entry><entry><link rel="alternate" href="https://github.com/o/tuatom/releases/tag/v4.2.0"/></entry></feed>"#;
+    server.route("/web/o/tuatom/releases.atom", vec![Reply::ok(feed)]);
+    server.route("/gitlab/api/v4/projects/group%2Ftulab/releases?per_page=20", vec![Reply::ok(r#"[{"tag_name": "v1.5.0", "released_at": "2026-02-01T00:00:00Z", "upcoming_release": true}, {"tag_name": "v1.4.2", "released_at": "2026-01-01T00:00:00Z", "upcoming_release": false}]"#)]);
+    let listing = r#"<a href="tugnu-1.9.tar.gz">tugnu-1.9.tar.gz</a> <a href="tugnu-1.10.tar.xz">tugnu-1.10.tar.xz</a> <a href="tugnu-1.10.tar.xz.sig">sig</a> <a href="tugnu-latest.tar.gz">latest</a>"#;
+    server.route("/gnu/tugnu/", vec![Reply::ok(listing)]);
+    let out = run(&sb, &server, &["latest", "--format", "json"]);
+    let doc = latest_json(&out);
+    for (name, version) in [
+        ("turel", "2.3.4"),
+        ("tutags", "2.10.0"),
+        ("tuatom", "4.2.0"),
+        ("tulab", "1.4.2"),
+        ("tugnu", "1.10"),
+    ] {
+        assert_eq!(
+            latest_of(&doc, name)["latest"]["version"],
+            version,
+            "{name}: {doc:#}"
+        );
+    }
+}
+
+#[test]
+fn redirects_are_followed() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    tool(&sb, "tuitoa", "crates:itoa");
+    let moved = format!("{}/mirror/it/oa/itoa", server.base);
+    server.route(
+        "/index/it/oa/itoa",
+        vec![Reply::status(301).header("Location", &moved)],
+    );
+    server.route(
+        "/mirror/it/oa/itoa",
+        vec![Reply::ok(recorded("crates-itoa.txt"))],
+    );
+    let out = run(&sb, &server, &["latest", "--format", "json"]);
+    assert_eq!(
+        latest_of(&latest_json(&out), "tuitoa")["latest"]["version"],
+        "1.0.18"
+    );
+}
+
+#[test]
+fn a_minimum_release_age_holds_back_a_fresh_release() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    tool(&sb, "tusix", "pypi:six");
+    let mut doc: serde_json::Value = serde_json::from_slice(&recorded("pypi-six.json")).unwrap();
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    doc["releases"]["1.18.0"] = serde_json::json!([{"upload_time_iso_8601": now, "yanked": false}]);
+    doc["releases"]["1.19.0"] =
+        serde_json::json!([{"upload_time_iso_8601": "2020-01-01T00:00:00Z", "yanked": true}]);
+    server.route("/pypi-root/pypi/six/json", vec![Reply::ok(doc.to_string())]);
+    let out = run(
+        &sb,
+        &server,
+        &["latest", "--format", "json", "--min-release-age", "3d"],
+    );
+    assert_eq!(
+        latest_of(&latest_json(&out), "tusix")["latest"]["version"],
+        "1.17.0"
+    );
+    let out = run(&sb, &server, &["latest", "--format", "json", "--refresh"]);
+    assert_eq!(
+        latest_of(&latest_json(&out), "tusix")["latest"]["version"],
+        "1.18.0",
+        "the yanked 1.19.0 is skipped"
+    );
+}
+
+#[test]
+fn offline_opens_no_socket_and_answers_from_the_cache() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    registries(&server);
+    tool(&sb, "tusix", "pypi:six");
+    run(&sb, &server, &["latest"]);
+    let trace = sb.root.join("trace.txt");
+    let strace = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join("strace"))
+        .find(|p| p.is_file())
+        .expect("strace is required for this test");
+    let inner = online(&sb, &server, &[]);
+    let mut cmd = Command::new(strace);
+    cmd.args(["-f", "-qq", "-e", "trace=socket,connect", "-o"])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_toolup"))
+        .args(["latest", "--offline", "--refresh", "--format", "json"])
+        .env_clear()
+        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+        .current_dir(&sb.root);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&trace).unwrap().trim(),
+        "",
+        "no socket may be opened"
+    );
+    let doc = latest_json(&out);
+    let latest = &latest_of(&doc, "tusix")["latest"];
+    assert_eq!(latest["from"], "cache");
+    assert_eq!(
+        server.requests("/").len(),
+        1,
+        "only the first, online run asked the server"
+    );
+}
+
+#[test]
+fn every_source_unreachable_uses_stale_caches_and_changes_no_file() {
+    let sb = Sandbox::new();
+    tool(&sb, "tusix", "pypi:six");
+    sb.fake(&sb.bin, "tusix", "tusix 1.16.0");
+    let cache_dir = sb.home.join(".cache/toolup");
+    std::fs::create_dir_all(&cache_dir).unwrap();
+    let cache = cache_dir.join("latest_versions.json");
+    let old = r#"{"__hints__": {}, "__meta__": {"fetched_at": {"tusix": "2026-01-01T00:00:00Z"}, "schema_version": 1, "source": {"tusix": "pypi:six"}}, "tusix": "1.17.0"}"#;
+    std::fs::write(&cache, old).unwrap();
+    let baseline = sb.root.join("latest_versions.json");
+    std::fs::write(&baseline, old).unwrap();
+    let closed = "http://127.0.0.1:9";
+    let mut cmd = sb.cmd(&["collect", "--update-baseline", "latest_versions.json"]);
+    cmd.env_remove("TOOLUP_OFFLINE");
+    for var in [
+        "TOOLUP_PYPI_URL",
+        "TOOLUP_NPM_REGISTRY_URL",
+        "TOOLUP_CRATES_INDEX_URL",
+        "TOOLUP_GITHUB_API_URL",
+        "TOOLUP_GITHUB_URL",
+        "TOOLUP_GITLAB_URL",
+        "TOOLUP_GNU_URL",
+    ] {
+        cmd.env(var, closed);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("0 fetched"), "{}", stderr(&out));
+    let snap = sb.snapshot();
+    let record = crate::support::record(&snap, "tusix");
+    assert_eq!(record["status"], "outdated");
+    assert_eq!(record["latest"]["from"], "cache");
+    assert_eq!(record["latest"]["stale"], true);
+    assert_eq!(
+        std::fs::read_to_string(&cache).unwrap(),
+        old,
+        "user cache unchanged byte for byte"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&baseline).unwrap(),
+        old,
+        "baseline unchanged byte for byte"
+    );
+}
+
+#[test]
+fn two_processes_at_once_both_land_in_the_cache() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    registries(&server);
+    server.route(
+        "/npm/is-number",
+        vec![Reply::ok(recorded("npm-is-number.json")).delay(Duration::from_millis(300))],
+    );
+    tool(&sb, "tusix", "pypi:six");
+    tool(&sb, "tunum", "npm:is-number");
+    let quiet = |mut c: Command| c.stdout(std::process::Stdio::null()).spawn().unwrap();
+    let a = quiet(online(&sb, &server, &["latest", "tusix"]));
+    let b = quiet(online(&sb, &server, &["latest", "tunum"]));
+    for mut child in [a, b] {
+        assert!(child.wait().unwrap().success());
+    }
+    let cache: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(sb.home.join(".cache/toolup/latest_versions.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(cache["tusix"], "1.17.0", "{cache:#}");
+    assert_eq!(cache["tunum"], "7.0.0", "{cache:#}");
+}
