@@ -57,7 +57,8 @@ pub fn run(
         ));
     }
     if let Some(baseline) = update_baseline {
-        update_baseline_file(baseline, &latest, tools.len(), printer)?;
+        let with_upstream = tools.iter().filter(|t| t.upstream != crate::catalog::Upstream::None).count();
+        update_baseline_file(baseline, &latest, with_upstream, printer)?;
     }
     let partial = !settings.filter.only.is_empty() || settings.filter.category.is_some();
     if partial && let Ok(previous) = load_snapshot(&settings.snapshot_path) {
@@ -104,7 +105,7 @@ fn update_baseline_file(
     let none = std::collections::BTreeMap::new();
     merge_into_file(path, &entries, &none)?;
     printer.note(&format!(
-        "baseline {}: {} fetched ({} changed, {} unchanged), {} failed or not fetched; nothing else touched",
+        "baseline {}: {} fetched ({} changed, {} unchanged), {} failed; nothing else touched",
         path.display(),
         entries.len(),
         changed,
