@@ -16,9 +16,9 @@ pub const TOOLUP_GITHUB_API_URL: &str = "TOOLUP_GITHUB_API_URL";
 pub const TOOLUP_GITHUB_URL: &str = "TOOLUP_GITHUB_URL";
 /// The PyPI JSON API base URL (`<base>/pypi/NAME/json`).
 pub const TOOLUP_PYPI_URL: &str = "TOOLUP_PYPI_URL";
-/// The the crates registry sparse index base URL (`<base>/3/s/syn`).
+/// The crates registry's sparse index base URL (`<base>/3/s/syn`).
 pub const TOOLUP_CRATES_INDEX_URL: &str = "TOOLUP_CRATES_INDEX_URL";
-/// The the crates registry web API base URL (`<base>/api/v1/crates/NAME`).
+/// The crates registry's web API base URL (`<base>/api/v1/crates/NAME`).
 pub const TOOLUP_CRATES_API_URL: &str = "TOOLUP_CRATES_API_URL";
 /// The npm registry base URL.
 pub const TOOLUP_NPM_REGISTRY_URL: &str = "TOOLUP_NPM_REGISTRY_URL";

@@ -57,7 +57,10 @@ pub fn run(
         ));
     }
     if let Some(baseline) = update_baseline {
-        let with_upstream = tools.iter().filter(|t| t.upstream != crate::catalog::Upstream::None).count();
+        let with_upstream = tools
+            .iter()
+            .filter(|t| t.upstream != crate::catalog::Upstream::None)
+            .count();
         update_baseline_file(baseline, &latest, with_upstream, printer)?;
     }
     let partial = !settings.filter.only.is_empty() || settings.filter.category.is_some();

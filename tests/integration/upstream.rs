@@ -1,6 +1,6 @@
 //! Upstream lookups against a loopback server replaying bodies recorded from
 //! the real registries (`tests/fixtures/http/`: PyPI's JSON API, npm's
-//! abbreviated documents, the the crates registry sparse index) and GitHub, GitLab and
+//! abbreviated documents, the crates sparse index) and GitHub, GitLab and
 //! GNU answers written from their documented formats.
 
 use std::path::Path;

@@ -1,4 +1,4 @@
-//! the crates registry: the sparse index cargo itself uses (no rate limit, ETags),
+//! The crates registry: the sparse index cargo itself uses (no rate limit, ETags),
 //! newest non-yanked stable version.
 
 use super::{Context, Lookup, Query, Release, fetch};
