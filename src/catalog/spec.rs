@@ -35,6 +35,9 @@ pub struct ToolSpec {
     #[serde(default)]
     pub version_file_pattern: Option<String>,
     pub upstream: String,
+    /// Call pre-releases (rc, beta, …) latest too; off by default.
+    #[serde(default)]
+    pub prereleases: bool,
     #[serde(default)]
     pub tags: Vec<String>,
     /// Package names per package manager or registry (`apt`, `brew`, `cargo`, `pypi`, `npm`, …).

@@ -169,7 +169,7 @@ impl LatestSource {
                     None
                 },
                 hint: self.user.hints.get(&source).map(String::as_str),
-                prereleases: false,
+                prereleases: tool.spec.prereleases,
                 cutoff,
             };
             (tool.name().to_owned(), source, sources::lookup(&cx, &query))

@@ -491,3 +491,52 @@ fn two_processes_at_once_both_land_in_the_cache() {
     assert_eq!(cache["tusix"], "1.17.0", "{cache:#}");
     assert_eq!(cache["tunum"], "7.0.0", "{cache:#}");
 }
+
+#[test]
+fn the_crates_web_api_answers_when_the_index_cannot() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    tool(&sb, "tuitoa", "crates:itoa");
+    server.route("/index/it/oa/itoa", vec![Reply::status(503)]);
+    server.route(
+        "/api/v1/crates/itoa",
+        vec![Reply::ok(r#"{"crate": {"name": "itoa", "max_version": "2.0.0-rc.1", "max_stable_version": "1.0.18"}, "versions": [{"num": "1.0.18", "created_at": "2026-01-01T00:00:00.000000+00:00"}]}"#)],
+    );
+    let out = online(&sb, &server, &["latest", "--format", "json"])
+        .env("TOOLUP_CRATES_API_URL", &server.base)
+        .output()
+        .unwrap();
+    assert_eq!(
+        latest_of(&latest_json(&out), "tuitoa")["latest"]["version"],
+        "1.0.18",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn npm_publish_times_come_from_the_full_document_only_when_needed() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    tool(&sb, "tunum", "npm:is-number");
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let full = serde_json::json!({"name": "is-number", "dist-tags": {"latest": "7.0.0"}, "time": {"7.0.0": now}});
+    server.route("/npm/is-number", vec![Reply::ok(full.to_string())]);
+    let out = run(
+        &sb,
+        &server,
+        &["latest", "--format", "json", "--min-release-age", "3d"],
+    );
+    let doc = latest_json(&out);
+    assert!(
+        latest_of(&doc, "tunum")["error"]
+            .as_str()
+            .unwrap()
+            .contains("younger than the minimum release age"),
+        "{doc:#}"
+    );
+    assert_eq!(
+        server.requests("/npm/")[0].headers["accept"],
+        "application/json"
+    );
+}

@@ -47,3 +47,41 @@ pub fn latest(cx: &Context<'_>, q: &Query<'_>, base: &str, name: &str) -> Lookup
         None => Lookup::Failed(format!("{url}: no stable, unyanked version")),
     }
 }
+
+/// The web API (`<api>/api/v1/crates/NAME`): the fallback when the index
+/// cannot answer, and the only place with publish times.
+pub fn from_api(cx: &Context<'_>, q: &Query<'_>, api: &str, name: &str) -> Lookup {
+    let url = format!("{api}/api/v1/crates/{name}");
+    let (doc, etag) = match super::fetch_json(cx, &url, "application/json", None) {
+        Ok(found) => found,
+        Err(outcome) => return outcome,
+    };
+    let krate = doc.get("crate");
+    let field = if q.prereleases {
+        "max_version"
+    } else {
+        "max_stable_version"
+    };
+    let Some(version) = krate
+        .and_then(|c| c.get(field))
+        .and_then(|v| v.as_str())
+        .filter(|v| Version::parse(v).is_ok())
+    else {
+        return Lookup::Failed(format!("{url}: no {field}"));
+    };
+    let published_at = doc
+        .get("versions")
+        .and_then(|v| v.as_array())
+        .and_then(|all| {
+            all.iter()
+                .find(|v| v.get("num").and_then(|n| n.as_str()) == Some(version))
+        })
+        .and_then(|v| v.get("created_at")?.as_str())
+        .map(str::to_owned);
+    Lookup::Found(Release {
+        version: version.to_owned(),
+        published_at,
+        etag,
+        method: "web_api",
+    })
+}

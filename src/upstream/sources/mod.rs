@@ -123,7 +123,25 @@ fn lookup_inner(cx: &Context<'_>, q: &Query<'_>) -> Lookup {
         }
         Upstream::Npm(name) => base(&cx.endpoints.npm, "npm").map(|b| npm::latest(cx, q, &b, name)),
         Upstream::Crates(name) => {
-            base(&cx.endpoints.crates_index, "crates").map(|b| crates::latest(cx, q, &b, name))
+            let index = cx
+                .endpoints
+                .crates_index
+                .as_deref()
+                .map(|b| crates::latest(cx, q, b, name));
+            match (index, cx.endpoints.crates_api.as_deref()) {
+                (Some(Lookup::Failed(reason)), Some(api)) => {
+                    match crates::from_api(cx, q, api, name) {
+                        Lookup::Failed(second) => Ok(Lookup::Failed(format!("{reason}; {second}"))),
+                        other => Ok(other),
+                    }
+                }
+                (Some(answer), _) => Ok(answer),
+                (None, Some(api)) => Ok(crates::from_api(cx, q, api, name)),
+                (None, None) => Err(format!(
+                    "no crates URL configured (set {})",
+                    Endpoints::variable("crates")
+                )),
+            }
         }
         Upstream::Gnu(project) => Ok(gnu::latest(cx, q, project)),
         Upstream::None => return Lookup::Failed("no upstream source in the catalog".to_owned()),

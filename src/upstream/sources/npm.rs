@@ -8,7 +8,14 @@ const ABBREVIATED: &str = "application/vnd.npm.install-v1+json; q=1.0, applicati
 pub fn latest(cx: &Context<'_>, q: &Query<'_>, base: &str, name: &str) -> Lookup {
     // Scoped names keep their `@` but encode the slash.
     let url = format!("{base}/{}", name.replace('/', "%2F"));
-    let (doc, etag) = match fetch_json(cx, &url, ABBREVIATED, q.etag) {
+    // The abbreviated document has no publish times; the full one is needed
+    // only to honour a minimum release age.
+    let accept = if q.cutoff.is_some() {
+        "application/json"
+    } else {
+        ABBREVIATED
+    };
+    let (doc, etag) = match fetch_json(cx, &url, accept, q.etag) {
         Ok(found) => found,
         Err(outcome) => return outcome,
     };
