@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod collect;
+pub mod config;
 pub mod discover;
 pub mod env_vars;
 pub mod exec;
@@ -14,4 +15,5 @@ pub mod printer;
 pub mod render;
 pub mod settings;
 pub mod state;
+pub mod toml_location;
 pub mod upstream;

@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 
 use crate::catalog::{Catalog, CatalogSource, Tool, load_catalog};
 use crate::cli::{FailOn, GlobalArgs};
+use crate::config::Config;
 use crate::discover::DEFAULT_ADMINDIR;
 use crate::env_vars;
 use crate::model::{Status, ToolRecord};
@@ -36,6 +37,8 @@ pub struct Settings {
     pub quiet: bool,
     pub dirs: Option<AppDirs>,
     pub dpkg_admindir: PathBuf,
+    /// The merged configuration files, for `toolup config show`.
+    pub config: Config,
 }
 
 impl Settings {
@@ -55,9 +58,11 @@ impl Settings {
             })?),
             None => None,
         };
-        if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        if args.timeout.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
             bail!("--timeout must be a positive number of seconds");
         }
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        let config = Config::load(dirs.as_ref().map(|d| d.config.as_path()), &cwd)?;
         if args.jobs == Some(0) {
             bail!("--jobs must be at least 1");
         }
@@ -66,9 +71,10 @@ impl Settings {
             Some(text) => Some(humantime::parse_duration(text.trim()).with_context(|| {
                 format!("--min-release-age {text:?}: expected a duration such as 3d or 12h")
             })?),
-            None => None,
+            None => config.min_release_age,
         };
-        let offline = args.offline || env_flag(env_vars::TOOLUP_OFFLINE);
+        let offline =
+            args.offline || env_flag(env_vars::TOOLUP_OFFLINE) || config.offline == Some(true);
         let color = !args.no_color
             && std::env::var_os(env_vars::NO_COLOR).is_none_or(|v| v.is_empty())
             && std::io::stdout().is_terminal();
@@ -93,19 +99,24 @@ impl Settings {
             // One more than the cores: a probe spends part of its life in
             // exec and page faults, so N+1 keeps N cores busy (bench/run.sh)
             // without piling up slow CLIs until they time out.
-            jobs: args.jobs.unwrap_or(cores + 1),
-            probe_timeout: Duration::from_secs_f64(args.timeout),
+            jobs: args.jobs.or(config.jobs).unwrap_or(cores + 1),
+            probe_timeout: args
+                .timeout
+                .map(Duration::from_secs_f64)
+                .or(config.probe_timeout)
+                .unwrap_or(Duration::from_secs(10)),
             fail_on: args.fail_on.clone(),
             offline,
             refresh: args.refresh,
             min_release_age,
-            latest_ttl: Duration::from_secs(3600),
+            latest_ttl: config.latest_ttl.unwrap_or(Duration::from_secs(3600)),
             use_cache: !args.no_cache,
             color,
             quiet: args.quiet,
             dpkg_admindir: std::env::var_os(env_vars::TOOLUP_DPKG_ADMINDIR)
                 .map_or_else(|| PathBuf::from(DEFAULT_ADMINDIR), PathBuf::from),
             dirs,
+            config,
         })
     }
 
@@ -167,7 +178,7 @@ impl Settings {
             options.http.connect_timeout = options.http.connect_timeout.min(options.http.timeout);
         }
         let home = std::env::var_os("HOME").map(PathBuf::from);
-        let endpoints = Endpoints::from_env(home.as_deref());
+        let endpoints = Endpoints::resolve(home.as_deref(), &self.config.sources);
         let token = || github_token(std::env::var_os("PATH").as_deref());
         let report = latest.refresh(tools, &options, &endpoints, token);
         if let Some(reset) = report.github_rate_limited {

@@ -3,6 +3,7 @@
 
 mod audit;
 mod catalog_cmd;
+mod config_cmd;
 mod latest_cmd;
 mod render_cmd;
 
@@ -49,6 +50,11 @@ pub enum Command {
         #[command(subcommand)]
         action: CatalogAction,
     },
+    /// Show the configuration files' merged values and where each came from.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +65,12 @@ pub enum CatalogAction {
     Show { name: String },
     /// Check every catalog file (including regexes); exit 2 on the first error.
     Validate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the merged configuration with the file each value came from.
+    Show,
 }
 
 /// What `--fail-on` can name.
@@ -94,8 +106,9 @@ pub struct GlobalArgs {
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,
     /// Seconds before a hanging `--version` is killed.
-    #[arg(long, global = true, default_value_t = 10.0, value_name = "SECS")]
-    pub timeout: f64,
+    /// [default: 10, or `audit.timeout` in a config file]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<f64>,
     /// Exit 1 when any shown tool is in one of these states.
     #[arg(
         long,
@@ -175,6 +188,9 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         Command::Latest { tools } => latest_cmd::run(settings, printer, tools),
         Command::Render => render_cmd::run(settings, printer),
         Command::Catalog { action } => catalog_cmd::run(action, settings, printer),
+        Command::Config {
+            action: ConfigAction::Show,
+        } => config_cmd::show(settings, printer),
     }
 }
 

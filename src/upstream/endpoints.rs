@@ -4,8 +4,9 @@
 //! The package registries' own addresses are taken from the ecosystem's
 //! client configuration where the user has one (`NPM_CONFIG_REGISTRY` or
 //! `~/.npmrc`, `PIP_INDEX_URL` or pip's config, cargo's registry config), or
-//! from toolup's variables; toolup does not hard-code them.
+//! from toolup's variables and config files; toolup does not hard-code them.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::env_vars;
@@ -24,34 +25,37 @@ pub struct Endpoints {
 }
 
 impl Endpoints {
-    /// Resolves every base URL from the environment and the clients' configuration.
-    pub fn from_env(home: Option<&Path>) -> Endpoints {
+    /// Resolves every base URL: toolup's variables, then toolup's config
+    /// files (`configured`, by source key), then the clients' own configuration.
+    pub fn resolve(home: Option<&Path>, configured: &BTreeMap<&'static str, String>) -> Endpoints {
         let var = |k: &str| {
             std::env::var(k)
                 .ok()
                 .filter(|v| !v.trim().is_empty())
                 .map(|v| trim_slash(&v))
         };
+        let pick =
+            |variable: &str, key: &str| var(variable).or_else(|| configured.get(key).cloned());
         Endpoints {
-            github_api: var(env_vars::TOOLUP_GITHUB_API_URL)
+            github_api: pick(env_vars::TOOLUP_GITHUB_API_URL, "github_api")
                 .unwrap_or_else(|| "https://api.github.com".to_owned()),
-            github_web: var(env_vars::TOOLUP_GITHUB_URL)
+            github_web: pick(env_vars::TOOLUP_GITHUB_URL, "github")
                 .unwrap_or_else(|| "https://github.com".to_owned()),
-            gitlab: var(env_vars::TOOLUP_GITLAB_URL)
+            gitlab: pick(env_vars::TOOLUP_GITLAB_URL, "gitlab")
                 .unwrap_or_else(|| "https://gitlab.com".to_owned()),
-            gnu: var(env_vars::TOOLUP_GNU_URL)
+            gnu: pick(env_vars::TOOLUP_GNU_URL, "gnu")
                 .unwrap_or_else(|| "https://ftp.gnu.org/gnu".to_owned()),
-            pypi: var(env_vars::TOOLUP_PYPI_URL)
+            pypi: pick(env_vars::TOOLUP_PYPI_URL, "pypi")
                 .or_else(|| var("PIP_INDEX_URL").map(|u| simple_to_root(&u)))
                 .or_else(|| pip_config_index(home).map(|u| simple_to_root(&u))),
-            npm: var(env_vars::TOOLUP_NPM_REGISTRY_URL)
+            npm: pick(env_vars::TOOLUP_NPM_REGISTRY_URL, "npm")
                 .or_else(|| var("NPM_CONFIG_REGISTRY"))
                 .or_else(|| npmrc_registry(home)),
-            crates_index: var(env_vars::TOOLUP_CRATES_INDEX_URL).or_else(|| {
+            crates_index: pick(env_vars::TOOLUP_CRATES_INDEX_URL, "crates_index").or_else(|| {
                 var("CARGO_REGISTRIES_CRATES_IO_INDEX")
                     .map(|u| u.trim_start_matches("sparse+").to_owned())
             }),
-            crates_api: var(env_vars::TOOLUP_CRATES_API_URL),
+            crates_api: pick(env_vars::TOOLUP_CRATES_API_URL, "crates_api"),
         }
     }
 

@@ -540,3 +540,53 @@ fn npm_publish_times_come_from_the_full_document_only_when_needed() {
         "application/json"
     );
 }
+
+#[test]
+fn config_files_set_sources_and_the_release_age_and_bad_keys_are_named() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    registries(&server);
+    tool(&sb, "tusix", "pypi:six");
+    let project = sb.root.join(".toolup.toml");
+    std::fs::write(
+        &project,
+        format!(
+            "[sources]\npypi = \"{}/pypi-root\"\n\n[upstream]\nmin_release_age = \"2d\"\n",
+            server.base
+        ),
+    )
+    .unwrap();
+    let mut cmd = sb.cmd(&["latest", "--format", "json"]);
+    cmd.env_remove("TOOLUP_OFFLINE");
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        latest_of(&latest_json(&out), "tusix")["latest"]["version"],
+        "1.17.0",
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.run(&["config", "show"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("upstream.min_release_age")
+            && text.contains("2days")
+            && text.contains(&project.display().to_string()),
+        "{text}"
+    );
+
+    std::fs::write(
+        &project,
+        "[upstream]\nmin_release_age = \"2d\"\nrefresh_everything = true\n",
+    )
+    .unwrap();
+    let out = sb.run(&["audit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!(
+            "{}:3: key `refresh_everything`",
+            project.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+}

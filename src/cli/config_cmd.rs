@@ -1,0 +1,56 @@
+//! `toolup config show`: the merged configuration and where each value came from.
+
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use crate::printer::Printer;
+use crate::settings::Settings;
+
+use super::Outcome;
+
+pub fn show(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    let mut builder = Builder::default();
+    builder.push_record(["KEY", "VALUE", "FROM"]);
+    let from_files: Vec<_> = settings.config.origins().collect();
+    let effective = [
+        ("audit.jobs", settings.jobs.to_string()),
+        (
+            "audit.timeout",
+            humantime::format_duration(settings.probe_timeout).to_string(),
+        ),
+        (
+            "upstream.ttl",
+            humantime::format_duration(settings.latest_ttl).to_string(),
+        ),
+        (
+            "upstream.min_release_age",
+            settings.min_release_age.map_or_else(
+                || "none".to_owned(),
+                |d| humantime::format_duration(d).to_string(),
+            ),
+        ),
+        ("upstream.offline", settings.offline.to_string()),
+    ];
+    for (key, value) in effective {
+        let origin = match from_files.iter().find(|(k, _, _)| *k == key) {
+            Some((_, file_value, path)) if *file_value == value => path.display().to_string(),
+            Some(_) => "flag or environment (over a config file)".to_owned(),
+            None => "default, flag or environment".to_owned(),
+        };
+        builder.push_record([key.to_owned(), value, origin]);
+    }
+    for (key, value, path) in from_files
+        .iter()
+        .filter(|(k, _, _)| k.starts_with("sources."))
+    {
+        builder.push_record([
+            (*key).to_owned(),
+            (*value).to_owned(),
+            path.display().to_string(),
+        ]);
+    }
+    let mut table = builder.build();
+    table.with(Style::blank());
+    printer.out(&format!("{table}\n"));
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,298 @@
+//! Configuration files, layered: the project's `.toolup.toml` (searched
+//! upward from the working directory) over the user's (`config.toml` in the
+//! config dir) over the system's (`/etc/toolup/config.toml`) over defaults.
+//! Flags and environment variables override all of them (see `settings`).
+//!
+//! Unknown keys and wrong types are errors that name the file, line and key:
+//! a typo must not silently do nothing.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The project file name.
+pub const PROJECT_FILE: &str = ".toolup.toml";
+/// The system-wide file.
+pub const SYSTEM_FILE: &str = "/etc/toolup/config.toml";
+
+/// One file as written; every field optional so layers can be merged.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    audit: AuditSection,
+    #[serde(default)]
+    upstream: UpstreamSection,
+    #[serde(default)]
+    sources: SourcesSection,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditSection {
+    jobs: Option<usize>,
+    /// Probe timeout, e.g. "10s".
+    timeout: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpstreamSection {
+    /// How long fetched latest versions stay fresh, e.g. "1h".
+    ttl: Option<String>,
+    /// A release younger than this is not yet latest, e.g. "3d".
+    min_release_age: Option<String>,
+    offline: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesSection {
+    github_api: Option<String>,
+    github: Option<String>,
+    gitlab: Option<String>,
+    gnu: Option<String>,
+    pypi: Option<String>,
+    npm: Option<String>,
+    crates_index: Option<String>,
+    crates_api: Option<String>,
+}
+
+/// A config problem, naming where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": key `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The merged configuration: each value with the file it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    values: BTreeMap<&'static str, (String, PathBuf)>,
+    pub jobs: Option<usize>,
+    pub probe_timeout: Option<Duration>,
+    pub latest_ttl: Option<Duration>,
+    pub min_release_age: Option<Duration>,
+    pub offline: Option<bool>,
+    /// Base URLs by source key (`pypi`, `github_api`, …).
+    pub sources: BTreeMap<&'static str, String>,
+}
+
+impl Config {
+    /// Loads system, user and project files (lowest precedence first).
+    pub fn load(user_dir: Option<&Path>, cwd: &Path) -> Result<Config, ConfigError> {
+        let mut files = vec![PathBuf::from(SYSTEM_FILE)];
+        files.extend(user_dir.map(|d| d.join("config.toml")));
+        files.extend(
+            cwd.ancestors()
+                .map(|d| d.join(PROJECT_FILE))
+                .find(|p| p.is_file()),
+        );
+        let mut config = Config::default();
+        for file in files.iter().filter(|f| f.is_file()) {
+            config.apply_file(file)?;
+        }
+        Ok(config)
+    }
+
+    /// Every set value, its text and the file it came from, for `toolup config show`.
+    pub fn origins(&self) -> impl Iterator<Item = (&'static str, &str, &Path)> {
+        self.values
+            .iter()
+            .map(|(k, (v, p))| (*k, v.as_str(), p.as_path()))
+    }
+
+    fn apply_file(&mut self, file: &Path) -> Result<(), ConfigError> {
+        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
+            file: file.to_owned(),
+            line: None,
+            key: None,
+            message: format!("cannot read: {e}"),
+        })?;
+        let parsed: ConfigFile = toml::from_str(&text).map_err(|e| {
+            let location = crate::toml_location::locate(&text, &e);
+            ConfigError {
+                file: file.to_owned(),
+                line: location.line,
+                key: location.field,
+                message: e.message().trim().to_owned(),
+            }
+        })?;
+        let error = |key: &str, message: String| ConfigError {
+            file: file.to_owned(),
+            line: crate::toml_location::line_of_key(&text, key),
+            key: Some(key.to_owned()),
+            message,
+        };
+        let duration =
+            |key: &'static str, value: &Option<String>| -> Result<Option<Duration>, ConfigError> {
+                value
+                    .as_deref()
+                    .map(|v| {
+                        humantime::parse_duration(v.trim()).map_err(|e| {
+                            error(
+                                key,
+                                format!("{v:?} is not a duration ({e}); use e.g. 10s, 1h, 3d"),
+                            )
+                        })
+                    })
+                    .transpose()
+            };
+        if let Some(jobs) = parsed.audit.jobs {
+            if jobs == 0 {
+                return Err(error("jobs", "must be at least 1".to_owned()));
+            }
+            self.jobs = Some(jobs);
+            self.note("audit.jobs", jobs.to_string(), file);
+        }
+        if let Some(d) = duration("timeout", &parsed.audit.timeout)? {
+            self.probe_timeout = Some(d);
+            self.note(
+                "audit.timeout",
+                humantime::format_duration(d).to_string(),
+                file,
+            );
+        }
+        if let Some(d) = duration("ttl", &parsed.upstream.ttl)? {
+            self.latest_ttl = Some(d);
+            self.note(
+                "upstream.ttl",
+                humantime::format_duration(d).to_string(),
+                file,
+            );
+        }
+        if let Some(d) = duration("min_release_age", &parsed.upstream.min_release_age)? {
+            self.min_release_age = Some(d);
+            self.note(
+                "upstream.min_release_age",
+                humantime::format_duration(d).to_string(),
+                file,
+            );
+        }
+        if let Some(offline) = parsed.upstream.offline {
+            self.offline = Some(offline);
+            self.note("upstream.offline", offline.to_string(), file);
+        }
+        let s = &parsed.sources;
+        for (key, value) in [
+            ("github_api", &s.github_api),
+            ("github", &s.github),
+            ("gitlab", &s.gitlab),
+            ("gnu", &s.gnu),
+            ("pypi", &s.pypi),
+            ("npm", &s.npm),
+            ("crates_index", &s.crates_index),
+            ("crates_api", &s.crates_api),
+        ] {
+            if let Some(url) = value {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(error(key, format!("{url:?} is not an http(s) URL")));
+                }
+                self.sources
+                    .insert(key, url.trim_end_matches('/').to_owned());
+                self.note(source_label(key), url.clone(), file);
+            }
+        }
+        Ok(())
+    }
+
+    fn note(&mut self, key: &'static str, value: String, file: &Path) {
+        self.values.insert(key, (value, file.to_owned()));
+    }
+}
+
+fn source_label(key: &str) -> &'static str {
+    match key {
+        "github_api" => "sources.github_api",
+        "github" => "sources.github",
+        "gitlab" => "sources.gitlab",
+        "gnu" => "sources.gnu",
+        "pypi" => "sources.pypi",
+        "npm" => "sources.npm",
+        "crates_index" => "sources.crates_index",
+        _ => "sources.crates_api",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(PROJECT_FILE), text).unwrap();
+        Config::load(None, dir.path())
+    }
+
+    #[test]
+    fn reads_every_section() {
+        let c = load_text("[audit]\njobs = 4\ntimeout = \"5s\"\n[upstream]\nmin_release_age = \"3d\"\nttl = \"2h\"\n[sources]\npypi = \"https://mirror.example/pypi/\"\n").unwrap();
+        assert_eq!(c.jobs, Some(4));
+        assert_eq!(c.probe_timeout, Some(Duration::from_secs(5)));
+        assert_eq!(c.min_release_age, Some(Duration::from_secs(3 * 86400)));
+        assert_eq!(c.latest_ttl, Some(Duration::from_secs(7200)));
+        assert_eq!(c.sources["pypi"], "https://mirror.example/pypi");
+        assert!(
+            c.origins()
+                .any(|(k, _, p)| k == "upstream.min_release_age" && p.ends_with(PROJECT_FILE))
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_name_file_line_and_key() {
+        let e = load_text("[audit]\njobz = 4\n").unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("jobz")), "{e}");
+        let e = load_text("[audit]\njobs = \"four\"\n").unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("jobs")), "{e}");
+        let e = load_text("\n[upstream]\nmin_release_age = \"soon\"\n").unwrap_err();
+        assert_eq!(
+            (e.line, e.key.as_deref()),
+            (Some(3), Some("min_release_age")),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .contains(".toolup.toml:3: key `min_release_age`"),
+            "{e}"
+        );
+        let e = load_text("[sources]\nnpm = \"ftp://x\"\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("npm"), "{e}");
+    }
+
+    #[test]
+    fn the_project_file_wins_over_the_user_file() {
+        let user = tempfile::tempdir().unwrap();
+        std::fs::write(
+            user.path().join("config.toml"),
+            "[audit]\njobs = 2\ntimeout = \"3s\"\n",
+        )
+        .unwrap();
+        let project = tempfile::tempdir().unwrap();
+        let nested = project.path().join("a/b");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(project.path().join(PROJECT_FILE), "[audit]\njobs = 7\n").unwrap();
+        let c = Config::load(Some(user.path()), &nested).unwrap();
+        assert_eq!(c.jobs, Some(7));
+        assert_eq!(c.probe_timeout, Some(Duration::from_secs(3)));
+    }
+}
