@@ -194,43 +194,30 @@ impl Config {
             self.note("upstream.offline", offline.to_string(), file);
         }
         let s = &parsed.sources;
-        for (key, value) in [
-            ("github_api", &s.github_api),
-            ("github", &s.github),
-            ("gitlab", &s.gitlab),
-            ("gnu", &s.gnu),
-            ("pypi", &s.pypi),
-            ("npm", &s.npm),
-            ("crates_index", &s.crates_index),
-            ("crates_api", &s.crates_api),
+        for (label, value) in [
+            ("sources.github_api", &s.github_api),
+            ("sources.github", &s.github),
+            ("sources.gitlab", &s.gitlab),
+            ("sources.gnu", &s.gnu),
+            ("sources.pypi", &s.pypi),
+            ("sources.npm", &s.npm),
+            ("sources.crates_index", &s.crates_index),
+            ("sources.crates_api", &s.crates_api),
         ] {
-            if let Some(url) = value {
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    return Err(error(key, format!("{url:?} is not an http(s) URL")));
-                }
-                self.sources
-                    .insert(key, url.trim_end_matches('/').to_owned());
-                self.note(source_label(key), url.clone(), file);
+            let Some(url) = value else { continue };
+            let key = label.trim_start_matches("sources.");
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(error(key, format!("{url:?} is not an http(s) URL")));
             }
+            self.sources
+                .insert(key, url.trim_end_matches('/').to_owned());
+            self.note(label, url.clone(), file);
         }
         Ok(())
     }
 
     fn note(&mut self, key: &'static str, value: String, file: &Path) {
         self.values.insert(key, (value, file.to_owned()));
-    }
-}
-
-fn source_label(key: &str) -> &'static str {
-    match key {
-        "github_api" => "sources.github_api",
-        "github" => "sources.github",
-        "gitlab" => "sources.gitlab",
-        "gnu" => "sources.gnu",
-        "pypi" => "sources.pypi",
-        "npm" => "sources.npm",
-        "crates_index" => "sources.crates_index",
-        _ => "sources.crates_api",
     }
 }
 
