@@ -33,3 +33,5 @@ pub const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
 pub const GH_TOKEN: &str = "GH_TOKEN";
 /// Minimum release age before a release is called latest (same as `--min-release-age`).
 pub const TOOLUP_MIN_RELEASE_AGE: &str = "TOOLUP_MIN_RELEASE_AGE";
+/// A `tracing` filter for diagnostics on stderr (e.g. `toolup=debug`); overrides -v/-q.
+pub const TOOLUP_LOG: &str = "TOOLUP_LOG";

@@ -208,7 +208,7 @@ fn init_tracing(verbose: u8, quiet: bool) {
         (false, 1) => "info",
         (false, _) => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("TOOLUP_LOG")
+    let filter = tracing_subscriber::EnvFilter::try_from_env(env_vars::TOOLUP_LOG)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("warn,toolup={level}")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
