@@ -28,6 +28,15 @@ struct ConfigFile {
     upstream: UpstreamSection,
     #[serde(default)]
     sources: SourcesSection,
+    #[serde(default)]
+    environment: EnvironmentSection,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnvironmentSection {
+    /// Overrides detection: "ci", "server" or "workstation".
+    kind: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -96,6 +105,8 @@ pub struct Config {
     pub offline: Option<bool>,
     /// Base URLs by source key (`pypi`, `github_api`, …).
     pub sources: BTreeMap<&'static str, String>,
+    /// `[environment] kind`, overriding detection.
+    pub environment: Option<crate::environment::EnvKind>,
 }
 
 impl Config {
@@ -192,6 +203,21 @@ impl Config {
         if let Some(offline) = parsed.upstream.offline {
             self.offline = Some(offline);
             self.note("upstream.offline", offline.to_string(), file);
+        }
+        if let Some(kind) = &parsed.environment.kind {
+            let parsed_kind = match kind.as_str() {
+                "ci" => crate::environment::EnvKind::Ci,
+                "server" => crate::environment::EnvKind::Server,
+                "workstation" => crate::environment::EnvKind::Workstation,
+                other => {
+                    return Err(error(
+                        "kind",
+                        format!("{other:?}: expected ci, server or workstation"),
+                    ));
+                }
+            };
+            self.environment = Some(parsed_kind);
+            self.note("environment.kind", kind.clone(), file);
         }
         let s = &parsed.sources;
         for (label, value) in [

@@ -9,6 +9,7 @@ pub mod collect;
 pub mod config;
 pub mod discover;
 pub mod env_vars;
+pub mod environment;
 pub mod exec;
 pub mod model;
 pub mod printer;

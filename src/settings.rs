@@ -39,11 +39,14 @@ pub struct Settings {
     pub dpkg_admindir: PathBuf,
     /// The merged configuration files, for `toolup config show`.
     pub config: Config,
+    /// `--environment`, overriding detection and config.
+    pub environment_flag: Option<crate::environment::EnvKind>,
 }
 
 impl Settings {
     /// Resolves flags and environment; a bad value is a usage error (exit 2).
-    pub fn resolve(args: &GlobalArgs) -> anyhow::Result<Settings> {
+    /// `read_config` is false for `render`, which reads nothing but the snapshot.
+    pub fn resolve(args: &GlobalArgs, read_config: bool) -> anyhow::Result<Settings> {
         let dirs = AppDirs::discover();
         let snapshot_path = match (&args.snapshot, &dirs) {
             (Some(p), _) => p.clone(),
@@ -62,7 +65,11 @@ impl Settings {
             bail!("--timeout must be a positive number of seconds");
         }
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-        let config = Config::load(dirs.as_ref().map(|d| d.config.as_path()), &cwd)?;
+        let config = if read_config {
+            Config::load(dirs.as_ref().map(|d| d.config.as_path()), &cwd)?
+        } else {
+            Config::default()
+        };
         if args.jobs == Some(0) {
             bail!("--jobs must be at least 1");
         }
@@ -117,7 +124,26 @@ impl Settings {
                 .map_or_else(|| PathBuf::from(DEFAULT_ADMINDIR), PathBuf::from),
             dirs,
             config,
+            environment_flag: args.environment,
         })
+    }
+
+    /// The environment: `--environment`, then `[environment] kind`, then detection.
+    pub fn environment(&self) -> crate::environment::Environment {
+        use crate::environment::{Environment, HostFacts, detect};
+        let chosen = self.environment_flag.map(|k| (k, "--environment")).or(self
+            .config
+            .environment
+            .map(|k| (k, "[environment] kind in a config file")));
+        match chosen {
+            Some((kind, by)) => Environment {
+                kind,
+                confidence: 1.0,
+                indicators: vec![format!("set by {by}")],
+                overridden: true,
+            },
+            None => detect(&|k| std::env::var(k).ok(), &HostFacts::read()),
+        }
     }
 
     /// Loads the catalog this run uses.

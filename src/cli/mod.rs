@@ -4,6 +4,7 @@
 mod audit;
 mod catalog_cmd;
 mod config_cmd;
+mod env_cmd;
 mod latest_cmd;
 mod render_cmd;
 
@@ -50,6 +51,8 @@ pub enum Command {
         #[command(subcommand)]
         action: CatalogAction,
     },
+    /// What kind of machine this is (ci, server, workstation) and why.
+    Env,
     /// Show the configuration files' merged values and where each came from.
     Config {
         #[command(subcommand)]
@@ -133,6 +136,9 @@ pub struct GlobalArgs {
     /// No colour (also NO_COLOR).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Treat this machine as this kind instead of detecting it.
+    #[arg(long, global = true, value_enum, value_name = "KIND")]
+    pub environment: Option<crate::environment::EnvKind>,
     /// More diagnostics on stderr (-v, -vv).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -164,8 +170,8 @@ pub fn main() -> ExitCode {
     let printer = Printer {
         quiet: cli.global.quiet,
     };
-    let result =
-        Settings::resolve(&cli.global).and_then(|settings| run(&cli.command, &settings, printer));
+    let result = Settings::resolve(&cli.global, !matches!(cli.command, Command::Render))
+        .and_then(|settings| run(&cli.command, &settings, printer));
     if let Some(peak) = peak_memory_kib() {
         tracing::debug!(peak_rss_kib = peak, "memory");
     }
@@ -191,6 +197,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         Command::Config {
             action: ConfigAction::Show,
         } => config_cmd::show(settings, printer),
+        Command::Env => env_cmd::run(settings, printer),
     }
 }
 

@@ -339,3 +339,28 @@ fn the_user_overlay_adds_and_overrides_tools() {
         "{err}"
     );
 }
+
+#[test]
+fn env_detects_ci_and_can_be_overridden() {
+    let sb = Sandbox::new();
+    let mut cmd = sb.cmd(&["env", "--format", "json"]);
+    cmd.env("CI", "true");
+    let doc: serde_json::Value = serde_json::from_slice(&cmd.output().unwrap().stdout).unwrap();
+    assert_eq!(doc["kind"], "ci");
+    assert!(doc["indicators"][0].as_str().unwrap().contains("CI is set"));
+    let mut cmd = sb.cmd(&["env", "--format", "json", "--environment", "workstation"]);
+    cmd.env("CI", "true");
+    let doc: serde_json::Value = serde_json::from_slice(&cmd.output().unwrap().stdout).unwrap();
+    assert_eq!(
+        (doc["kind"].as_str(), doc["overridden"].as_bool()),
+        (Some("workstation"), Some(true))
+    );
+    std::fs::write(
+        sb.root.join(".toolup.toml"),
+        "[environment]\nkind = \"server\"\n",
+    )
+    .unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&sb.run(&["env", "--format", "json"]).stdout).unwrap();
+    assert_eq!(doc["kind"], "server");
+}
