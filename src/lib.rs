@@ -11,6 +11,7 @@ pub mod discover;
 pub mod env_vars;
 pub mod environment;
 pub mod exec;
+pub mod install;
 pub mod model;
 pub mod printer;
 pub mod render;

@@ -1,0 +1,47 @@
+//! apt: Debian and Ubuntu system packages (needs root).
+
+use super::{Ecosystem, PackageManager, argv};
+use crate::model::Method;
+
+pub struct Apt;
+
+impl PackageManager for Apt {
+    fn id(&self) -> &'static str {
+        "apt"
+    }
+    fn install_key(&self) -> &'static str {
+        "apt"
+    }
+    fn ecosystem(&self) -> Ecosystem {
+        Ecosystem::System
+    }
+    fn program(&self) -> &'static str {
+        "apt-get"
+    }
+    fn needs_sudo(&self) -> bool {
+        true
+    }
+    fn install(&self, package: &str, version: Option<&str>) -> Vec<String> {
+        let spec = version.map_or_else(|| package.to_owned(), |v| format!("{package}={v}"));
+        argv(&[
+            "apt-get",
+            "install",
+            "--yes",
+            "--no-install-recommends",
+            &spec,
+        ])
+    }
+    fn upgrade(&self, package: &str, _version: Option<&str>) -> Vec<String> {
+        argv(&["apt-get", "install", "--yes", "--only-upgrade", package])
+    }
+    fn uninstall(&self, package: &str) -> Vec<String> {
+        argv(&["apt-get", "remove", "--yes", package])
+    }
+    /// dpkg's lock is held by another apt or unattended-upgrades: worth waiting for.
+    fn retryable(&self, output: &str) -> bool {
+        output.contains("Could not get lock") || output.contains("Temporary failure resolving")
+    }
+    fn method(&self) -> Method {
+        Method::Apt
+    }
+}

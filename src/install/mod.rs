@@ -1,0 +1,157 @@
+//! Package managers, one file each behind one small trait. Adding a manager
+//! is one new file and one line in `ALL`.
+//!
+//! A manager only *describes* what it would run (argv, sudo, which failures
+//! are worth retrying); `exec` runs it and `plan` chooses it.
+
+mod apt;
+mod brew;
+mod cargo;
+mod dnf;
+mod gem;
+mod go;
+mod npm;
+mod pacman;
+mod pip;
+mod pipx;
+mod pnpm;
+mod rustup;
+mod uv;
+
+use crate::model::Method;
+
+/// Which ecosystem a manager serves; a tool's `[install]` key names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ecosystem {
+    Python,
+    Node,
+    Rust,
+    Go,
+    Ruby,
+    System,
+}
+
+impl Ecosystem {
+    pub fn id(self) -> &'static str {
+        match self {
+            Ecosystem::Python => "python",
+            Ecosystem::Node => "node",
+            Ecosystem::Rust => "rust",
+            Ecosystem::Go => "go",
+            Ecosystem::Ruby => "ruby",
+            Ecosystem::System => "system",
+        }
+    }
+}
+
+/// One package manager.
+pub trait PackageManager: Sync {
+    /// Its id (`uv`, `npm`, `apt`, …).
+    fn id(&self) -> &'static str;
+    /// The catalog `[install]` key whose package name it takes.
+    fn install_key(&self) -> &'static str;
+    fn ecosystem(&self) -> Ecosystem;
+    /// The program that must be on PATH for it to be available.
+    fn program(&self) -> &'static str;
+    /// True for system managers that write outside the user's home.
+    fn needs_sudo(&self) -> bool {
+        false
+    }
+    /// argv to install `package` (at `version` when given).
+    fn install(&self, package: &str, version: Option<&str>) -> Vec<String>;
+    /// argv to upgrade an installed `package` (to `version` when given).
+    fn upgrade(&self, package: &str, version: Option<&str>) -> Vec<String>;
+    fn uninstall(&self, package: &str) -> Vec<String>;
+    /// Output that says a retry may succeed (network trouble, a held lock).
+    fn retryable(&self, output: &str) -> bool {
+        let lower = output.to_ascii_lowercase();
+        [
+            "timed out",
+            "timeout",
+            "temporary failure",
+            "connection reset",
+            "could not resolve",
+            "econnreset",
+            "etimedout",
+            "network is unreachable",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+    }
+    /// The install method a tool it installed is classified as.
+    fn method(&self) -> Method;
+}
+
+/// Every manager toolup knows, in no particular order (`plan` orders them).
+pub static ALL: &[&dyn PackageManager] = &[
+    &uv::Uv,
+    &pipx::Pipx,
+    &pip::Pip,
+    &npm::Npm,
+    &pnpm::Pnpm,
+    &cargo::Cargo,
+    &rustup::Rustup,
+    &go::Go,
+    &gem::Gem,
+    &brew::Brew,
+    &apt::Apt,
+    &dnf::Dnf,
+    &pacman::Pacman,
+];
+
+/// The manager with this id.
+pub fn by_id(id: &str) -> Option<&'static dyn PackageManager> {
+    ALL.iter().copied().find(|m| m.id() == id)
+}
+
+/// The manager that a tool installed by `method` should be upgraded with.
+pub fn for_method(method: Method) -> Option<&'static dyn PackageManager> {
+    ALL.iter().copied().find(|m| m.method() == method)
+}
+
+fn argv(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_manager_builds_argv_without_a_shell() {
+        for m in ALL {
+            let upgrade = m.upgrade("pkg", None);
+            for argv in [
+                m.install("pkg", None),
+                m.install("pkg", Some("1.2.3")),
+                upgrade.clone(),
+                m.uninstall("pkg"),
+            ] {
+                assert!(!argv.is_empty(), "{}", m.id());
+                assert_eq!(argv[0], m.program(), "{}: the program comes first", m.id());
+                assert!(
+                    argv.iter().all(|a| !a.contains(' ')),
+                    "{}: {argv:?}",
+                    m.id()
+                );
+            }
+            // rustup upgrades whole toolchains, every other manager names the package.
+            assert!(
+                m.id() == "rustup" || upgrade.iter().any(|a| a.contains("pkg")),
+                "{}: {upgrade:?}",
+                m.id()
+            );
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_and_methods_map_back() {
+        let mut ids: Vec<_> = ALL.iter().map(|m| m.id()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), ALL.len());
+        assert_eq!(for_method(Method::Pipx).map(|m| m.id()), Some("pipx"));
+        assert_eq!(for_method(Method::Homebrew).map(|m| m.id()), Some("brew"));
+        assert_eq!(by_id("apt").map(|m| m.needs_sudo()), Some(true));
+    }
+}

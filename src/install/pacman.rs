@@ -1,0 +1,39 @@
+//! pacman: Arch Linux system packages (needs root).
+
+use super::{Ecosystem, PackageManager, argv};
+use crate::model::Method;
+
+pub struct Pacman;
+
+impl PackageManager for Pacman {
+    fn id(&self) -> &'static str {
+        "pacman"
+    }
+    fn install_key(&self) -> &'static str {
+        "pacman"
+    }
+    fn ecosystem(&self) -> Ecosystem {
+        Ecosystem::System
+    }
+    fn program(&self) -> &'static str {
+        "pacman"
+    }
+    fn needs_sudo(&self) -> bool {
+        true
+    }
+    fn install(&self, package: &str, _version: Option<&str>) -> Vec<String> {
+        argv(&["pacman", "--sync", "--needed", "--noconfirm", package])
+    }
+    fn upgrade(&self, package: &str, _version: Option<&str>) -> Vec<String> {
+        argv(&["pacman", "--sync", "--noconfirm", package])
+    }
+    fn uninstall(&self, package: &str) -> Vec<String> {
+        argv(&["pacman", "--remove", "--noconfirm", package])
+    }
+    fn retryable(&self, output: &str) -> bool {
+        output.contains("unable to lock database")
+    }
+    fn method(&self) -> Method {
+        Method::Pacman
+    }
+}
