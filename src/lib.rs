@@ -13,6 +13,7 @@ pub mod environment;
 pub mod exec;
 pub mod install;
 pub mod model;
+pub mod plan;
 pub mod printer;
 pub mod render;
 pub mod settings;

@@ -41,6 +41,16 @@ impl AppDirs {
         self.cache.join("latest_versions.json")
     }
 
+    /// Backups made before upgrades.
+    pub fn backups(&self) -> PathBuf {
+        self.state.join("backups")
+    }
+
+    /// The JSON-lines history of actions.
+    pub fn history(&self) -> PathBuf {
+        self.state.join("history.jsonl")
+    }
+
     /// The probe cache file.
     pub fn probe_cache(&self) -> PathBuf {
         self.cache.join("probe_cache.json")

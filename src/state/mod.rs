@@ -2,7 +2,9 @@
 //! platform directories, the snapshot store and the probe cache's persistence.
 
 mod atomic;
+pub mod backup;
 mod dirs;
+pub mod history;
 mod snapshot_store;
 
 pub use atomic::write_atomic;

@@ -1,0 +1,274 @@
+//! Planning, pure: from what the audit found, the catalog, the environment
+//! and which managers are available, decide what to install or upgrade and
+//! how — each action with its manager, exact argv, whether it needs sudo, and
+//! why that manager. No I/O happens here.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::catalog::{Tool, is_valid_package_name};
+use crate::environment::EnvKind;
+use crate::install::{self, PackageManager};
+use crate::model::{Status, ToolRecord, Version};
+
+/// What to do with a tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionKind {
+    Install,
+    Upgrade,
+}
+
+/// One planned step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Action {
+    pub tool: String,
+    pub kind: ActionKind,
+    pub manager: &'static str,
+    pub package: String,
+    pub argv: Vec<String>,
+    /// Run through sudo (a system manager, not running as root).
+    pub sudo: bool,
+    pub from_version: Option<String>,
+    pub to_version: Option<String>,
+    /// A major-version jump (the breaking-change policy applies).
+    pub major: bool,
+    pub reason: String,
+}
+
+/// The whole plan, and what was left out and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub environment: String,
+    pub actions: Vec<Action>,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub tool: String,
+    pub reason: String,
+}
+
+/// What the user asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Wanted {
+    pub missing: bool,
+    pub outdated: bool,
+}
+
+/// Facts from outside that planning needs (gathered by the caller).
+pub struct Context<'a> {
+    pub environment: EnvKind,
+    /// Ids of managers whose program is on PATH.
+    pub available: &'a BTreeSet<&'static str>,
+    pub is_root: bool,
+}
+
+/// Manager preference: a server prefers the system's managers, a
+/// workstation (and CI) user-level ones that need no root.
+pub fn preference(environment: EnvKind) -> Vec<&'static str> {
+    let user = [
+        "uv", "pipx", "pip", "npm", "pnpm", "cargo", "rustup", "go", "gem", "brew",
+    ];
+    let system = ["apt", "dnf", "pacman"];
+    match environment {
+        EnvKind::Server => system.iter().chain(&user).copied().collect(),
+        EnvKind::Workstation | EnvKind::Ci => user.iter().chain(&system).copied().collect(),
+    }
+}
+
+/// Plans actions for `tools`, each paired with its audit record.
+pub fn plan(tools: &[(&Tool, Option<&ToolRecord>)], wanted: Wanted, cx: &Context<'_>) -> Plan {
+    let mut out = Plan {
+        environment: cx.environment.to_string(),
+        ..Plan::default()
+    };
+    for (tool, record) in tools {
+        let status = record.map_or(Status::NotInstalled, |r| r.status);
+        let kind = match status {
+            Status::NotInstalled if wanted.missing => ActionKind::Install,
+            Status::Outdated if wanted.outdated => ActionKind::Upgrade,
+            Status::NotInstalled | Status::Outdated | Status::UpToDate => continue,
+            Status::Unknown => {
+                if wanted.outdated {
+                    let why = record.and_then(|r| r.error.clone()).unwrap_or_default();
+                    out.skipped
+                        .push(skip(tool, &format!("status unknown: {why}")));
+                }
+                continue;
+            }
+        };
+        match choose(tool, *record, kind, cx) {
+            Ok(action) => out.actions.push(action),
+            Err(reason) => out.skipped.push(skip(tool, &reason)),
+        }
+    }
+    out
+}
+
+fn skip(tool: &Tool, reason: &str) -> Skipped {
+    Skipped {
+        tool: tool.name().to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+fn choose(
+    tool: &Tool,
+    record: Option<&ToolRecord>,
+    kind: ActionKind,
+    cx: &Context<'_>,
+) -> Result<Action, String> {
+    let installed = record.and_then(|r| r.installed.as_ref());
+    let from_version = installed.and_then(|i| i.version.clone());
+    let to_version = record
+        .and_then(|r| r.latest.as_ref())
+        .map(|l| l.version.clone());
+    // An upgrade goes through the manager that installed the copy in use.
+    let owner = (kind == ActionKind::Upgrade)
+        .then(|| installed.and_then(|i| install::for_method(i.method)))
+        .flatten()
+        .filter(|m| {
+            cx.available.contains(m.id()) && tool.spec.install.contains_key(m.install_key())
+        });
+    let (manager, reason) = match owner {
+        Some(m) => (
+            m,
+            format!("{}: the manager that installed the copy in use", m.id()),
+        ),
+        None => {
+            let candidates: Vec<&'static dyn PackageManager> = preference(cx.environment)
+                .into_iter()
+                .filter_map(install::by_id)
+                .filter(|m| tool.spec.install.contains_key(m.install_key()))
+                .collect();
+            if candidates.is_empty() {
+                return Err("the catalog names no package for any supported manager".to_owned());
+            }
+            let names: Vec<&str> = candidates.iter().map(|m| m.id()).collect();
+            let chosen = candidates
+                .iter()
+                .find(|m| cx.available.contains(m.id()))
+                .ok_or_else(|| format!("none of {} is available", names.join(", ")))?;
+            let ecosystem = chosen.ecosystem().id();
+            let reason = format!(
+                "{}: first available of {} for a {ecosystem} tool on a {}",
+                chosen.id(),
+                names.join(", "),
+                cx.environment
+            );
+            (*chosen, reason)
+        }
+    };
+    let package = tool
+        .spec
+        .install
+        .get(manager.install_key())
+        .cloned()
+        .unwrap_or_default();
+    if !is_valid_package_name(&package) {
+        return Err(format!(
+            "refusing package name {package:?} for {}",
+            manager.id()
+        ));
+    }
+    let argv = match kind {
+        ActionKind::Install => manager.install(&package, None),
+        ActionKind::Upgrade => manager.upgrade(&package, None),
+    };
+    let major = match (&from_version, &to_version) {
+        (Some(a), Some(b)) => {
+            matches!((Version::parse(a), Version::parse(b)), (Ok(a), Ok(b)) if b.major() > a.major())
+        }
+        _ => false,
+    };
+    Ok(Action {
+        tool: tool.name().to_owned(),
+        kind,
+        manager: manager.id(),
+        package,
+        argv,
+        sudo: manager.needs_sudo() && !cx.is_root,
+        from_version,
+        to_version,
+        major,
+        reason,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{CatalogSource, load_catalog};
+
+    fn ctx<'a>(environment: EnvKind, available: &'a BTreeSet<&'static str>) -> Context<'a> {
+        Context {
+            environment,
+            available,
+            is_root: false,
+        }
+    }
+
+    #[test]
+    fn the_environment_changes_the_manager() {
+        let catalog = load_catalog(&CatalogSource::default()).unwrap();
+        let rg = catalog.get("ripgrep").unwrap();
+        let available: BTreeSet<&'static str> = ["cargo", "apt"].into_iter().collect();
+        let wanted = Wanted {
+            missing: true,
+            outdated: false,
+        };
+        let on_server = plan(&[(rg, None)], wanted, &ctx(EnvKind::Server, &available));
+        assert_eq!(on_server.actions[0].manager, "apt");
+        assert!(on_server.actions[0].sudo);
+        assert_eq!(
+            on_server.actions[0].argv,
+            [
+                "apt-get",
+                "install",
+                "--yes",
+                "--no-install-recommends",
+                "ripgrep"
+            ]
+        );
+        let on_workstation = plan(
+            &[(rg, None)],
+            wanted,
+            &ctx(EnvKind::Workstation, &available),
+        );
+        assert_eq!(on_workstation.actions[0].manager, "cargo");
+        assert!(!on_workstation.actions[0].sudo);
+        assert!(
+            on_workstation.actions[0]
+                .reason
+                .contains("first available of cargo, brew, apt"),
+            "{}",
+            on_workstation.actions[0].reason
+        );
+    }
+
+    #[test]
+    fn nothing_available_is_a_reasoned_skip() {
+        let catalog = load_catalog(&CatalogSource::default()).unwrap();
+        let ruff = catalog.get("ruff").unwrap();
+        let none = BTreeSet::new();
+        let p = plan(
+            &[(ruff, None)],
+            Wanted {
+                missing: true,
+                outdated: true,
+            },
+            &ctx(EnvKind::Ci, &none),
+        );
+        assert!(p.actions.is_empty());
+        assert!(
+            p.skipped[0]
+                .reason
+                .contains("none of uv, pipx, pip, brew is available"),
+            "{:?}",
+            p.skipped
+        );
+    }
+}
