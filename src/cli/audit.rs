@@ -3,13 +3,14 @@
 
 use std::path::Path;
 
+use crate::catalog::Tool;
 use crate::collect::{CollectOptions, collect};
 use crate::discover::{DiscoverOptions, Discoverer, HostEnv, ProbeCache};
 use crate::model::{Counts, Snapshot, ToolRecord};
 use crate::printer::Printer;
 use crate::settings::Settings;
 use crate::state::{load_snapshot, save_snapshot, write_atomic};
-use crate::upstream::{LatestVersions, merge_into_file};
+use crate::upstream::{LatestSource, LatestVersions, merge_into_file};
 
 use super::Outcome;
 
@@ -25,6 +26,33 @@ pub fn run(
     if update_baseline.is_some() && settings.offline {
         anyhow::bail!("--update-baseline needs the network; it cannot run with --offline");
     }
+    let (mut snapshot, latest) = gather(settings, printer, &tools, true);
+    if let Some(baseline) = update_baseline {
+        let with_upstream = tools
+            .iter()
+            .filter(|t| t.upstream != crate::catalog::Upstream::None)
+            .count();
+        update_baseline_file(baseline, &latest, with_upstream, printer)?;
+    }
+    let partial = !settings.filter.only.is_empty() || settings.filter.category.is_some();
+    if partial && let Ok(previous) = load_snapshot(&settings.snapshot_path) {
+        snapshot = merge(previous, snapshot);
+    }
+    save_snapshot(&settings.snapshot_path, &snapshot)?;
+    Ok(super::render_cmd::present(
+        settings, printer, &snapshot, print,
+    ))
+}
+
+/// Discovers `tools` and looks up their latest releases. With `persist`,
+/// the probe cache and the latest-versions cache are saved; without it
+/// (dry runs) nothing on disk changes and latest versions come from the caches.
+pub fn gather(
+    settings: &Settings,
+    printer: Printer,
+    tools: &[&Tool],
+    persist: bool,
+) -> (Snapshot, LatestSource) {
     let cache_path = settings.dirs.as_ref().map(|d| d.probe_cache());
     let cache = match (&cache_path, settings.use_cache) {
         (Some(path), true) => ProbeCache::load(path),
@@ -42,13 +70,19 @@ pub fn run(
     );
     let options = CollectOptions {
         jobs: settings.jobs,
-        offline: settings.offline,
+        offline: settings.offline || !persist,
         progress: !settings.quiet,
     };
-    let (mut snapshot, latest) = collect(&tools, &discoverer, &options, || {
-        settings.latest_source(&tools, printer)
+    let read_only = Settings {
+        offline: true,
+        ..settings.clone()
+    };
+    let upstream_settings = if persist { settings } else { &read_only };
+    let (snapshot, latest) = collect(tools, &discoverer, &options, || {
+        upstream_settings.latest_source(tools, printer)
     });
-    if let (Some(path), Some(bytes)) = (&cache_path, discoverer.cache().to_bytes_if_dirty())
+    if persist
+        && let (Some(path), Some(bytes)) = (&cache_path, discoverer.cache().to_bytes_if_dirty())
         && let Err(e) = write_atomic(path, &bytes)
     {
         printer.warn(&format!(
@@ -56,21 +90,7 @@ pub fn run(
             path.display()
         ));
     }
-    if let Some(baseline) = update_baseline {
-        let with_upstream = tools
-            .iter()
-            .filter(|t| t.upstream != crate::catalog::Upstream::None)
-            .count();
-        update_baseline_file(baseline, &latest, with_upstream, printer)?;
-    }
-    let partial = !settings.filter.only.is_empty() || settings.filter.category.is_some();
-    if partial && let Ok(previous) = load_snapshot(&settings.snapshot_path) {
-        snapshot = merge(previous, snapshot);
-    }
-    save_snapshot(&settings.snapshot_path, &snapshot)?;
-    Ok(super::render_cmd::present(
-        settings, printer, &snapshot, print,
-    ))
+    (snapshot, latest)
 }
 
 /// Merges this run's successful fetches into the baseline and says honestly what changed.
@@ -120,7 +140,7 @@ fn update_baseline_file(
 
 /// A partial collection (`--only`, `--category`) updates its tools in the
 /// previous snapshot instead of replacing the whole file.
-fn merge(previous: Snapshot, fresh: Snapshot) -> Snapshot {
+pub(super) fn merge(previous: Snapshot, fresh: Snapshot) -> Snapshot {
     let mut tools: Vec<ToolRecord> = previous
         .tools
         .into_iter()

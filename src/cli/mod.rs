@@ -5,8 +5,10 @@ mod audit;
 mod catalog_cmd;
 mod config_cmd;
 mod env_cmd;
+mod history_cmd;
 mod latest_cmd;
 mod render_cmd;
+mod upgrade_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +55,39 @@ pub enum Command {
     },
     /// What kind of machine this is (ci, server, workstation) and why.
     Env,
+    /// Install tools that are missing, through the package manager that fits.
+    Install {
+        #[arg(required = true)]
+        tools: Vec<String>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Upgrade outdated tools (and, with --missing, install missing ones).
+    Upgrade {
+        /// Tools to consider [default: the whole catalog, or --only/--category].
+        tools: Vec<String>,
+        /// Install the missing ones.
+        #[arg(long)]
+        missing: bool,
+        /// Upgrade the outdated ones (the default unless --missing is given).
+        #[arg(long)]
+        outdated: bool,
+        /// Add the tools of this preset (see catalog/presets.toml).
+        #[arg(long, value_name = "NAME")]
+        preset: Option<String>,
+        /// Both: install the missing and upgrade the outdated.
+        #[arg(long)]
+        all: bool,
+        /// Take major-version upgrades, which are held back by default.
+        #[arg(long)]
+        allow_major: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Show the history of installs, upgrades and rollbacks.
+    History,
+    /// Restore the files the last upgrade of TOOL replaced.
+    Rollback { tool: String },
     /// Show the configuration files' merged values and where each came from.
     Config {
         #[command(subcommand)]
@@ -68,6 +103,20 @@ pub enum CatalogAction {
     Show { name: String },
     /// Check every catalog file (including regexes); exit 2 on the first error.
     Validate,
+}
+
+/// Options of commands that change the system.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Print the plan (exact argv, sudo marked) and change nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Do not ask; required when there is no terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Stop at the first failed action.
+    #[arg(long)]
+    pub fail_fast: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,6 +247,47 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             action: ConfigAction::Show,
         } => config_cmd::show(settings, printer),
         Command::Env => env_cmd::run(settings, printer),
+        Command::Install { tools, run } => upgrade_cmd::run(
+            settings,
+            printer,
+            &upgrade_cmd::Request {
+                tools: tools.clone(),
+                wanted: crate::plan::Wanted {
+                    missing: true,
+                    outdated: false,
+                },
+                dry_run: run.dry_run,
+                yes: run.yes,
+                fail_fast: run.fail_fast,
+                ..upgrade_cmd::Request::default()
+            },
+        ),
+        Command::Upgrade {
+            tools,
+            missing,
+            outdated,
+            preset,
+            all,
+            allow_major,
+            run,
+        } => upgrade_cmd::run(
+            settings,
+            printer,
+            &upgrade_cmd::Request {
+                tools: tools.clone(),
+                preset: preset.clone(),
+                wanted: crate::plan::Wanted {
+                    missing: *missing || *all,
+                    outdated: *outdated || *all || !*missing,
+                },
+                dry_run: run.dry_run,
+                yes: run.yes,
+                allow_major: *allow_major,
+                fail_fast: run.fail_fast,
+            },
+        ),
+        Command::History => history_cmd::history(settings, printer),
+        Command::Rollback { tool } => history_cmd::rollback(settings, printer, tool),
     }
 }
 

@@ -7,5 +7,6 @@ mod discovery;
 mod fixture_server;
 mod methods;
 mod support;
+mod upgrade;
 mod upstream;
 mod version_outputs;

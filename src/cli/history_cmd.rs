@@ -1,0 +1,72 @@
+//! `toolup history` and `toolup rollback TOOL`.
+
+use anyhow::Context;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use crate::printer::Printer;
+use crate::render::Format;
+use crate::settings::Settings;
+use crate::state::backup;
+use crate::state::history::{self, HistoryEntry};
+
+use super::Outcome;
+
+pub fn history(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    let dirs = settings.dirs.as_ref().context("no home directory")?;
+    let entries = history::read(&dirs.history());
+    if settings.format == Format::Json {
+        printer.out(&format!("{}\n", serde_json::to_string_pretty(&entries)?));
+        return Ok(Outcome::Success);
+    }
+    let mut builder = Builder::default();
+    builder.push_record(["TIME", "ACTION", "TOOL", "FROM", "TO", "OUTCOME", "MESSAGE"]);
+    for e in &entries {
+        builder.push_record([
+            e.time.clone(),
+            e.action.clone(),
+            e.tool.clone(),
+            e.from_version.clone().unwrap_or_else(|| "-".into()),
+            e.to_version.clone().unwrap_or_else(|| "-".into()),
+            e.outcome.clone(),
+            e.message.clone(),
+        ]);
+    }
+    let mut table = builder.build();
+    table.with(Style::blank());
+    printer.out(&format!("{table}\n"));
+    Ok(Outcome::Success)
+}
+
+pub fn rollback(settings: &Settings, printer: Printer, tool: &str) -> anyhow::Result<Outcome> {
+    let dirs = settings.dirs.as_ref().context("no home directory")?;
+    let backup = backup::latest(&dirs.backups(), tool)
+        .with_context(|| format!("no backup of {tool} to roll back to"))?;
+    let result = backup::restore(&backup);
+    let entry = HistoryEntry {
+        time: crate::collect::now_rfc3339(),
+        tool: tool.to_owned(),
+        action: "rollback".to_owned(),
+        manager: String::new(),
+        argv: Vec::new(),
+        from_version: None,
+        to_version: None,
+        outcome: if result.is_ok() { "ok" } else { "failed" }.to_owned(),
+        message: match &result {
+            Ok(()) => format!("restored the backup of {}", backup.created_at),
+            Err(e) => e.clone(),
+        },
+    };
+    history::append(&dirs.history(), &entry)?;
+    match result {
+        Ok(()) => {
+            printer.note(&format!(
+                "{tool}: restored the backup of {} ({} file(s), sha256 verified)",
+                backup.created_at,
+                backup.files.len()
+            ));
+            Ok(Outcome::Success)
+        }
+        Err(e) => Err(anyhow::anyhow!("{tool}: {e}")),
+    }
+}

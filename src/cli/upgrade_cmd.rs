@@ -1,0 +1,450 @@
+//! `toolup install` and `toolup upgrade`: audit the chosen tools, plan
+//! (pure), show the plan, and — unless `--dry-run` — run it through `exec`,
+//! backing up what an upgrade replaces and restoring it if the action fails.
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use crate::catalog::Tool;
+use crate::exec::{ProcessRequest, run as run_process};
+use crate::install;
+use crate::model::{Status, ToolRecord};
+use crate::plan::{Action, ActionKind, Context, Plan, Wanted, plan};
+use crate::printer::Printer;
+use crate::render::Format;
+use crate::settings::Settings;
+use crate::state::backup;
+use crate::state::history::{self, HistoryEntry};
+
+use super::Outcome;
+
+/// What the user asked `install`/`upgrade` to do.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub tools: Vec<String>,
+    pub preset: Option<String>,
+    pub wanted: Wanted,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub allow_major: bool,
+    pub fail_fast: bool,
+}
+
+/// How long one package-manager run may take.
+const ACTION_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+const BACKUPS_KEPT: usize = 5;
+
+pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
+    let catalog = settings.catalog()?;
+    let mut names: Vec<String> = request.tools.clone();
+    if let Some(preset) = &request.preset {
+        let p = catalog.presets.get(preset).with_context(|| {
+            format!(
+                "no preset named {preset:?} (presets: {})",
+                catalog
+                    .presets
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        names.extend(p.tools.iter().cloned());
+    }
+    for name in &names {
+        if catalog.get(name).is_none() {
+            bail!("no tool named {name:?} in the catalog (see `toolup catalog list`)");
+        }
+    }
+    let tools: Vec<&Tool> = if names.is_empty() {
+        settings.select(&catalog)?
+    } else {
+        catalog
+            .tools
+            .iter()
+            .filter(|t| names.iter().any(|n| n == t.name()))
+            .collect()
+    };
+    let (snapshot, _) = super::audit::gather(settings, printer, &tools, !request.dry_run);
+    let records: Vec<(&Tool, Option<&ToolRecord>)> = tools
+        .iter()
+        .map(|t| (*t, snapshot.tools.iter().find(|r| r.name == t.name())))
+        .collect();
+    let environment = settings.environment();
+    let available = available_managers();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let is_root = unsafe { libc::geteuid() } == 0;
+    let mut the_plan = plan(
+        &records,
+        request.wanted,
+        &Context {
+            environment: environment.kind,
+            available: &available,
+            is_root,
+        },
+    );
+    hold_back_majors(&mut the_plan, request);
+    print_plan(settings, printer, &the_plan);
+    if request.dry_run {
+        printer.note("dry run: nothing was changed");
+        return Ok(Outcome::Success);
+    }
+    if the_plan.actions.is_empty() {
+        return Ok(Outcome::Success);
+    }
+    if !request.yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("refusing to change the system without --yes: there is no terminal to ask");
+        }
+        if !confirm(&format!("Run {} action(s)?", the_plan.actions.len())) {
+            printer.note("nothing was changed");
+            return Ok(Outcome::Success);
+        }
+    }
+    let outcome = execute(settings, printer, &the_plan, request)?;
+    refresh_snapshot(settings, printer, &catalog, &the_plan);
+    Ok(outcome)
+}
+
+/// Re-audits the tools that were acted on and updates them in the snapshot.
+fn refresh_snapshot(
+    settings: &Settings,
+    printer: Printer,
+    catalog: &crate::catalog::Catalog,
+    the_plan: &Plan,
+) {
+    let acted: Vec<&Tool> = the_plan
+        .actions
+        .iter()
+        .filter_map(|a| catalog.get(&a.tool))
+        .collect();
+    let quiet = Settings {
+        quiet: true,
+        ..settings.clone()
+    };
+    let (fresh, _) = super::audit::gather(&quiet, Printer { quiet: true }, &acted, true);
+    let snapshot = match crate::state::load_snapshot(&settings.snapshot_path) {
+        Ok(previous) => super::audit::merge(previous, fresh),
+        Err(_) => fresh,
+    };
+    if let Err(e) = crate::state::save_snapshot(&settings.snapshot_path, &snapshot) {
+        printer.warn(&e.to_string());
+    }
+}
+
+/// Under the default policy a major upgrade needs `--yes` or `--allow-major`.
+fn hold_back_majors(the_plan: &mut Plan, request: &Request) {
+    if request.allow_major || request.yes {
+        return;
+    }
+    let (majors, rest): (Vec<Action>, Vec<Action>) = std::mem::take(&mut the_plan.actions)
+        .into_iter()
+        .partition(|a| a.major);
+    the_plan.actions = rest;
+    for a in majors {
+        the_plan.skipped.push(crate::plan::Skipped {
+            tool: a.tool.clone(),
+            reason: format!(
+                "major upgrade {} → {} may break things: pass --allow-major (or --yes) to take it",
+                a.from_version.unwrap_or_default(),
+                a.to_version.unwrap_or_default()
+            ),
+        });
+    }
+}
+
+fn available_managers() -> BTreeSet<&'static str> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    install::ALL
+        .iter()
+        .filter(|m| {
+            dirs.iter()
+                .any(|d| crate::discover::is_executable_file(&d.join(m.program())))
+        })
+        .map(|m| m.id())
+        .collect()
+}
+
+/// The argv that will run, with `sudo` in front where the manager needs it.
+fn full_argv(action: &Action) -> Vec<String> {
+    let mut argv = Vec::new();
+    if action.sudo {
+        argv.extend(["sudo".to_owned(), "--non-interactive".to_owned()]);
+    }
+    argv.extend(action.argv.iter().cloned());
+    argv
+}
+
+fn print_plan(settings: &Settings, printer: Printer, the_plan: &Plan) {
+    if settings.format == Format::Json {
+        printer.out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(the_plan).unwrap_or_default()
+        ));
+        return;
+    }
+    let mut text = format!(
+        "plan for a {} ({} action(s))\n",
+        the_plan.environment,
+        the_plan.actions.len()
+    );
+    if !the_plan.actions.is_empty() {
+        let mut builder = Builder::default();
+        builder.push_record(["ACTION", "TOOL", "FROM", "TO", "MANAGER", "COMMAND", "WHY"]);
+        for a in &the_plan.actions {
+            builder.push_record([
+                if a.kind == ActionKind::Install {
+                    "install"
+                } else {
+                    "upgrade"
+                }
+                .to_owned(),
+                a.tool.clone(),
+                a.from_version.clone().unwrap_or_else(|| "-".into()),
+                a.to_version.clone().unwrap_or_else(|| "latest".into()),
+                a.manager.to_owned(),
+                full_argv(a).join(" "),
+                a.reason.clone(),
+            ]);
+        }
+        let mut table = builder.build();
+        table.with(Style::blank());
+        text.push_str(&format!("{table}\n"));
+    }
+    for s in &the_plan.skipped {
+        text.push_str(&format!("skipped {}: {}\n", s.tool, s.reason));
+    }
+    printer.out(&text);
+}
+
+fn confirm(question: &str) -> bool {
+    use std::io::{BufRead, Write};
+    let _ = write!(std::io::stderr(), "{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok()
+        && matches!(answer.trim(), "y" | "Y" | "yes")
+}
+
+fn execute(
+    settings: &Settings,
+    printer: Printer,
+    the_plan: &Plan,
+    request: &Request,
+) -> anyhow::Result<Outcome> {
+    let dirs = settings
+        .dirs
+        .clone()
+        .context("no home directory for backups and history")?;
+    let mut failed = false;
+    for action in &the_plan.actions {
+        let outcome = perform(settings, action, &dirs.backups());
+        let (label, message) = match &outcome {
+            Ok(note) => ("ok", note.clone()),
+            Err(ActionFailure {
+                message,
+                rolled_back: true,
+            }) => ("rolled-back", message.clone()),
+            Err(ActionFailure { message, .. }) => ("failed", message.clone()),
+        };
+        let entry = HistoryEntry {
+            time: crate::collect::now_rfc3339(),
+            tool: action.tool.clone(),
+            action: if action.kind == ActionKind::Install {
+                "install"
+            } else {
+                "upgrade"
+            }
+            .to_owned(),
+            manager: action.manager.to_owned(),
+            argv: full_argv(action),
+            from_version: action.from_version.clone(),
+            to_version: action.to_version.clone(),
+            outcome: label.to_owned(),
+            message: message.clone(),
+        };
+        if let Err(e) = history::append(&dirs.history(), &entry) {
+            printer.warn(&format!("cannot write the history: {e}"));
+        }
+        match outcome {
+            Ok(note) => printer.note(&format!(
+                "{} {}: ok{}",
+                entry.action,
+                action.tool,
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({note})")
+                }
+            )),
+            Err(e) => {
+                printer.error(&format!("{} {}: {}", entry.action, action.tool, e.message));
+                failed = true;
+                if request.fail_fast {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(if failed {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
+}
+
+struct ActionFailure {
+    message: String,
+    rolled_back: bool,
+}
+
+/// Backs up, runs, validates, and restores on failure.
+fn perform(
+    settings: &Settings,
+    action: &Action,
+    backups: &std::path::Path,
+) -> Result<String, ActionFailure> {
+    let fail = |message: String| ActionFailure {
+        message,
+        rolled_back: false,
+    };
+    let before = current_files(settings, &action.tool);
+    let backup = if action.kind == ActionKind::Upgrade && !before.is_empty() {
+        let stamp = crate::collect::now_rfc3339().replace([':', '-'], "");
+        Some(
+            backup::create(backups, &action.tool, &stamp, &before)
+                .map_err(|e| fail(format!("backup failed, nothing was run: {e}")))?,
+        )
+    } else {
+        None
+    };
+    let result = run_manager(action).and_then(|()| validate(settings, action));
+    match (result, backup) {
+        (Ok(note), Some(_)) => {
+            backup::prune(backups, &action.tool, BACKUPS_KEPT);
+            Ok(note)
+        }
+        (Ok(note), None) => Ok(note),
+        (Err(message), Some(b)) => match backup::restore(&b) {
+            Ok(()) => Err(ActionFailure {
+                message: format!("{message}; restored the previous version (sha256 verified)"),
+                rolled_back: true,
+            }),
+            Err(e) => Err(fail(format!(
+                "{message}; restoring the backup failed too: {e}"
+            ))),
+        },
+        (Err(message), None) => Err(fail(message)),
+    }
+}
+
+fn run_manager(action: &Action) -> Result<(), String> {
+    let argv = full_argv(action);
+    let program = PathBuf::from(&argv[0]);
+    let manager = install::by_id(action.manager);
+    for attempt in 0..2 {
+        let out = run_process(&ProcessRequest {
+            program: &program,
+            args: &argv[1..],
+            timeout: ACTION_TIMEOUT,
+            max_capture: 256 * 1024,
+            env: &[("DEBIAN_FRONTEND", "noninteractive"), ("NO_COLOR", "1")],
+        })
+        .map_err(|e| format!("cannot run {}: {e}", argv[0]))?;
+        if out.status.is_some_and(|s| s.success()) {
+            return Ok(());
+        }
+        let text = crate::discover::parse::clean_output(&out.stdout, &out.stderr);
+        let tail: String = text
+            .lines()
+            .rev()
+            .take(5)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let retry = attempt == 0 && manager.is_some_and(|m| m.retryable(&text));
+        if !retry {
+            let status = if out.timed_out {
+                "timed out".to_owned()
+            } else {
+                format!("exit {}", out.status.and_then(|s| s.code()).unwrap_or(-1))
+            };
+            return Err(format!("{} failed ({status}): {tail}", argv.join(" ")));
+        }
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    Err("failed twice".to_owned())
+}
+
+/// The files the tool's copy in use consists of: the path run and its target.
+fn current_files(settings: &Settings, tool: &str) -> Vec<PathBuf> {
+    let Ok(catalog) = settings.catalog() else {
+        return Vec::new();
+    };
+    let Some(t) = catalog.get(tool) else {
+        return Vec::new();
+    };
+    let found = fresh_record(settings, t);
+    let Some(installed) = found.and_then(|r| r.installed) else {
+        return Vec::new();
+    };
+    let path = PathBuf::from(&installed.path);
+    let mut files = vec![];
+    if let Ok(target) = std::fs::canonicalize(&path) {
+        files.push(target);
+    }
+    files
+}
+
+/// Re-discovers one tool without the probe cache.
+fn fresh_record(settings: &Settings, tool: &Tool) -> Option<ToolRecord> {
+    let no_cache = Settings {
+        use_cache: false,
+        offline: true,
+        quiet: true,
+        ..settings.clone()
+    };
+    let printer = Printer { quiet: true };
+    let (snapshot, _) = super::audit::gather(&no_cache, printer, &[tool], false);
+    snapshot.tools.into_iter().next()
+}
+
+/// After an action: the tool must be found, and at the target version when one is known.
+fn validate(settings: &Settings, action: &Action) -> Result<String, String> {
+    let catalog = settings.catalog().map_err(|e| e.to_string())?;
+    let tool = catalog
+        .get(&action.tool)
+        .ok_or("the tool left the catalog")?;
+    let record = fresh_record(settings, tool).ok_or("no record after the action")?;
+    let Some(installed) = record.installed else {
+        return Err(format!(
+            "{} ran, but {} is not found afterwards",
+            action.manager, action.tool
+        ));
+    };
+    let version = installed.version.clone().unwrap_or_default();
+    if let Some(target) = &action.to_version
+        && record.status == Status::Outdated
+    {
+        return Err(format!(
+            "{} ran, but {} is still {version}, not {target}",
+            action.manager, action.tool
+        ));
+    }
+    if !installed.on_path {
+        return Ok(format!(
+            "{version} at {}, which is not on PATH: add its directory to PATH",
+            installed.path
+        ));
+    }
+    Ok(version)
+}

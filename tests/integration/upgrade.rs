@@ -1,0 +1,272 @@
+//! install / upgrade against fake package managers on a temp PATH that
+//! record their argv and create or replace a fake tool — including one that
+//! fails halfway, to exercise the backup and its restore.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Sandbox, stderr, stdout};
+
+/// A fake `npm` that logs its argv and, for `install --global … PKG@…`, writes
+/// a tool `PKG` that prints `PKG <version>` — or breaks it and fails, when
+/// the file `fail` exists next to the log.
+fn fake_npm(sb: &Sandbox, version: &str) -> PathBuf {
+    let log = sb.root.join("npm.log");
+    let body = format!(
+        r#"echo "$@" >> {log}
+for last; do :; done
+pkg=${{last%@*}}
+if [ -e {fail} ]; then printf 'half-written' > {bin}/$pkg; echo 'npm ERR! network' >&2; exit 1; fi
+printf '#!/bin/sh\necho "%s {version}"\n' "$pkg" > {bin}/$pkg
+/bin/chmod +x {bin}/$pkg"#,
+        log = log.display(),
+        fail = sb.root.join("fail").display(),
+        bin = sb.bin.display(),
+    );
+    sb.script(&sb.bin, "npm", &body);
+    log
+}
+
+fn tool_with_npm(sb: &Sandbox, name: &str) {
+    sb.tool(name, &[name], &format!("[install]\nnpm = \"{name}\""));
+}
+
+fn snapshot_of_dir(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push((e.path(), m.len(), m.modified().unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn dry_run_lists_exactly_the_missing_preset_tools_and_changes_nothing() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "tuhave");
+    tool_with_npm(&sb, "tunpm");
+    sb.tool("tupy", &["tupy"], "[install]\npypi = \"tupy\"");
+    sb.tool("tuother", &["tuother"], "[install]\nnpm = \"tuother\"");
+    std::fs::write(
+        sb.catalog.join("presets.toml"),
+        "[agent]\ntools = [\"tuhave\", \"tunpm\", \"tupy\"]\n",
+    )
+    .unwrap();
+    sb.fake(&sb.bin, "tuhave", "tuhave 1.0.0");
+    let log = fake_npm(&sb, "1.0.0");
+    sb.script(&sb.bin, "uv", "echo uv was run >> /dev/null");
+    sb.collect(&[]);
+    let before = (
+        snapshot_of_dir(&sb.home),
+        snapshot_of_dir(&sb.bin),
+        std::fs::read(sb.snapshot_path()).unwrap(),
+    );
+    let out = sb.run(&[
+        "upgrade",
+        "--missing",
+        "--preset",
+        "agent",
+        "--dry-run",
+        "--environment",
+        "workstation",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions = plan["actions"].as_array().unwrap();
+    let tools: Vec<&str> = actions
+        .iter()
+        .map(|a| a["tool"].as_str().unwrap())
+        .collect();
+    assert_eq!(tools, ["tunpm", "tupy"], "{plan:#}");
+    assert_eq!(actions[0]["manager"], "npm");
+    assert_eq!(
+        actions[0]["argv"],
+        serde_json::json!([
+            "npm",
+            "install",
+            "--global",
+            "--no-fund",
+            "--no-audit",
+            "tunpm@latest"
+        ])
+    );
+    assert_eq!(actions[1]["manager"], "uv");
+    assert_eq!(
+        actions[1]["argv"],
+        serde_json::json!(["uv", "tool", "install", "--force", "tupy"])
+    );
+    assert!(
+        actions[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("first available of uv, pipx, pip")
+    );
+    let after = (
+        snapshot_of_dir(&sb.home),
+        snapshot_of_dir(&sb.bin),
+        std::fs::read(sb.snapshot_path()).unwrap(),
+    );
+    assert_eq!(before, after, "a dry run changes nothing on disk");
+    assert!(!log.exists(), "no package manager ran");
+}
+
+#[test]
+fn install_runs_the_manager_validates_and_records_history() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "tunew");
+    let log = fake_npm(&sb, "3.1.0");
+    let out = sb.run(&["install", "tunew", "--yes", "--environment", "workstation"]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "install --global --no-fund --no-audit tunew@latest\n"
+    );
+    assert!(
+        stderr(&out).contains("install tunew: ok (3.1.0)"),
+        "{}",
+        stderr(&out)
+    );
+    let history = sb.run(&["history", "--format", "json"]);
+    let entries: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    assert_eq!(entries[0]["outcome"], "ok");
+    assert_eq!(entries[0]["tool"], "tunew");
+}
+
+#[test]
+fn a_failed_upgrade_restores_the_old_bytes_and_says_so() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "tuup");
+    let tool = sb.fake(&sb.bin, "tuup", "tuup 1.0.0");
+    let original = std::fs::read(&tool).unwrap();
+    sb.latest(&[("tuup", "1.1.0")]);
+    fake_npm(&sb, "1.1.0");
+    std::fs::write(sb.root.join("fail"), "").unwrap();
+    let out = sb.run(&["upgrade", "tuup", "--yes", "--environment", "workstation"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("restored the previous version (sha256 verified)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&tool).unwrap(), original, "byte for byte");
+    let entries: serde_json::Value =
+        serde_json::from_slice(&sb.run(&["history", "--format", "json"]).stdout).unwrap();
+    assert_eq!(entries[0]["outcome"], "rolled-back");
+
+    // Now it works; and `rollback` puts the old version back by hand.
+    std::fs::remove_file(sb.root.join("fail")).unwrap();
+    let out = sb.run(&["upgrade", "tuup", "--yes", "--environment", "workstation"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&sb.run(&["render", "--only", "tuup"])).contains("1.1.0"));
+    let out = sb.run(&["rollback", "tuup"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&tool).unwrap(), original);
+}
+
+#[test]
+fn major_upgrades_are_held_back_unless_allowed() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "tumaj");
+    sb.fake(&sb.bin, "tumaj", "tumaj 1.4.0");
+    sb.latest(&[("tumaj", "2.0.0")]);
+    let log = fake_npm(&sb, "2.0.0");
+    let out = sb.run(&[
+        "upgrade",
+        "tumaj",
+        "--dry-run",
+        "--environment",
+        "workstation",
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("skipped tumaj: major upgrade 1.4.0 → 2.0.0")
+            && text.contains("--allow-major"),
+        "{text}"
+    );
+    let out = sb.run(&[
+        "upgrade",
+        "tumaj",
+        "--allow-major",
+        "--environment",
+        "workstation",
+        "--yes",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(log.exists());
+}
+
+#[test]
+fn without_a_terminal_or_yes_nothing_runs() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "tuask");
+    let log = fake_npm(&sb, "1.0.0");
+    let out = sb.run(&["install", "tuask", "--environment", "workstation"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("without --yes"), "{}", stderr(&out));
+    assert!(!log.exists());
+}
+
+#[test]
+fn bad_package_names_are_refused_before_any_process_starts() {
+    let sb = Sandbox::new();
+    let log = fake_npm(&sb, "1.0.0");
+    for (i, bad) in ["evil; rm -rf ~", "-g", "a b", "$(touch x)"]
+        .iter()
+        .enumerate()
+    {
+        let name = format!("tubad{i}");
+        sb.tool(&name, &[&name], &format!("[install]\nnpm = {bad:?}"));
+        let out = sb.run(&["install", &name, "--yes", "--environment", "workstation"]);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("invalid package name"),
+            "{bad}: {}",
+            stderr(&out)
+        );
+        std::fs::remove_file(sb.catalog.join(format!("{name}.toml"))).unwrap();
+    }
+    assert!(!log.exists(), "no package manager ran");
+}
+
+#[test]
+fn the_environment_chooses_the_manager() {
+    let sb = Sandbox::new();
+    sb.tool(
+        "tusys",
+        &["tusys"],
+        "[install]\napt = \"tusys\"\nnpm = \"tusys\"",
+    );
+    fake_npm(&sb, "1.0.0");
+    sb.script(&sb.bin, "apt-get", "exit 0");
+    let plan = |env: &str, ci: bool| {
+        let mut cmd = sb.cmd(&["install", "tusys", "--dry-run", "--format", "json"]);
+        if ci {
+            cmd.env("CI", "true");
+        } else {
+            cmd.args(["--environment", env]);
+        }
+        let out = cmd.output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)))
+    };
+    let ci = plan("", true);
+    assert_eq!(
+        (
+            ci["environment"].as_str(),
+            ci["actions"][0]["manager"].as_str()
+        ),
+        (Some("ci"), Some("npm"))
+    );
+    let server = plan("server", false);
+    assert_eq!(server["actions"][0]["manager"], "apt");
+    assert_eq!(server["actions"][0]["argv"][0], "apt-get");
+}
