@@ -204,9 +204,9 @@ impl Settings {
             options.http.connect_timeout = options.http.connect_timeout.min(options.http.timeout);
         }
         let home = std::env::var_os("HOME").map(PathBuf::from);
-        let endpoints = Endpoints::resolve(home.as_deref(), &self.config.sources);
+        let endpoints = || Endpoints::resolve(home.as_deref(), &self.config.sources);
         let token = || github_token(std::env::var_os("PATH").as_deref());
-        let report = latest.refresh(tools, &options, &endpoints, token);
+        let report = latest.refresh(tools, &options, endpoints, token);
         if let Some(reset) = report.github_rate_limited {
             let when = match reset {
                 0 => "later".to_owned(),

@@ -385,7 +385,9 @@ fn run_manager(action: &Action) -> Result<(), String> {
     Err("failed twice".to_owned())
 }
 
-/// The files the tool's copy in use consists of: the path run and its target.
+/// The files an upgrade replaces that make up the copy in use: the program
+/// the user runs (resolved), and for an npm package its `package.json`, the
+/// record its version is read from.
 fn current_files(settings: &Settings, tool: &str) -> Vec<PathBuf> {
     let Ok(catalog) = settings.catalog() else {
         return Vec::new();
@@ -400,7 +402,22 @@ fn current_files(settings: &Settings, tool: &str) -> Vec<PathBuf> {
     let path = PathBuf::from(&installed.path);
     let mut files = vec![];
     if let Ok(target) = std::fs::canonicalize(&path) {
+        let manifest = target
+            .ancestors()
+            .find(|d| {
+                let Some(parent) = d.parent() else {
+                    return false;
+                };
+                let scoped = parent
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('@'));
+                parent.ends_with("node_modules")
+                    || (scoped && parent.parent().is_some_and(|p| p.ends_with("node_modules")))
+            })
+            .map(|root| root.join("package.json"))
+            .filter(|m| m.is_file());
         files.push(target);
+        files.extend(manifest);
     }
     files
 }

@@ -50,7 +50,8 @@ impl Endpoints {
                 .or_else(|| pip_config_index(home).map(|u| simple_to_root(&u))),
             npm: pick(env_vars::TOOLUP_NPM_REGISTRY_URL, "npm")
                 .or_else(|| var("NPM_CONFIG_REGISTRY"))
-                .or_else(|| npmrc_registry(home)),
+                .or_else(|| npmrc_registry(home))
+                .or_else(ask_npm),
             crates_index: pick(env_vars::TOOLUP_CRATES_INDEX_URL, "crates_index").or_else(|| {
                 var("CARGO_REGISTRIES_CRATES_IO_INDEX")
                     .map(|u| u.trim_start_matches("sparse+").to_owned())
@@ -96,6 +97,26 @@ fn pip_config_index(home: Option<&Path>) -> Option<String> {
             (k.trim() == "index-url" || k.trim() == "index_url").then(|| v.trim().to_owned())
         })
     })
+}
+
+/// `npm config get registry`: npm's own answer, built-in default included.
+/// Asked only when a refresh is due and nothing else names the registry.
+fn ask_npm() -> Option<String> {
+    let path = std::env::var_os("PATH")?;
+    let npm = std::env::split_paths(&path)
+        .map(|d| d.join("npm"))
+        .find(|p| crate::discover::is_executable_file(p))?;
+    let args = ["config".to_owned(), "get".to_owned(), "registry".to_owned()];
+    let out = crate::exec::run(&crate::exec::ProcessRequest {
+        program: &npm,
+        args: &args,
+        timeout: std::time::Duration::from_secs(10),
+        max_capture: 4096,
+        env: crate::exec::PROBE_ENV,
+    })
+    .ok()?;
+    let url = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.is_some_and(|s| s.success()) && url.starts_with("http")).then(|| trim_slash(&url))
 }
 
 fn npmrc_registry(home: Option<&Path>) -> Option<String> {

@@ -122,7 +122,7 @@ impl LatestSource {
         &mut self,
         tools: &[&Tool],
         options: &RefreshOptions,
-        endpoints: &Endpoints,
+        endpoints: impl FnOnce() -> Endpoints,
         token: impl FnOnce() -> Option<Token>,
     ) -> RefreshReport {
         let now = SystemTime::now();
@@ -156,7 +156,8 @@ impl LatestSource {
             None
         };
         let client = HttpClient::new(options.http.clone());
-        let cx = Context::new(&client, endpoints, token.as_ref().map(Token::expose));
+        let endpoints = endpoints();
+        let cx = Context::new(&client, &endpoints, token.as_ref().map(Token::expose));
         let lookups = |tool: &&Tool| {
             let source = tool.upstream.to_string();
             let cached_here = self.user.get(tool.name(), &source).is_some();

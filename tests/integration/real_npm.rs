@@ -1,0 +1,132 @@
+//! Second tier: the real npm against the real registry, in a temp prefix
+//! and a temp HOME. Run with `cargo test -- --include-ignored` (CI does).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{Sandbox, record, stderr};
+use toolup::state::backup::sha256_hex;
+
+fn which(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+}
+
+fn npm(sb: &Sandbox, prefix: &Path, args: &[&str]) {
+    let out = Command::new(which("npm").unwrap())
+        .args(args)
+        .env("HOME", &sb.home)
+        .env("NPM_CONFIG_PREFIX", prefix)
+        .env("NPM_CONFIG_UPDATE_NOTIFIER", "false")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "npm {args:?}: {}", stderr(&out));
+}
+
+#[test]
+#[ignore = "second tier: needs npm and the npm registry"]
+fn npm_round_trip_with_a_forced_failure_restoring_the_old_bytes() {
+    let (Some(real_npm), Some(node)) = (which("npm"), which("node")) else {
+        panic!("this test needs npm and node on PATH");
+    };
+    let mut sb = Sandbox::new();
+    let prefix = sb.root.join("prefix");
+    sb.add_path(&prefix.join("bin"));
+    sb.add_path(real_npm.parent().unwrap());
+    sb.add_path(node.parent().unwrap());
+    sb.tool(
+        "semver",
+        &["semver"],
+        r#"version_pattern = '^(\d+\.\d+\.\d+)'
+[install]
+npm = "semver""#,
+    );
+    std::fs::write(
+        sb.catalog.join("semver.toml"),
+        std::fs::read_to_string(sb.catalog.join("semver.toml"))
+            .unwrap()
+            .replace("github:example/semver", "npm:semver"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = sb.cmd(args);
+        cmd.env_remove("TOOLUP_OFFLINE")
+            .env("NPM_CONFIG_PREFIX", &prefix)
+            .env("NPM_CONFIG_UPDATE_NOTIFIER", "false");
+        // The machine's way to the registry (CA bundles, proxies) comes along.
+        for (key, value) in std::env::vars_os() {
+            let k = key.to_string_lossy().to_ascii_uppercase();
+            if k.starts_with("NODE_EXTRA_CA") || k.starts_with("SSL_CERT") || k.ends_with("_PROXY")
+            {
+                cmd.env(&key, value);
+            }
+        }
+        cmd.output().unwrap()
+    };
+    npm(&sb, &prefix, &["install", "--global", "semver@7.5.4"]);
+    let out = run(&["collect", "--no-cache"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tool = record(&sb.snapshot(), "semver").clone();
+    assert_eq!(tool["status"], "outdated", "{tool:#}");
+    assert_eq!(tool["installed"]["version"], "7.5.4");
+    assert_eq!(tool["installed"]["method"], "npm");
+
+    let out = run(&["upgrade", "semver", "--yes", "--environment", "workstation"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tool = record(&sb.snapshot(), "semver").clone();
+    assert_eq!(tool["status"], "up-to-date", "{tool:#}");
+
+    // Back to 7.5.4, then an npm that upgrades and then fails.
+    npm(&sb, &prefix, &["install", "--global", "semver@7.5.4"]);
+    let script = std::fs::canonicalize(prefix.join("bin/semver")).unwrap();
+    let manifest = script
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("package.json");
+    let before = (
+        sha256_hex(&std::fs::read(&script).unwrap()),
+        sha256_hex(&std::fs::read(&manifest).unwrap()),
+    );
+    sb.script(
+        &sb.bin,
+        "npm",
+        &format!(
+            "{} \"$@\"\necho 'npm ERR! forced failure' >&2\nexit 1",
+            real_npm.display()
+        ),
+    );
+    let out = run(&[
+        "upgrade",
+        "semver",
+        "--yes",
+        "--environment",
+        "workstation",
+        "--no-cache",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("restored the previous version (sha256 verified)"),
+        "{}",
+        stderr(&out)
+    );
+    let after = (
+        sha256_hex(&std::fs::read(&script).unwrap()),
+        sha256_hex(&std::fs::read(&manifest).unwrap()),
+    );
+    assert_eq!(
+        before, after,
+        "the binary and its package.json are back byte for byte"
+    );
+    let history: serde_json::Value =
+        serde_json::from_slice(&run(&["history", "--format", "json"]).stdout).unwrap();
+    let outcomes: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["ok", "rolled-back"]);
+}
