@@ -30,6 +30,41 @@ struct ConfigFile {
     sources: SourcesSection,
     #[serde(default)]
     environment: EnvironmentSection,
+    /// What to do with a major-version upgrade: accept, warn (ask), reject.
+    breaking_changes: Option<BreakingChanges>,
+    /// Manager order per ecosystem: `python = ["pipx", "uv"]`.
+    #[serde(default)]
+    managers: BTreeMap<String, Vec<String>>,
+    /// Per-tool settings.
+    #[serde(default)]
+    tools: BTreeMap<String, ToolSection>,
+    /// More presets: `name = ["tool", …]`.
+    #[serde(default)]
+    presets: BTreeMap<String, Vec<String>>,
+}
+
+/// The breaking-change policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BreakingChanges {
+    Accept,
+    Warn,
+    Reject,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToolSection {
+    breaking_changes: Option<BreakingChanges>,
+    /// "never" (do not touch it) or a version to hold it at.
+    pin: Option<String>,
+}
+
+/// A tool's pin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pin {
+    Never,
+    Version(String),
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -107,6 +142,23 @@ pub struct Config {
     pub sources: BTreeMap<&'static str, String>,
     /// `[environment] kind`, overriding detection.
     pub environment: Option<crate::environment::EnvKind>,
+    pub breaking_changes: Option<BreakingChanges>,
+    pub tool_breaking_changes: BTreeMap<String, BreakingChanges>,
+    pub pins: BTreeMap<String, Pin>,
+    /// Ecosystem id → manager ids, in the user's order.
+    pub managers: BTreeMap<String, Vec<String>>,
+    pub presets: BTreeMap<String, Vec<String>>,
+}
+
+impl Config {
+    /// The breaking-change policy for `tool` (per tool, then global, then warn).
+    pub fn breaking_changes_for(&self, tool: &str) -> BreakingChanges {
+        self.tool_breaking_changes
+            .get(tool)
+            .copied()
+            .or(self.breaking_changes)
+            .unwrap_or(BreakingChanges::Warn)
+    }
 }
 
 impl Config {
@@ -219,6 +271,60 @@ impl Config {
             self.environment = Some(parsed_kind);
             self.note("environment.kind", kind.clone(), file);
         }
+        if let Some(policy) = parsed.breaking_changes {
+            self.breaking_changes = Some(policy);
+            self.note(
+                "breaking_changes",
+                format!("{policy:?}").to_lowercase(),
+                file,
+            );
+        }
+        for (ecosystem, order) in &parsed.managers {
+            let known = ["python", "node", "rust", "go", "ruby", "system"];
+            if !known.contains(&ecosystem.as_str()) {
+                return Err(error(
+                    ecosystem,
+                    format!(
+                        "unknown ecosystem `{ecosystem}` (one of {})",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            if let Some(bad) = order
+                .iter()
+                .find(|m| crate::install::by_id(m).is_none_or(|m| m.ecosystem().id() != ecosystem))
+            {
+                return Err(error(
+                    ecosystem,
+                    format!("`{bad}` is not a {ecosystem} package manager"),
+                ));
+            }
+            self.managers.insert(ecosystem.clone(), order.clone());
+        }
+        for (tool, section) in &parsed.tools {
+            if let Some(policy) = section.breaking_changes {
+                self.tool_breaking_changes.insert(tool.clone(), policy);
+            }
+            match section.pin.as_deref() {
+                Some("never") => {
+                    self.pins.insert(tool.clone(), Pin::Never);
+                }
+                Some(v)
+                    if crate::model::Version::parse(v).is_ok()
+                        && crate::catalog::is_valid_package_name(v) =>
+                {
+                    self.pins.insert(tool.clone(), Pin::Version(v.to_owned()));
+                }
+                Some(v) => {
+                    return Err(error(
+                        "pin",
+                        format!("{v:?}: expected \"never\" or a version"),
+                    ));
+                }
+                None => {}
+            }
+        }
+        self.presets.extend(parsed.presets.clone());
         let s = &parsed.sources;
         for (label, value) in [
             ("sources.github_api", &s.github_api),

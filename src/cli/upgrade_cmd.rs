@@ -43,7 +43,13 @@ const BACKUPS_KEPT: usize = 5;
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
     let catalog = settings.catalog()?;
     let mut names: Vec<String> = request.tools.clone();
-    if let Some(preset) = &request.preset {
+    if let Some(tools) = request
+        .preset
+        .as_ref()
+        .and_then(|p| settings.config.presets.get(p))
+    {
+        names.extend(tools.iter().cloned());
+    } else if let Some(preset) = &request.preset {
         let p = catalog.presets.get(preset).with_context(|| {
             format!(
                 "no preset named {preset:?} (presets: {})",
@@ -87,9 +93,11 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             environment: environment.kind,
             available: &available,
             is_root,
+            manager_order: &settings.config.managers,
+            pins: &settings.config.pins,
         },
     );
-    hold_back_majors(&mut the_plan, request);
+    apply_breaking_change_policy(&mut the_plan, request, &settings.config);
     print_plan(settings, printer, &the_plan);
     if request.dry_run {
         printer.note("dry run: nothing was changed");
@@ -138,25 +146,55 @@ fn refresh_snapshot(
     }
 }
 
-/// Under the default policy a major upgrade needs `--yes` or `--allow-major`.
-fn hold_back_majors(the_plan: &mut Plan, request: &Request) {
-    if request.allow_major || request.yes {
-        return;
+/// Major upgrades under `breaking_changes` (per tool, then global; default
+/// `warn`): `accept` takes them; `warn` asks on a terminal and otherwise
+/// needs `--yes` or `--allow-major`; `reject` needs `--allow-major`.
+fn apply_breaking_change_policy(
+    the_plan: &mut Plan,
+    request: &Request,
+    config: &crate::config::Config,
+) {
+    use crate::config::BreakingChanges;
+    let interactive = std::io::stdin().is_terminal() && !request.dry_run;
+    let mut kept = Vec::new();
+    for a in std::mem::take(&mut the_plan.actions) {
+        if !a.major || request.allow_major {
+            kept.push(a);
+            continue;
+        }
+        let jump = format!(
+            "{} → {}",
+            a.from_version.clone().unwrap_or_default(),
+            a.to_version.clone().unwrap_or_default()
+        );
+        let refusal = match config.breaking_changes_for(&a.tool) {
+            BreakingChanges::Accept => None,
+            BreakingChanges::Warn if request.yes => None,
+            BreakingChanges::Warn
+                if interactive
+                    && confirm(&format!(
+                        "{} {jump} is a major upgrade and may break things. Take it?",
+                        a.tool
+                    )) =>
+            {
+                None
+            }
+            BreakingChanges::Warn => Some(format!(
+                "major upgrade {jump} may break things: pass --allow-major (or --yes) to take it"
+            )),
+            BreakingChanges::Reject => Some(format!(
+                "major upgrade {jump} refused by breaking_changes = \"reject\": pass --allow-major to take it"
+            )),
+        };
+        match refusal {
+            None => kept.push(a),
+            Some(reason) => the_plan.skipped.push(crate::plan::Skipped {
+                tool: a.tool.clone(),
+                reason,
+            }),
+        }
     }
-    let (majors, rest): (Vec<Action>, Vec<Action>) = std::mem::take(&mut the_plan.actions)
-        .into_iter()
-        .partition(|a| a.major);
-    the_plan.actions = rest;
-    for a in majors {
-        the_plan.skipped.push(crate::plan::Skipped {
-            tool: a.tool.clone(),
-            reason: format!(
-                "major upgrade {} → {} may break things: pass --allow-major (or --yes) to take it",
-                a.from_version.unwrap_or_default(),
-                a.to_version.unwrap_or_default()
-            ),
-        });
-    }
+    the_plan.actions = kept;
 }
 
 fn available_managers() -> BTreeSet<&'static str> {

@@ -3,11 +3,12 @@
 //! how — each action with its manager, exact argv, whether it needs sudo, and
 //! why that manager. No I/O happens here.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::catalog::{Tool, is_valid_package_name};
+use crate::config::Pin;
 use crate::environment::EnvKind;
 use crate::install::{self, PackageManager};
 use crate::model::{Status, ToolRecord, Version};
@@ -64,19 +65,48 @@ pub struct Context<'a> {
     /// Ids of managers whose program is on PATH.
     pub available: &'a BTreeSet<&'static str>,
     pub is_root: bool,
+    /// The user's manager order per ecosystem (`[managers]` in the config).
+    pub manager_order: &'a BTreeMap<String, Vec<String>>,
+    /// `[tools.NAME] pin` from the config.
+    pub pins: &'a BTreeMap<String, Pin>,
 }
 
 /// Manager preference: a server prefers the system's managers, a
-/// workstation (and CI) user-level ones that need no root.
-pub fn preference(environment: EnvKind) -> Vec<&'static str> {
+/// workstation (and CI) user-level ones that need no root. An ecosystem the
+/// user ordered in the config uses exactly that order, in place.
+pub fn preference(
+    environment: EnvKind,
+    order: &BTreeMap<String, Vec<String>>,
+) -> Vec<&'static str> {
     let user = [
         "uv", "pipx", "pip", "npm", "pnpm", "cargo", "rustup", "go", "gem", "brew",
     ];
     let system = ["apt", "dnf", "pacman"];
-    match environment {
+    let default: Vec<&'static str> = match environment {
         EnvKind::Server => system.iter().chain(&user).copied().collect(),
         EnvKind::Workstation | EnvKind::Ci => user.iter().chain(&system).copied().collect(),
+    };
+    let mut out = Vec::new();
+    let mut placed = BTreeSet::new();
+    for id in default {
+        let Some(ecosystem) = install::by_id(id).map(|m| m.ecosystem().id()) else {
+            continue;
+        };
+        match order.get(ecosystem) {
+            Some(custom) => {
+                if placed.insert(ecosystem) {
+                    out.extend(
+                        custom
+                            .iter()
+                            .filter_map(|m| install::by_id(m))
+                            .map(|m| m.id()),
+                    );
+                }
+            }
+            None => out.push(id),
+        }
     }
+    out
 }
 
 /// Plans actions for `tools`, each paired with its audit record.
@@ -86,6 +116,10 @@ pub fn plan(tools: &[(&Tool, Option<&ToolRecord>)], wanted: Wanted, cx: &Context
         ..Plan::default()
     };
     for (tool, record) in tools {
+        if let Some(reason) = pinned_away(tool, *record, cx) {
+            out.skipped.push(skip(tool, &reason));
+            continue;
+        }
         let status = record.map_or(Status::NotInstalled, |r| r.status);
         let kind = match status {
             Status::NotInstalled if wanted.missing => ActionKind::Install,
@@ -108,6 +142,22 @@ pub fn plan(tools: &[(&Tool, Option<&ToolRecord>)], wanted: Wanted, cx: &Context
     out
 }
 
+/// Why a pin keeps this tool out of the plan, if it does.
+fn pinned_away(tool: &Tool, record: Option<&ToolRecord>, cx: &Context<'_>) -> Option<String> {
+    let installed = record
+        .and_then(|r| r.installed.as_ref())
+        .and_then(|i| i.version.as_deref());
+    match cx.pins.get(tool.name())? {
+        Pin::Never => Some("pinned: never (config)".to_owned()),
+        Pin::Version(v)
+            if installed.is_some_and(|i| Version::parse(i).ok() == Version::parse(v).ok()) =>
+        {
+            Some(format!("pinned at {v} (config), which is installed"))
+        }
+        Pin::Version(_) => None,
+    }
+}
+
 fn skip(tool: &Tool, reason: &str) -> Skipped {
     Skipped {
         tool: tool.name().to_owned(),
@@ -123,9 +173,15 @@ fn choose(
 ) -> Result<Action, String> {
     let installed = record.and_then(|r| r.installed.as_ref());
     let from_version = installed.and_then(|i| i.version.clone());
-    let to_version = record
-        .and_then(|r| r.latest.as_ref())
-        .map(|l| l.version.clone());
+    let pinned = match cx.pins.get(tool.name()) {
+        Some(Pin::Version(v)) => Some(v.clone()),
+        _ => None,
+    };
+    let to_version = pinned.clone().or_else(|| {
+        record
+            .and_then(|r| r.latest.as_ref())
+            .map(|l| l.version.clone())
+    });
     // An upgrade goes through the manager that installed the copy in use.
     let owner = (kind == ActionKind::Upgrade)
         .then(|| installed.and_then(|i| install::for_method(i.method)))
@@ -139,11 +195,12 @@ fn choose(
             format!("{}: the manager that installed the copy in use", m.id()),
         ),
         None => {
-            let candidates: Vec<&'static dyn PackageManager> = preference(cx.environment)
-                .into_iter()
-                .filter_map(install::by_id)
-                .filter(|m| tool.spec.install.contains_key(m.install_key()))
-                .collect();
+            let candidates: Vec<&'static dyn PackageManager> =
+                preference(cx.environment, cx.manager_order)
+                    .into_iter()
+                    .filter_map(install::by_id)
+                    .filter(|m| tool.spec.install.contains_key(m.install_key()))
+                    .collect();
             if candidates.is_empty() {
                 return Err("the catalog names no package for any supported manager".to_owned());
             }
@@ -175,8 +232,8 @@ fn choose(
         ));
     }
     let argv = match kind {
-        ActionKind::Install => manager.install(&package, None),
-        ActionKind::Upgrade => manager.upgrade(&package, None),
+        ActionKind::Install => manager.install(&package, pinned.as_deref()),
+        ActionKind::Upgrade => manager.upgrade(&package, pinned.as_deref()),
     };
     let major = match (&from_version, &to_version) {
         (Some(a), Some(b)) => {
@@ -203,12 +260,75 @@ mod tests {
     use super::*;
     use crate::catalog::{CatalogSource, load_catalog};
 
+    static NO_ORDER: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    static NO_PINS: BTreeMap<String, Pin> = BTreeMap::new();
+
     fn ctx<'a>(environment: EnvKind, available: &'a BTreeSet<&'static str>) -> Context<'a> {
         Context {
             environment,
             available,
             is_root: false,
+            manager_order: &NO_ORDER,
+            pins: &NO_PINS,
         }
+    }
+
+    #[test]
+    fn a_configured_order_replaces_the_ecosystem_in_place() {
+        let order: BTreeMap<String, Vec<String>> = [(
+            "python".to_owned(),
+            vec!["pipx".to_owned(), "uv".to_owned()],
+        )]
+        .into();
+        let list = preference(EnvKind::Workstation, &order);
+        assert_eq!(&list[..3], ["pipx", "uv", "npm"]);
+        assert!(!list.contains(&"pip"));
+    }
+
+    #[test]
+    fn pins_hold_or_skip() {
+        let catalog = load_catalog(&CatalogSource::default()).unwrap();
+        let rg = catalog.get("ripgrep").unwrap();
+        let available: BTreeSet<&'static str> = ["cargo"].into_iter().collect();
+        let pins: BTreeMap<String, Pin> =
+            [("ripgrep".to_owned(), Pin::Version("13.0.0".to_owned()))].into();
+        let cx = Context {
+            pins: &pins,
+            ..ctx(EnvKind::Workstation, &available)
+        };
+        let p = plan(
+            &[(rg, None)],
+            Wanted {
+                missing: true,
+                outdated: true,
+            },
+            &cx,
+        );
+        assert_eq!(
+            p.actions[0].argv,
+            [
+                "cargo",
+                "install",
+                "--locked",
+                "ripgrep",
+                "--version",
+                "13.0.0"
+            ]
+        );
+        let never: BTreeMap<String, Pin> = [("ripgrep".to_owned(), Pin::Never)].into();
+        let cx = Context {
+            pins: &never,
+            ..ctx(EnvKind::Workstation, &available)
+        };
+        let p = plan(
+            &[(rg, None)],
+            Wanted {
+                missing: true,
+                outdated: true,
+            },
+            &cx,
+        );
+        assert!(p.actions.is_empty() && p.skipped[0].reason.starts_with("pinned: never"));
     }
 
     #[test]

@@ -270,3 +270,43 @@ fn the_environment_chooses_the_manager() {
     assert_eq!(server["actions"][0]["manager"], "apt");
     assert_eq!(server["actions"][0]["argv"][0], "apt-get");
 }
+
+#[test]
+fn reject_refuses_majors_even_with_yes_and_pins_hold() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "turej");
+    tool_with_npm(&sb, "tupin");
+    sb.fake(&sb.bin, "turej", "turej 1.0.0");
+    sb.fake(&sb.bin, "tupin", "tupin 1.0.0");
+    sb.latest(&[("turej", "2.0.0"), ("tupin", "1.5.0")]);
+    let log = fake_npm(&sb, "2.0.0");
+    std::fs::write(
+        sb.root.join(".toolup.toml"),
+        "breaking_changes = \"reject\"\n\n[tools.tupin]\npin = \"never\"\n",
+    )
+    .unwrap();
+    let out = sb.run(&["upgrade", "--yes", "--environment", "workstation"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "skipped turej: major upgrade 1.0.0 → 2.0.0 refused by breaking_changes = \"reject\""
+        ),
+        "{text}"
+    );
+    assert!(text.contains("skipped tupin: pinned: never"), "{text}");
+    assert!(!log.exists());
+    let out = sb.run(&[
+        "upgrade",
+        "turej",
+        "--allow-major",
+        "--yes",
+        "--environment",
+        "workstation",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "install --global --no-fund --no-audit turej@latest\n"
+    );
+}
