@@ -7,6 +7,7 @@ mod config_cmd;
 mod env_cmd;
 mod history_cmd;
 mod latest_cmd;
+mod reconcile_cmd;
 mod render_cmd;
 mod upgrade_cmd;
 
@@ -81,6 +82,16 @@ pub enum Command {
         /// Take major-version upgrades, which are held back by default.
         #[arg(long)]
         allow_major: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Tools installed more than once: which copy runs, shadowed newer copies, the fix.
+    Reconcile {
+        tools: Vec<String>,
+        /// Remove the non-preferred copies through their own package managers
+        /// (never a system-critical tool); lists them and asks first.
+        #[arg(long)]
+        aggressive: bool,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -287,6 +298,20 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             },
         ),
         Command::History => history_cmd::history(settings, printer),
+        Command::Reconcile {
+            tools,
+            aggressive,
+            run,
+        } => reconcile_cmd::run(
+            settings,
+            printer,
+            &reconcile_cmd::Request {
+                tools: tools.clone(),
+                aggressive: *aggressive,
+                dry_run: run.dry_run,
+                yes: run.yes,
+            },
+        ),
         Command::Rollback { tool } => history_cmd::rollback(settings, printer, tool),
     }
 }

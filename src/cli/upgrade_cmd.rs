@@ -197,7 +197,7 @@ fn apply_breaking_change_policy(
     the_plan.actions = kept;
 }
 
-fn available_managers() -> BTreeSet<&'static str> {
+pub(super) fn available_managers() -> BTreeSet<&'static str> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
     install::ALL
@@ -211,7 +211,7 @@ fn available_managers() -> BTreeSet<&'static str> {
 }
 
 /// The argv that will run, with `sudo` in front where the manager needs it.
-fn full_argv(action: &Action) -> Vec<String> {
+pub(super) fn full_argv(action: &Action) -> Vec<String> {
     let mut argv = Vec::new();
     if action.sudo {
         argv.extend(["sudo".to_owned(), "--non-interactive".to_owned()]);
@@ -238,12 +238,7 @@ fn print_plan(settings: &Settings, printer: Printer, the_plan: &Plan) {
         builder.push_record(["ACTION", "TOOL", "FROM", "TO", "MANAGER", "COMMAND", "WHY"]);
         for a in &the_plan.actions {
             builder.push_record([
-                if a.kind == ActionKind::Install {
-                    "install"
-                } else {
-                    "upgrade"
-                }
-                .to_owned(),
+                a.kind.id().to_owned(),
                 a.tool.clone(),
                 a.from_version.clone().unwrap_or_else(|| "-".into()),
                 a.to_version.clone().unwrap_or_else(|| "latest".into()),
@@ -262,7 +257,7 @@ fn print_plan(settings: &Settings, printer: Printer, the_plan: &Plan) {
     printer.out(&text);
 }
 
-fn confirm(question: &str) -> bool {
+pub(super) fn confirm(question: &str) -> bool {
     use std::io::{BufRead, Write};
     let _ = write!(std::io::stderr(), "{question} [y/N] ");
     let _ = std::io::stderr().flush();
@@ -295,12 +290,7 @@ fn execute(
         let entry = HistoryEntry {
             time: crate::collect::now_rfc3339(),
             tool: action.tool.clone(),
-            action: if action.kind == ActionKind::Install {
-                "install"
-            } else {
-                "upgrade"
-            }
-            .to_owned(),
+            action: action.kind.id().to_owned(),
             manager: action.manager.to_owned(),
             argv: full_argv(action),
             from_version: action.from_version.clone(),
@@ -383,7 +373,7 @@ fn perform(
     }
 }
 
-fn run_manager(action: &Action) -> Result<(), String> {
+pub(super) fn run_manager(action: &Action) -> Result<(), String> {
     let argv = full_argv(action);
     let program = PathBuf::from(&argv[0]);
     let manager = install::by_id(action.manager);

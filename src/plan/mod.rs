@@ -3,6 +3,10 @@
 //! how — each action with its manager, exact argv, whether it needs sudo, and
 //! why that manager. No I/O happens here.
 
+mod reconcile;
+
+pub use reconcile::{Reconciliation, SYSTEM_CRITICAL, reconcile};
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -19,6 +23,17 @@ use crate::model::{Status, ToolRecord, Version};
 pub enum ActionKind {
     Install,
     Upgrade,
+    Uninstall,
+}
+
+impl ActionKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            ActionKind::Install => "install",
+            ActionKind::Upgrade => "upgrade",
+            ActionKind::Uninstall => "uninstall",
+        }
+    }
 }
 
 /// One planned step.
@@ -234,6 +249,7 @@ fn choose(
     let argv = match kind {
         ActionKind::Install => manager.install(&package, pinned.as_deref()),
         ActionKind::Upgrade => manager.upgrade(&package, pinned.as_deref()),
+        ActionKind::Uninstall => manager.uninstall(&package),
     };
     let major = match (&from_version, &to_version) {
         (Some(a), Some(b)) => {

@@ -310,3 +310,94 @@ fn reject_refuses_majors_even_with_yes_and_pins_hold() {
         "install --global --no-fund --no-audit turej@latest\n"
     );
 }
+
+#[test]
+fn reconcile_shows_shadowed_copies_and_removes_only_what_it_may() {
+    let mut sb = Sandbox::new();
+    sb.tool(
+        "turec",
+        &["turec"],
+        "[install]\napt = \"turec\"\nnpm = \"turec\"",
+    );
+    sb.tool("bash", &["bash"], "[install]\napt = \"bash\"");
+    let old = sb.fake(&sb.bin, "turec", "turec 1.0.0");
+    std::fs::write(
+        sb.dpkg.join("info/turec.list"),
+        format!("{}\n", old.display()),
+    )
+    .unwrap();
+    let prefix = sb.home.join(".npm-global");
+    let package = prefix.join("lib/node_modules/turec");
+    std::fs::create_dir_all(package.join("bin")).unwrap();
+    std::fs::write(
+        package.join("package.json"),
+        r#"{"name": "turec", "version": "2.0.0"}"#,
+    )
+    .unwrap();
+    crate::support::write_executable(&package.join("bin/cli.js"), "#!/bin/sh\necho turec 2.0.0\n");
+    std::fs::create_dir_all(prefix.join("bin")).unwrap();
+    std::os::unix::fs::symlink(package.join("bin/cli.js"), prefix.join("bin/turec")).unwrap();
+    sb.add_path(&prefix.join("bin"));
+    let second = sb.root.join("bin2");
+    sb.add_path(&second);
+    sb.fake(&sb.bin, "bash", "GNU bash, version 5.2.15(1)-release");
+    sb.fake(&second, "bash", "GNU bash, version 5.1.0(1)-release");
+    let apt_log = sb.root.join("apt.log");
+    sb.script(
+        &sb.bin,
+        "apt-get",
+        &format!("echo \"$@\" >> {}", apt_log.display()),
+    );
+    fake_npm(&sb, "2.0.0");
+
+    let out = sb.run(&[
+        "reconcile",
+        "--aggressive",
+        "--dry-run",
+        "--environment",
+        "workstation",
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("shadowed newer copy") && text.contains("2.0.0 (npm)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "put {} earlier on PATH",
+            prefix.join("bin").display()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("would run: apt-get remove --yes turec"),
+        "{text}"
+    );
+    assert!(
+        text.contains("bash is system-critical: toolup never removes it"),
+        "{text}"
+    );
+    assert!(!apt_log.exists());
+
+    let out = sb.run(&[
+        "reconcile",
+        "--aggressive",
+        "--yes",
+        "--environment",
+        "workstation",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&apt_log).unwrap(),
+        "remove --yes turec\n"
+    );
+    let entries: serde_json::Value =
+        serde_json::from_slice(&sb.run(&["history", "--format", "json"]).stdout).unwrap();
+    assert_eq!(
+        (
+            entries[0]["action"].as_str(),
+            entries[0]["outcome"].as_str()
+        ),
+        (Some("uninstall"), Some("ok"))
+    );
+}

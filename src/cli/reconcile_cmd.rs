@@ -1,0 +1,161 @@
+//! `toolup reconcile [TOOL…]`: tools installed more than once, which copy
+//! PATH runs, newer copies it shadows, and the fix; `--aggressive` removes
+//! the non-preferred copies through their own package managers.
+
+use std::io::IsTerminal;
+
+use anyhow::bail;
+
+use crate::catalog::Tool;
+use crate::plan::{Context, Reconciliation, reconcile};
+use crate::printer::Printer;
+use crate::render::Format;
+use crate::settings::Settings;
+use crate::state::history::{self, HistoryEntry};
+
+use super::Outcome;
+use super::upgrade_cmd::{available_managers, confirm, full_argv, run_manager};
+
+pub struct Request {
+    pub tools: Vec<String>,
+    pub aggressive: bool,
+    pub dry_run: bool,
+    pub yes: bool,
+}
+
+pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
+    let catalog = settings.catalog()?;
+    for name in &request.tools {
+        if catalog.get(name).is_none() {
+            bail!("no tool named {name:?} in the catalog (see `toolup catalog list`)");
+        }
+    }
+    let tools: Vec<&Tool> = if request.tools.is_empty() {
+        settings.select(&catalog)?
+    } else {
+        catalog
+            .tools
+            .iter()
+            .filter(|t| request.tools.iter().any(|n| n == t.name()))
+            .collect()
+    };
+    let (snapshot, _) = super::audit::gather(settings, printer, &tools, false);
+    let available = available_managers();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let is_root = unsafe { libc::geteuid() } == 0;
+    let cx = Context {
+        environment: settings.environment().kind,
+        available: &available,
+        is_root,
+        manager_order: &settings.config.managers,
+        pins: &settings.config.pins,
+    };
+    let found: Vec<Reconciliation> = tools
+        .iter()
+        .filter_map(|t| {
+            snapshot
+                .tools
+                .iter()
+                .find(|r| r.name == t.name())
+                .and_then(|r| reconcile(t, r, &cx))
+        })
+        .collect();
+    if settings.format == Format::Json {
+        printer.out(&format!("{}\n", serde_json::to_string_pretty(&found)?));
+    } else {
+        printer.out(&describe(&found, request.aggressive));
+    }
+    let removals: Vec<_> = found.iter().flat_map(|r| r.removals.iter()).collect();
+    if !request.aggressive || removals.is_empty() {
+        return Ok(Outcome::Success);
+    }
+    if request.dry_run {
+        printer.note("dry run: nothing was removed");
+        return Ok(Outcome::Success);
+    }
+    if !request.yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("refusing to remove anything without --yes: there is no terminal to ask");
+        }
+        if !confirm(&format!("Remove {} copies?", removals.len())) {
+            printer.note("nothing was removed");
+            return Ok(Outcome::Success);
+        }
+    }
+    let history_path = settings.dirs.as_ref().map(|d| d.history());
+    let mut failed = false;
+    for action in removals {
+        let result = run_manager(action);
+        if let Some(path) = &history_path {
+            let entry = HistoryEntry {
+                time: crate::collect::now_rfc3339(),
+                tool: action.tool.clone(),
+                action: action.kind.id().to_owned(),
+                manager: action.manager.to_owned(),
+                argv: full_argv(action),
+                from_version: action.from_version.clone(),
+                to_version: None,
+                outcome: if result.is_ok() { "ok" } else { "failed" }.to_owned(),
+                message: result
+                    .clone()
+                    .err()
+                    .unwrap_or_else(|| action.reason.clone()),
+            };
+            let _ = history::append(path, &entry);
+        }
+        match result {
+            Ok(()) => printer.note(&format!("{}: {}", action.tool, action.reason)),
+            Err(e) => {
+                printer.error(&format!("{}: {e}", action.tool));
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
+}
+
+fn describe(found: &[Reconciliation], aggressive: bool) -> String {
+    if found.is_empty() {
+        return "no tool is installed more than once\n".to_owned();
+    }
+    let mut text = String::new();
+    for r in found {
+        text.push_str(&format!("{}\n", r.tool));
+        for i in &r.installations {
+            let mut marks = Vec::new();
+            if Some(&i.path) == r.runs.as_ref() {
+                marks.push("runs");
+            }
+            if Some(&i.path) == r.preferred.as_ref() {
+                marks.push("preferred");
+            }
+            if !i.on_path {
+                marks.push("off PATH");
+            }
+            text.push_str(&format!(
+                "  {:<50} {:<12} {:<8} {}\n",
+                i.path,
+                i.version.clone().unwrap_or_else(|| "?".into()),
+                i.method.id(),
+                marks.join(", ")
+            ));
+        }
+        for s in &r.shadowed_newer {
+            text.push_str(&format!("  shadowed newer copy: {s}\n"));
+        }
+        text.push_str(&format!("  fix: {}\n", r.fix));
+        if aggressive {
+            for a in &r.removals {
+                text.push_str(&format!("  would run: {}\n", full_argv(a).join(" ")));
+            }
+            for k in &r.kept {
+                text.push_str(&format!("  kept: {k}\n"));
+            }
+        }
+    }
+    text
+}
