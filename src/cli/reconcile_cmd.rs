@@ -11,10 +11,10 @@ use crate::plan::{Context, Reconciliation, reconcile};
 use crate::printer::Printer;
 use crate::render::Format;
 use crate::settings::Settings;
-use crate::state::history::{self, HistoryEntry};
+use crate::state::history;
 
 use super::Outcome;
-use super::upgrade_cmd::{available_managers, confirm, full_argv, run_manager};
+use super::upgrade_cmd::{available_managers, confirm, full_argv, history_entry, run_manager};
 
 pub struct Request {
     pub tools: Vec<String>,
@@ -87,20 +87,15 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     for action in removals {
         let result = run_manager(action);
         if let Some(path) = &history_path {
-            let entry = HistoryEntry {
-                time: crate::collect::now_rfc3339(),
-                tool: action.tool.clone(),
-                action: action.kind.id().to_owned(),
-                manager: action.manager.to_owned(),
-                argv: full_argv(action),
-                from_version: action.from_version.clone(),
-                to_version: None,
-                outcome: if result.is_ok() { "ok" } else { "failed" }.to_owned(),
-                message: result
-                    .clone()
-                    .err()
-                    .unwrap_or_else(|| action.reason.clone()),
-            };
+            let message = result
+                .clone()
+                .err()
+                .unwrap_or_else(|| action.reason.clone());
+            let entry = history_entry(
+                action,
+                if result.is_ok() { "ok" } else { "failed" },
+                &message,
+            );
             let _ = history::append(path, &entry);
         }
         match result {

@@ -287,17 +287,7 @@ fn execute(
             }) => ("rolled-back", message.clone()),
             Err(ActionFailure { message, .. }) => ("failed", message.clone()),
         };
-        let entry = HistoryEntry {
-            time: crate::collect::now_rfc3339(),
-            tool: action.tool.clone(),
-            action: action.kind.id().to_owned(),
-            manager: action.manager.to_owned(),
-            argv: full_argv(action),
-            from_version: action.from_version.clone(),
-            to_version: action.to_version.clone(),
-            outcome: label.to_owned(),
-            message: message.clone(),
-        };
+        let entry = history_entry(action, label, &message);
         if let Err(e) = history::append(&dirs.history(), &entry) {
             printer.warn(&format!("cannot write the history: {e}"));
         }
@@ -326,6 +316,21 @@ fn execute(
     } else {
         Outcome::Success
     })
+}
+
+/// The history line for one action's outcome.
+pub(super) fn history_entry(action: &Action, outcome: &str, message: &str) -> HistoryEntry {
+    HistoryEntry {
+        time: crate::collect::now_rfc3339(),
+        tool: action.tool.clone(),
+        action: action.kind.id().to_owned(),
+        manager: action.manager.to_owned(),
+        argv: full_argv(action),
+        from_version: action.from_version.clone(),
+        to_version: action.to_version.clone(),
+        outcome: outcome.to_owned(),
+        message: message.to_owned(),
+    }
 }
 
 struct ActionFailure {
