@@ -128,6 +128,9 @@ pub struct RunArgs {
     /// Stop at the first failed action.
     #[arg(long)]
     pub fail_fast: bool,
+    /// Undo every action of the run if any fails (restore upgrades, remove installs).
+    #[arg(long)]
+    pub atomic: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -270,6 +273,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 dry_run: run.dry_run,
                 yes: run.yes,
                 fail_fast: run.fail_fast,
+                atomic: run.atomic,
                 ..upgrade_cmd::Request::default()
             },
         ),
@@ -295,6 +299,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 yes: run.yes,
                 allow_major: *allow_major,
                 fail_fast: run.fail_fast,
+                atomic: run.atomic,
             },
         ),
         Command::History => history_cmd::history(settings, printer),

@@ -34,6 +34,8 @@ pub struct Request {
     pub yes: bool,
     pub allow_major: bool,
     pub fail_fast: bool,
+    /// Undo everything if anything fails.
+    pub atomic: bool,
 }
 
 /// How long one package-manager run may take.
@@ -277,8 +279,10 @@ fn execute(
         .clone()
         .context("no home directory for backups and history")?;
     let mut failed = false;
+    // What succeeded, and how to undo it, for --atomic.
+    let mut done: Vec<(&Action, Option<backup::Backup>)> = Vec::new();
     for action in &the_plan.actions {
-        let outcome = perform(settings, action, &dirs.backups());
+        let (outcome, made) = perform(settings, action, &dirs.backups());
         let (label, message) = match &outcome {
             Ok(note) => ("ok", note.clone()),
             Err(ActionFailure {
@@ -292,24 +296,30 @@ fn execute(
             printer.warn(&format!("cannot write the history: {e}"));
         }
         match outcome {
-            Ok(note) => printer.note(&format!(
-                "{} {}: ok{}",
-                entry.action,
-                action.tool,
-                if note.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({note})")
-                }
-            )),
+            Ok(note) => {
+                done.push((action, made));
+                printer.note(&format!(
+                    "{} {}: ok{}",
+                    entry.action,
+                    action.tool,
+                    if note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({note})")
+                    }
+                ))
+            }
             Err(e) => {
                 printer.error(&format!("{} {}: {}", entry.action, action.tool, e.message));
                 failed = true;
-                if request.fail_fast {
+                if request.fail_fast || request.atomic {
                     break;
                 }
             }
         }
+    }
+    if failed && request.atomic {
+        undo(printer, &dirs.history(), done);
     }
     Ok(if failed {
         Outcome::Failure
@@ -339,11 +349,68 @@ struct ActionFailure {
 }
 
 /// Backs up, runs, validates, and restores on failure.
+/// `--atomic`: undoes every action that succeeded, newest first — restores
+/// the backups of upgrades and uninstalls what was installed.
+fn undo(
+    printer: Printer,
+    history_path: &std::path::Path,
+    done: Vec<(&Action, Option<backup::Backup>)>,
+) {
+    for (action, made) in done.into_iter().rev() {
+        let result = match (&made, action.kind) {
+            (Some(b), _) => backup::restore(b),
+            (None, ActionKind::Install) => {
+                let package = &action.package;
+                let uninstall = install::by_id(action.manager).map(|m| Action {
+                    argv: m.uninstall(package),
+                    kind: ActionKind::Uninstall,
+                    ..action.clone()
+                });
+                uninstall.map_or(Err("no manager to uninstall with".to_owned()), |u| {
+                    run_manager(&u)
+                })
+            }
+            (None, _) => Err("nothing to undo with".to_owned()),
+        };
+        let message = match &result {
+            Ok(()) => "undone because another action failed (--atomic)".to_owned(),
+            Err(e) => format!("could not undo (--atomic): {e}"),
+        };
+        let _ = history::append(
+            history_path,
+            &history_entry(
+                action,
+                if result.is_ok() {
+                    "rolled-back"
+                } else {
+                    "failed"
+                },
+                &message,
+            ),
+        );
+        match result {
+            Ok(()) => printer.note(&format!("{} {}: {message}", action.kind.id(), action.tool)),
+            Err(_) => printer.error(&format!("{} {}: {message}", action.kind.id(), action.tool)),
+        }
+    }
+}
+
 fn perform(
     settings: &Settings,
     action: &Action,
     backups: &std::path::Path,
-) -> Result<String, ActionFailure> {
+) -> (Result<String, ActionFailure>, Option<backup::Backup>) {
+    match perform_inner(settings, action, backups) {
+        Ok((note, made)) => (Ok(note), made),
+        Err(e) => (Err(e), None),
+    }
+}
+
+fn perform_inner(
+    settings: &Settings,
+    action: &Action,
+    backups: &std::path::Path,
+) -> Result<(String, Option<backup::Backup>), ActionFailure> {
     let fail = |message: String| ActionFailure {
         message,
         rolled_back: false,
@@ -360,11 +427,11 @@ fn perform(
     };
     let result = run_manager(action).and_then(|()| validate(settings, action));
     match (result, backup) {
-        (Ok(note), Some(_)) => {
+        (Ok(note), Some(b)) => {
             backup::prune(backups, &action.tool, BACKUPS_KEPT);
-            Ok(note)
+            Ok((note, Some(b)))
         }
-        (Ok(note), None) => Ok(note),
+        (Ok(note), None) => Ok((note, None)),
         (Err(message), Some(b)) => match backup::restore(&b) {
             Ok(()) => Err(ActionFailure {
                 message: format!("{message}; restored the previous version (sha256 verified)"),

@@ -401,3 +401,72 @@ fn reconcile_shows_shadowed_copies_and_removes_only_what_it_may() {
         (Some("uninstall"), Some("ok"))
     );
 }
+
+#[test]
+fn atomic_undoes_every_action_when_one_fails() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "tuaok");
+    tool_with_npm(&sb, "tubfail");
+    tool_with_npm(&sb, "tuanew");
+    let ok_tool = sb.fake(&sb.bin, "tuaok", "tuaok 1.0.0");
+    let original = std::fs::read(&ok_tool).unwrap();
+    sb.fake(&sb.bin, "tubfail", "tubfail 1.0.0");
+    sb.latest(&[("tuaok", "1.1.0"), ("tubfail", "1.1.0")]);
+    let log = sb.root.join("npm.log");
+    let body = format!(
+        r#"echo "$@" >> {log}
+for last; do :; done
+pkg=${{last%@*}}
+if [ "$1" = uninstall ]; then /bin/rm -f {bin}/$3; exit 0; fi
+if [ "$pkg" = tubfail ]; then echo 'npm ERR! broken' >&2; exit 1; fi
+printf '#!/bin/sh\necho "%s 1.1.0"\n' "$pkg" > {bin}/$pkg
+/bin/chmod +x {bin}/$pkg"#,
+        log = log.display(),
+        bin = sb.bin.display(),
+    );
+    sb.script(&sb.bin, "npm", &body);
+    let out = sb.run(&[
+        "upgrade",
+        "--all",
+        "--atomic",
+        "--yes",
+        "--environment",
+        "workstation",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&ok_tool).unwrap(),
+        original,
+        "the successful upgrade was restored"
+    );
+    assert!(
+        !sb.bin.join("tuanew").exists(),
+        "the new install was removed"
+    );
+    let entries: serde_json::Value =
+        serde_json::from_slice(&sb.run(&["history", "--format", "json"]).stdout).unwrap();
+    let summary: Vec<(String, String)> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["tool"].as_str().unwrap().to_owned(),
+                e["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        summary.contains(&("tuaok".into(), "rolled-back".into())),
+        "{summary:?}"
+    );
+    assert!(
+        summary.contains(&("tubfail".into(), "rolled-back".into()))
+            || summary.contains(&("tubfail".into(), "failed".into())),
+        "{summary:?}"
+    );
+    assert!(
+        summary.contains(&("tuanew".into(), "rolled-back".into())),
+        "{summary:?}"
+    );
+}
