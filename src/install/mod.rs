@@ -7,6 +7,7 @@
 mod apt;
 mod brew;
 mod cargo;
+mod cargo_binstall;
 mod dnf;
 mod gem;
 mod go;
@@ -90,6 +91,7 @@ pub static ALL: &[&dyn PackageManager] = &[
     &npm::Npm,
     &pnpm::Pnpm,
     &cargo::Cargo,
+    &cargo_binstall::CargoBinstall,
     &rustup::Rustup,
     &go::Go,
     &gem::Gem,
@@ -128,7 +130,13 @@ mod tests {
                 m.uninstall("pkg"),
             ] {
                 assert!(!argv.is_empty(), "{}", m.id());
-                assert_eq!(argv[0], m.program(), "{}: the program comes first", m.id());
+                // cargo-binstall installs, and leaves removal to cargo.
+                let program = if m.id() == "cargo-binstall" && argv[1] == "uninstall" {
+                    "cargo"
+                } else {
+                    m.program()
+                };
+                assert_eq!(argv[0], program, "{}: the program comes first", m.id());
                 assert!(
                     argv.iter().all(|a| !a.contains(' ')),
                     "{}: {argv:?}",

@@ -94,7 +94,17 @@ pub fn preference(
     order: &BTreeMap<String, Vec<String>>,
 ) -> Vec<&'static str> {
     let user = [
-        "uv", "pipx", "pip", "npm", "pnpm", "cargo", "rustup", "go", "gem", "brew",
+        "uv",
+        "pipx",
+        "pip",
+        "npm",
+        "pnpm",
+        "cargo-binstall",
+        "cargo",
+        "rustup",
+        "go",
+        "gem",
+        "brew",
     ];
     let system = ["apt", "dnf", "pacman"];
     let default: Vec<&'static str> = match environment {
@@ -198,11 +208,20 @@ fn choose(
             .map(|l| l.version.clone())
     });
     // An upgrade goes through the manager that installed the copy in use.
+    // An upgrade goes through a manager of the kind that installed the copy
+    // in use (cargo-binstall may stand in for cargo: same records).
     let owner = (kind == ActionKind::Upgrade)
-        .then(|| installed.and_then(|i| install::for_method(i.method)))
+        .then(|| installed.map(|i| i.method))
         .flatten()
-        .filter(|m| {
-            cx.available.contains(m.id()) && tool.spec.install.contains_key(m.install_key())
+        .and_then(|method| {
+            preference(cx.environment, cx.manager_order)
+                .into_iter()
+                .filter_map(install::by_id)
+                .find(|m| {
+                    m.method() == method
+                        && cx.available.contains(m.id())
+                        && tool.spec.install.contains_key(m.install_key())
+                })
         });
     let (manager, reason) = match owner {
         Some(m) => (
@@ -379,7 +398,7 @@ mod tests {
         assert!(
             on_workstation.actions[0]
                 .reason
-                .contains("first available of cargo, brew, apt"),
+                .contains("first available of cargo-binstall, cargo, brew, apt"),
             "{}",
             on_workstation.actions[0].reason
         );
