@@ -6,7 +6,7 @@ mod commands;
 mod discovery;
 mod fixture_server;
 mod methods;
-mod real_npm;
+mod real_managers;
 mod support;
 mod upgrade;
 mod upstream;

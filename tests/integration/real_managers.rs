@@ -1,4 +1,4 @@
-//! Second tier: the real npm against the real registry, in a temp prefix
+//! Second tier: the real npm and uv against the real registries, in a temp prefix
 //! and a temp HOME. Run with `cargo test -- --include-ignored` (CI does).
 
 use std::path::{Path, PathBuf};
@@ -129,4 +129,47 @@ npm = "semver""#,
         .map(|e| e["outcome"].as_str().unwrap())
         .collect();
     assert_eq!(outcomes, ["ok", "rolled-back"]);
+}
+
+#[test]
+#[ignore = "second tier: needs uv and the PyPI registry"]
+fn uv_installs_a_small_pypi_cli_into_a_temp_home() {
+    let Some(uv) = which("uv") else {
+        panic!("this test needs uv on PATH (pip install uv)")
+    };
+    let mut sb = Sandbox::new();
+    sb.add_path(uv.parent().unwrap());
+    // uv may be a pyenv shim, a bash script that needs the usual system tools.
+    sb.add_path(Path::new("/usr/bin"));
+    sb.add_path(Path::new("/bin"));
+    sb.tool("cowsay", &["cowsay"], "[install]\npypi = \"cowsay\"");
+    let mut cmd = sb.cmd(&["install", "cowsay", "--yes", "--environment", "workstation"]);
+    cmd.env_remove("TOOLUP_OFFLINE");
+    for (key, value) in std::env::vars_os() {
+        let k = key.to_string_lossy().to_ascii_uppercase();
+        if k.starts_with("SSL_CERT")
+            || k.ends_with("_PROXY")
+            || k.starts_with("UV_")
+            || k.starts_with("PIP_")
+        {
+            cmd.env(&key, value);
+        }
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("install cowsay: ok") && err.contains("not on PATH"),
+        "{err}"
+    );
+    let snap = sb.snapshot();
+    let installed = &record(&snap, "cowsay")["installed"];
+    assert_eq!(installed["method"], "uv", "{installed:#}");
+    assert_eq!(installed["version_from"], "metadata");
+    assert!(
+        installed["path"]
+            .as_str()
+            .unwrap()
+            .ends_with(".local/bin/cowsay")
+    );
 }
