@@ -97,6 +97,17 @@ pub enum Command {
     },
     /// Show the history of installs, upgrades and rollbacks.
     History,
+    /// Install a binary from a GitHub release (what `install`'s github manager runs).
+    #[command(hide = true)]
+    FetchRelease {
+        /// OWNER/REPO, or OWNER/REPO:BINARY when the binary is not named after the repository.
+        package: String,
+        #[arg(long)]
+        tag: Option<String>,
+        /// Remove the placed binary instead.
+        #[arg(long)]
+        remove: bool,
+    },
     /// Restore the files the last upgrade of TOOL replaced.
     Rollback { tool: String },
     /// Show the configuration files' merged values and where each came from.
@@ -303,6 +314,11 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             },
         ),
         Command::History => history_cmd::history(settings, printer),
+        Command::FetchRelease {
+            package,
+            tag,
+            remove,
+        } => fetch_release(settings, printer, package, tag.as_deref(), *remove),
         Command::Reconcile {
             tools,
             aggressive,
@@ -326,6 +342,46 @@ fn peak_memory_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn fetch_release(
+    settings: &Settings,
+    printer: Printer,
+    package: &str,
+    tag: Option<&str>,
+    remove: bool,
+) -> anyhow::Result<Outcome> {
+    let (repo, bin) = match package.split_once(':') {
+        Some((repo, bin)) => (repo, bin.to_owned()),
+        None => (
+            package,
+            package.rsplit('/').next().unwrap_or(package).to_owned(),
+        ),
+    };
+    if !crate::catalog::is_valid_package_name(repo)
+        || !crate::catalog::is_valid_package_name(&bin)
+        || bin.contains('/')
+    {
+        anyhow::bail!("invalid release {package:?}: expected OWNER/REPO or OWNER/REPO:BINARY");
+    }
+    if settings.offline && !remove {
+        anyhow::bail!("fetch-release needs the network; it cannot run with --offline");
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .ok_or_else(|| anyhow::anyhow!("no HOME"))?;
+    let dest_dir = home.join(".local/bin");
+    if remove {
+        std::fs::remove_file(dest_dir.join(&bin))?;
+        printer.note(&format!("removed {}", dest_dir.join(&bin).display()));
+        return Ok(Outcome::Success);
+    }
+    let endpoints = crate::upstream::Endpoints::resolve(Some(&home), &settings.config.sources);
+    let placed =
+        crate::install::github_release::fetch(&endpoints.github_api, repo, tag, &bin, &dest_dir)
+            .map_err(|e| anyhow::anyhow!(e))?;
+    printer.note(&format!("placed {} (sha256 verified)", placed.display()));
+    Ok(Outcome::Success)
 }
 
 fn init_tracing(verbose: u8, quiet: bool) {

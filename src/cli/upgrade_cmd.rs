@@ -205,8 +205,10 @@ pub(super) fn available_managers() -> BTreeSet<&'static str> {
     install::ALL
         .iter()
         .filter(|m| {
-            dirs.iter()
-                .any(|d| crate::discover::is_executable_file(&d.join(m.program())))
+            m.always_available()
+                || dirs
+                    .iter()
+                    .any(|d| crate::discover::is_executable_file(&d.join(m.program())))
         })
         .map(|m| m.id())
         .collect()

@@ -10,6 +10,7 @@ mod cargo;
 mod cargo_binstall;
 mod dnf;
 mod gem;
+pub mod github_release;
 mod go;
 mod npm;
 mod pacman;
@@ -81,6 +82,10 @@ pub trait PackageManager: Sync {
     }
     /// The install method a tool it installed is classified as.
     fn method(&self) -> Method;
+    /// True when it needs no program on PATH (toolup's own release installer).
+    fn always_available(&self) -> bool {
+        false
+    }
 }
 
 /// Every manager toolup knows, in no particular order (`plan` orders them).
@@ -99,6 +104,7 @@ pub static ALL: &[&dyn PackageManager] = &[
     &apt::Apt,
     &dnf::Dnf,
     &pacman::Pacman,
+    &github_release::GithubRelease,
 ];
 
 /// The manager with this id.
@@ -130,13 +136,13 @@ mod tests {
                 m.uninstall("pkg"),
             ] {
                 assert!(!argv.is_empty(), "{}", m.id());
-                // cargo-binstall installs, and leaves removal to cargo.
-                let program = if m.id() == "cargo-binstall" && argv[1] == "uninstall" {
-                    "cargo"
-                } else {
-                    m.program()
-                };
-                assert_eq!(argv[0], program, "{}: the program comes first", m.id());
+                // cargo-binstall installs, and leaves removal to cargo; the
+                // release installer is toolup itself, wherever it lives.
+                match m.id() {
+                    "cargo-binstall" if argv[1] == "uninstall" => assert_eq!(argv[0], "cargo"),
+                    "github" => assert_eq!(argv[1], "fetch-release"),
+                    _ => assert_eq!(argv[0], m.program(), "{}: the program comes first", m.id()),
+                }
                 assert!(
                     argv.iter().all(|a| !a.contains(' ')),
                     "{}: {argv:?}",

@@ -106,7 +106,9 @@ pub fn preference(
         "gem",
         "brew",
     ];
-    let system = ["apt", "dnf", "pacman"];
+    // Release binaries from GitHub come last: they verify a checksum but
+    // no package manager will update them.
+    let system = ["apt", "dnf", "pacman", "github"];
     let default: Vec<&'static str> = match environment {
         EnvKind::Server => system.iter().chain(&user).copied().collect(),
         EnvKind::Workstation | EnvKind::Ci => user.iter().chain(&system).copied().collect(),

@@ -590,3 +590,114 @@ fn config_files_set_sources_and_the_release_age_and_bad_keys_are_named() {
         stderr(&out)
     );
 }
+
+/// A release whose asset is a real tar.gz made here, with a sums file.
+fn release(server: &FixtureServer, sb: &Sandbox, name: &str, good_sum: bool) {
+    let work = sb.root.join(format!("rel-{name}"));
+    std::fs::create_dir_all(&work).unwrap();
+    crate::support::write_executable(
+        &work.join(name),
+        &format!("#!/bin/sh\necho '{name} 1.0.0'\n"),
+    );
+    let asset = format!(
+        "{name}-1.0.0-{}-unknown-linux-musl.tar.gz",
+        std::env::consts::ARCH
+    );
+    let status = Command::new("tar")
+        .arg("czf")
+        .arg(work.join(&asset))
+        .arg("-C")
+        .arg(&work)
+        .arg(name)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let bytes = std::fs::read(work.join(&asset)).unwrap();
+    let sum = if good_sum {
+        toolup::state::backup::sha256_hex(&bytes)
+    } else {
+        "0".repeat(64)
+    };
+    let b = &server.base;
+    let doc = serde_json::json!({"tag_name": "v1.0.0", "assets": [
+        {"name": asset, "browser_download_url": format!("{b}/dl/{name}/{asset}")},
+        {"name": "sha256sums.txt", "browser_download_url": format!("{b}/dl/{name}/sha256sums.txt")},
+        {"name": format!("{name}_1.0.0_amd64.deb"), "browser_download_url": format!("{b}/dl/{name}/nope.deb")},
+    ]});
+    server.route(
+        &format!("/api/repos/o/{name}/releases/latest"),
+        vec![Reply::ok(doc.to_string())],
+    );
+    server.route(&format!("/dl/{name}/{asset}"), vec![Reply::ok(bytes)]);
+    server.route(
+        &format!("/dl/{name}/sha256sums.txt"),
+        vec![Reply::ok(format!("{sum}  {asset}\n"))],
+    );
+    tool(sb, name, &format!("github:o/{name}"));
+    let path = sb.catalog.join(format!("{name}.toml"));
+    let text =
+        std::fs::read_to_string(&path).unwrap() + &format!("[install]\ngithub = \"o/{name}\"\n");
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn github_release_binaries_are_verified_unpacked_and_placed() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    release(&server, &sb, "turel", true);
+    release(&server, &sb, "tubadsum", false);
+    let out = run(
+        &sb,
+        &server,
+        &[
+            "install",
+            "turel",
+            "--dry-run",
+            "--environment",
+            "workstation",
+        ],
+    );
+    assert!(
+        stdout(&out).contains("fetch-release o/turel"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(
+        &sb,
+        &server,
+        &["install", "turel", "--yes", "--environment", "workstation"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let placed = sb.home.join(".local/bin/turel");
+    assert_eq!(
+        std::fs::read_to_string(&placed).unwrap(),
+        "#!/bin/sh\necho 'turel 1.0.0'\n"
+    );
+    assert!(
+        stderr(&out).contains("install turel: ok (1.0.0"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run(
+        &sb,
+        &server,
+        &[
+            "install",
+            "tubadsum",
+            "--yes",
+            "--environment",
+            "workstation",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("does not match the published"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !sb.home.join(".local/bin/tubadsum").exists(),
+        "nothing unverified is placed"
+    );
+}
