@@ -41,6 +41,17 @@ struct ConfigFile {
     /// More presets: `name = ["tool", …]`.
     #[serde(default)]
     presets: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    backups: BackupsSection,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackupsSection {
+    /// How many backups to keep per tool.
+    keep: Option<usize>,
+    /// Drop backups older than this, e.g. "90d".
+    max_age: Option<String>,
 }
 
 /// The breaking-change policy.
@@ -148,6 +159,8 @@ pub struct Config {
     /// Ecosystem id → manager ids, in the user's order.
     pub managers: BTreeMap<String, Vec<String>>,
     pub presets: BTreeMap<String, Vec<String>>,
+    pub backups_keep: Option<usize>,
+    pub backups_max_age: Option<Duration>,
 }
 
 impl Config {
@@ -325,6 +338,18 @@ impl Config {
             }
         }
         self.presets.extend(parsed.presets.clone());
+        if let Some(keep) = parsed.backups.keep {
+            self.backups_keep = Some(keep);
+            self.note("backups.keep", keep.to_string(), file);
+        }
+        if let Some(d) = duration("max_age", &parsed.backups.max_age)? {
+            self.backups_max_age = Some(d);
+            self.note(
+                "backups.max_age",
+                humantime::format_duration(d).to_string(),
+                file,
+            );
+        }
         let s = &parsed.sources;
         for (label, value) in [
             ("sources.github_api", &s.github_api),

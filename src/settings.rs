@@ -41,6 +41,14 @@ pub struct Settings {
     pub config: Config,
     /// `--environment`, overriding detection and config.
     pub environment_flag: Option<crate::environment::EnvKind>,
+    pub backups: BackupPolicy,
+}
+
+/// How many backups to keep, and for how long.
+#[derive(Debug, Clone, Copy)]
+pub struct BackupPolicy {
+    pub keep: usize,
+    pub max_age: Option<Duration>,
 }
 
 impl Settings {
@@ -79,6 +87,14 @@ impl Settings {
                 format!("--min-release-age {text:?}: expected a duration such as 3d or 12h")
             })?),
             None => config.min_release_age,
+        };
+        let backups = BackupPolicy {
+            keep: config.backups_keep.unwrap_or(5),
+            max_age: Some(
+                config
+                    .backups_max_age
+                    .unwrap_or(Duration::from_secs(90 * 86400)),
+            ),
         };
         let offline =
             args.offline || env_flag(env_vars::TOOLUP_OFFLINE) || config.offline == Some(true);
@@ -125,6 +141,7 @@ impl Settings {
             dirs,
             config,
             environment_flag: args.environment,
+            backups,
         })
     }
 

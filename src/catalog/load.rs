@@ -48,6 +48,14 @@ pub fn load_catalog(source: &CatalogSource) -> Result<Catalog, CatalogError> {
         tools: tools.into_values().collect(),
         presets,
     };
+    for tool in &catalog.tools {
+        if let Some(missing) = tool.spec.requires.iter().find(|r| catalog.get(r).is_none()) {
+            return Err(CatalogError::new(
+                &format!("catalog/{}.toml", tool.name()),
+                format!("requires unknown tool `{missing}`"),
+            ));
+        }
+    }
     for preset in catalog.presets.values() {
         if let Some(missing) = preset.tools.iter().find(|t| catalog.get(t).is_none()) {
             return Err(CatalogError::new(

@@ -38,6 +38,13 @@ pub struct ToolSpec {
     /// Call pre-releases (rc, beta, …) latest too; off by default.
     #[serde(default)]
     pub prereleases: bool,
+    /// Tools that must be installed first (`npm` needs `node`).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// The tool's own config files (`~/` is the home directory): backed up
+    /// with the binary before an upgrade.
+    #[serde(default)]
+    pub config_files: Vec<String>,
     #[serde(default)]
     pub tags: Vec<String>,
     /// Package names per package manager or registry (`apt`, `brew`, `cargo`, `pypi`, `npm`, …).

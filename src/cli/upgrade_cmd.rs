@@ -40,7 +40,6 @@ pub struct Request {
 
 /// How long one package-manager run may take.
 const ACTION_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-const BACKUPS_KEPT: usize = 5;
 
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
     let catalog = settings.catalog()?;
@@ -270,64 +269,115 @@ pub(super) fn confirm(question: &str) -> bool {
         && matches!(answer.trim(), "y" | "Y" | "yes")
 }
 
+/// Runs the plan level by level. Within a level, actions of different
+/// managers run in parallel (at most `--jobs` at once); one manager's actions
+/// run one after another, since package managers lock their own state.
 fn execute(
     settings: &Settings,
     printer: Printer,
     the_plan: &Plan,
     request: &Request,
 ) -> anyhow::Result<Outcome> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
     let dirs = settings
         .dirs
         .clone()
         .context("no home directory for backups and history")?;
-    let mut failed = false;
+    let failed = AtomicBool::new(false);
+    let stop = AtomicBool::new(false);
     // What succeeded, and how to undo it, for --atomic.
-    let mut done: Vec<(&Action, Option<backup::Backup>)> = Vec::new();
-    for action in &the_plan.actions {
-        let (outcome, made) = perform(settings, action, &dirs.backups());
-        let (label, message) = match &outcome {
-            Ok(note) => ("ok", note.clone()),
-            Err(ActionFailure {
-                message,
-                rolled_back: true,
-            }) => ("rolled-back", message.clone()),
-            Err(ActionFailure { message, .. }) => ("failed", message.clone()),
-        };
-        let entry = history_entry(action, label, &message);
-        if let Err(e) = history::append(&dirs.history(), &entry) {
-            printer.warn(&format!("cannot write the history: {e}"));
+    let done: Mutex<Vec<(&Action, Option<backup::Backup>)>> = Mutex::new(Vec::new());
+    let max_level = the_plan.actions.iter().map(|a| a.level).max().unwrap_or(0);
+    for level in 0..=max_level {
+        if stop.load(Ordering::Relaxed) {
+            break;
         }
-        match outcome {
-            Ok(note) => {
-                done.push((action, made));
-                printer.note(&format!(
-                    "{} {}: ok{}",
-                    entry.action,
-                    action.tool,
-                    if note.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({note})")
+        let mut groups: std::collections::BTreeMap<&str, Vec<&Action>> =
+            std::collections::BTreeMap::new();
+        for a in the_plan.actions.iter().filter(|a| a.level == level) {
+            groups.entry(a.manager).or_default().push(a);
+        }
+        let queue = Mutex::new(groups.into_values());
+        let workers = settings.jobs.clamp(1, 8);
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    loop {
+                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                        let Some(group) = next else { break };
+                        for action in group {
+                            if stop.load(Ordering::Relaxed) {
+                                break;
+                            }
+                            let (outcome, made) =
+                                perform(settings, action, &dirs.backups(), settings.backups.keep);
+                            let ok = report(printer, &dirs.history(), action, &outcome);
+                            if ok {
+                                done.lock()
+                                    .unwrap_or_else(|e| e.into_inner())
+                                    .push((action, made));
+                            } else {
+                                failed.store(true, Ordering::Relaxed);
+                                if request.fail_fast || request.atomic {
+                                    stop.store(true, Ordering::Relaxed);
+                                }
+                            }
+                        }
                     }
-                ))
+                });
             }
-            Err(e) => {
-                printer.error(&format!("{} {}: {}", entry.action, action.tool, e.message));
-                failed = true;
-                if request.fail_fast || request.atomic {
-                    break;
-                }
-            }
-        }
+        });
     }
-    if failed && request.atomic {
-        undo(printer, &dirs.history(), done);
+    if failed.load(Ordering::Relaxed) && request.atomic {
+        undo(
+            printer,
+            &dirs.history(),
+            done.into_inner().unwrap_or_else(|e| e.into_inner()),
+        );
     }
-    Ok(if failed {
+    Ok(if failed.load(Ordering::Relaxed) {
         Outcome::Failure
     } else {
         Outcome::Success
     })
+}
+
+/// Records one action's outcome in the history and says it; true when it succeeded.
+fn report(
+    printer: Printer,
+    history_path: &std::path::Path,
+    action: &Action,
+    outcome: &Result<String, ActionFailure>,
+) -> bool {
+    let (label, message) = match outcome {
+        Ok(note) => ("ok", note.clone()),
+        Err(ActionFailure {
+            message,
+            rolled_back: true,
+        }) => ("rolled-back", message.clone()),
+        Err(ActionFailure { message, .. }) => ("failed", message.clone()),
+    };
+    if let Err(e) = history::append(history_path, &history_entry(action, label, &message)) {
+        printer.warn(&format!("cannot write the history: {e}"));
+    }
+    match outcome {
+        Ok(note) if note.is_empty() => {
+            printer.note(&format!("{} {}: ok", action.kind.id(), action.tool))
+        }
+        Ok(note) => printer.note(&format!(
+            "{} {}: ok ({note})",
+            action.kind.id(),
+            action.tool
+        )),
+        Err(e) => printer.error(&format!(
+            "{} {}: {}",
+            action.kind.id(),
+            action.tool,
+            e.message
+        )),
+    }
+    outcome.is_ok()
 }
 
 /// The history line for one action's outcome.
@@ -401,8 +451,9 @@ fn perform(
     settings: &Settings,
     action: &Action,
     backups: &std::path::Path,
+    keep: usize,
 ) -> (Result<String, ActionFailure>, Option<backup::Backup>) {
-    match perform_inner(settings, action, backups) {
+    match perform_inner(settings, action, backups, keep) {
         Ok((note, made)) => (Ok(note), made),
         Err(e) => (Err(e), None),
     }
@@ -412,6 +463,7 @@ fn perform_inner(
     settings: &Settings,
     action: &Action,
     backups: &std::path::Path,
+    keep: usize,
 ) -> Result<(String, Option<backup::Backup>), ActionFailure> {
     let fail = |message: String| ActionFailure {
         message,
@@ -430,7 +482,7 @@ fn perform_inner(
     let result = run_manager(action).and_then(|()| validate(settings, action));
     match (result, backup) {
         (Ok(note), Some(b)) => {
-            backup::prune(backups, &action.tool, BACKUPS_KEPT);
+            backup::prune(backups, &action.tool, keep, settings.backups.max_age);
             Ok((note, Some(b)))
         }
         (Ok(note), None) => Ok((note, None)),
@@ -520,6 +572,18 @@ fn current_files(settings: &Settings, tool: &str) -> Vec<PathBuf> {
             .filter(|m| m.is_file());
         files.push(target);
         files.extend(manifest);
+    }
+    // The tool's own config files, which an upgrade may rewrite.
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    for pattern in &t.spec.config_files {
+        let file = match (pattern.strip_prefix("~/"), &home) {
+            (Some(rest), Some(h)) => h.join(rest),
+            (Some(_), None) => continue,
+            (None, _) => PathBuf::from(pattern),
+        };
+        if file.is_file() {
+            files.push(file);
+        }
     }
     files
 }

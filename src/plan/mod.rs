@@ -51,6 +51,9 @@ pub struct Action {
     /// A major-version jump (the breaking-change policy applies).
     pub major: bool,
     pub reason: String,
+    /// Dependency level: actions of level N run after every action of level N-1
+    /// (a tool's `requires` that are in the same plan come first).
+    pub level: usize,
 }
 
 /// The whole plan, and what was left out and why.
@@ -166,7 +169,44 @@ pub fn plan(tools: &[(&Tool, Option<&ToolRecord>)], wanted: Wanted, cx: &Context
             Err(reason) => out.skipped.push(skip(tool, &reason)),
         }
     }
+    assign_levels(&mut out.actions, tools);
+    out.actions.sort_by_key(|a| a.level);
     out
+}
+
+/// Level 0 for actions whose required tools are not in the plan; otherwise
+/// one more than the deepest requirement (a cycle is cut where it closes).
+fn assign_levels(actions: &mut [Action], tools: &[(&Tool, Option<&ToolRecord>)]) {
+    let requires = |name: &str| -> Vec<String> {
+        tools
+            .iter()
+            .find(|(t, _)| t.name() == name)
+            .map(|(t, _)| t.spec.requires.clone())
+            .unwrap_or_default()
+    };
+    let planned: BTreeSet<String> = actions.iter().map(|a| a.tool.clone()).collect();
+    fn level(
+        name: &str,
+        requires: &dyn Fn(&str) -> Vec<String>,
+        planned: &BTreeSet<String>,
+        visiting: &mut Vec<String>,
+    ) -> usize {
+        if visiting.iter().any(|v| v == name) {
+            return 0;
+        }
+        visiting.push(name.to_owned());
+        let deepest = requires(name)
+            .iter()
+            .filter(|r| planned.contains(*r))
+            .map(|r| 1 + level(r, requires, planned, visiting))
+            .max()
+            .unwrap_or(0);
+        visiting.pop();
+        deepest
+    }
+    for action in actions.iter_mut() {
+        action.level = level(&action.tool, &requires, &planned, &mut Vec::new());
+    }
 }
 
 /// Why a pin keeps this tool out of the plan, if it does.
@@ -289,6 +329,7 @@ fn choose(
         to_version,
         major,
         reason,
+        level: 0,
     })
 }
 
@@ -320,6 +361,38 @@ mod tests {
         let list = preference(EnvKind::Workstation, &order);
         assert_eq!(&list[..3], ["pipx", "uv", "npm"]);
         assert!(!list.contains(&"pip"));
+    }
+
+    #[test]
+    fn required_tools_come_a_level_earlier() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, requires) in [("tuapp", "requires = [\"turuntime\"]\n"), ("turuntime", "")] {
+            let text = format!(
+                "name = \"{name}\"\ndescription = \"t\"\ncategory = \"t\"\nbins = [\"{name}\"]\nupstream = \"none\"\n{requires}[install]\nnpm = \"{name}\"\n"
+            );
+            std::fs::write(dir.path().join(format!("{name}.toml")), text).unwrap();
+        }
+        let catalog = load_catalog(&CatalogSource {
+            replace: Some(dir.path().to_path_buf()),
+            ..CatalogSource::default()
+        })
+        .unwrap();
+        let tools: Vec<_> = catalog.tools.iter().map(|t| (t, None)).collect();
+        let available: BTreeSet<&'static str> = ["npm"].into_iter().collect();
+        let p = plan(
+            &tools,
+            Wanted {
+                missing: true,
+                outdated: false,
+            },
+            &ctx(EnvKind::Ci, &available),
+        );
+        let order: Vec<(&str, usize)> = p
+            .actions
+            .iter()
+            .map(|a| (a.tool.as_str(), a.level))
+            .collect();
+        assert_eq!(order, [("turuntime", 0), ("tuapp", 1)]);
     }
 
     #[test]

@@ -230,5 +230,6 @@ fn removal(tool: &Tool, installation: &Installation, cx: &Context<'_>) -> Result
         to_version: None,
         major: false,
         reason: format!("remove the {} copy at {}", manager.id(), installation.path),
+        level: 0,
     })
 }

@@ -104,16 +104,26 @@ pub fn latest(root: &Path, tool: &str) -> Option<Backup> {
         .find_map(|d| serde_json::from_slice(&std::fs::read(d.join(MANIFEST)).ok()?).ok())
 }
 
-/// Keeps the newest `keep` backups of `tool`.
-pub fn prune(root: &Path, tool: &str, keep: usize) {
+/// Keeps the newest `keep` backups of `tool`, and none older than `max_age`
+/// (the newest is always kept, whatever its age).
+pub fn prune(root: &Path, tool: &str, keep: usize, max_age: Option<std::time::Duration>) {
     let Ok(entries) = std::fs::read_dir(root.join(tool)) else {
         return;
     };
     let mut dirs: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     dirs.sort();
-    let excess = dirs.len().saturating_sub(keep);
-    for dir in dirs.into_iter().take(excess) {
-        let _ = std::fs::remove_dir_all(dir);
+    let newest = dirs.last().cloned();
+    let excess = dirs.len().saturating_sub(keep.max(1));
+    let now = std::time::SystemTime::now();
+    for (i, dir) in dirs.into_iter().enumerate() {
+        let too_old = max_age.is_some_and(|age| {
+            std::fs::metadata(&dir)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > age)
+        });
+        if (i < excess || too_old) && Some(&dir) != newest.as_ref() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
@@ -155,7 +165,7 @@ mod tests {
             std::slice::from_ref(&tool),
         )
         .unwrap();
-        prune(&root, "tool", 1);
+        prune(&root, "tool", 1, None);
         assert_eq!(
             latest(&root, "tool").unwrap().created_at,
             "20260102T000000Z"

@@ -15,7 +15,7 @@ fn fake_npm(sb: &Sandbox, version: &str) -> PathBuf {
         r#"echo "$@" >> {log}
 for last; do :; done
 pkg=${{last%@*}}
-if [ -e {fail} ]; then printf 'half-written' > {bin}/$pkg; echo 'npm ERR! network' >&2; exit 1; fi
+if [ -e {fail} ]; then printf 'half-written' > {bin}/$pkg; printf 'clobbered' > $HOME/.tuuprc; echo 'npm ERR! network' >&2; exit 1; fi
 printf '#!/bin/sh\necho "%s {version}"\n' "$pkg" > {bin}/$pkg
 /bin/chmod +x {bin}/$pkg"#,
         log = log.display(),
@@ -144,7 +144,13 @@ fn install_runs_the_manager_validates_and_records_history() {
 #[test]
 fn a_failed_upgrade_restores_the_old_bytes_and_says_so() {
     let sb = Sandbox::new();
-    tool_with_npm(&sb, "tuup");
+    sb.tool(
+        "tuup",
+        &["tuup"],
+        "config_files = [\"~/.tuuprc\"]\n[install]\nnpm = \"tuup\"",
+    );
+    let rc = sb.home.join(".tuuprc");
+    std::fs::write(&rc, "setting = 1\n").unwrap();
     let tool = sb.fake(&sb.bin, "tuup", "tuup 1.0.0");
     let original = std::fs::read(&tool).unwrap();
     sb.latest(&[("tuup", "1.1.0")]);
@@ -158,6 +164,11 @@ fn a_failed_upgrade_restores_the_old_bytes_and_says_so() {
         stderr(&out)
     );
     assert_eq!(std::fs::read(&tool).unwrap(), original, "byte for byte");
+    assert_eq!(
+        std::fs::read_to_string(&rc).unwrap(),
+        "setting = 1\n",
+        "its config file too"
+    );
     let entries: serde_json::Value =
         serde_json::from_slice(&sb.run(&["history", "--format", "json"]).stdout).unwrap();
     assert_eq!(entries[0]["outcome"], "rolled-back");
