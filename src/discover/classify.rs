@@ -17,8 +17,17 @@ use crate::model::Method;
 pub struct Classification {
     pub method: Method,
     pub reason: String,
-    /// The dpkg package that owns the file, for `apt`.
+    /// The package that owns the file, when the layout or database says
+    /// (dpkg's package, the pipx venv, the uv tool, the npm package).
     pub package: Option<String>,
+}
+
+/// A classification that knows the package owning the file.
+fn owned(method: Method, reason: String, package: &str) -> Classification {
+    Classification {
+        package: Some(package.to_owned()),
+        ..class(method, reason)
+    }
 }
 
 fn class(method: Method, reason: impl Into<String>) -> Classification {
@@ -78,7 +87,7 @@ pub fn classify<'a>(
     }
     if t.contains("/lib/node_modules/") {
         let pkg = node_package(target).unwrap_or_default();
-        return class(Method::Npm, format!("npm -g {pkg}"));
+        return owned(Method::Npm, format!("npm -g {pkg}"), &pkg);
     }
     let home = env.home.as_deref();
     let f = found_as.to_string_lossy();
@@ -129,19 +138,21 @@ fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classif
         });
     }
     if let Some(v) = after(t, "/pipx/venvs/") {
-        return Some(class(Method::Pipx, format!("pipx venv {v}")));
+        return Some(owned(Method::Pipx, format!("pipx venv {v}"), &v));
     }
     if let Some(v) = after(t, "/uv/tools/") {
-        return Some(class(Method::Uv, format!("uv tool {v}")));
+        return Some(owned(Method::Uv, format!("uv tool {v}"), &v));
     }
     if let Some(v) = after(t, "/uv/python/") {
         return Some(class(Method::Uv, format!("uv-managed Python {v}")));
     }
     if let Some(v) = after(t, "/.nvm/versions/node/") {
         return Some(match node_package(target) {
-            Some(pkg) if pkg != "npm" && pkg != "corepack" => {
-                class(Method::Npm, format!("npm -g {pkg} under nvm node {v}"))
-            }
+            Some(pkg) if pkg != "npm" && pkg != "corepack" => owned(
+                Method::Npm,
+                format!("npm -g {pkg} under nvm node {v}"),
+                &pkg,
+            ),
             _ => class(Method::Nvm, format!("nvm node {v}")),
         });
     }
@@ -236,9 +247,10 @@ fn replaced_npm_package(index: &DpkgIndex, owner: &str, target: &Path) -> Option
         &t[..t.rfind(&format!("node_modules/{package}"))? + "node_modules/".len() + package.len()];
     let manifest = Path::new(root).join("package.json");
     index.is_modified(owner, &manifest)?.then(|| {
-        class(
+        owned(
             Method::Npm,
             format!("npm -g {package} replaced the copy from dpkg package {owner}"),
+            &package,
         )
     })
 }

@@ -186,11 +186,16 @@ impl Discoverer {
             }
         };
         let from_cache = class.is_none();
-        let make = |version: Option<String>, from, method: Method, reason: String| Installation {
+        let make = |version: Option<String>,
+                    from,
+                    method: Method,
+                    reason: String,
+                    package: Option<String>| Installation {
             version,
             path: candidate.path.display().to_string(),
             method,
             reason,
+            package,
             on_path: candidate.on_path,
             version_from: from,
         };
@@ -200,6 +205,7 @@ impl Discoverer {
                 from,
                 method,
                 reason,
+                package,
                 ..
             }) => {
                 let from = if from_cache {
@@ -207,22 +213,28 @@ impl Discoverer {
                 } else {
                     from
                 };
-                Found::Genuine(make(Some(version), from, method, reason), None)
+                Found::Genuine(make(Some(version), from, method, reason, package), None)
             }
             Some(CachedFinding::Impostor { line }) => Found::Impostor(line),
             Some(CachedFinding::NoVersion {
                 line,
                 method,
                 reason,
+                package,
             }) => Found::Genuine(
-                make(None, VersionSource::None, method, reason),
+                make(None, VersionSource::None, method, reason, package),
                 Some(unparsable(&line)),
             ),
             // Timeouts and failures are not cached, so `class` is always fresh here.
             None => {
-                let (method, reason) =
-                    class.map_or((Method::Unknown, String::new()), |c| (c.method, c.reason));
-                Found::Genuine(make(None, VersionSource::None, method, reason), failure)
+                let (method, reason, package) = class
+                    .map_or((Method::Unknown, String::new(), None), |c| {
+                        (c.method, c.reason, c.package)
+                    });
+                Found::Genuine(
+                    make(None, VersionSource::None, method, reason, package),
+                    failure,
+                )
             }
         }
     }
@@ -250,6 +262,7 @@ impl Discoverer {
                 method: class.method,
                 reason,
                 record,
+                package: class.package.clone(),
             }
         };
         let done = |finding: Option<CachedFinding>, failure: Option<String>| Fresh {
@@ -262,15 +275,13 @@ impl Discoverer {
             .read(tool, &candidate.path, target, self.cargo_bin.as_deref())
         {
             let reason = format!("{}; version from {}", class.reason, r.source);
-            return done(
-                Some(version(
-                    r.version,
-                    VersionSource::Metadata,
-                    reason,
-                    Some(&r.path),
-                )),
-                None,
-            );
+            let mut finding = version(r.version, VersionSource::Metadata, reason, Some(&r.path));
+            if let CachedFinding::Version { package, .. } = &mut finding
+                && package.is_none()
+            {
+                package.clone_from(&r.package);
+            }
+            return done(Some(finding), None);
         }
         // Run what the user runs (symlink names matter to multi-call
         // binaries), except through shims and proxies, which we skip.
@@ -288,7 +299,11 @@ impl Discoverer {
             // A build that prints no version (Debian's duf, gron): dpkg's
             // record holds while the file is as dpkg installed it.
             ProbeOutcome::NoVersion { line } => {
-                match self.dpkg_version(class.package.as_deref(), target) {
+                let dpkg_package = class
+                    .package
+                    .as_deref()
+                    .filter(|_| class.method == Method::Apt);
+                match self.dpkg_version(dpkg_package, target) {
                     Some(v) => {
                         let reason = format!(
                             "{}; version from dpkg (the program prints none)",
@@ -306,6 +321,7 @@ impl Discoverer {
                             line,
                             method: class.method,
                             reason: class.reason.clone(),
+                            package: class.package.clone(),
                         };
                         done(Some(finding), Some(failure))
                     }

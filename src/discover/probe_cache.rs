@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Tool;
 use crate::model::{Method, VersionSource};
 
-const CACHE_SCHEMA: u32 = 2;
+const CACHE_SCHEMA: u32 = 3;
 
 /// The identity of a file on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +65,8 @@ pub enum CachedFinding {
         /// For versions read from a record: that file and its fingerprint then.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         record: Option<(String, Fingerprint)>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        package: Option<String>,
     },
     /// Output did not match the tool's identity pattern.
     Impostor { line: String },
@@ -73,6 +75,8 @@ pub enum CachedFinding {
         line: String,
         method: Method,
         reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        package: Option<String>,
     },
 }
 
@@ -222,12 +226,14 @@ mod tests {
                 method: Method::Npm,
                 reason: "r".into(),
                 record: Some(("/x/package.json".into(), fp)),
+                package: Some("x".into()),
             },
             CachedFinding::Impostor { line: "l".into() },
             CachedFinding::NoVersion {
                 line: "l".into(),
                 method: Method::Apt,
                 reason: "r".into(),
+                package: None,
             },
         ];
         for finding in findings {

@@ -23,6 +23,8 @@ pub struct Record {
     /// The file the version was read from: a cached answer is reused only
     /// while this file is unchanged too.
     pub path: PathBuf,
+    /// The package the record belongs to (the dist, crate, npm package or gem).
+    pub package: Option<String>,
 }
 
 /// Per-run memo of directory listings and parsed records.
@@ -136,6 +138,7 @@ impl RecordReader {
             version: best.1,
             source: best.2.file_name()?.to_string_lossy().into_owned(),
             path: best.2,
+            package: Some(gem),
         })
     }
 
@@ -180,6 +183,12 @@ impl RecordReader {
                             version,
                             source: label,
                             path: dist.path.clone(),
+                            package: dist
+                                .path
+                                .file_name()
+                                .and_then(|n| n.to_str())
+                                .and_then(|n| n.split('-').next())
+                                .map(str::to_owned),
                         });
                     }
                 }
@@ -218,6 +227,7 @@ impl RecordReader {
             version: version.clone(),
             source: format!("cargo install {krate} {version}"),
             path: home.join(".crates2.json"),
+            package: Some(krate.clone()),
         })
     }
 }
@@ -395,6 +405,7 @@ fn npm_package(tool: &Tool, target: &Path) -> Option<Record> {
         version: version.to_owned(),
         source: format!("{name}/package.json"),
         path: manifest,
+        package: Some(name.to_owned()),
     })
 }
 
@@ -413,6 +424,7 @@ fn version_file(tool: &Tool, target: &Path) -> Option<Record> {
         version,
         source: shown.display().to_string(),
         path: shown,
+        package: None,
     })
 }
 

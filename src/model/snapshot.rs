@@ -97,6 +97,9 @@ pub struct Installation {
     pub path: String,
     pub method: Method,
     pub reason: String,
+    /// The package that owns this copy, when known (dpkg's, pipx's venv, npm's).
+    #[serde(default)]
+    pub package: Option<String>,
     pub on_path: bool,
     /// How the version was read.
     pub version_from: VersionSource,

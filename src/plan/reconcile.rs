@@ -168,20 +168,9 @@ pub fn reconcile(tool: &Tool, record: &ToolRecord, cx: &Context<'_>) -> Option<R
     })
 }
 
-/// The package that owns an installation, as its classification recorded it.
+/// The package that owns an installation, as discovery recorded it.
 fn owning_package(installation: &Installation) -> Option<String> {
-    let reason = installation.reason.split(';').next().unwrap_or_default();
-    [
-        "dpkg: ",
-        "pipx venv ",
-        "uv tool ",
-        "npm -g ",
-        "cargo install ",
-    ]
-    .iter()
-    .find_map(|prefix| reason.strip_prefix(prefix))
-    .and_then(|rest| rest.split_whitespace().next())
-    .map(str::to_owned)
+    installation.package.clone()
 }
 
 fn removal(tool: &Tool, installation: &Installation, cx: &Context<'_>) -> Result<Action, String> {
