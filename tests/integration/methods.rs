@@ -226,3 +226,74 @@ fn cargo_install_records_and_rustup_proxies() {
     let missing = record(&snap, "tumissing");
     assert_eq!(missing["status"], "not-installed", "{missing:#}");
 }
+
+#[test]
+fn rbenv_asdf_mise_and_volta_shims_resolve_to_the_selected_version() {
+    let mut sb = Sandbox::new();
+    for name in ["turb", "tuasdf", "tumise", "tuvolta"] {
+        sb.tool(name, &[name], "");
+    }
+    // rbenv: the version in ~/.rbenv/version (a non-Ruby program there is a gem).
+    let rbenv = sb.home.join(".rbenv");
+    sb.fake(&rbenv.join("versions/3.3.1/bin"), "turb", "turb 3.3.1");
+    sb.fake(&rbenv.join("versions/3.2.0/bin"), "turb", "turb 3.2.0");
+    std::fs::write(rbenv.join("version"), "3.3.1\n").unwrap();
+    sb.script(&rbenv.join("shims"), "turb", "exit 1");
+    // asdf: the version a .tool-versions in the working directory names.
+    let asdf = sb.home.join(".asdf");
+    sb.fake(
+        &asdf.join("installs/tuasdf/1.0.0/bin"),
+        "tuasdf",
+        "tuasdf 1.0.0",
+    );
+    sb.fake(
+        &asdf.join("installs/tuasdf/2.0.0/bin"),
+        "tuasdf",
+        "tuasdf 2.0.0",
+    );
+    std::fs::write(sb.root.join(".tool-versions"), "tuasdf 1.0.0\n").unwrap();
+    sb.script(&asdf.join("shims"), "tuasdf", "exit 1");
+    // mise: the only installed version.
+    let mise = sb.home.join(".local/share/mise");
+    sb.fake(
+        &mise.join("installs/tumise/0.9.0/bin"),
+        "tumise",
+        "tumise 0.9.0",
+    );
+    sb.script(&mise.join("shims"), "tumise", "exit 1");
+    // volta: packages under tools/image/packages.
+    let volta = sb.home.join(".volta");
+    std::fs::create_dir_all(volta.join("tools/user")).unwrap();
+    std::fs::write(
+        volta.join("tools/user/platform.json"),
+        r#"{"node": {"runtime": "20.1.0", "npm": null}}"#,
+    )
+    .unwrap();
+    sb.fake(
+        &volta.join("tools/image/packages/tuvolta/bin"),
+        "tuvolta",
+        "tuvolta 5.4.3",
+    );
+    sb.script(&volta.join("bin"), "tuvolta", "exit 1");
+    for dir in [
+        rbenv.join("shims"),
+        asdf.join("shims"),
+        mise.join("shims"),
+        volta.join("bin"),
+    ] {
+        sb.add_path(&dir);
+    }
+    let snap = sb.collect(&[]);
+    let expect = [
+        ("turb", "3.3.1", "gem"),
+        ("tuasdf", "1.0.0", "asdf"),
+        ("tumise", "0.9.0", "mise"),
+        ("tuvolta", "5.4.3", "volta"),
+    ];
+    for (name, version, method) in expect {
+        let installed = &record(&snap, name)["installed"];
+        assert_eq!(installed["version"], version, "{name}: {installed:#}");
+        assert_eq!(installed["method"], method, "{name}: {installed:#}");
+        assert_eq!(installed["on_path"], true);
+    }
+}
