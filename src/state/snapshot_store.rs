@@ -68,7 +68,10 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, SnapshotError> {
 
 /// Writes a snapshot atomically, pretty-printed with a trailing newline.
 pub fn save_snapshot(path: &Path, snapshot: &Snapshot) -> Result<(), SnapshotError> {
-    let mut text = serde_json::to_string_pretty(snapshot).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(snapshot).map_err(|e| SnapshotError::Write {
+        path: path.to_owned(),
+        source: std::io::Error::other(e),
+    })?;
     text.push('\n');
     write_atomic(path, text.as_bytes()).map_err(|source| SnapshotError::Write {
         path: path.to_owned(),
