@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive) and dispatch. Each command lives in
 //! its own file and receives resolved `Settings` and a `Printer`, never raw clap structs.
 
+mod apply;
 mod audit;
 mod catalog_cmd;
 mod config_cmd;

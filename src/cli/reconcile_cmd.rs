@@ -14,7 +14,8 @@ use crate::settings::Settings;
 use crate::state::history;
 
 use super::Outcome;
-use super::upgrade_cmd::{available_managers, confirm, full_argv, history_entry, run_manager};
+use super::apply::{full_argv, history_entry, run_manager};
+use super::upgrade_cmd::{available_managers, confirm};
 
 pub struct Request {
     pub tools: Vec<String>,
