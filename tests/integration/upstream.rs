@@ -286,12 +286,13 @@ fn github_rate_limit_stops_api_calls_and_falls_back_once_warned() {
     }
     let api = server.requests("/api/");
     let first = api.iter().map(|r| r.at).min().unwrap();
+    // Only the first wave (at most 8 per host at once) was already on its way.
     let late: Vec<_> = api
         .iter()
-        .filter(|r| r.at > first + Duration::from_millis(300))
+        .filter(|r| r.at > first + Duration::from_secs(2))
         .collect();
     assert!(late.is_empty(), "API calls after the rate limit: {late:?}");
-    assert!(api.len() < 12, "{} API calls", api.len());
+    assert!(api.len() <= 8, "{} API calls", api.len());
     let err = stderr(&out);
     assert_eq!(err.matches("rate limit").count(), 1, "{err}");
     assert!(err.contains("2030-01-01"), "names the reset time: {err}");
