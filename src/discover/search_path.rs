@@ -138,21 +138,19 @@ fn hidden_dirs(env: &HostEnv) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let home = env.home.clone();
     let h = |rel: &str| home.as_ref().map(|h| h.join(rel));
-    out.extend(
-        env.dir_or_home("CARGO_HOME", ".cargo")
-            .map(|d| d.join("bin")),
-    );
+    // `go install` puts programs in GOBIN when it is set, else GOPATH/bin.
     out.extend(env.var("GOBIN").map(PathBuf::from));
-    out.extend(env.dir_or_home("GOPATH", "go").map(|d| d.join("bin")));
+    // (variable that moves it, default under HOME, subdirectory holding the programs)
+    let relocatable = [
+        ("CARGO_HOME", ".cargo", "bin"),
+        ("GOPATH", "go", "bin"),
+        ("BUN_INSTALL", ".bun", "bin"),
+        ("DENO_INSTALL", ".deno", "bin"),
+    ];
+    for (var, default, sub) in relocatable {
+        out.extend(env.dir_or_home(var, default).map(|d| d.join(sub)));
+    }
     out.push(PathBuf::from("/usr/local/go/bin"));
-    out.extend(
-        env.dir_or_home("BUN_INSTALL", ".bun")
-            .map(|d| d.join("bin")),
-    );
-    out.extend(
-        env.dir_or_home("DENO_INSTALL", ".deno")
-            .map(|d| d.join("bin")),
-    );
     out.extend(
         env.var("NPM_CONFIG_PREFIX")
             .map(|p| PathBuf::from(p).join("bin")),
@@ -172,22 +170,15 @@ fn hidden_dirs(env: &HostEnv) -> Vec<PathBuf> {
     out.extend(env.var("UV_TOOL_BIN_DIR").map(PathBuf::from));
     out.extend(env.var("PNPM_HOME").map(PathBuf::from));
     out.extend(env.data_home().map(|d| d.join("pnpm")));
-    out.extend(
-        env.dir_or_home("VOLTA_HOME", ".volta")
-            .map(|d| d.join("bin")),
-    );
-    out.extend(
-        env.dir_or_home("PYENV_ROOT", ".pyenv")
-            .map(|d| d.join("shims")),
-    );
-    out.extend(
-        env.dir_or_home("RBENV_ROOT", ".rbenv")
-            .map(|d| d.join("shims")),
-    );
-    out.extend(
-        env.dir_or_home("ASDF_DATA_DIR", ".asdf")
-            .map(|d| d.join("shims")),
-    );
+    let managers = [
+        ("VOLTA_HOME", ".volta", "bin"),
+        ("PYENV_ROOT", ".pyenv", "shims"),
+        ("RBENV_ROOT", ".rbenv", "shims"),
+        ("ASDF_DATA_DIR", ".asdf", "shims"),
+    ];
+    for (var, default, sub) in managers {
+        out.extend(env.dir_or_home(var, default).map(|d| d.join(sub)));
+    }
     out.extend(
         env.var("MISE_DATA_DIR")
             .map(PathBuf::from)

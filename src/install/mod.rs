@@ -117,6 +117,11 @@ pub fn for_method(method: Method) -> Option<&'static dyn PackageManager> {
     ALL.iter().copied().find(|m| m.method() == method)
 }
 
+/// A Python requirement: `package` or `package==version`.
+fn python_spec(package: &str, version: Option<&str>) -> String {
+    version.map_or_else(|| package.to_owned(), |v| format!("{package}=={v}"))
+}
+
 fn argv(parts: &[&str]) -> Vec<String> {
     parts.iter().map(|s| (*s).to_owned()).collect()
 }

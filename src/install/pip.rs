@@ -1,6 +1,6 @@
 //! pip: `python3 -m pip install --user`, the last resort for Python CLIs.
 
-use super::{Ecosystem, PackageManager, argv};
+use super::{Ecosystem, PackageManager, argv, python_spec};
 use crate::model::Method;
 
 pub struct Pip;
@@ -19,29 +19,10 @@ impl PackageManager for Pip {
         "python3"
     }
     fn install(&self, package: &str, version: Option<&str>) -> Vec<String> {
-        let spec = version.map_or_else(|| package.to_owned(), |v| format!("{package}=={v}"));
-        argv(&[
-            "python3",
-            "-m",
-            "pip",
-            "install",
-            "--user",
-            "--disable-pip-version-check",
-            &spec,
-        ])
+        pip_install(&[], &python_spec(package, version))
     }
     fn upgrade(&self, package: &str, version: Option<&str>) -> Vec<String> {
-        let spec = version.map_or_else(|| package.to_owned(), |v| format!("{package}=={v}"));
-        argv(&[
-            "python3",
-            "-m",
-            "pip",
-            "install",
-            "--user",
-            "--upgrade",
-            "--disable-pip-version-check",
-            &spec,
-        ])
+        pip_install(&["--upgrade"], &python_spec(package, version))
     }
     fn uninstall(&self, package: &str) -> Vec<String> {
         argv(&["python3", "-m", "pip", "uninstall", "--yes", package])
@@ -49,4 +30,11 @@ impl PackageManager for Pip {
     fn method(&self) -> Method {
         Method::Pip
     }
+}
+
+fn pip_install(extra: &[&str], spec: &str) -> Vec<String> {
+    let mut args = argv(&["python3", "-m", "pip", "install", "--user"]);
+    args.extend(argv(extra));
+    args.extend(argv(&["--disable-pip-version-check", spec]));
+    args
 }

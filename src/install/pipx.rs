@@ -1,6 +1,6 @@
 //! pipx: Python CLIs in isolated virtual environments.
 
-use super::{Ecosystem, PackageManager, argv};
+use super::{Ecosystem, PackageManager, argv, python_spec};
 use crate::model::Method;
 
 pub struct Pipx;
@@ -19,7 +19,7 @@ impl PackageManager for Pipx {
         "pipx"
     }
     fn install(&self, package: &str, version: Option<&str>) -> Vec<String> {
-        let spec = version.map_or_else(|| package.to_owned(), |v| format!("{package}=={v}"));
+        let spec = python_spec(package, version);
         argv(&["pipx", "install", "--force", &spec])
     }
     fn upgrade(&self, package: &str, version: Option<&str>) -> Vec<String> {

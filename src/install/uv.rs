@@ -1,6 +1,6 @@
 //! uv: `uv tool` installs Python CLIs into isolated environments.
 
-use super::{Ecosystem, PackageManager, argv};
+use super::{Ecosystem, PackageManager, argv, python_spec};
 use crate::model::Method;
 
 pub struct Uv;
@@ -19,7 +19,7 @@ impl PackageManager for Uv {
         "uv"
     }
     fn install(&self, package: &str, version: Option<&str>) -> Vec<String> {
-        let spec = version.map_or_else(|| package.to_owned(), |v| format!("{package}=={v}"));
+        let spec = python_spec(package, version);
         argv(&["uv", "tool", "install", "--force", &spec])
     }
     fn upgrade(&self, package: &str, version: Option<&str>) -> Vec<String> {
