@@ -26,8 +26,9 @@ struct ConfigFile {
     audit: AuditSection,
     #[serde(default)]
     upstream: UpstreamSection,
+    /// Base URLs by address key (`pypi`, `github_api`, …; see `upstream::addresses`).
     #[serde(default)]
-    sources: SourcesSection,
+    sources: BTreeMap<String, String>,
     #[serde(default)]
     environment: EnvironmentSection,
     /// What to do with a major-version upgrade: accept, warn (ask), reject.
@@ -103,19 +104,6 @@ struct UpstreamSection {
     offline: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SourcesSection {
-    github_api: Option<String>,
-    github: Option<String>,
-    gitlab: Option<String>,
-    gnu: Option<String>,
-    pypi: Option<String>,
-    npm: Option<String>,
-    crates_index: Option<String>,
-    crates_api: Option<String>,
-}
-
 /// A config problem, naming where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -143,14 +131,14 @@ impl std::error::Error for ConfigError {}
 /// The merged configuration: each value with the file it came from.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
-    values: BTreeMap<&'static str, (String, PathBuf)>,
+    values: BTreeMap<String, (String, PathBuf)>,
     pub jobs: Option<usize>,
     pub probe_timeout: Option<Duration>,
     pub latest_ttl: Option<Duration>,
     pub min_release_age: Option<Duration>,
     pub offline: Option<bool>,
-    /// Base URLs by source key (`pypi`, `github_api`, …).
-    pub sources: BTreeMap<&'static str, String>,
+    /// Base URLs by address key (`pypi`, `github_api`, …), each with its file.
+    pub sources: BTreeMap<String, (String, PathBuf)>,
     /// `[environment] kind`, overriding detection.
     pub environment: Option<crate::environment::EnvKind>,
     pub breaking_changes: Option<BreakingChanges>,
@@ -192,10 +180,10 @@ impl Config {
     }
 
     /// Every set value, its text and the file it came from, for `toolup config show`.
-    pub fn origins(&self) -> impl Iterator<Item = (&'static str, &str, &Path)> {
+    pub fn origins(&self) -> impl Iterator<Item = (&str, &str, &Path)> {
         self.values
             .iter()
-            .map(|(k, (v, p))| (*k, v.as_str(), p.as_path()))
+            .map(|(k, (v, p))| (k.as_str(), v.as_str(), p.as_path()))
     }
 
     fn apply_file(&mut self, file: &Path) -> Result<(), ConfigError> {
@@ -350,31 +338,28 @@ impl Config {
                 file,
             );
         }
-        let s = &parsed.sources;
-        for (label, value) in [
-            ("sources.github_api", &s.github_api),
-            ("sources.github", &s.github),
-            ("sources.gitlab", &s.gitlab),
-            ("sources.gnu", &s.gnu),
-            ("sources.pypi", &s.pypi),
-            ("sources.npm", &s.npm),
-            ("sources.crates_index", &s.crates_index),
-            ("sources.crates_api", &s.crates_api),
-        ] {
-            let Some(url) = value else { continue };
-            let key = label.trim_start_matches("sources.");
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
+        let known = crate::upstream::addresses::config_keys();
+        for (key, url) in &parsed.sources {
+            if !known.contains(&key.as_str()) {
+                return Err(error(
+                    key,
+                    format!("unknown source `{key}` (one of {})", known.join(", ")),
+                ));
+            }
+            if !crate::upstream::addresses::is_http_url(url) {
                 return Err(error(key, format!("{url:?} is not an http(s) URL")));
             }
-            self.sources
-                .insert(key, url.trim_end_matches('/').to_owned());
-            self.note(label, url.clone(), file);
+            self.sources.insert(
+                key.clone(),
+                (url.trim_end_matches('/').to_owned(), file.to_owned()),
+            );
+            self.note(&format!("sources.{key}"), url.clone(), file);
         }
         Ok(())
     }
 
-    fn note(&mut self, key: &'static str, value: String, file: &Path) {
-        self.values.insert(key, (value, file.to_owned()));
+    fn note(&mut self, key: &str, value: String, file: &Path) {
+        self.values.insert(key.to_owned(), (value, file.to_owned()));
     }
 }
 
@@ -395,7 +380,7 @@ mod tests {
         assert_eq!(c.probe_timeout, Some(Duration::from_secs(5)));
         assert_eq!(c.min_release_age, Some(Duration::from_secs(3 * 86400)));
         assert_eq!(c.latest_ttl, Some(Duration::from_secs(7200)));
-        assert_eq!(c.sources["pypi"], "https://mirror.example/pypi");
+        assert_eq!(c.sources["pypi"].0, "https://mirror.example/pypi");
         assert!(
             c.origins()
                 .any(|(k, _, p)| k == "upstream.min_release_age" && p.ends_with(PROJECT_FILE))
@@ -421,6 +406,9 @@ mod tests {
         );
         let e = load_text("[sources]\nnpm = \"ftp://x\"\n").unwrap_err();
         assert_eq!(e.key.as_deref(), Some("npm"), "{e}");
+        let e = load_text("\n[sources]\npipy = \"https://x\"\n").unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(3), Some("pipy")), "{e}");
+        assert!(e.message.contains("pypi"), "{e}");
     }
 
     #[test]

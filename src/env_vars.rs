@@ -8,13 +8,17 @@ pub const TOOLUP_OFFLINE: &str = "TOOLUP_OFFLINE";
 pub const TOOLUP_SNAPSHOT: &str = "TOOLUP_SNAPSHOT";
 /// dpkg's admin directory, default `/var/lib/dpkg` (for tests and chroots).
 pub const TOOLUP_DPKG_ADMINDIR: &str = "TOOLUP_DPKG_ADMINDIR";
+/// apt's configuration directory, default `/etc/apt` (where the Debian source finds its mirror).
+pub const TOOLUP_APT_ETC: &str = "TOOLUP_APT_ETC";
+/// The Debian archive base URL (`<base>/dists/unstable/main/source/Sources.gz`).
+pub const TOOLUP_DEBIAN_URL: &str = "TOOLUP_DEBIAN_URL";
 /// Any value disables colour (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 /// GitHub's REST API base URL.
 pub const TOOLUP_GITHUB_API_URL: &str = "TOOLUP_GITHUB_API_URL";
 /// GitHub's web base URL (release redirects, Atom feeds).
 pub const TOOLUP_GITHUB_URL: &str = "TOOLUP_GITHUB_URL";
-/// The PyPI JSON API base URL (`<base>/pypi/NAME/json`).
+/// The Python package index (Simple API) URL, as pip's `index-url` (`<index>/NAME/`).
 pub const TOOLUP_PYPI_URL: &str = "TOOLUP_PYPI_URL";
 /// The crates registry's sparse index base URL (`<base>/3/s/syn`).
 pub const TOOLUP_CRATES_INDEX_URL: &str = "TOOLUP_CRATES_INDEX_URL";

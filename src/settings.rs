@@ -14,7 +14,7 @@ use crate::env_vars;
 use crate::model::{Status, ToolRecord};
 use crate::render::{Filter, Format};
 use crate::state::AppDirs;
-use crate::upstream::{Endpoints, LatestSource, RefreshOptions, github_token};
+use crate::upstream::{Addresses, LatestSource, RefreshOptions, github_token};
 
 /// Everything a command needs to know about how it was asked to run.
 #[derive(Debug, Clone)]
@@ -220,10 +220,15 @@ impl Settings {
             options.http.timeout = Duration::from_secs_f64(secs);
             options.http.connect_timeout = options.http.connect_timeout.min(options.http.timeout);
         }
-        let home = std::env::var_os("HOME").map(PathBuf::from);
-        let endpoints = || Endpoints::resolve(home.as_deref(), &self.config.sources);
+        let addresses = self.addresses();
         let token = || github_token(std::env::var_os("PATH").as_deref());
-        let report = latest.refresh(tools, &options, endpoints, token);
+        let report = latest.refresh(tools, &options, &addresses, token);
+        addresses.save();
+        for line in &report.unresolved {
+            printer.warn(&format!(
+                "{line}; answers come from the cache or the baseline"
+            ));
+        }
         if let Some(reset) = report.github_rate_limited {
             let when = match reset {
                 0 => "later".to_owned(),
@@ -246,6 +251,15 @@ impl Settings {
             printer.warn(&format!("cannot save {}: {e}", path.display()));
         }
         latest
+    }
+
+    /// The upstream sources' addresses for this run (resolved on first use).
+    pub fn addresses(&self) -> Addresses {
+        Addresses::new(
+            self.config.sources.clone(),
+            std::env::var_os("HOME").map(PathBuf::from),
+            self.dirs.as_ref().map(|d| d.cache.clone()),
+        )
     }
 
     /// True when `--fail-on` names the state of any of these records.

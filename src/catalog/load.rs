@@ -7,7 +7,6 @@ use include_dir::{Dir, include_dir};
 
 use super::presets::{PRESETS_FILE, parse_presets};
 use super::spec::{INSTALL_KEYS, Tool, ToolSpec, compile_pattern};
-use super::upstream::Upstream;
 use super::{Catalog, CatalogError};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
@@ -175,7 +174,10 @@ pub(super) fn parse_tool_file(
             format!("{bad:?} is not a plain executable name"),
         ));
     }
-    let upstream = Upstream::parse(&spec.upstream).map_err(|m| field_error("upstream", m))?;
+    let upstream = spec
+        .upstream
+        .parse()
+        .map_err(|m| field_error("upstream", m))?;
     for (key, package) in &spec.install {
         if !INSTALL_KEYS.contains(&key.as_str()) {
             return Err(field_error(

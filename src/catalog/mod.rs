@@ -14,7 +14,7 @@ pub use error::CatalogError;
 pub use load::{CatalogSource, is_valid_package_name, load_catalog};
 pub use presets::Preset;
 pub use spec::{INSTALL_KEYS, Tool, ToolSpec, compile_pattern};
-pub use upstream::Upstream;
+pub use upstream::{Upstream, UpstreamField, Upstreams};
 
 use std::collections::BTreeMap;
 

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::upstream::Upstream;
+use super::upstream::{UpstreamField, Upstreams};
 
 /// A tool definition exactly as written in its TOML file.
 #[derive(Debug, Clone, Deserialize)]
@@ -34,7 +34,8 @@ pub struct ToolSpec {
     /// Regex whose group 1 is the version inside `version_file`.
     #[serde(default)]
     pub version_file_pattern: Option<String>,
-    pub upstream: String,
+    /// `kind:name`, a list of them asked in order, or `none`.
+    pub upstream: UpstreamField,
     /// Call pre-releases (rc, beta, …) latest too; off by default.
     #[serde(default)]
     pub prereleases: bool,
@@ -65,7 +66,7 @@ pub const DEFAULT_VERSION_ARGS: &[&str] = &["--version"];
 #[derive(Debug)]
 pub struct Tool {
     pub spec: ToolSpec,
-    pub upstream: Upstream,
+    pub upstream: Upstreams,
     version_re: OnceLock<Option<Regex>>,
     identity_re: OnceLock<Option<Regex>>,
     version_file_re: OnceLock<Option<Regex>>,
@@ -73,7 +74,7 @@ pub struct Tool {
 
 impl Tool {
     /// Wraps a spec whose patterns and upstream were already validated.
-    pub(super) fn new(spec: ToolSpec, upstream: Upstream) -> Tool {
+    pub(super) fn new(spec: ToolSpec, upstream: Upstreams) -> Tool {
         Tool {
             spec,
             upstream,

@@ -274,6 +274,8 @@ pub(super) fn run_manager(action: &Action) -> Result<(), String> {
             timeout: ACTION_TIMEOUT,
             max_capture: 256 * 1024,
             env: &[("DEBIAN_FRONTEND", "noninteractive"), ("NO_COLOR", "1")],
+            cwd: None,
+            isolate_network: false,
         })
         .map_err(|e| format!("cannot run {}: {e}", argv[0]))?;
         if out.status.is_some_and(|s| s.success()) {

@@ -28,10 +28,7 @@ pub fn run(
     }
     let (mut snapshot, latest) = gather(settings, printer, &tools, true);
     if let Some(baseline) = update_baseline {
-        let with_upstream = tools
-            .iter()
-            .filter(|t| t.upstream != crate::catalog::Upstream::None)
-            .count();
+        let with_upstream = tools.iter().filter(|t| !t.upstream.is_none()).count();
         update_baseline_file(baseline, &latest, with_upstream, printer)?;
     }
     let partial = !settings.filter.only.is_empty() || settings.filter.category.is_some();

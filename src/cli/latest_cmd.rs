@@ -46,7 +46,8 @@ pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::R
             Ok(l) => LatestRecord {
                 name: tool.name().to_owned(),
                 latest: Some(l),
-                error: None,
+                // Answered from a cache because this run's lookup failed: say why.
+                error: latest.problem(tool),
             },
             Err(e) => LatestRecord {
                 name: tool.name().to_owned(),
@@ -60,7 +61,7 @@ pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::R
     let failed = selected
         .iter()
         .zip(&records)
-        .any(|(tool, r)| r.latest.is_none() && tool.upstream != crate::catalog::Upstream::None);
+        .any(|(tool, r)| r.latest.is_none() && !tool.upstream.is_none());
     match settings.format {
         Format::Json => {
             let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -93,7 +94,7 @@ pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::R
                         l.source.clone(),
                         format!("{}{}", l.from.id(), if l.stale { " (stale)" } else { "" }),
                         l.fetched_at.clone().unwrap_or_default(),
-                        String::new(),
+                        r.error.clone().unwrap_or_default(),
                     ]),
                     None => builder.push_record([
                         r.name.clone(),

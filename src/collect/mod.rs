@@ -102,24 +102,40 @@ fn discover_all(
 }
 
 /// One tool's record: installation facts, latest release, status.
+///
+/// `unknown` keeps its status id but says which half is missing: the
+/// installed version ("installed version unreadable: …") or the latest one
+/// ("no latest version known: …").
 pub fn record(tool: &Tool, found: ToolDiscovery, latest: &LatestSource) -> ToolRecord {
     let installed = found.installed.map(|i| found.installations[i].clone());
     let latest_result = latest.latest(tool);
+    let mut notes = found.notes;
+    if let Some(problem) = latest.problem(tool) {
+        notes.push(problem);
+    }
     let (status, error) = match (&installed, &latest_result) {
         (None, _) => (Status::NotInstalled, None),
         (Some(i), latest_result) => match (i.version.as_deref(), latest_result) {
             (None, _) => (
                 Status::Unknown,
-                Some(
+                Some(format!(
+                    "installed version unreadable: {}",
                     found
                         .error
                         .clone()
-                        .unwrap_or_else(|| "no version found".to_owned()),
-                ),
+                        .unwrap_or_else(|| "no version found".to_owned())
+                )),
             ),
             (Some(v), Ok(l)) => match (Version::parse(v), Version::parse(&l.version)) {
                 (Ok(iv), Ok(lv)) => (Status::compare(&iv, &lv), None),
-                (Err(e), _) | (_, Err(e)) => (Status::Unknown, Some(e.to_string())),
+                (Err(e), _) => (
+                    Status::Unknown,
+                    Some(format!("installed version unreadable: {e}")),
+                ),
+                (_, Err(e)) => (
+                    Status::Unknown,
+                    Some(format!("latest version unreadable: {e}")),
+                ),
             },
             (Some(_), Err(reason)) => (Status::Unknown, Some(reason.clone())),
         },
@@ -132,7 +148,7 @@ pub fn record(tool: &Tool, found: ToolDiscovery, latest: &LatestSource) -> ToolR
         installations: found.installations,
         latest: latest_result.ok(),
         error,
-        notes: found.notes,
+        notes,
     }
 }
 

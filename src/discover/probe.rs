@@ -38,6 +38,8 @@ pub fn probe(tool: &Tool, program: &Path, timeout: Duration) -> ProbeOutcome {
         timeout,
         max_capture: MAX_CAPTURE,
         env: PROBE_ENV,
+        cwd: None,
+        isolate_network: true,
     }) {
         Ok(o) => o,
         Err(e) => return ProbeOutcome::Failed(format!("cannot run {}: {e}", program.display())),

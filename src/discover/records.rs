@@ -166,10 +166,11 @@ impl RecordReader {
         for prefix in prefixes.into_iter().flatten() {
             for site in site_dirs(&prefix) {
                 let dists = self.site(&site);
-                for dist in dists
-                    .iter()
-                    .filter(|d| expected.iter().any(|e| normalize(e) == d.normalized))
-                {
+                for dist in dists.iter().filter(|d| {
+                    expected
+                        .iter()
+                        .any(|e| crate::model::package_name::python_project(e) == d.normalized)
+                }) {
                     if lists_console_script(&dist.path, script)
                         || imports_dist(head, &dist.normalized)
                         || records_script(&dist.path, script)
@@ -243,32 +244,14 @@ fn expected_names(tool: &Tool, install_key: &str) -> Vec<String> {
         .cloned()
         .into_iter()
         .collect();
-    let upstream = match (&tool.upstream, install_key) {
-        (crate::catalog::Upstream::Pypi(n), "pypi")
-        | (crate::catalog::Upstream::Npm(n), "npm")
-        | (crate::catalog::Upstream::Crates(n), "cargo") => Some(n.clone()),
-        _ => None,
+    let kind = match install_key {
+        "pypi" => "pypi",
+        "npm" => "npm",
+        "cargo" => "crates",
+        _ => "",
     };
-    names.extend(upstream);
+    names.extend(tool.upstream.of_kind(kind).map(|u| u.ident().to_owned()));
     names
-}
-
-/// PEP 503 normalisation: lowercase, runs of `-_.` become `-`.
-fn normalize(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut last_sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !last_sep {
-                out.push('-');
-            }
-            last_sep = true;
-        } else {
-            out.push(c.to_ascii_lowercase());
-            last_sep = false;
-        }
-    }
-    out
 }
 
 fn read_head(path: &Path, limit: usize) -> Option<String> {
@@ -320,7 +303,7 @@ fn list_dists(site: &Path) -> Vec<Dist> {
                 .filter(|v| Version::parse(v).is_ok())
                 .map(str::to_owned);
             Some(Dist {
-                normalized: normalize(dist),
+                normalized: crate::model::package_name::python_project(dist),
                 version,
                 path: e.path(),
             })
@@ -450,16 +433,4 @@ fn load_crates2(cargo_home: &Path) -> Option<Crates2> {
         })
         .collect();
     Some(Crates2 { installs, mtime })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pep503_normalisation() {
-        assert_eq!(normalize("Foo_Bar.baz"), "foo-bar-baz");
-        assert_eq!(normalize("yt-dlp"), "yt-dlp");
-        assert_eq!(normalize("ruamel__yaml"), "ruamel-yaml");
-    }
 }

@@ -22,6 +22,10 @@ pub struct ProcessRequest<'a> {
     pub max_capture: usize,
     /// Extra environment on top of the inherited one.
     pub env: &'a [(&'a str, &'a str)],
+    /// The working directory (default: toolup's own).
+    pub cwd: Option<&'a Path>,
+    /// Run without a way out to the network (probes): see `isolate`.
+    pub isolate_network: bool,
 }
 
 /// What a finished (or killed) process left behind.
@@ -68,6 +72,9 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         .process_group(0);
     for (key, value) in request.env {
         command.env(key, value);
+    }
+    if let Some(dir) = request.cwd {
+        command.current_dir(dir);
     }
     let mut child = command.spawn()?;
     let mut streams = Streams::new(&mut child, request.max_capture);
@@ -214,6 +221,8 @@ mod tests {
             timeout: Duration::from_millis(timeout_ms),
             max_capture: max,
             env: PROBE_ENV,
+            cwd: None,
+            isolate_network: false,
         })
         .unwrap()
     }
@@ -272,6 +281,8 @@ mod tests {
             timeout: Duration::from_secs(1),
             max_capture: 10,
             env: &[],
+            cwd: None,
+            isolate_network: false,
         });
         assert!(result.is_err());
     }

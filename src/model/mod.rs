@@ -2,6 +2,7 @@
 //! methods and the snapshot document (DESIGN.md, "Contracts").
 
 mod method;
+pub mod package_name;
 mod snapshot;
 mod status;
 mod version;

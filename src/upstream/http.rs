@@ -2,18 +2,25 @@
 //! jitter, `Retry-After`, per-host `Accept`, a `User-Agent`, conditional
 //! requests, bounded bodies, and per-host concurrency limits.
 //!
+//! Bodies are streamed: `fetch` hands the caller a reader capped at the
+//! request's `max_body`, so a registry document is deserialized into the few
+//! fields a source uses without ever being held whole (npm's document for
+//! typescript is 10 MB; held as `serde_json::Value` it was ten times that).
+//!
 //! ureq (blocking, rustls) fits the design: fetches run on a bounded thread
 //! pool, so an async runtime would add weight and nothing else. Certificates
 //! come from the platform's store, so TLS-intercepting corporate proxies work.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ureq::Agent;
 
-/// Largest body read from any registry (npm's full documents can be large).
-const MAX_BODY: u64 = 32 * 1024 * 1024;
+/// Largest body read unless a request says otherwise. Streamed bodies cost
+/// no memory by size, so this bounds transfer, not allocation.
+pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
 /// Longest `Retry-After` honoured; longer waits give up and fall back to caches.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 
@@ -52,13 +59,19 @@ pub struct Request<'a> {
     pub if_modified_since: Option<&'a str>,
     /// Return redirects instead of following them (GitHub's releases/latest trick).
     pub no_redirects: bool,
+    /// What a rate limit applies to: GitHub's API quota belongs to the API's
+    /// base URL, not to its host, which (GitHub Enterprise, a mirror) may also
+    /// serve the quota-free web fallbacks. `None`: the host.
+    pub quota_scope: Option<&'a str>,
+    /// Largest body accepted (default `DEFAULT_MAX_BODY`); more is an error that says so.
+    pub max_body: Option<u64>,
 }
 
-/// What came back.
+/// What came back, with the body read into a `T` by the caller's reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Response {
+pub enum Reply<T> {
     Ok {
-        body: Vec<u8>,
+        body: T,
         etag: Option<String>,
         last_modified: Option<String>,
     },
@@ -75,16 +88,63 @@ pub enum Response {
     Failed(String),
 }
 
-impl Response {
+/// A reply whose body is the raw bytes.
+pub type Response = Reply<Vec<u8>>;
+
+impl<T> Reply<T> {
     /// A short human description, for errors.
     pub fn describe(&self) -> String {
         match self {
-            Response::Ok { .. } => "ok".to_owned(),
-            Response::NotModified => "not modified".to_owned(),
-            Response::Redirect(to) => format!("redirected to {to}"),
-            Response::NotFound => "not found".to_owned(),
-            Response::RateLimited { .. } => "rate limited".to_owned(),
-            Response::Failed(reason) => reason.clone(),
+            Reply::Ok { .. } => "ok".to_owned(),
+            Reply::NotModified => "not modified".to_owned(),
+            Reply::Redirect(to) => format!("redirected to {to}"),
+            Reply::NotFound => "not found".to_owned(),
+            Reply::RateLimited { .. } => "rate limited".to_owned(),
+            Reply::Failed(reason) => reason.clone(),
+        }
+    }
+}
+
+/// Facts about a 2xx response that a body reader may need.
+#[derive(Debug, Clone, Default)]
+pub struct BodyInfo {
+    /// The media type, lower case, without parameters (`application/json`).
+    pub content_type: String,
+}
+
+/// Why reading a body failed.
+#[derive(Debug)]
+pub enum BodyError {
+    /// The transfer broke (worth a retry).
+    Transfer(String),
+    /// The body arrived but is not what was expected (not retried).
+    Malformed(String),
+}
+
+impl BodyError {
+    /// A JSON error: an I/O failure underneath is a transfer problem, anything else malformed.
+    pub fn json(e: &serde_json::Error) -> BodyError {
+        match e.classify() {
+            serde_json::error::Category::Io
+                if e.io_error_kind() == Some(std::io::ErrorKind::FileTooLarge) =>
+            {
+                BodyError::Malformed(e.to_string())
+            }
+            serde_json::error::Category::Io => BodyError::Transfer(e.to_string()),
+            _ => BodyError::Malformed(format!(
+                "malformed JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            )),
+        }
+    }
+
+    /// An I/O error from a capped reader.
+    pub fn io(e: &std::io::Error) -> BodyError {
+        if e.kind() == std::io::ErrorKind::FileTooLarge {
+            BodyError::Malformed(e.to_string())
+        } else {
+            BodyError::Transfer(e.to_string())
         }
     }
 }
@@ -129,33 +189,52 @@ impl HttpClient {
         }
     }
 
-    /// GETs `request.url`, retrying what is worth retrying.
+    /// GETs `request.url` into memory, retrying what is worth retrying.
     pub fn get(&self, request: &Request<'_>) -> Response {
+        self.fetch(request, |_, reader| {
+            let mut body = Vec::new();
+            reader
+                .read_to_end(&mut body)
+                .map(|_| body)
+                .map_err(|e| BodyError::io(&e))
+        })
+    }
+
+    /// GETs `request.url` and hands a 2xx body, as a stream capped at the
+    /// request's `max_body`, to `read`; retries what is worth retrying (a
+    /// broken transfer, 5xx, 429), never a malformed body.
+    pub fn fetch<T>(
+        &self,
+        request: &Request<'_>,
+        mut read: impl FnMut(&BodyInfo, &mut dyn Read) -> Result<T, BodyError>,
+    ) -> Reply<T> {
         let host = host_of(request.url).to_owned();
+        let scope = request.quota_scope.unwrap_or(&host).to_owned();
         let _slot = self.acquire(&host);
         let mut attempt = 0;
         loop {
             // Checked on every attempt: another worker may have given up on the host meanwhile.
             if self.is_unreachable(&host) {
-                return Response::Failed(format!("{host} was unreachable earlier in this run"));
+                return Reply::Failed(format!("{host} was unreachable earlier in this run"));
             }
             if let Some(reset) = self
                 .rate_limited
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .get(&host)
+                .get(&scope)
             {
-                return Response::RateLimited { reset: *reset };
+                return Reply::RateLimited { reset: *reset };
             }
-            let (response, retry_after, reach) = self.once(request);
-            if let Response::RateLimited { reset } = &response {
+            let (response, retry_after, reach) = self.once(request, &mut read);
+            if let Reply::RateLimited { reset } = &response {
                 self.rate_limited
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .insert(host.clone(), *reset);
+                    .insert(scope.clone(), *reset);
             }
-            let retryable = (matches!(&response, Response::Failed(_))
-                && reach != Reach::NoSuchHost)
+            let retryable = (matches!(&response, Reply::Failed(_))
+                && reach != Reach::NoSuchHost
+                && reach != Reach::Malformed)
                 || retry_after.is_some();
             let connect_failed = reach != Reach::Reached;
             if !retryable || attempt >= self.options.retries {
@@ -166,8 +245,8 @@ impl HttpClient {
                         .insert(host);
                 }
                 return match response {
-                    Response::Failed(reason) if attempt > 0 => {
-                        Response::Failed(format!("{reason} (after {} attempts)", attempt + 1))
+                    Reply::Failed(reason) if attempt > 0 => {
+                        Reply::Failed(format!("{reason} (after {} attempts)", attempt + 1))
                     }
                     other => other,
                 };
@@ -179,7 +258,7 @@ impl HttpClient {
                 return response;
             }
             tracing::debug!(
-                url = request.url,
+                url = %redact(request.url),
                 attempt,
                 wait_ms = wait.as_millis() as u64,
                 "retrying"
@@ -198,9 +277,21 @@ impl HttpClient {
 
     /// One attempt: the response, a wait before retrying (429, 5xx), and
     /// whether the host was reached.
-    fn once(&self, request: &Request<'_>) -> (Response, Option<Duration>, Reach) {
-        match self.attempt(request) {
-            Ok((response, wait)) => (response, wait, Reach::Reached),
+    fn once<T>(
+        &self,
+        request: &Request<'_>,
+        read: &mut dyn FnMut(&BodyInfo, &mut dyn Read) -> Result<T, BodyError>,
+    ) -> (Reply<T>, Option<Duration>, Reach) {
+        match self.attempt(request, read) {
+            Ok((response, wait, malformed)) => (
+                response,
+                wait,
+                if malformed {
+                    Reach::Malformed
+                } else {
+                    Reach::Reached
+                },
+            ),
             Err(e) => {
                 let reach = match e {
                     // DNS does not heal in a second: no retry.
@@ -211,13 +302,23 @@ impl HttpClient {
                     }
                     _ => Reach::Reached,
                 };
-                (Response::Failed(describe(&e)), None, reach)
+                (Reply::Failed(describe(&e)), None, reach)
             }
         }
     }
 
-    fn attempt(&self, request: &Request<'_>) -> Result<(Response, Option<Duration>), ureq::Error> {
-        let mut builder = self.agent.get(request.url);
+    /// One request; `Ok((reply, wait, malformed))`.
+    fn attempt<T>(
+        &self,
+        request: &Request<'_>,
+        read: &mut dyn FnMut(&BodyInfo, &mut dyn Read) -> Result<T, BodyError>,
+    ) -> Result<(Reply<T>, Option<Duration>, bool), ureq::Error> {
+        // Credentials in the URL (a mirror's `https://user:token@host/…`, as
+        // pip and cargo accept them) go to that host as Basic auth, never in
+        // the request line, and never across a redirect (ureq drops the
+        // header when a redirect leaves the host).
+        let (url, basic) = split_userinfo(request.url);
+        let mut builder = self.agent.get(&url);
         if request.no_redirects {
             builder = builder
                 .config()
@@ -228,6 +329,8 @@ impl HttpClient {
         builder = builder.header("Accept", request.accept);
         if let Some(token) = request.bearer {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
+        } else if let Some(basic) = &basic {
+            builder = builder.header("Authorization", &format!("Basic {basic}"));
         }
         if let Some(etag) = request.if_none_match {
             builder = builder.header("If-None-Match", etag);
@@ -246,55 +349,71 @@ impl HttpClient {
                 .map(str::to_owned)
         };
         tracing::debug!(
-            url = request.url,
+            url = %redact(request.url),
             status,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "http"
         );
-        Ok(match status {
+        let reply = match status {
             200..=299 => {
                 let (etag, last_modified) = (header("etag"), header("last-modified"));
-                match response
-                    .body_mut()
-                    .with_config()
-                    .limit(MAX_BODY)
-                    .read_to_vec()
-                {
+                let info = BodyInfo {
+                    content_type: header("content-type")
+                        .map(|t| {
+                            t.split(';')
+                                .next()
+                                .unwrap_or_default()
+                                .trim()
+                                .to_ascii_lowercase()
+                        })
+                        .unwrap_or_default(),
+                };
+                let cap = request.max_body.unwrap_or(DEFAULT_MAX_BODY);
+                let mut reader = CappedReader {
+                    inner: response.body_mut().as_reader(),
+                    left: cap,
+                    cap,
+                };
+                return Ok(match read(&info, &mut reader) {
                     Ok(body) => (
-                        Response::Ok {
+                        Reply::Ok {
                             body,
                             etag,
                             last_modified,
                         },
                         None,
+                        false,
                     ),
-                    Err(e) => (
-                        Response::Failed(format!("reading the body: {}", describe(&e))),
+                    Err(BodyError::Transfer(reason)) => (
+                        Reply::Failed(format!("reading the body: {reason}")),
                         None,
+                        false,
                     ),
-                }
+                    Err(BodyError::Malformed(reason)) => (Reply::Failed(reason), None, true),
+                });
             }
-            304 => (Response::NotModified, None),
+            304 => (Reply::NotModified, None),
             300..=399 => match header("location") {
-                Some(location) => (Response::Redirect(location), None),
+                Some(location) => (Reply::Redirect(location), None),
                 None => (
-                    Response::Failed(format!("HTTP {status} without Location")),
+                    Reply::Failed(format!("HTTP {status} without Location")),
                     None,
                 ),
             },
-            404 | 410 => (Response::NotFound, None),
+            404 | 410 => (Reply::NotFound, None),
             403 | 429 if header("x-ratelimit-remaining").as_deref() == Some("0") => {
                 let reset = header("x-ratelimit-reset").and_then(|r| r.trim().parse().ok());
-                (Response::RateLimited { reset }, None)
+                (Reply::RateLimited { reset }, None)
             }
             429 | 500..=599 => {
                 let wait = header("retry-after")
                     .and_then(|v| retry_after(&v))
                     .unwrap_or(self.options.backoff_base);
-                (Response::Failed(format!("HTTP {status}")), Some(wait))
+                (Reply::Failed(format!("HTTP {status}")), Some(wait))
             }
-            _ => (Response::Failed(format!("HTTP {status}")), None),
-        })
+            _ => (Reply::Failed(format!("HTTP {status}")), None),
+        };
+        Ok((reply.0, reply.1, false))
     }
 
     /// Waits for one of the host's `max_per_host` slots.
@@ -318,8 +437,52 @@ impl HttpClient {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reach {
     Reached,
+    /// Reached, and the body was not what it should be: asking again will not help.
+    Malformed,
     Unreachable,
     NoSuchHost,
+}
+
+/// A body reader that refuses to go past the request's cap, with an error
+/// that says so (rather than a truncated document that fails to parse).
+struct CappedReader<R> {
+    inner: R,
+    left: u64,
+    cap: u64,
+}
+
+impl<R: Read> Read for CappedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // One byte more than the cap means the body is too large.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::new(
+                    std::io::ErrorKind::FileTooLarge,
+                    format!(
+                        "the response is larger than {}, the cap for this request",
+                        human_bytes(self.cap)
+                    ),
+                )),
+            };
+        }
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// `64 MiB`, `512 KiB`, `300 B`.
+pub fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 => format!("{} KiB", n >> 10),
+        n => format!("{n} B"),
+    }
 }
 
 /// A held per-host slot, released on drop.
@@ -342,10 +505,104 @@ impl Drop for HostSlot<'_> {
     }
 }
 
-/// The host (and port) of a URL, for per-host limits.
+/// A URL fit for logs and messages: any `user:password@` is replaced by
+/// `***@`, and query values that look like credentials by `***`.
+pub fn redact(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (Some(s), r),
+        None => (None, url),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let authority = match authority.rsplit_once('@') {
+        Some((_, host)) => format!("***@{host}"),
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, _)) if is_secret_name(k) => format!("{k}=***"),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => tail.to_owned(),
+    };
+    match scheme {
+        Some(s) => format!("{s}://{authority}{tail}"),
+        None => format!("{authority}{tail}"),
+    }
+}
+
+fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "token",
+        "key",
+        "secret",
+        "password",
+        "passwd",
+        "auth",
+        "sig",
+        "signature",
+        "credential",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// The host (and port) of a URL, for per-host limits (never its userinfo).
 pub fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+}
+
+/// The URL without its userinfo, and the userinfo as a Basic credential.
+fn split_userinfo(url: &str) -> (String, Option<String>) {
+    use base64::Engine;
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), None);
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some((userinfo, host)) = rest[..end].rsplit_once('@') else {
+        return (url.to_owned(), None);
+    };
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+    let credential = format!("{}:{}", decode(user), decode(password));
+    (
+        format!("{scheme}://{host}{}", &rest[end..]),
+        Some(base64::engine::general_purpose::STANDARD.encode(credential)),
+    )
+}
+
+/// `text` with every URL in it passed through `redact`.
+pub fn redact_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let start = rest[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'))
+            .map_or(0, |i| i + 1);
+        let end = rest[at..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ','))
+            .map_or(rest.len(), |i| at + i);
+        out.push_str(&rest[..start]);
+        out.push_str(&redact(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Error text without anything that could carry a credential.
@@ -382,9 +639,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn credentials_never_show() {
+        assert_eq!(
+            redact("https://user:s3cret@mirror.example/simple?token=abc&x=1"),
+            "https://***@mirror.example/simple?token=***&x=1"
+        );
+        assert_eq!(
+            redact_text("GET https://u:p@h.example/a failed; see http://ok.example/b"),
+            "GET https://***@h.example/a failed; see http://ok.example/b"
+        );
+        let (url, basic) = split_userinfo("https://me:p%40ss@h.example/simple/");
+        assert_eq!(url, "https://h.example/simple/");
+        assert_eq!(basic.as_deref(), Some("bWU6cEBzcw=="));
+        assert_eq!(split_userinfo("https://h.example/a@b").1, None);
+    }
+
+    #[test]
     fn hosts_and_retry_after() {
         assert_eq!(host_of("https://example.org/a/b?c"), "example.org");
         assert_eq!(host_of("http://127.0.0.1:8080/x"), "127.0.0.1:8080");
+        assert_eq!(
+            host_of("https://u:p@mirror.example/simple"),
+            "mirror.example"
+        );
         assert_eq!(retry_after(" 3 "), Some(Duration::from_secs(3)));
         assert_eq!(retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         assert!(jitter(Duration::from_millis(100)) < Duration::from_millis(100));

@@ -116,6 +116,24 @@ impl LatestVersions {
         }
     }
 
+    /// The entry for `tool` with the source it came from, if that is one of
+    /// `upstreams` (an entry with no recorded source counts as the first's).
+    pub fn get_from<'a>(
+        &'a self,
+        tool: &str,
+        upstreams: &'a crate::catalog::Upstreams,
+    ) -> Option<(&'a str, String)> {
+        let version = self.versions.get(tool)?;
+        match self.sources.get(tool) {
+            Some(s) if upstreams.contains(s) => Some((version, s.clone())),
+            Some(_) => None,
+            None => upstreams
+                .iter()
+                .next()
+                .map(|u| (version.as_str(), u.to_string())),
+        }
+    }
+
     /// Serialises with sorted keys and a trailing newline, so commits diff cleanly.
     pub fn to_json(&self) -> String {
         let mut root = Map::new();

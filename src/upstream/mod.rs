@@ -7,17 +7,18 @@
 //! read-modify-written under a file lock and replaced atomically, so two
 //! toolup processes at once both land their results.
 
+pub mod addresses;
 mod dns;
-mod endpoints;
 mod http;
 mod latest_versions;
 mod sources;
 mod tags;
 mod token;
 
-pub use endpoints::Endpoints;
-pub use http::{HttpClient, HttpOptions, Request, Response};
+pub use addresses::{Address, Addresses, Origin};
+pub use http::{HttpClient, HttpOptions, Reply, Request, Response, redact, redact_text};
 pub use latest_versions::{Entry, LatestVersions, LatestVersionsError};
+pub use sources::{SOURCES, Source, kinds as source_kinds, source};
 pub use token::{Token, github_token};
 
 use std::collections::BTreeMap;
@@ -26,7 +27,7 @@ use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::catalog::{Tool, Upstream};
+use crate::catalog::Tool;
 use crate::model::{Latest, LatestFrom};
 use sources::{Context, Lookup, Query};
 
@@ -71,6 +72,8 @@ pub struct RefreshReport {
     pub failed: usize,
     /// When GitHub rate-limited this run: its reset time (Unix seconds, 0 if unknown).
     pub github_rate_limited: Option<u64>,
+    /// One line per registry this run needed and found no address for.
+    pub unresolved: Vec<String>,
 }
 
 /// Answers "what is the latest release of this tool?".
@@ -116,86 +119,67 @@ impl LatestSource {
         }
     }
 
-    /// Fetches what is due for `tools`; never opens a socket unless called.
-    /// `token` is asked only when a GitHub lookup is due (it may run `gh`).
+    /// Fetches what is due for `tools`, each from its sources in order
+    /// until one answers; never opens a socket unless called. `token` is
+    /// asked only when a GitHub lookup is due (it may run `gh`).
     pub fn refresh(
         &mut self,
         tools: &[&Tool],
         options: &RefreshOptions,
-        endpoints: impl FnOnce() -> Endpoints,
+        addresses: &Addresses,
         token: impl FnOnce() -> Option<Token>,
     ) -> RefreshReport {
         let now = SystemTime::now();
         let cutoff = options.min_release_age.and_then(|age| now.checked_sub(age));
+        let with_upstream = tools.iter().filter(|t| !t.upstream.is_none()).count();
         let due: Vec<&Tool> = tools
             .iter()
             .copied()
-            .filter(|t| t.upstream != Upstream::None)
+            .filter(|t| !t.upstream.is_none())
             .filter(|t| {
                 options.force
                     || !(self.is_fresh(t, now) || self.failed_recently(t, options.failure_ttl, now))
             })
             .collect();
         let mut report = RefreshReport {
-            unchanged: tools
-                .iter()
-                .filter(|t| t.upstream != Upstream::None)
-                .count()
-                - due.len(),
+            unchanged: with_upstream - due.len(),
             ..RefreshReport::default()
         };
         if due.is_empty() {
             return report;
         }
-        let token = if due
-            .iter()
-            .any(|t| matches!(t.upstream, Upstream::Github { .. }))
-        {
+        let token = if due.iter().any(|t| {
+            t.upstream
+                .iter()
+                .any(|u| source(u.kind()).is_some_and(|s| s.uses_github_token()))
+        }) {
             token()
         } else {
             None
         };
         let client = HttpClient::new(options.http.clone());
-        let endpoints = endpoints();
-        let cx = Context::new(&client, &endpoints, token.as_ref().map(Token::expose));
-        let lookups = |tool: &&Tool| {
-            let source = tool.upstream.to_string();
-            let cached_here = self.user.get(tool.name(), &source).is_some();
-            let query = Query {
-                tool: tool.name(),
-                upstream: &tool.upstream,
-                etag: if cached_here {
-                    self.user.etags.get(tool.name()).map(String::as_str)
-                } else {
-                    None
-                },
-                hint: self.user.hints.get(&source).map(String::as_str),
-                prereleases: tool.spec.prereleases,
-                cutoff,
-            };
-            (tool.name().to_owned(), source, sources::lookup(&cx, &query))
-        };
+        let mut cx = Context::new(&client, addresses, token.as_ref().map(Token::expose));
+        for tool in &due {
+            for u in tool.upstream.iter() {
+                cx.wanted
+                    .entry(u.kind())
+                    .or_default()
+                    .insert(u.ident().to_owned());
+            }
+        }
+        let cx = cx;
+        let lookups = |tool: &&Tool| (tool.name().to_owned(), self.ask_sources(&cx, tool, cutoff));
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(options.jobs.max(1))
             .build();
-        let results: Vec<(String, String, Lookup)> = match &pool {
+        let results: Vec<(String, Answered)> = match &pool {
             Ok(pool) => pool.install(|| due.par_iter().map(lookups).collect()),
             Err(_) => due.iter().map(lookups).collect(),
         };
         let fetched_at = crate::collect::now_rfc3339();
-        for (tool, source, lookup) in results {
-            match lookup {
-                Lookup::Found(release) if too_young(release.published_at.as_deref(), cutoff) => {
-                    report.failed += 1;
-                    self.failures.insert(
-                        tool,
-                        format!(
-                            "{} {} is younger than the minimum release age",
-                            source, release.version
-                        ),
-                    );
-                }
-                Lookup::Found(release) => {
+        for (tool, answered) in results {
+            match answered {
+                Answered::Found(source, release) => {
                     report.fetched += 1;
                     self.hints.insert(source.clone(), release.method.to_owned());
                     let entry = Entry {
@@ -207,7 +191,7 @@ impl LatestSource {
                     };
                     self.fresh.insert(tool, entry);
                 }
-                Lookup::Unchanged => match self.user.get(&tool, &source) {
+                Answered::Unchanged(source) => match self.user.get(&tool, &source) {
                     Some(version) => {
                         report.unchanged += 1;
                         let entry = Entry {
@@ -225,7 +209,11 @@ impl LatestSource {
                             .insert(tool, "304 without a cached answer".to_owned());
                     }
                 },
-                Lookup::Failed(reason) => {
+                Answered::TooYoung(reason) => {
+                    report.failed += 1;
+                    self.failures.insert(tool, reason);
+                }
+                Answered::Failed(reason) => {
                     report.failed += 1;
                     self.failed_now.insert(tool.clone(), fetched_at.clone());
                     self.failures.insert(tool, reason);
@@ -233,7 +221,53 @@ impl LatestSource {
             }
         }
         report.github_rate_limited = cx.github_rate_limited();
+        report.unresolved = cx
+            .missing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
         report
+    }
+
+    /// Asks a tool's sources in order until one answers.
+    fn ask_sources(&self, cx: &Context<'_>, tool: &Tool, cutoff: Option<SystemTime>) -> Answered {
+        let mut reasons = Vec::new();
+        for upstream in tool.upstream.iter() {
+            let source = upstream.to_string();
+            let cached_here = self.user.sources.get(tool.name()) == Some(&source);
+            let query = Query {
+                tool: tool.name(),
+                upstream,
+                etag: if cached_here {
+                    self.user.etags.get(tool.name()).map(String::as_str)
+                } else {
+                    None
+                },
+                hint: self.user.hints.get(&source).map(String::as_str),
+                prereleases: tool.spec.prereleases,
+                cutoff,
+            };
+            match sources::lookup(cx, &query) {
+                Lookup::Found(release) if too_young(release.published_at.as_deref(), cutoff) => {
+                    return Answered::TooYoung(format!(
+                        "{source} {} is younger than the minimum release age",
+                        release.version
+                    ));
+                }
+                Lookup::Found(release) => {
+                    if !reasons.is_empty() {
+                        tracing::debug!(tool = tool.name(), answered_by = %source, earlier = %reasons.join("; "), "fallback source");
+                    }
+                    return Answered::Found(source, release);
+                }
+                Lookup::Unchanged if cached_here => return Answered::Unchanged(source),
+                Lookup::Unchanged => reasons.push(format!("{source}: 304 without a cached answer")),
+                Lookup::Failed(reason) => reasons.push(reason),
+            }
+        }
+        Answered::Failed(redact_text(&reasons.join("; ")))
     }
 
     fn failed_recently(&self, tool: &Tool, failure_ttl: Duration, now: SystemTime) -> bool {
@@ -243,9 +277,7 @@ impl LatestSource {
     }
 
     fn is_fresh(&self, tool: &Tool, now: SystemTime) -> bool {
-        self.user
-            .get(tool.name(), &tool.upstream.to_string())
-            .is_some()
+        self.user.get_from(tool.name(), &tool.upstream).is_some()
             && self
                 .user
                 .fetched_at
@@ -255,16 +287,15 @@ impl LatestSource {
 
     /// The latest release of `tool`, or why there is none.
     pub fn latest(&self, tool: &Tool) -> Result<Latest, String> {
-        if tool.upstream == Upstream::None {
-            return Err("no upstream source in the catalog".to_owned());
+        if tool.upstream.is_none() {
+            return Err("no latest version known: the catalog names no upstream source".to_owned());
         }
         let name = tool.name();
-        let source = tool.upstream.to_string();
         let now = SystemTime::now();
         if let Some(entry) = self.fresh.get(name) {
             return Ok(Latest {
                 version: entry.version.clone(),
-                source,
+                source: entry.source.clone(),
                 from: LatestFrom::Network,
                 fetched_at: Some(entry.fetched_at.clone()),
                 stale: false,
@@ -274,14 +305,14 @@ impl LatestSource {
             (&self.user, LatestFrom::Cache),
             (&self.baseline, LatestFrom::Manual),
         ] {
-            if let Some(version) = cache.get(name, &source) {
+            if let Some((version, source)) = cache.get_from(name, &tool.upstream) {
                 let fetched_at = cache.fetched_at.get(name).cloned();
                 let stale = fetched_at
                     .as_deref()
                     .is_none_or(|t| older_than(t, self.ttl, now));
                 return Ok(Latest {
                     version: version.to_owned(),
-                    source,
+                    source: source.to_owned(),
                     from,
                     fetched_at,
                     stale,
@@ -289,9 +320,28 @@ impl LatestSource {
             }
         }
         Err(match self.failures.get(name) {
-            Some(reason) => format!("no release known: {reason}"),
-            None => format!("no cached release for {source}"),
+            Some(reason) => format!("no latest version known: {reason}"),
+            None => format!(
+                "no latest version known: nothing cached for {}",
+                tool.upstream
+            ),
         })
+    }
+
+    /// Why this run could not refresh `tool`, when it answers from a cache
+    /// instead: the reason and how old the answer is.
+    pub fn problem(&self, tool: &Tool) -> Option<String> {
+        let reason = self.failures.get(tool.name())?;
+        let latest = self.latest(tool).ok()?;
+        let from = match latest.from {
+            LatestFrom::Network => return None,
+            LatestFrom::Cache => "the cache",
+            LatestFrom::Manual => "the baseline",
+        };
+        let date = latest.fetched_at.as_deref().map_or(String::new(), |t| {
+            format!(" of {}", t.get(..10).unwrap_or(t))
+        });
+        Some(format!("{reason}; answered from {from}{date}"))
     }
 
     /// This run's fetched entries (for `--update-baseline`).
@@ -363,6 +413,52 @@ pub fn merge_into_file(
 /// The negative cache beside a latest-versions cache.
 fn failures_path(cache: &Path) -> std::path::PathBuf {
     cache.with_file_name("upstream_failures.json")
+}
+
+/// What a tool's sources concluded, together.
+enum Answered {
+    /// This source answered with this release.
+    Found(String, sources::Release),
+    /// This source said the cached answer (from it) still holds.
+    Unchanged(String),
+    /// The newest release is too young; nothing older is known to be latest.
+    TooYoung(String),
+    /// Every source failed: their reasons, in order.
+    Failed(String),
+}
+
+/// Runs a client program (pip's Python, npm, uv, cargo) for a short answer:
+/// its stdout when it succeeds. Through `exec`, like every process; `cwd`
+/// keeps a client out of a project whose files would change its answer.
+pub(crate) fn run_client(
+    program: &Path,
+    args: &[String],
+    cwd: Option<&Path>,
+    timeout: Duration,
+) -> Option<String> {
+    let started = std::time::Instant::now();
+    // A neutral directory that exists (the cache directory may not yet).
+    let cwd = cwd.map(|d| if d.is_dir() { d } else { Path::new("/") });
+    let out = match crate::exec::run(&crate::exec::ProcessRequest {
+        program,
+        args,
+        timeout,
+        max_capture: 256 * 1024,
+        env: crate::exec::PROBE_ENV,
+        cwd,
+        isolate_network: false,
+    }) {
+        Ok(out) => out,
+        Err(e) => {
+            tracing::debug!(program = %program.display(), "cannot run: {e}");
+            return None;
+        }
+    };
+    tracing::debug!(program = %program.display(), ?args, elapsed_ms = started.elapsed().as_millis() as u64, ok = out.status.is_some_and(|s| s.success()), "client");
+    if !out.status.is_some_and(|s| s.success()) {
+        return None;
+    }
+    String::from_utf8(out.stdout).ok()
 }
 
 fn older_than(rfc3339: &str, ttl: Duration, now: SystemTime) -> bool {

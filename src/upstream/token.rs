@@ -46,6 +46,8 @@ fn gh_auth_token(gh: &Path) -> Option<Token> {
         timeout: Duration::from_secs(5),
         max_capture: 4096,
         env: &[("GH_PROMPT_DISABLED", "1"), ("NO_COLOR", "1")],
+        cwd: None,
+        isolate_network: false,
     })
     .ok()?;
     if !out.status.is_some_and(|s| s.success()) {

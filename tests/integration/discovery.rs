@@ -95,7 +95,10 @@ fn a_hanging_probe_is_killed_and_the_audit_completes() {
     );
     let hung = record(&snap, "tuhang");
     assert_eq!(hung["status"], "unknown");
-    assert_eq!(hung["error"], "probe timed out");
+    assert_eq!(
+        hung["error"],
+        "installed version unreadable: probe timed out"
+    );
     assert_eq!(record(&snap, "tuok")["installed"]["version"], "0.1.0");
 }
 
@@ -188,7 +191,7 @@ fn a_program_that_prints_no_version_is_unknown_with_its_output() {
     assert_eq!(tool["status"], "unknown");
     assert_eq!(
         tool["error"],
-        "unparsable version output: tunov (built from source)"
+        "installed version unreadable: unparsable version output: tunov (built from source)"
     );
 }
 

@@ -24,7 +24,7 @@ fn online(sb: &Sandbox, server: &FixtureServer, args: &[&str]) -> Command {
     let mut cmd = sb.cmd(args);
     let b = &server.base;
     cmd.env_remove("TOOLUP_OFFLINE")
-        .env("TOOLUP_PYPI_URL", format!("{b}/pypi-root"))
+        .env("TOOLUP_PYPI_URL", format!("{b}/simple"))
         .env("TOOLUP_NPM_REGISTRY_URL", format!("{b}/npm"))
         .env("TOOLUP_CRATES_INDEX_URL", format!("{b}/index"))
         .env("TOOLUP_GITHUB_API_URL", format!("{b}/api"))
@@ -60,11 +60,14 @@ fn tool(sb: &Sandbox, name: &str, upstream: &str) {
     std::fs::write(sb.catalog.join(format!("{name}.toml")), text).unwrap();
 }
 
+/// PyPI's Simple API page for `six`, as JSON (PEP 691).
+fn six_json() -> Reply {
+    Reply::ok(recorded("pypi-simple-six.json"))
+        .header("Content-Type", "application/vnd.pypi.simple.v1+json")
+}
+
 fn registries(server: &FixtureServer) {
-    server.route(
-        "/pypi-root/pypi/six/json",
-        vec![Reply::ok(recorded("pypi-six.json"))],
-    );
+    server.route("/simple/six/", vec![six_json()]);
     server.route(
         "/npm/is-number",
         vec![Reply::ok(recorded("npm-is-number.json"))],
@@ -108,22 +111,18 @@ fn pypi_npm_and_the_crates_sparse_index() {
         latest_of(&latest_json(&out), "tusix")["latest"]["from"],
         "cache"
     );
-    assert_eq!(server.requests("/pypi-root").len(), 1);
+    assert_eq!(server.requests("/simple").len(), 1);
 }
 
 #[test]
 fn conditional_requests_turn_into_304s() {
     let sb = Sandbox::new();
     let server = FixtureServer::start();
-    server.route_etag(
-        "/pypi-root/pypi/six/json",
-        "\"six-v1\"",
-        Reply::ok(recorded("pypi-six.json")),
-    );
+    server.route_etag("/simple/six/", "\"six-v1\"", six_json());
     tool(&sb, "tusix", "pypi:six");
     run(&sb, &server, &["latest"]);
     let out = run(&sb, &server, &["latest", "--refresh", "--format", "json"]);
-    let requests = server.requests("/pypi-root");
+    let requests = server.requests("/simple");
     assert_eq!(requests.len(), 2);
     assert_eq!(
         requests[1].headers.get("if-none-match").map(String::as_str),
@@ -163,7 +162,7 @@ fn a_404_is_not_retried_and_500_then_200_is() {
             .contains("not found"),
         "{doc:#}"
     );
-    assert_eq!(server.requests("/pypi-root/pypi/gone/json").len(), 1);
+    assert_eq!(server.requests("/simple/gone/").len(), 1);
     assert_eq!(latest_of(&doc, "tuflaky")["latest"]["version"], "7.0.0");
     assert_eq!(server.requests("/npm/is-number").len(), 2);
 }
@@ -203,10 +202,11 @@ fn a_stalled_response_times_out_and_malformed_json_keeps_the_cache() {
     tool(&sb, "tusix", "pypi:six");
     tool(&sb, "tustall", "npm:is-number");
     server.route(
-        "/pypi-root/pypi/six/json",
+        "/simple/six/",
         vec![
-            Reply::ok(recorded("pypi-six.json")),
-            Reply::ok("{\"releases\": ["),
+            six_json(),
+            Reply::ok("{\"files\": [")
+                .header("Content-Type", "application/vnd.pypi.simple.v1+json"),
         ],
     );
     server.route(
@@ -361,12 +361,21 @@ fn a_minimum_release_age_holds_back_a_fresh_release() {
     let sb = Sandbox::new();
     let server = FixtureServer::start();
     tool(&sb, "tusix", "pypi:six");
-    let mut doc: serde_json::Value = serde_json::from_slice(&recorded("pypi-six.json")).unwrap();
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&recorded("pypi-simple-six.json")).unwrap();
     let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    doc["releases"]["1.18.0"] = serde_json::json!([{"upload_time_iso_8601": now, "yanked": false}]);
-    doc["releases"]["1.19.0"] =
-        serde_json::json!([{"upload_time_iso_8601": "2020-01-01T00:00:00Z", "yanked": true}]);
-    server.route("/pypi-root/pypi/six/json", vec![Reply::ok(doc.to_string())]);
+    let files = doc["files"].as_array_mut().unwrap();
+    files.push(
+        serde_json::json!({"filename": "six-1.18.0.tar.gz", "upload-time": now, "yanked": false}),
+    );
+    files.push(serde_json::json!({"filename": "six-1.19.0-py2.py3-none-any.whl", "upload-time": "2020-01-01T00:00:00Z", "yanked": "broken"}));
+    server.route(
+        "/simple/six/",
+        vec![
+            Reply::ok(doc.to_string())
+                .header("Content-Type", "application/vnd.pypi.simple.v1+json"),
+        ],
+    );
     let out = run(
         &sb,
         &server,
@@ -552,7 +561,7 @@ fn config_files_set_sources_and_the_release_age_and_bad_keys_are_named() {
     std::fs::write(
         &project,
         format!(
-            "[sources]\npypi = \"{}/pypi-root\"\n\n[upstream]\nmin_release_age = \"2d\"\n",
+            "[sources]\npypi = \"{}/simple\"\n\n[upstream]\nmin_release_age = \"2d\"\n",
             server.base
         ),
     )

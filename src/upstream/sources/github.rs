@@ -7,20 +7,87 @@ use std::sync::LazyLock;
 use std::sync::atomic::Ordering;
 
 use regex::Regex;
+use serde::Deserialize;
 
-use super::{Context, Lookup, Query, Release};
+use super::{Context, Lookup, Query, Release, Source, read_json, read_lines};
+use crate::env_vars;
 use crate::model::Version;
-use crate::upstream::http::{Request, Response};
+use crate::upstream::addresses::AddressSpec;
+use crate::upstream::http::{Reply, Request};
 use crate::upstream::tags::{highest, tag_to_version};
 
 const API_ACCEPT: &str = "application/vnd.github+json";
+const API: &str = "github_api";
+const WEB: &str = "github";
+
+pub struct Github;
+
+impl Source for Github {
+    fn kind(&self) -> &'static str {
+        "github"
+    }
+    fn label(&self) -> &'static str {
+        "GitHub"
+    }
+    fn check(&self, ident: &str) -> Result<(), String> {
+        match ident.split_once('/') {
+            Some((owner, repo)) if !owner.is_empty() && !repo.is_empty() && !repo.contains('/') => {
+                Ok(())
+            }
+            _ => Err("github upstream must be github:OWNER/REPO".to_owned()),
+        }
+    }
+    fn addresses(&self) -> &'static [AddressSpec] {
+        &[
+            AddressSpec {
+                key: API,
+                variable: env_vars::TOOLUP_GITHUB_API_URL,
+                what: "REST API",
+                default: Some("https://api.github.com"),
+            },
+            AddressSpec {
+                key: WEB,
+                variable: env_vars::TOOLUP_GITHUB_URL,
+                what: "web address",
+                default: Some("https://github.com"),
+            },
+        ]
+    }
+    fn uses_github_token(&self) -> bool {
+        true
+    }
+    fn lookup(&self, cx: &Context<'_>, q: &Query<'_>, ident: &str) -> Lookup {
+        let (owner, repo) = ident.split_once('/').unwrap_or((ident, ident));
+        latest(cx, q, owner, repo)
+    }
+}
+
+/// A release as the API describes it: the fields toolup reads.
+#[derive(Deserialize)]
+struct ApiRelease {
+    #[serde(default)]
+    tag_name: String,
+    published_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ApiTag {
+    name: String,
+}
+
+fn base(cx: &Context<'_>, key: &str) -> Result<String, String> {
+    cx.address(&Github, key).map_err(|e| match e {
+        Lookup::Failed(reason) => reason,
+        _ => String::new(),
+    })
+}
 
 static ATOM_TAG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"/releases/tag/([^"<>\s]+)""#)
         .unwrap_or_else(|e| unreachable!("static regex: {e}"))
 });
 
-pub fn latest(cx: &Context<'_>, q: &Query<'_>, owner: &str, repo: &str) -> Lookup {
+fn latest(cx: &Context<'_>, q: &Query<'_>, owner: &str, repo: &str) -> Lookup {
     let names = [repo, q.tool];
     let quota_free_first = q.hint.is_some_and(|h| h == "redirect" || h == "atom");
     let mut reasons = Vec::new();
@@ -53,44 +120,39 @@ fn api(
     repo: &str,
     names: &[&str],
 ) -> Result<Lookup, String> {
-    let base = &cx.endpoints.github_api;
+    let base = base(cx, API)?;
     let url = format!("{base}/repos/{owner}/{repo}/releases/latest");
     let request = Request {
         url: &url,
         accept: API_ACCEPT,
         bearer: cx.github_token,
         if_none_match: q.etag,
+        // The quota belongs to the API, not to the host the web fallbacks share.
+        quota_scope: Some(&base),
         ..Request::default()
     };
-    match cx.client.get(&request) {
-        Response::Ok { body, etag, .. } => {
-            let doc: serde_json::Value = serde_json::from_slice(&body)
-                .map_err(|e| format!("malformed JSON from {url}: {e}"))?;
-            let tag = doc
-                .get("tag_name")
-                .and_then(|t| t.as_str())
-                .unwrap_or_default();
+    match cx
+        .client
+        .fetch(&request, |_, reader| read_json::<ApiRelease>(reader))
+    {
+        Reply::Ok { body, etag, .. } => {
             if let Some(version) =
-                tag_to_version(tag, names).filter(|v| q.prereleases || !is_pre(v))
+                tag_to_version(&body.tag_name, names).filter(|v| q.prereleases || !is_pre(v))
             {
-                let published_at = doc
-                    .get("published_at")
-                    .and_then(|t| t.as_str())
-                    .map(str::to_owned);
                 return Ok(Lookup::Found(Release {
                     version,
-                    published_at,
+                    published_at: body.published_at,
                     etag,
                     method: "releases_latest",
                 }));
             }
             tags(cx, q, owner, repo, names)
         }
-        Response::NotModified => Ok(Lookup::Unchanged),
-        Response::NotFound => tags(cx, q, owner, repo, names),
-        Response::RateLimited { reset } => Err(limited(cx, reset)),
-        Response::Redirect(to) => Err(format!("unexpected redirect to {to}")),
-        Response::Failed(reason) => Err(format!("{url}: {reason}")),
+        Reply::NotModified => Ok(Lookup::Unchanged),
+        Reply::NotFound => tags(cx, q, owner, repo, names),
+        Reply::RateLimited { reset } => Err(limited(cx, reset)),
+        Reply::Redirect(to) => Err(format!("unexpected redirect to {to}")),
+        Reply::Failed(reason) => Err(format!("{url}: {reason}")),
     }
 }
 
@@ -101,26 +163,22 @@ fn tags(
     repo: &str,
     names: &[&str],
 ) -> Result<Lookup, String> {
-    let url = format!(
-        "{}/repos/{owner}/{repo}/tags?per_page=100",
-        cx.endpoints.github_api
-    );
-    match cx.client.get(&Request {
+    let base = base(cx, API)?;
+    let url = format!("{base}/repos/{owner}/{repo}/tags?per_page=100");
+    let request = Request {
         url: &url,
         accept: API_ACCEPT,
         bearer: cx.github_token,
+        quota_scope: Some(&base),
         ..Request::default()
-    }) {
-        Response::RateLimited { reset } => Err(limited(cx, reset)),
-        Response::Ok { body, .. } => {
-            let doc: serde_json::Value = serde_json::from_slice(&body)
-                .map_err(|e| format!("malformed JSON from {url}: {e}"))?;
-            let names_of = doc
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t.get("name")?.as_str());
-            highest(names_of, names, q.prereleases)
+    };
+    match cx
+        .client
+        .fetch(&request, |_, reader| read_json::<Vec<ApiTag>>(reader))
+    {
+        Reply::RateLimited { reset } => Err(limited(cx, reset)),
+        Reply::Ok { body, .. } => {
+            highest(body.iter().map(|t| t.name.as_str()), names, q.prereleases)
                 .map(|version| Lookup::Found(Release::bare(version, "tags")))
                 .ok_or_else(|| format!("{url}: no release tags"))
         }
@@ -136,14 +194,15 @@ fn redirect(
     repo: &str,
     names: &[&str],
 ) -> Result<Lookup, String> {
-    let url = format!("{}/{owner}/{repo}/releases/latest", cx.endpoints.github_web);
+    let url = format!("{}/{owner}/{repo}/releases/latest", base(cx, WEB)?);
     match cx.client.get(&Request {
         url: &url,
         accept: "text/html",
         no_redirects: true,
+        max_body: Some(1 << 20),
         ..Request::default()
     }) {
-        Response::Redirect(location) => {
+        Reply::Redirect(location) => {
             let tag = location
                 .rsplit_once("/releases/tag/")
                 .map(|(_, t)| t)
@@ -165,21 +224,27 @@ fn atom(
     repo: &str,
     names: &[&str],
 ) -> Result<Lookup, String> {
-    let url = format!("{}/{owner}/{repo}/releases.atom", cx.endpoints.github_web);
-    match cx.client.get(&Request {
+    let url = format!("{}/{owner}/{repo}/releases.atom", base(cx, WEB)?);
+    let request = Request {
         url: &url,
         accept: "application/atom+xml",
         ..Request::default()
-    }) {
-        Response::Ok { body, .. } => {
-            let text = String::from_utf8_lossy(&body);
-            let tags = ATOM_TAG
-                .captures_iter(&text)
-                .filter_map(|c| c.get(1).map(|m| m.as_str()));
-            highest(tags, names, q.prereleases)
-                .map(|version| Lookup::Found(Release::bare(version, "atom")))
-                .ok_or_else(|| format!("{url}: no release in the feed"))
-        }
+    };
+    let read = |_: &crate::upstream::http::BodyInfo, reader: &mut dyn std::io::Read| {
+        let mut tags = Vec::new();
+        read_lines(reader, |line| {
+            tags.extend(
+                ATOM_TAG
+                    .captures_iter(line)
+                    .filter_map(|c| c.get(1).map(|m| m.as_str().to_owned())),
+            );
+        })?;
+        Ok(tags)
+    };
+    match cx.client.fetch(&request, read) {
+        Reply::Ok { body, .. } => highest(body.iter().map(String::as_str), names, q.prereleases)
+            .map(|version| Lookup::Found(Release::bare(version, "atom")))
+            .ok_or_else(|| format!("{url}: no release in the feed")),
         other => Err(format!("{url}: {}", other.describe())),
     }
 }

@@ -4,7 +4,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Context, Lookup, Query, Release, fetch};
+use super::{Context, Lookup, Query, Release, Source, fetch_with, read_lines};
+use crate::env_vars;
+use crate::upstream::addresses::AddressSpec;
+use crate::upstream::http::Request;
 use crate::upstream::tags::highest;
 
 static TARBALL: LazyLock<Regex> = LazyLock::new(|| {
@@ -12,23 +15,60 @@ static TARBALL: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| unreachable!("static regex: {e}"))
 });
 
-pub fn latest(cx: &Context<'_>, q: &Query<'_>, project: &str) -> Lookup {
-    let url = format!("{}/{project}/", cx.endpoints.gnu);
-    let (body, etag) = match fetch(cx, &url, "text/html", q.etag) {
-        Ok(found) => found,
-        Err(outcome) => return outcome,
-    };
-    let html = String::from_utf8_lossy(&body);
-    let stems: Vec<&str> = TARBALL
-        .captures_iter(&html)
-        .filter_map(|c| c.get(1).map(|m| m.as_str()))
-        .filter(|stem| stem.starts_with(&format!("{project}-")))
-        .collect();
-    match highest(stems, &[project], q.prereleases) {
-        Some(version) => Lookup::Found(Release {
-            etag,
-            ..Release::bare(version, "directory_listing")
-        }),
-        None => Lookup::Failed(format!("{url}: no {project}-VERSION tarball")),
+pub struct Gnu;
+
+impl Source for Gnu {
+    fn kind(&self) -> &'static str {
+        "gnu"
+    }
+    fn label(&self) -> &'static str {
+        "GNU"
+    }
+    fn addresses(&self) -> &'static [AddressSpec] {
+        &[AddressSpec {
+            key: "gnu",
+            variable: env_vars::TOOLUP_GNU_URL,
+            what: "release directory",
+            default: Some("https://ftp.gnu.org/gnu"),
+        }]
+    }
+    fn lookup(&self, cx: &Context<'_>, q: &Query<'_>, project: &str) -> Lookup {
+        let base = match cx.address(self, "gnu") {
+            Ok(url) => url,
+            Err(missing) => return missing,
+        };
+        let url = format!("{base}/{project}/");
+        let request = Request {
+            url: &url,
+            accept: "text/html",
+            if_none_match: q.etag,
+            max_body: Some(8 << 20),
+            ..Request::default()
+        };
+        let prefix = format!("{project}-");
+        let read = |_: &crate::upstream::http::BodyInfo, reader: &mut dyn std::io::Read| {
+            let mut stems = Vec::new();
+            read_lines(reader, |line| {
+                stems.extend(
+                    TARBALL
+                        .captures_iter(line)
+                        .filter_map(|c| c.get(1).map(|m| m.as_str()))
+                        .filter(|stem| stem.starts_with(&prefix))
+                        .map(str::to_owned),
+                );
+            })?;
+            Ok(stems)
+        };
+        let (stems, etag) = match fetch_with(cx, &request, read) {
+            Ok(found) => found,
+            Err(outcome) => return outcome,
+        };
+        match highest(stems.iter().map(String::as_str), &[project], q.prereleases) {
+            Some(version) => Lookup::Found(Release {
+                etag,
+                ..Release::bare(version, "directory_listing")
+            }),
+            None => Lookup::Failed(format!("{url}: no {project}-VERSION tarball")),
+        }
     }
 }

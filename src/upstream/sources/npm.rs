@@ -1,42 +1,104 @@
-//! npm: the abbreviated metadata document, `dist-tags.latest`.
+//! npm: the smallest document that answers. Without a minimum release age,
+//! the package's dist-tags (`/-/package/NAME/dist-tags`, a few bytes), with
+//! the abbreviated document as the fallback for registries that lack that
+//! route; with one, the full document, streamed into its dist-tags and
+//! publish times only.
 
-use super::{Context, Lookup, Query, Release, fetch_json};
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::{Context, Lookup, Query, Release, Source, fetch_json};
+use crate::env_vars;
 use crate::model::Version;
+use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, npm};
 
 const ABBREVIATED: &str = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8";
 
-pub fn latest(cx: &Context<'_>, q: &Query<'_>, base: &str, name: &str) -> Lookup {
-    // Scoped names keep their `@` but encode the slash.
-    let url = format!("{base}/{}", name.replace('/', "%2F"));
-    // The abbreviated document has no publish times; the full one is needed
-    // only to honour a minimum release age.
-    let accept = if q.cutoff.is_some() {
-        "application/json"
-    } else {
-        ABBREVIATED
-    };
-    let (doc, etag) = match fetch_json(cx, &url, accept, q.etag) {
-        Ok(found) => found,
-        Err(outcome) => return outcome,
-    };
-    let tags = doc.get("dist-tags");
-    let tag = if q.prereleases {
-        tags.and_then(|t| t.get("next"))
-            .or_else(|| tags.and_then(|t| t.get("latest")))
-    } else {
-        tags.and_then(|t| t.get("latest"))
-    };
-    match tag.and_then(|v| v.as_str()) {
-        Some(version) if Version::parse(version).is_ok() => Lookup::Found(Release {
-            version: version.to_owned(),
-            published_at: doc
-                .get("time")
-                .and_then(|t| t.get(version))
-                .and_then(|t| t.as_str())
-                .map(str::to_owned),
-            etag,
-            method: "abbreviated",
-        }),
-        _ => Lookup::Failed(format!("{url}: no dist-tags.latest")),
+pub struct Npm;
+
+/// The fields toolup reads from any of npm's documents.
+#[derive(Debug, Default, Deserialize)]
+struct Doc {
+    #[serde(rename = "dist-tags", default)]
+    dist_tags: BTreeMap<String, String>,
+    #[serde(default)]
+    time: BTreeMap<String, String>,
+}
+
+impl Source for Npm {
+    fn kind(&self) -> &'static str {
+        "npm"
+    }
+    fn label(&self) -> &'static str {
+        "npm"
+    }
+    fn addresses(&self) -> &'static [AddressSpec] {
+        &[AddressSpec {
+            key: npm::KEY,
+            variable: env_vars::TOOLUP_NPM_REGISTRY_URL,
+            what: "registry",
+            default: None,
+        }]
+    }
+    fn discover(&self, env: &ClientEnv<'_>) -> Discovered {
+        npm::discover(env)
+    }
+    fn lookup(&self, cx: &Context<'_>, q: &Query<'_>, name: &str) -> Lookup {
+        let base = match cx.address(self, npm::KEY) {
+            Ok(url) => url,
+            Err(missing) => return missing,
+        };
+        // Scoped names keep their `@` but encode the slash.
+        let encoded = name.replace('/', "%2F");
+        let (doc, etag, method) = if q.cutoff.is_some() {
+            // Publish times are only in the full document.
+            let url = format!("{base}/{encoded}");
+            match fetch_json::<Doc>(cx, &url, "application/json", q.etag) {
+                Ok((doc, etag)) => (doc, etag, "full_document"),
+                Err(outcome) => return outcome,
+            }
+        } else {
+            let tags_url = format!("{base}/-/package/{encoded}/dist-tags");
+            let tags_first = q.hint != Some("abbreviated");
+            let tags = tags_first.then(|| {
+                fetch_json::<BTreeMap<String, String>>(cx, &tags_url, "application/json", None)
+            });
+            match tags {
+                // Too small to need a conditional request; its ETag is not kept,
+                // so it is never sent for another document.
+                Some(Ok((dist_tags, _))) if dist_tags.contains_key("latest") => (
+                    Doc {
+                        dist_tags,
+                        time: BTreeMap::new(),
+                    },
+                    None,
+                    "dist_tags",
+                ),
+                _ => {
+                    let url = format!("{base}/{encoded}");
+                    match fetch_json::<Doc>(cx, &url, ABBREVIATED, q.etag) {
+                        Ok((doc, etag)) => (doc, etag, "abbreviated"),
+                        Err(outcome) => return outcome,
+                    }
+                }
+            }
+        };
+        let tag = if q.prereleases {
+            doc.dist_tags
+                .get("next")
+                .or_else(|| doc.dist_tags.get("latest"))
+        } else {
+            doc.dist_tags.get("latest")
+        };
+        match tag {
+            Some(version) if Version::parse(version).is_ok() => Lookup::Found(Release {
+                version: version.clone(),
+                published_at: doc.time.get(version).cloned(),
+                etag,
+                method,
+            }),
+            _ => Lookup::Failed(format!("{base}/{encoded}: no dist-tags.latest")),
+        }
     }
 }
