@@ -4,6 +4,12 @@
 //! Rules look at the path the user runs and the real file it resolves to;
 //! version-manager and user-level layouts are recognised first, then the
 //! system package database (dpkg) owns what is left in system directories.
+//!
+//! A rule names a manager only from evidence that manager leaves: an npm
+//! package directory is npm's whatever the package is called (`pnpm`, `yarn`),
+//! a manager's home is matched as a directory prefix, never as a substring of
+//! any path, and `~/.cargo/bin` holds `cargo install`'s binaries only where
+//! cargo's own record (`.crates2.json`) lists them.
 
 use std::path::{Component, Path};
 
@@ -38,13 +44,32 @@ fn class(method: Method, reason: impl Into<String>) -> Classification {
     }
 }
 
-/// Classifies one installation. `dpkg` is consulted only for files in system locations.
-pub fn classify<'a>(
+/// The package databases a classification may consult, read on first need.
+pub trait Databases {
+    /// dpkg's index of the files this run found.
+    fn dpkg(&self) -> Option<&DpkgIndex>;
+    /// What cargo's record in `cargo_home` says of binary `bin`.
+    fn cargo_owner(&self, cargo_home: &Path, bin: &str) -> CargoOwner;
+}
+
+/// cargo's answer for one binary in its `bin/` directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CargoOwner {
+    /// `cargo install` of this crate put it there.
+    Crate(String),
+    /// cargo keeps a record and this binary is not in it.
+    NotListed,
+    /// cargo keeps no record here (nothing installed yet, or an old cargo).
+    NoRecord,
+}
+
+/// Classifies one installation. dpkg is consulted only for files in system locations.
+pub fn classify(
     bin: &str,
     found_as: &Path,
     resolved: &Resolved,
     env: &HostEnv,
-    dpkg: &dyn Fn() -> Option<&'a DpkgIndex>,
+    db: &dyn Databases,
 ) -> Classification {
     let target = &resolved.target;
     let t = target.to_string_lossy();
@@ -69,10 +94,10 @@ pub fn classify<'a>(
             ShimManager::Pyenv | ShimManager::Rbenv => {}
         }
     }
-    if let Some(c) = by_layout(bin, &t, target, env) {
+    if let Some(c) = by_layout(bin, &t, target, env, db) {
         return c;
     }
-    if let Some(index) = dpkg() {
+    if let Some(index) = db.dpkg() {
         for path in [found_as, target.as_path()] {
             if let Some(pkg) = index.owner(path) {
                 if let Some(c) = replaced_npm_package(index, pkg, target) {
@@ -126,7 +151,13 @@ pub fn classify<'a>(
 }
 
 /// Layouts that identify a manager by where the real file lives.
-fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classification> {
+fn by_layout(
+    bin: &str,
+    t: &str,
+    target: &Path,
+    env: &HostEnv,
+    db: &dyn Databases,
+) -> Option<Classification> {
     if let Some(v) = after(t, "/.rustup/toolchains/").or_else(|| rustup_home_match(t, env)) {
         return Some(class(Method::Rustup, format!("rustup toolchain {v}")));
     }
@@ -152,6 +183,10 @@ fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classif
                 Method::Npm,
                 format!("npm -g {pkg} under nvm node {v}"),
                 &pkg,
+            ),
+            Some(pkg) if pkg == "corepack" && bin != "corepack" => class(
+                Method::Nvm,
+                format!("corepack shim for {bin}, shipped with nvm node {v}"),
             ),
             _ => class(Method::Nvm, format!("nvm node {v}")),
         });
@@ -184,11 +219,11 @@ fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classif
     if t.contains("/.bun/") {
         return Some(class(Method::Bun, "bun (~/.bun)"));
     }
-    if t.contains("/pnpm/") {
-        return Some(class(Method::Pnpm, "pnpm global"));
+    if let Some(c) = node_manager_homes(target, env) {
+        return Some(c);
     }
-    if t.contains("/.yarn/") || t.contains("/yarn/global/") {
-        return Some(class(Method::Yarn, "yarn global"));
+    if let Some(c) = corepack_shim(bin, target) {
+        return Some(c);
     }
     if t.starts_with("/nix/store/") {
         return Some(class(Method::Nix, "nix store"));
@@ -199,7 +234,15 @@ fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classif
             format!("snap {}", nth_component(target, 2).unwrap_or_default()),
         ));
     }
-    if t.contains("/flatpak/") {
+    let flatpak_exports = [
+        Some(std::path::PathBuf::from("/var/lib/flatpak/exports")),
+        env.data_home().map(|d| d.join("flatpak/exports")),
+    ];
+    if flatpak_exports
+        .iter()
+        .flatten()
+        .any(|d| target.starts_with(d))
+    {
         return Some(class(Method::Flatpak, "flatpak export"));
     }
     if t.starts_with("/opt/homebrew/")
@@ -210,22 +253,16 @@ fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classif
         let formula = after(t, "/Cellar/").unwrap_or_else(|| "formula".to_owned());
         return Some(class(Method::Homebrew, format!("homebrew {formula}")));
     }
-    for conda in [
-        "/miniconda",
-        "/anaconda",
-        "/miniforge",
-        "/mambaforge",
-        "/conda/",
-    ] {
-        if t.contains(conda) {
-            return Some(class(Method::Conda, "conda environment"));
-        }
+    if let Some(env_root) = conda_env(target) {
+        return Some(class(
+            Method::Conda,
+            format!("conda environment {}", env_root.display()),
+        ));
     }
-    let cargo_bin = env
-        .dir_or_home("CARGO_HOME", ".cargo")
-        .map(|d| d.join("bin"));
-    if cargo_bin.is_some_and(|d| target.starts_with(&d)) {
-        return Some(class(Method::Cargo, "cargo install (~/.cargo/bin)"));
+    if let Some(cargo_home) = env.dir_or_home("CARGO_HOME", ".cargo")
+        && target.parent() == Some(cargo_home.join("bin").as_path())
+    {
+        return Some(cargo_bin_owner(bin, target, &cargo_home, db));
     }
     let go_bins = [
         env.var("GOBIN").map(std::path::PathBuf::from),
@@ -235,6 +272,91 @@ fn by_layout(bin: &str, t: &str, target: &Path, env: &HostEnv) -> Option<Classif
         return Some(class(Method::Go, "go install (GOPATH/bin)"));
     }
     None
+}
+
+/// pnpm's and yarn's own global directories, as directory prefixes:
+/// `PNPM_HOME` (default `~/.local/share/pnpm`), yarn's `~/.yarn/bin` and
+/// `~/.config/yarn/global`. A package named `pnpm` inside npm's tree is npm's.
+fn node_manager_homes(target: &Path, env: &HostEnv) -> Option<Classification> {
+    let pnpm_homes = [
+        env.var("PNPM_HOME").map(std::path::PathBuf::from),
+        env.data_home().map(|d| d.join("pnpm")),
+    ];
+    if pnpm_homes.iter().flatten().any(|d| target.starts_with(d)) {
+        return Some(match node_package(target) {
+            Some(pkg) => owned(Method::Pnpm, format!("pnpm add -g {pkg}"), &pkg),
+            None => class(Method::Pnpm, "pnpm global"),
+        });
+    }
+    let yarn_homes = [
+        env.home.as_ref().map(|h| h.join(".yarn")),
+        env.config_home().map(|d| d.join("yarn/global")),
+    ];
+    if yarn_homes.iter().flatten().any(|d| target.starts_with(d)) {
+        return Some(match node_package(target) {
+            Some(pkg) => owned(Method::Yarn, format!("yarn global add {pkg}"), &pkg),
+            None => class(Method::Yarn, "yarn global"),
+        });
+    }
+    None
+}
+
+/// corepack's shims (`pnpm`, `yarn` linked to `…/node_modules/corepack/…`)
+/// belong to the Node.js that ships corepack: npm's global tree when it lives
+/// there, never a pnpm or yarn installation.
+fn corepack_shim(bin: &str, target: &Path) -> Option<Classification> {
+    if node_package(target).as_deref() != Some("corepack") || bin == "corepack" {
+        return None;
+    }
+    Some(owned(
+        Method::Npm,
+        format!("corepack shim for {bin} (package corepack of Node.js)"),
+        "corepack",
+    ))
+}
+
+/// The conda environment holding `target`: a `conda-meta` directory beside its `bin/`.
+fn conda_env(target: &Path) -> Option<&Path> {
+    let root = target.parent()?.parent()?;
+    root.join("conda-meta").is_dir().then_some(root)
+}
+
+/// A binary in `CARGO_HOME/bin`: `cargo install`'s only where cargo's record
+/// lists it; rustup-init puts `rustup` (and its proxies) there too, and users
+/// drop binaries there by hand.
+fn cargo_bin_owner(
+    bin: &str,
+    target: &Path,
+    cargo_home: &Path,
+    db: &dyn Databases,
+) -> Classification {
+    let file = target
+        .file_name()
+        .map_or_else(|| bin.to_owned(), |f| f.to_string_lossy().into_owned());
+    match db.cargo_owner(cargo_home, &file) {
+        CargoOwner::Crate(krate) => owned(
+            Method::Cargo,
+            format!("cargo install {krate} (~/.cargo/bin)"),
+            &krate,
+        ),
+        CargoOwner::NotListed | CargoOwner::NoRecord if file == "rustup" => class(
+            Method::Rustup,
+            "rustup itself, installed by rustup-init into ~/.cargo/bin",
+        ),
+        CargoOwner::NotListed => class(
+            Method::Manual,
+            format!(
+                "placed in {} by hand: cargo's .crates2.json does not list it",
+                target
+                    .parent()
+                    .map_or(String::new(), |p| p.display().to_string())
+            ),
+        ),
+        CargoOwner::NoRecord => class(
+            Method::Cargo,
+            "cargo install (~/.cargo/bin; cargo keeps no .crates2.json to confirm)",
+        ),
+    }
 }
 
 /// The classic trap: `npm install -g npm` over the npm that Debian's (or
@@ -319,7 +441,28 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    fn run(bin: &str, found: &str, target: &str) -> Classification {
+    /// No dpkg; cargo's record, when given, lists `(crate, bin)` pairs.
+    struct Fake(Option<Vec<(&'static str, &'static str)>>);
+
+    impl Databases for Fake {
+        fn dpkg(&self) -> Option<&DpkgIndex> {
+            None
+        }
+        fn cargo_owner(&self, home: &Path, bin: &str) -> CargoOwner {
+            assert_eq!(home, Path::new("/home/u/.cargo"));
+            match &self.0 {
+                None => CargoOwner::NoRecord,
+                Some(list) => list
+                    .iter()
+                    .find(|(_, b)| *b == bin)
+                    .map_or(CargoOwner::NotListed, |(c, _)| {
+                        CargoOwner::Crate((*c).to_owned())
+                    }),
+            }
+        }
+    }
+
+    fn run_with(db: &Fake, bin: &str, found: &str, target: &str) -> Classification {
         let env = HostEnv {
             home: Some(PathBuf::from("/home/u")),
             ..HostEnv::default()
@@ -329,7 +472,127 @@ mod tests {
             via: None,
             unavailable: None,
         };
-        classify(bin, Path::new(found), &resolved, &env, &|| None)
+        classify(bin, Path::new(found), &resolved, &env, db)
+    }
+
+    fn run(bin: &str, found: &str, target: &str) -> Classification {
+        run_with(&Fake(None), bin, found, target)
+    }
+
+    #[test]
+    fn an_npm_package_is_npms_whatever_its_name() {
+        let cases = [
+            // `npm install -g pnpm` / `yarn`: npm's tree, not pnpm's or yarn's home.
+            (
+                "pnpm",
+                "/usr/local/lib/node_modules/pnpm/bin/pnpm.cjs",
+                Method::Npm,
+                Some("pnpm"),
+            ),
+            (
+                "yarn",
+                "/usr/local/lib/node_modules/yarn/bin/yarn.js",
+                Method::Npm,
+                Some("yarn"),
+            ),
+            (
+                "pnpm",
+                "/home/u/.npm-global/lib/node_modules/pnpm/bin/pnpm.cjs",
+                Method::Npm,
+                Some("pnpm"),
+            ),
+            // corepack's shims belong to the Node.js that ships corepack.
+            (
+                "pnpm",
+                "/usr/local/lib/node_modules/corepack/dist/pnpm.js",
+                Method::Npm,
+                Some("corepack"),
+            ),
+            (
+                "yarn",
+                "/home/u/.nvm/versions/node/v22.1.0/lib/node_modules/corepack/dist/yarn.js",
+                Method::Nvm,
+                None,
+            ),
+            // The managers' own homes, as prefixes.
+            (
+                "prettier",
+                "/home/u/.local/share/pnpm/prettier",
+                Method::Pnpm,
+                None,
+            ),
+            (
+                "prettier",
+                "/home/u/.local/share/pnpm/global/5/node_modules/prettier/bin/prettier.cjs",
+                Method::Pnpm,
+                Some("prettier"),
+            ),
+            (
+                "prettier",
+                "/home/u/.config/yarn/global/node_modules/prettier/bin/prettier.cjs",
+                Method::Yarn,
+                Some("prettier"),
+            ),
+        ];
+        for (bin, path, method, package) in cases {
+            let c = run(bin, path, path);
+            assert_eq!(
+                (c.method, c.package.as_deref()),
+                (method, package),
+                "{path}: {c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_word_inside_a_path_names_no_manager() {
+        for path in [
+            "/home/u/src/pnpm/tool",
+            "/home/u/work/conda/bin/tool",
+            "/home/u/notes/flatpak/bin/tool",
+            "/home/u/.yarnrc-stuff/tool",
+        ] {
+            let c = run("tool", path, path);
+            assert!(
+                !matches!(
+                    c.method,
+                    Method::Pnpm | Method::Conda | Method::Flatpak | Method::Yarn
+                ),
+                "{path}: {c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn cargo_bin_holds_cargo_installs_only_where_cargos_record_says() {
+        let db = Fake(Some(vec![("just", "just"), ("ripgrep", "rg")]));
+        let c = run_with(&db, "rg", "/home/u/.cargo/bin/rg", "/home/u/.cargo/bin/rg");
+        assert_eq!(
+            (c.method, c.package.as_deref()),
+            (Method::Cargo, Some("ripgrep"))
+        );
+        let c = run_with(
+            &db,
+            "rustup",
+            "/home/u/.cargo/bin/rustup",
+            "/home/u/.cargo/bin/rustup",
+        );
+        assert_eq!(c.method, Method::Rustup, "{c:?}");
+        let c = run_with(
+            &db,
+            "tool",
+            "/home/u/.cargo/bin/tool",
+            "/home/u/.cargo/bin/tool",
+        );
+        assert_eq!(c.method, Method::Manual, "{c:?}");
+        assert!(c.reason.contains(".crates2.json"), "{c:?}");
+        // No record at all: rustup is still rustup's, the rest cargo's.
+        let c = run(
+            "rustup",
+            "/home/u/.cargo/bin/rustup",
+            "/home/u/.cargo/bin/rustup",
+        );
+        assert_eq!(c.method, Method::Rustup, "{c:?}");
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub use search_path::{HostEnv, is_executable_file};
 
 use crate::catalog::Tool;
 use crate::model::{Installation, Method, Version, VersionSource};
-use classify::classify;
+use classify::{CargoOwner, Databases, classify};
 use dpkg::DpkgIndex;
 use probe_cache::{CachedFinding, Fingerprint};
 use records::RecordReader;
@@ -53,6 +53,15 @@ pub struct ToolDiscovery {
     pub notes: Vec<String>,
     /// Why the installed copy has no version.
     pub error: Option<String>,
+}
+
+impl Databases for Discoverer {
+    fn dpkg(&self) -> Option<&DpkgIndex> {
+        self.dpkg_index()
+    }
+    fn cargo_owner(&self, cargo_home: &std::path::Path, bin: &str) -> CargoOwner {
+        self.records.cargo_owner(cargo_home, bin)
+    }
 }
 
 /// Shared state for discovering every tool of one run.
@@ -250,9 +259,7 @@ impl Discoverer {
         resolved: &resolve::Resolved,
     ) -> Fresh {
         let target = &resolved.target;
-        let class = classify(bin, &candidate.path, resolved, &self.env, &|| {
-            self.dpkg_index()
-        });
+        let class = classify(bin, &candidate.path, resolved, &self.env, self);
         let version = |version: String, from, reason: String, record: Option<&std::path::Path>| {
             let record =
                 record.and_then(|p| Fingerprint::of(p).map(|fp| (p.display().to_string(), fp)));

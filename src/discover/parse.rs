@@ -118,11 +118,28 @@ pub fn extract_version(text: &str, pattern: Option<&Regex>) -> Option<String> {
             .find_map(|line| HEURISTIC.captures(line).and_then(|c| c.get(1)))
             .map(|m| m.as_str().to_owned()),
     }?;
-    let found = found
-        .trim()
-        .trim_end_matches(['.', ',', ';', ':'])
-        .to_owned();
+    let found = without_channel(found.trim().trim_end_matches(['.', ',', ';', ':'])).to_owned();
     Version::parse(&found).ok().map(|_| found)
+}
+
+/// Release channels a build names after its version (Rust's toolchains:
+/// `rustfmt 1.9.0-stable`, `cargo 1.82.0-nightly`). They say where the
+/// build came from, not that it precedes its release, so they are dropped
+/// from the installed version; `-beta.2` (a numbered pre-release) is kept.
+const CHANNELS: [&str; 3] = ["-stable", "-beta", "-nightly"];
+
+fn without_channel(version: &str) -> &str {
+    CHANNELS
+        .iter()
+        .find_map(|c| {
+            let cut = version.len().checked_sub(c.len())?;
+            version
+                .get(cut..)
+                .is_some_and(|tail| tail.eq_ignore_ascii_case(c))
+                .then(|| &version[..cut])
+        })
+        .filter(|rest| rest.ends_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(version)
 }
 
 #[cfg(test)]
@@ -131,6 +148,33 @@ mod tests {
 
     fn h(text: &str) -> Option<String> {
         extract_version(text, None)
+    }
+
+    #[test]
+    fn release_channels_are_not_prereleases() {
+        let re = Regex::new(r"rustfmt (\S+)").unwrap();
+        for (out, want) in [
+            ("rustfmt 1.9.0-stable (59807616e1 2026-04-14)", "1.9.0"),
+            ("rustfmt 1.9.0-nightly (59807616e1 2026-04-14)", "1.9.0"),
+            ("rustfmt 1.9.0-beta (59807616e1 2026-04-14)", "1.9.0"),
+            (
+                "rustfmt 1.9.0-beta.2 (59807616e1 2026-04-14)",
+                "1.9.0-beta.2",
+            ),
+        ] {
+            assert_eq!(
+                extract_version(out, Some(&re)).as_deref(),
+                Some(want),
+                "{out}"
+            );
+        }
+        assert_eq!(
+            h("cargo 1.82.0-nightly (8f40fc59f 2024-08-21)").as_deref(),
+            Some("1.82.0")
+        );
+        let installed =
+            Version::parse(&h("rustc 1.95.0-nightly (abc 2026-04-01)").unwrap()).unwrap();
+        assert!(installed >= Version::parse("1.95.0").unwrap());
     }
 
     #[test]

@@ -189,6 +189,10 @@ fn key(tool: &Tool, found_as: &Path, target: &Path) -> String {
     )
 }
 
+/// Bumped whenever classification or version-reading rules change, so a cached
+/// finding made under the old rules is made again rather than kept.
+const RULES_REVISION: u32 = 2;
+
 /// A hash of everything in the tool's definition that changes what a probe means.
 fn spec_hash(tool: &Tool) -> u64 {
     let s = &tool.spec;
@@ -203,6 +207,7 @@ fn spec_hash(tool: &Tool) -> u64 {
     )
         .hash(&mut h);
     env!("CARGO_PKG_VERSION").hash(&mut h);
+    RULES_REVISION.hash(&mut h);
     h.finish()
 }
 

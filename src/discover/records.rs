@@ -8,6 +8,7 @@
 //! identity check), it must list this script, and cargo's record must be at
 //! least as new as the binary. Anything else falls back to a probe.
 
+use super::classify::CargoOwner;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -206,14 +207,31 @@ impl RecordReader {
             .clone()
     }
 
+    /// cargo's record in `cargo_home`, read once per run.
+    fn crates2(&self, cargo_home: &Path) -> Option<Arc<Crates2>> {
+        let mut memo = self.crates2.lock().unwrap_or_else(|e| e.into_inner());
+        memo.entry(cargo_home.to_path_buf())
+            .or_insert_with(|| load_crates2(cargo_home).map(Arc::new))
+            .clone()
+    }
+
+    /// Which crate's `cargo install` put binary `bin` into `cargo_home/bin`.
+    pub fn cargo_owner(&self, cargo_home: &Path, bin: &str) -> CargoOwner {
+        let Some(crates2) = self.crates2(cargo_home) else {
+            return CargoOwner::NoRecord;
+        };
+        crates2
+            .installs
+            .iter()
+            .find(|(_, _, bins)| bins.iter().any(|b| b == bin))
+            .map_or(CargoOwner::NotListed, |(krate, _, _)| {
+                CargoOwner::Crate(krate.clone())
+            })
+    }
+
     fn cargo_install(&self, tool: &Tool, binary: &Path, cargo_bin: &Path) -> Option<Record> {
         let home = cargo_bin.parent()?;
-        let crates2 = {
-            let mut memo = self.crates2.lock().unwrap_or_else(|e| e.into_inner());
-            memo.entry(home.to_path_buf())
-                .or_insert_with(|| load_crates2(home).map(Arc::new))
-                .clone()?
-        };
+        let crates2 = self.crates2(home)?;
         let bin = binary.file_name()?.to_str()?;
         let expected = expected_names(tool, "cargo");
         let (krate, version, _) = crates2.installs.iter().find(|(krate, _, bins)| {

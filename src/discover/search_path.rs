@@ -98,6 +98,11 @@ impl HostEnv {
         self.dir_or_home("XDG_DATA_HOME", ".local/share")
     }
 
+    /// `$XDG_CONFIG_HOME` or `~/.config`.
+    pub fn config_home(&self) -> Option<PathBuf> {
+        self.dir_or_home("XDG_CONFIG_HOME", ".config")
+    }
+
     /// The PATH entries in order.
     pub fn path_entries(&self) -> Vec<PathBuf> {
         self.path

@@ -5,6 +5,10 @@
 //! whatever it started; bounded capture of stdout and stderr, read together
 //! with `poll(2)` so neither pipe can fill up and stall the child.
 
+mod isolate;
+
+pub use isolate::NO_PHONE_HOME;
+
 use std::io::Read;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
@@ -75,6 +79,20 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     }
     if let Some(dir) = request.cwd {
         command.current_dir(dir);
+    }
+    if request.isolate_network {
+        for (key, value) in NO_PHONE_HOME {
+            command.env(key, value);
+        }
+        let isolation = isolate::Isolation::for_program(request.program);
+        // SAFETY: the hook runs between fork and exec and makes only
+        // async-signal-safe system calls on data prepared before the fork.
+        unsafe {
+            command.pre_exec(move || {
+                isolation.enter();
+                Ok(())
+            });
+        }
     }
     let mut child = command.spawn()?;
     let mut streams = Streams::new(&mut child, request.max_capture);
