@@ -8,6 +8,7 @@ pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod discover;
+pub mod doctor;
 pub mod env_vars;
 pub mod environment;
 pub mod exec;

@@ -39,3 +39,35 @@ impl Printer {
         }
     }
 }
+
+/// `text` with control characters (escape sequences above all) shown as
+/// `\u{…}` escapes, so text from files, tools or servers cannot drive the
+/// terminal; newlines and tabs stay.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' && c != '\t' {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escape_sequences_never_reach_the_terminal() {
+        assert_eq!(super::visible("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\n");
+        assert_eq!(super::visible("plain\ttext"), "plain\ttext");
+    }
+}

@@ -14,7 +14,7 @@ use crate::env_vars;
 use crate::model::{Status, ToolRecord};
 use crate::render::{Filter, Format};
 use crate::state::AppDirs;
-use crate::upstream::{Addresses, LatestSource, RefreshOptions, github_token};
+use crate::upstream::{Addresses, HttpOptions, LatestSource, RefreshOptions, github_token};
 
 /// Everything a command needs to know about how it was asked to run.
 #[derive(Debug, Clone)]
@@ -205,21 +205,13 @@ impl Settings {
         if self.offline {
             return latest;
         }
-        let mut options = RefreshOptions {
+        let options = RefreshOptions {
             force: self.refresh,
             ttl: self.latest_ttl,
             min_release_age: self.min_release_age,
+            http: self.http_options(),
             ..RefreshOptions::default()
         };
-        if let Some(secs) = std::env::var(env_vars::TOOLUP_HTTP_TIMEOUT)
-            .ok()
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            && secs.is_finite()
-            && secs > 0.0
-        {
-            options.http.timeout = Duration::from_secs_f64(secs);
-            options.http.connect_timeout = options.http.connect_timeout.min(options.http.timeout);
-        }
         let addresses = self.addresses();
         let token = || github_token(std::env::var_os("PATH").as_deref());
         let report = latest.refresh(tools, &options, &addresses, token);
@@ -251,6 +243,21 @@ impl Settings {
             printer.warn(&format!("cannot save {}: {e}", path.display()));
         }
         latest
+    }
+
+    /// HTTP settings: the defaults, with `TOOLUP_HTTP_TIMEOUT` (seconds) applied.
+    pub fn http_options(&self) -> HttpOptions {
+        let mut http = HttpOptions::default();
+        if let Some(secs) = std::env::var(env_vars::TOOLUP_HTTP_TIMEOUT)
+            .ok()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            && secs.is_finite()
+            && secs > 0.0
+        {
+            http.timeout = Duration::from_secs_f64(secs);
+            http.connect_timeout = http.connect_timeout.min(http.timeout);
+        }
+        http
     }
 
     /// The upstream sources' addresses for this run (resolved on first use).

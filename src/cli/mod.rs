@@ -5,6 +5,7 @@ mod apply;
 mod audit;
 mod catalog_cmd;
 mod config_cmd;
+mod doctor_cmd;
 mod env_cmd;
 mod history_cmd;
 mod latest_cmd;
@@ -57,6 +58,10 @@ pub enum Command {
     },
     /// What kind of machine this is (ci, server, workstation) and why.
     Env,
+    /// Check what toolup relies on: registry addresses (and where each came
+    /// from), the GitHub token and quota, toolup's files, PATH. Exit 1 when
+    /// something is broken, with the fix named.
+    Doctor,
     /// Install tools that are missing, through the package manager that fits.
     Install {
         #[arg(required = true)]
@@ -274,6 +279,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             action: ConfigAction::Show,
         } => config_cmd::show(settings, printer),
         Command::Env => env_cmd::run(settings, printer),
+        Command::Doctor => doctor_cmd::run(settings, printer),
         Command::Install { tools, run } => upgrade_cmd::run(
             settings,
             printer,

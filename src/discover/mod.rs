@@ -23,6 +23,7 @@ use std::time::Duration;
 pub use dpkg::DEFAULT_ADMINDIR;
 pub use probe::{ProbeOutcome, interpret};
 pub use probe_cache::ProbeCache;
+pub use resolve::{same_dir, shim_dirs};
 pub use search_path::{HostEnv, is_executable_file};
 
 use crate::catalog::Tool;

@@ -133,7 +133,28 @@ fn shim_target(path: &Path, bin: &str, env: &HostEnv, cwd: &Path) -> Shim {
     Shim::Plain
 }
 
-fn same_dir(a: &Path, b: &Path) -> bool {
+/// The directories of shims that pick a version per project (pyenv, rbenv,
+/// asdf, mise, volta), with the manager's name: each must come before the
+/// system's directories on PATH or its choice never runs.
+pub fn shim_dirs(env: &HostEnv) -> Vec<(PathBuf, &'static str)> {
+    let mise = env
+        .var("MISE_DATA_DIR")
+        .map(PathBuf::from)
+        .or_else(|| env.data_home().map(|d| d.join("mise")));
+    [
+        (env.dir_or_home("PYENV_ROOT", ".pyenv"), "shims", "pyenv"),
+        (env.dir_or_home("RBENV_ROOT", ".rbenv"), "shims", "rbenv"),
+        (env.dir_or_home("ASDF_DATA_DIR", ".asdf"), "shims", "asdf"),
+        (mise, "shims", "mise"),
+        (env.dir_or_home("VOLTA_HOME", ".volta"), "bin", "volta"),
+    ]
+    .into_iter()
+    .filter_map(|(root, sub, name)| Some((root?.join(sub), name)))
+    .collect()
+}
+
+/// True when both name the same directory.
+pub fn same_dir(a: &Path, b: &Path) -> bool {
     a == b
         || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }

@@ -16,9 +16,12 @@ mod tags;
 mod token;
 
 pub use addresses::{Address, Addresses, Origin};
-pub use http::{HttpClient, HttpOptions, Reply, Request, Response, redact, redact_text};
+pub use http::{
+    BodyError, HttpClient, HttpOptions, Reply, Request, Response, host_of, human_bytes, redact,
+    redact_text,
+};
 pub use latest_versions::{Entry, LatestVersions, LatestVersionsError};
-pub use sources::{SOURCES, Source, kinds as source_kinds, source};
+pub use sources::{GITHUB_API, SOURCES, Source, kinds as source_kinds, source};
 pub use token::{Token, github_token};
 
 use std::collections::BTreeMap;

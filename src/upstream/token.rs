@@ -9,11 +9,16 @@ use crate::exec::{ProcessRequest, run};
 
 /// A secret whose `Debug` does not show it.
 #[derive(Clone)]
-pub struct Token(String);
+pub struct Token(String, &'static str);
 
 impl Token {
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// Where it was found (`GITHUB_TOKEN`, `GH_TOKEN`, `gh auth token`).
+    pub fn origin(&self) -> &'static str {
+        self.1
     }
 }
 
@@ -29,7 +34,7 @@ pub fn github_token(path: Option<&std::ffi::OsStr>) -> Option<Token> {
         if let Ok(value) = std::env::var(key)
             && !value.trim().is_empty()
         {
-            return Some(Token(value.trim().to_owned()));
+            return Some(Token(value.trim().to_owned(), key));
         }
     }
     let gh = std::env::split_paths(path?)
@@ -54,7 +59,8 @@ fn gh_auth_token(gh: &Path) -> Option<Token> {
         return None;
     }
     let token = String::from_utf8(out.stdout).ok()?.trim().to_owned();
-    (!token.is_empty() && !token.contains(char::is_whitespace)).then_some(Token(token))
+    (!token.is_empty() && !token.contains(char::is_whitespace))
+        .then_some(Token(token, "gh auth token"))
 }
 
 #[cfg(test)]
@@ -63,6 +69,9 @@ mod tests {
 
     #[test]
     fn debug_hides_the_secret() {
-        assert_eq!(format!("{:?}", Token("ghp_secret".into())), "Token(***)");
+        assert_eq!(
+            format!("{:?}", Token("ghp_secret".into(), "GITHUB_TOKEN")),
+            "Token(***)"
+        );
     }
 }

@@ -5,8 +5,10 @@
 mod commands;
 mod discovery;
 mod fixture_server;
+mod isolation;
 mod methods;
 mod real_managers;
+mod registry_discovery;
 mod support;
 mod upgrade;
 mod upstream;

@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use crate::fixture_server::{FixtureServer, Reply};
-use crate::support::{Sandbox, stderr, stdout};
+use crate::support::{Sandbox, json_stdout, record, stderr, stdout};
 
 fn recorded(name: &str) -> Vec<u8> {
     std::fs::read(
@@ -37,20 +37,6 @@ fn online(sb: &Sandbox, server: &FixtureServer, args: &[&str]) -> Command {
 
 fn run(sb: &Sandbox, server: &FixtureServer, args: &[&str]) -> Output {
     online(sb, server, args).output().unwrap()
-}
-
-fn latest_json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(out), stderr(out)))
-}
-
-fn latest_of<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
-    doc["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == name)
-        .unwrap()
 }
 
 fn tool(sb: &Sandbox, name: &str, upstream: &str) {
@@ -88,13 +74,13 @@ fn pypi_npm_and_the_crates_sparse_index() {
     tool(&sb, "tuitoa", "crates:itoa");
     let out = run(&sb, &server, &["latest", "--format", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let doc = latest_json(&out);
+    let doc = json_stdout(&out);
     for (name, version) in [
         ("tusix", "1.17.0"),
         ("tunum", "7.0.0"),
         ("tuitoa", "1.0.18"),
     ] {
-        let latest = &latest_of(&doc, name)["latest"];
+        let latest = &record(&doc, name)["latest"];
         assert_eq!(latest["version"], version, "{name}: {doc:#}");
         assert_eq!(latest["from"], "network");
     }
@@ -108,7 +94,7 @@ fn pypi_npm_and_the_crates_sparse_index() {
     // Within the TTL the next run asks nobody.
     let out = run(&sb, &server, &["latest", "--format", "json"]);
     assert_eq!(
-        latest_of(&latest_json(&out), "tusix")["latest"]["from"],
+        record(&json_stdout(&out), "tusix")["latest"]["from"],
         "cache"
     );
     assert_eq!(server.requests("/simple").len(), 1);
@@ -129,7 +115,7 @@ fn conditional_requests_turn_into_304s() {
         Some("\"six-v1\"")
     );
     assert_eq!(
-        latest_of(&latest_json(&out), "tusix")["latest"]["version"],
+        record(&json_stdout(&out), "tusix")["latest"]["version"],
         "1.17.0"
     );
 }
@@ -154,16 +140,16 @@ fn a_404_is_not_retried_and_500_then_200_is() {
         "a failed lookup with no cache: {}",
         stderr(&out)
     );
-    let doc = latest_json(&out);
+    let doc = json_stdout(&out);
     assert!(
-        latest_of(&doc, "tugone")["error"]
+        record(&doc, "tugone")["error"]
             .as_str()
             .unwrap()
             .contains("not found"),
         "{doc:#}"
     );
     assert_eq!(server.requests("/simple/gone/").len(), 1);
-    assert_eq!(latest_of(&doc, "tuflaky")["latest"]["version"], "7.0.0");
+    assert_eq!(record(&doc, "tuflaky")["latest"]["version"], "7.0.0");
     assert_eq!(server.requests("/npm/is-number").len(), 2);
 }
 
@@ -182,7 +168,7 @@ fn a_429_waits_for_retry_after() {
     let started = Instant::now();
     let out = run(&sb, &server, &["latest", "--format", "json"]);
     assert_eq!(
-        latest_of(&latest_json(&out), "tunum")["latest"]["version"],
+        record(&json_stdout(&out), "tunum")["latest"]["version"],
         "7.0.0"
     );
     let requests = server.requests("/npm/is-number");
@@ -220,9 +206,9 @@ fn a_stalled_response_times_out_and_malformed_json_keeps_the_cache() {
         "{:?}",
         started.elapsed()
     );
-    let doc = latest_json(&out);
+    let doc = json_stdout(&out);
     assert!(
-        latest_of(&doc, "tustall")["error"]
+        record(&doc, "tustall")["error"]
             .as_str()
             .unwrap()
             .contains("timed out"),
@@ -235,8 +221,8 @@ fn a_stalled_response_times_out_and_malformed_json_keeps_the_cache() {
         &server,
         &["latest", "--refresh", "--format", "json", "--only", "tusix"],
     );
-    let doc = latest_json(&out);
-    let latest = &latest_of(&doc, "tusix")["latest"];
+    let doc = json_stdout(&out);
+    let latest = &record(&doc, "tusix")["latest"];
     assert_eq!(
         (latest["version"].as_str(), latest["from"].as_str()),
         (Some("1.17.0"), Some("cache")),
@@ -276,10 +262,10 @@ fn github_rate_limit_stops_api_calls_and_falls_back_once_warned() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}\n{}", stderr(&out), stdout(&out));
-    let doc = latest_json(&out);
+    let doc = json_stdout(&out);
     for i in 0..12 {
         assert_eq!(
-            latest_of(&doc, &format!("tugh{i}"))["latest"]["version"],
+            record(&doc, &format!("tugh{i}"))["latest"]["version"],
             format!("1.{i}.0"),
             "{doc:#}"
         );
@@ -293,6 +279,51 @@ fn github_rate_limit_stops_api_calls_and_falls_back_once_warned() {
         .collect();
     assert!(late.is_empty(), "API calls after the rate limit: {late:?}");
     assert!(api.len() <= 8, "{} API calls", api.len());
+    let err = stderr(&out);
+    assert_eq!(err.matches("rate limit").count(), 1, "{err}");
+    assert!(err.contains("2030-01-01"), "names the reset time: {err}");
+}
+
+/// GitHub Enterprise Server (or a mirror) serves the API and the web pages
+/// from one host: a rate-limited API must not stop the quota-free web fallbacks.
+#[test]
+fn a_rate_limited_api_leaves_the_web_fallbacks_on_the_same_host_working() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    let limited = Reply::status(403)
+        .header("X-RateLimit-Remaining", "0")
+        .header("X-RateLimit-Reset", "1893456000");
+    for i in 0..12 {
+        let name = format!("tughe{i}");
+        tool(&sb, &name, &format!("github:owner/{name}"));
+        server.route(
+            &format!("/api/repos/owner/{name}/releases/latest"),
+            vec![limited.clone()],
+        );
+        let location = format!("{}/web/owner/{name}/releases/tag/v2.{i}.0", server.base);
+        server.route(
+            &format!("/web/owner/{name}/releases/latest"),
+            vec![Reply::status(302).header("Location", &location)],
+        );
+    }
+    // One host for both: online() points the API at /api and the web at /web.
+    let out = run(&sb, &server, &["latest", "--format", "json"]);
+    assert!(out.status.success(), "{}\n{}", stderr(&out), stdout(&out));
+    let doc = json_stdout(&out);
+    for i in 0..12 {
+        let t = record(&doc, &format!("tughe{i}"));
+        assert_eq!(t["latest"]["version"], format!("2.{i}.0"), "{doc:#}");
+        assert_eq!(t["latest"]["from"], "network", "{doc:#}");
+    }
+    assert_eq!(
+        server.requests("/web/").len(),
+        12,
+        "every web fallback asked"
+    );
+    assert!(
+        server.requests("/api/").len() <= 8,
+        "the API stopped after the first wave"
+    );
     let err = stderr(&out);
     assert_eq!(err.matches("rate limit").count(), 1, "{err}");
     assert!(err.contains("2030-01-01"), "names the reset time: {err}");
@@ -319,7 +350,7 @@ fn github_releases_tags_and_atom_gitlab_and_gnu() {
     let listing = r#"<a href="tugnu-1.9.tar.gz">tugnu-1.9.tar.gz</a> <a href="tugnu-1.10.tar.xz">tugnu-1.10.tar.xz</a> <a href="tugnu-1.10.tar.xz.sig">sig</a> <a href="tugnu-latest.tar.gz">latest</a>"#;
     server.route("/gnu/tugnu/", vec![Reply::ok(listing)]);
     let out = run(&sb, &server, &["latest", "--format", "json"]);
-    let doc = latest_json(&out);
+    let doc = json_stdout(&out);
     for (name, version) in [
         ("turel", "2.3.4"),
         ("tutags", "2.10.0"),
@@ -328,7 +359,7 @@ fn github_releases_tags_and_atom_gitlab_and_gnu() {
         ("tugnu", "1.10"),
     ] {
         assert_eq!(
-            latest_of(&doc, name)["latest"]["version"],
+            record(&doc, name)["latest"]["version"],
             version,
             "{name}: {doc:#}"
         );
@@ -351,7 +382,7 @@ fn redirects_are_followed() {
     );
     let out = run(&sb, &server, &["latest", "--format", "json"]);
     assert_eq!(
-        latest_of(&latest_json(&out), "tuitoa")["latest"]["version"],
+        record(&json_stdout(&out), "tuitoa")["latest"]["version"],
         "1.0.18"
     );
 }
@@ -382,12 +413,12 @@ fn a_minimum_release_age_holds_back_a_fresh_release() {
         &["latest", "--format", "json", "--min-release-age", "3d"],
     );
     assert_eq!(
-        latest_of(&latest_json(&out), "tusix")["latest"]["version"],
+        record(&json_stdout(&out), "tusix")["latest"]["version"],
         "1.17.0"
     );
     let out = run(&sb, &server, &["latest", "--format", "json", "--refresh"]);
     assert_eq!(
-        latest_of(&latest_json(&out), "tusix")["latest"]["version"],
+        record(&json_stdout(&out), "tusix")["latest"]["version"],
         "1.18.0",
         "the yanked 1.19.0 is skipped"
     );
@@ -421,8 +452,8 @@ fn offline_opens_no_socket_and_answers_from_the_cache() {
         "",
         "no socket may be opened"
     );
-    let doc = latest_json(&out);
-    let latest = &latest_of(&doc, "tusix")["latest"];
+    let doc = json_stdout(&out);
+    let latest = &record(&doc, "tusix")["latest"];
     assert_eq!(latest["from"], "cache");
     assert_eq!(
         server.requests("/").len(),
@@ -517,7 +548,7 @@ fn the_crates_web_api_answers_when_the_index_cannot() {
         .output()
         .unwrap();
     assert_eq!(
-        latest_of(&latest_json(&out), "tuitoa")["latest"]["version"],
+        record(&json_stdout(&out), "tuitoa")["latest"]["version"],
         "1.0.18",
         "{}",
         stderr(&out)
@@ -537,9 +568,9 @@ fn npm_publish_times_come_from_the_full_document_only_when_needed() {
         &server,
         &["latest", "--format", "json", "--min-release-age", "3d"],
     );
-    let doc = latest_json(&out);
+    let doc = json_stdout(&out);
     assert!(
-        latest_of(&doc, "tunum")["error"]
+        record(&doc, "tunum")["error"]
             .as_str()
             .unwrap()
             .contains("younger than the minimum release age"),
@@ -570,7 +601,7 @@ fn config_files_set_sources_and_the_release_age_and_bad_keys_are_named() {
     cmd.env_remove("TOOLUP_OFFLINE");
     let out = cmd.output().unwrap();
     assert_eq!(
-        latest_of(&latest_json(&out), "tusix")["latest"]["version"],
+        record(&json_stdout(&out), "tusix")["latest"]["version"],
         "1.17.0",
         "{}",
         stderr(&out)
@@ -709,5 +740,178 @@ fn github_release_binaries_are_verified_unpacked_and_placed() {
     assert!(
         !sb.home.join(".local/bin/tubadsum").exists(),
         "nothing unverified is placed"
+    );
+}
+
+#[test]
+fn npm_answers_from_the_dist_tags_document_alone() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    server.route(
+        "/npm/-/package/is-number/dist-tags",
+        vec![Reply::ok(r#"{"latest":"7.0.0","next":"8.0.0-rc.1"}"#)],
+    );
+    server.route(
+        "/npm/-/package/@scope%2fpkg/dist-tags",
+        vec![Reply::ok(r#"{"latest":"1.2.3"}"#)],
+    );
+    tool(&sb, "tunum", "npm:is-number");
+    tool(&sb, "tuscoped", "npm:@scope/pkg");
+    let out = run(&sb, &server, &["latest", "--format", "json"]);
+    let doc = json_stdout(&out);
+    assert_eq!(
+        record(&doc, "tunum")["latest"]["version"],
+        "7.0.0",
+        "{doc:#}"
+    );
+    assert_eq!(
+        record(&doc, "tuscoped")["latest"]["version"],
+        "1.2.3",
+        "{doc:#}"
+    );
+    let asked: Vec<String> = server
+        .requests("/npm/")
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        asked.len(),
+        2,
+        "only the two dist-tags documents: {asked:?}"
+    );
+}
+
+/// `Sources.gz` as Debian's archive serves it, gzip-compressed.
+fn sources_gz(stanzas: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(stanzas.as_bytes()).unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn debian_answers_from_unstables_sources_found_through_apts_own_sources() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    let stanzas = "Package: git\nBinary: git, git-man\nVersion: 1:2.47.2-0.1\nMaintainer: x\n\n\
+                   Package: git\nVersion: 1:2.51.0-1\n\n\
+                   Package: jq\nVersion: 1.7.1+dfsg-1\n\n\
+                   Package: less\nVersion: 668-1\n\n\
+                   Package: preonly\nVersion: 3.0~rc1-1\n\n\
+                   Package: unwanted\nVersion: 9.9-1\n";
+    server.route(
+        "/debian/dists/unstable/main/source/Sources.gz",
+        vec![Reply::ok(sources_gz(stanzas))],
+    );
+    // apt's own sources name the mirror (deb822 format).
+    let etc = sb.root.join("apt-etc");
+    std::fs::create_dir_all(etc.join("sources.list.d")).unwrap();
+    std::fs::write(
+        etc.join("sources.list.d/debian.sources"),
+        format!(
+            "Types: deb\nURIs: {}/debian\nSuites: bookworm\nComponents: main\n",
+            server.base
+        ),
+    )
+    .unwrap();
+    for (name, package) in [
+        ("tugit", "git"),
+        ("tujq", "jq"),
+        ("tuless", "less"),
+        ("tupre", "preonly"),
+    ] {
+        tool(&sb, name, &format!("debian:{package}"));
+    }
+    let out = sb
+        .cmd(&["latest", "--format", "json"])
+        .env_remove("TOOLUP_OFFLINE")
+        .env("TOOLUP_APT_ETC", &etc)
+        .output()
+        .unwrap();
+    let doc = json_stdout(&out);
+    for (name, version) in [("tugit", "2.51.0"), ("tujq", "1.7.1"), ("tuless", "668")] {
+        let t = record(&doc, name);
+        assert_eq!(t["latest"]["version"], version, "{doc:#}");
+        assert_eq!(
+            t["latest"]["source"],
+            format!("debian:{}", &name[2..]),
+            "{t:#}"
+        );
+    }
+    let pre = record(&doc, "tupre");
+    assert!(pre["latest"].is_null(), "{pre:#}");
+    assert!(
+        pre["error"].as_str().unwrap().contains("pre-release"),
+        "{pre:#}"
+    );
+    // One document answered all four.
+    assert_eq!(server.requests("/debian/").len(), 1);
+}
+
+/// Peak RSS of a `toolup latest` run, from its own debug log.
+fn peak_rss_kib(out: &Output) -> u64 {
+    let err = stderr(out);
+    let at = err
+        .find("peak_rss_kib=")
+        .unwrap_or_else(|| panic!("no peak in {err}"));
+    err[at + "peak_rss_kib=".len()..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// A 20 MB registry document is read as a stream: memory stays near a small
+/// one's. Shaped as big projects' pages are: a thousand-odd releases, each
+/// with a wheel per platform and Python.
+#[test]
+fn a_20_mb_document_costs_little_memory() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    let mut big = String::from(r#"{"meta":{"api-version":"1.1"},"name":"big","files":["#);
+    let mut n = 0;
+    while big.len() < 20 * 1024 * 1024 {
+        if n > 0 {
+            big.push(',');
+        }
+        big.push_str(&format!(
+            r#"{{"filename":"big-1.{v}.0-cp3{k}-cp3{k}-manylinux_2_17_x86_64.whl","url":"https://registry.invalid/packages/aa/bb/cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc/big-1.{v}.0-cp3{k}-cp3{k}-manylinux_2_17_x86_64.whl","hashes":{{"sha256":"0000000000000000000000000000000000000000000000000000000000000000"}},"requires-python":">=3.8","size":12345,"upload-time":"2024-01-01T00:00:00Z","yanked":false}}"#,
+            v = n / 30,
+            k = n % 30
+        ));
+        n += 1;
+    }
+    big.push_str("]}");
+    let json = |body: String| {
+        Reply::ok(body).header("Content-Type", "application/vnd.pypi.simple.v1+json")
+    };
+    server.route("/simple/big/", vec![json(big)]);
+    server.route("/simple/six/", vec![six_json()]);
+    tool(&sb, "tubig", "pypi:big");
+    tool(&sb, "tusix", "pypi:six");
+    let measure = |name: &str| {
+        let out = online(
+            &sb,
+            &server,
+            &["latest", "--format", "json", "--refresh", name],
+        )
+        .env("TOOLUP_LOG", "debug")
+        .output()
+        .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        (json_stdout(&out), peak_rss_kib(&out))
+    };
+    let (_, small) = measure("tusix");
+    let (doc, large) = measure("tubig");
+    assert_eq!(
+        record(&doc, "tubig")["latest"]["version"],
+        format!("1.{}.0", (n - 1) / 30),
+        "every file was read"
+    );
+    // Read whole into a `serde_json::Value`, 20 MB of JSON costs over 100 MB.
+    assert!(
+        large < small + 8 * 1024,
+        "peak RSS {large} KiB for 20 MB against {small} KiB for a small document"
     );
 }

@@ -17,6 +17,7 @@
 //! the files it reads), so a warm run starts no client process.
 
 mod answers;
+pub use answers::FILE_NAME as ANSWERS_FILE;
 pub mod apt;
 pub mod cargo;
 mod ini;

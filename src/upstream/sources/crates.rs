@@ -22,6 +22,14 @@ impl Source for Crates {
     fn label(&self) -> &'static str {
         "crates.io"
     }
+    /// A sparse index's `config.json` is a few bytes.
+    fn ping_url(&self, key: &str, base: &str) -> String {
+        if key == cargo::INDEX {
+            format!("{base}/config.json")
+        } else {
+            format!("{base}/")
+        }
+    }
     fn addresses(&self) -> &'static [AddressSpec] {
         &[
             AddressSpec {

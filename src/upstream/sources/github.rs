@@ -17,7 +17,7 @@ use crate::upstream::http::{Reply, Request};
 use crate::upstream::tags::{highest, tag_to_version};
 
 const API_ACCEPT: &str = "application/vnd.github+json";
-const API: &str = "github_api";
+pub(super) const API: &str = "github_api";
 const WEB: &str = "github";
 
 pub struct Github;
@@ -35,6 +35,14 @@ impl Source for Github {
                 Ok(())
             }
             _ => Err("github upstream must be github:OWNER/REPO".to_owned()),
+        }
+    }
+    /// `rate_limit` costs no quota and tells what is left.
+    fn ping_url(&self, key: &str, base: &str) -> String {
+        if key == API {
+            format!("{base}/rate_limit")
+        } else {
+            format!("{base}/")
         }
     }
     fn addresses(&self) -> &'static [AddressSpec] {

@@ -53,6 +53,11 @@ pub trait Source: Sync {
     fn discover(&self, _env: &ClientEnv<'_>) -> Discovered {
         Discovered::default()
     }
+    /// The URL `toolup doctor` asks to see that address `key` (at `base`)
+    /// answers: the smallest document the registry serves.
+    fn ping_url(&self, _key: &str, base: &str) -> String {
+        format!("{base}/")
+    }
     /// True when lookups send the GitHub token (so it is looked up first).
     fn uses_github_token(&self) -> bool {
         false
@@ -60,6 +65,9 @@ pub trait Source: Sync {
     /// The latest release of `ident`.
     fn lookup(&self, cx: &Context<'_>, q: &Query<'_>, ident: &str) -> Lookup;
 }
+
+/// The key of GitHub's API address (where the token goes).
+pub const GITHUB_API: &str = github::API;
 
 /// The source of a catalog kind.
 pub fn source(kind: &str) -> Option<&'static dyn Source> {

@@ -33,6 +33,10 @@ impl Source for Npm {
     fn label(&self) -> &'static str {
         "npm"
     }
+    /// npm's own health endpoint (verdaccio and the proxies serve it too).
+    fn ping_url(&self, _key: &str, base: &str) -> String {
+        format!("{base}/-/ping")
+    }
     fn addresses(&self) -> &'static [AddressSpec] {
         &[AddressSpec {
             key: npm::KEY,
@@ -49,8 +53,8 @@ impl Source for Npm {
             Ok(url) => url,
             Err(missing) => return missing,
         };
-        // Scoped names keep their `@` but encode the slash.
-        let encoded = name.replace('/', "%2F");
+        // Scoped names keep their `@` but encode the slash, lower-case as npm does.
+        let encoded = name.replace('/', "%2f");
         let (doc, etag, method) = if q.cutoff.is_some() {
             // Publish times are only in the full document.
             let url = format!("{base}/{encoded}");
