@@ -173,3 +173,111 @@ fn uv_installs_a_small_pypi_cli_into_a_temp_home() {
             .ends_with(".local/bin/cowsay")
     );
 }
+
+/// The machine's own environment for reaching registries (CA bundles and
+/// proxies), without anything of toolup's.
+fn machine_network_env(cmd: &mut Command) {
+    for (key, value) in std::env::vars_os() {
+        let k = key.to_string_lossy().to_ascii_uppercase();
+        if k.ends_with("_PROXY") || k.starts_with("SSL_CERT") || k.starts_with("NODE_EXTRA_CA") {
+            cmd.env(key, value);
+        }
+    }
+}
+
+/// A fresh HOME, no toolup variable, the machine's PATH: the clients as they come.
+fn fresh(home: &Path, program: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    // rustup's proxies need to find the machine's toolchains, which live
+    // under the real HOME unless RUSTUP_HOME says otherwise.
+    let rustup_home = std::env::var_os("RUSTUP_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".rustup")));
+    if let Some(r) = rustup_home {
+        cmd.env("RUSTUP_HOME", r);
+    }
+    machine_network_env(&mut cmd);
+    cmd
+}
+
+/// What a registry's own client says is the latest version.
+fn client_says(
+    home: &Path,
+    program: &str,
+    args: &[&str],
+    pick: impl Fn(&str) -> Option<String>,
+) -> String {
+    let path = which(program).unwrap_or_else(|| panic!("this test needs {program} on PATH"));
+    let out = fresh(home, &path).args(args).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(&pick)
+        .unwrap_or_else(|| panic!("{program} {args:?} said: {text}\n{}", stderr(&out)))
+}
+
+#[test]
+#[ignore = "second tier: needs python3 with pip, cargo, npm and their registries"]
+fn latest_answers_from_the_registries_the_machines_clients_know() {
+    let home = tempfile::tempdir().unwrap();
+    let toolup = Path::new(env!("CARGO_BIN_EXE_toolup"));
+    let out = fresh(home.path(), toolup)
+        .args([
+            "latest",
+            "ruff",
+            "black",
+            "prettier",
+            "typescript",
+            "just",
+            "ripgrep",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pip = |name: &str| {
+        client_says(
+            home.path(),
+            "python3",
+            &["-m", "pip", "index", "versions", name],
+            |l| {
+                let rest = l.strip_prefix(&format!("{name} ("))?;
+                Some(rest.trim_end_matches(')').to_string())
+            },
+        )
+    };
+    let npm = |name: &str| {
+        client_says(home.path(), "npm", &["view", name, "version"], |l| {
+            let l = l.trim();
+            (!l.is_empty()).then(|| l.to_string())
+        })
+    };
+    let cargo = |name: &str| {
+        client_says(home.path(), "cargo", &["info", name], |l| {
+            l.strip_prefix("version: ")
+                .map(|v| v.split_whitespace().next().unwrap_or(v).to_string())
+        })
+    };
+    for (tool, expected, source) in [
+        ("ruff", pip("ruff"), "pypi:ruff"),
+        ("black", pip("black"), "pypi:black"),
+        ("prettier", npm("prettier"), "npm:prettier"),
+        ("typescript", npm("typescript"), "npm:typescript"),
+        ("just", cargo("just"), "crates:just"),
+        // GitHub first where it is reachable; this machine reaches only crates.
+        ("ripgrep", cargo("ripgrep"), "crates:ripgrep"),
+    ] {
+        let latest = &record(&doc, tool)["latest"];
+        assert_eq!(latest["from"], "network", "{tool}: {latest:#}");
+        assert_eq!(latest["version"], expected.as_str(), "{tool}: {latest:#}");
+        let github_first = tool == "ripgrep" && latest["source"] == "github:BurntSushi/ripgrep";
+        assert!(
+            github_first || latest["source"] == source,
+            "{tool}: {latest:#}"
+        );
+    }
+}
