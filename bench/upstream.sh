@@ -2,12 +2,16 @@
 # Upstream benchmarks (run on demand; not part of CI).
 #
 #   bench/upstream.sh           # loopback: 100 tools against servers adding 50 ms to every answer
-#   bench/upstream.sh --live    # also: cold and warm online collect of the whole catalog
+#   bench/upstream.sh --live    # also: cold and warm online collect of the whole catalog,
+#                               # its peak RSS, and the cost of isolating probes
 #
-# --live needs the registries' base URLs in TOOLUP_PYPI_URL, TOOLUP_NPM_REGISTRY_URL
-# and TOOLUP_CRATES_INDEX_URL (or your npm/pip/cargo configuration).
-# Targets (issue 3): 100 tools within 0.6 s against the 50 ms loopback; a cold
-# online collect within 3 s; a warm collect within 50 ms of an offline one.
+# --live finds the registries as toolup does: from pip, uv, cargo and npm as
+# they are configured on this machine (`toolup doctor` shows where from).
+# OLD_TOOLUP=/path/to/an/older/toolup adds it to the cold offline audit, to
+# show what isolating probes from the network costs.
+# Targets: 100 tools within 0.6 s against the 50 ms loopback (issue 3); a cold
+# online collect within 3 s; a warm collect within 50 ms of an offline one;
+# peak RSS of an online collect <= 30 MB (issue 7).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-10}
@@ -24,10 +28,16 @@ class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def do_GET(self):
         time.sleep(0.05)
-        name = self.path.rstrip("/").split("/")[-1].replace("/json", "")
+        name = self.path.rstrip("/").split("/")[-1]
+        ctype = "application/json"
         if kind == "pypi":
-            name = self.path.split("/")[-2]
-            body = json.dumps({"info": {"version": "1.2.3"}, "releases": {"1.2.3": [{"upload_time_iso_8601": "2026-01-01T00:00:00Z", "yanked": False}]}})
+            # The Simple API (PEP 691), as pip's index serves it.
+            ctype = "application/vnd.pypi.simple.v1+json"
+            body = json.dumps({"meta": {"api-version": "1.1"}, "name": name, "versions": ["1.2.3"],
+                               "files": [{"filename": f"{name}-1.2.3-py3-none-any.whl", "url": "x", "hashes": {},
+                                          "upload-time": "2026-01-01T00:00:00Z"}]})
+        elif kind == "npm" and self.path.endswith("/dist-tags"):
+            body = json.dumps({"latest": "4.5.6"})
         elif kind == "npm":
             body = json.dumps({"name": name, "dist-tags": {"latest": "4.5.6"}})
         elif kind == "crates":
@@ -36,6 +46,7 @@ class H(http.server.BaseHTTPRequestHandler):
             body = json.dumps({"tag_name": "v0.1.2", "published_at": "2026-01-01T00:00:00Z"})
         data = body.encode()
         self.send_response(200)
+        self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -63,12 +74,24 @@ export HOME=$work/home
 loop=(env TOOLUP_CATALOG="$work/catalog" TOOLUP_PYPI_URL=http://127.0.0.1:$port TOOLUP_NPM_REGISTRY_URL=http://127.0.0.1:$((port + 1))
       TOOLUP_CRATES_INDEX_URL=http://127.0.0.1:$((port + 2)) TOOLUP_GITHUB_API_URL=http://127.0.0.1:$((port + 3)) GITHUB_TOKEN=bench)
 "${loop[@]}" "$bin" latest --refresh >/dev/null  # check it works
-hyperfine --warmup 1 --runs "$RUNS" -n "100 tools, 50 ms loopback (4 hosts)" "${loop[*]} $bin latest --refresh" | sed -n '/Time/p;/Range/p'
+hyperfine --warmup 1 --runs "$RUNS" -n "100 tools, 50 ms loopback (4 hosts)" "${loop[*]} $bin latest --refresh" | sed -n '/Benchmark/p;/Time/p;/Range/p'
+# toolup's own peak RSS (getrusage of itself, from its debug log): probes are
+# other processes, and /usr/bin/time would report the largest of them.
+peak() { TOOLUP_LOG=debug "$@" 2>&1 >/dev/null | grep -o 'peak_rss_kib=[0-9]*' | cut -d= -f2; }
+echo "peak RSS, 100 tools over loopback: $(peak "${loop[@]}" "$bin" latest --refresh) KiB"
 
 if [ "${1:-}" = "--live" ]; then
   unset HOME; export HOME=$(getent passwd "$(id -u)" | cut -d: -f6)
   cache=${XDG_CACHE_HOME:-$HOME/.cache}/toolup
-  hyperfine --runs 3 --prepare "rm -f $cache/latest_versions.json $cache/upstream_failures.json" -n "cold online collect (catalog)" "$bin collect --snapshot $work/s.json" | sed -n '/Time/p;/Range/p'
+  hyperfine --runs 3 --prepare "rm -f $cache/latest_versions.json $cache/upstream_failures.json" -n "cold online collect (catalog)" "$bin collect --snapshot $work/s.json" | sed -n '/Benchmark/p;/Time/p;/Range/p'
   hyperfine --warmup 1 --runs "$RUNS" -n "warm collect (cache within TTL)" "$bin collect --snapshot $work/s.json" \
-    -n "offline collect" "$bin collect --offline --snapshot $work/s.json" | sed -n '/Time/p;/Range/p;/±/p'
+    -n "offline collect" "$bin collect --offline --snapshot $work/s.json" | sed -n '/Benchmark/p;/Time/p;/Range/p;/faster/p'
+  rm -f "$cache/latest_versions.json" "$cache/upstream_failures.json"
+  echo "peak RSS, cold online collect of the catalog: $(peak "$bin" collect --snapshot "$work/s.json") KiB"
+  # Isolation: every probe in a fresh network namespace behind a seccomp filter.
+  cold=(-n "cold offline audit (isolated probes)" "$bin --offline collect --no-cache --snapshot $work/s.json")
+  if [ -n "${OLD_TOOLUP:-}" ]; then
+    cold+=(-n "cold offline audit ($OLD_TOOLUP)" "$OLD_TOOLUP --offline collect --no-cache --snapshot $work/o.json")
+  fi
+  hyperfine --warmup 1 --runs "$RUNS" "${cold[@]}" | sed -n '/Benchmark/p;/Time/p;/Range/p;/faster/p'
 fi
