@@ -17,6 +17,7 @@ pub mod model;
 pub mod plan;
 pub mod printer;
 pub mod render;
+pub mod secrets;
 pub mod settings;
 pub mod state;
 pub mod toml_location;

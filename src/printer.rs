@@ -22,22 +22,27 @@ impl Printer {
 
     /// Prints an error line to stderr, even when quiet.
     pub fn error(&self, text: &str) {
-        let _ = writeln!(std::io::stderr().lock(), "error: {text}");
+        let _ = writeln!(std::io::stderr().lock(), "error: {}", stderr_line(text));
     }
 
     /// Prints a line of information to stderr unless quiet (for commands whose stdout stays clean).
     pub fn note(&self, text: &str) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr().lock(), "{text}");
+            let _ = writeln!(std::io::stderr().lock(), "{}", stderr_line(text));
         }
     }
 
     /// Prints a warning line to stderr unless quiet.
     pub fn warn(&self, text: &str) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr().lock(), "warning: {text}");
+            let _ = writeln!(std::io::stderr().lock(), "warning: {}", stderr_line(text));
         }
     }
+}
+
+/// A line for stderr: no credential, no control character.
+fn stderr_line(text: &str) -> String {
+    visible(&crate::secrets::scrub(text)).into_owned()
 }
 
 /// `text` with control characters (escape sequences above all) shown as

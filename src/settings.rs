@@ -74,7 +74,8 @@ impl Settings {
         }
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         let config = if read_config {
-            Config::load(dirs.as_ref().map(|d| d.config.as_path()), &cwd)?
+            let trust = crate::config::TrustStore::load(dirs.as_ref().map(|d| d.state.as_path()));
+            Config::load(dirs.as_ref().map(|d| d.config.as_path()), &cwd, &trust)?
         } else {
             Config::default()
         };

@@ -49,6 +49,23 @@ pub fn show(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
             path.display().to_string(),
         ]);
     }
+    if let Some((file, trusted)) = &settings.config.project_file {
+        let state = if *trusted {
+            "trusted".to_owned()
+        } else {
+            let ignored: Vec<&str> = settings
+                .config
+                .ignored
+                .iter()
+                .flat_map(|i| i.sections.iter().copied())
+                .collect();
+            match ignored.as_slice() {
+                [] => "not trusted (sets nothing that needs trust)".to_owned(),
+                sections => format!("not trusted: ignored {}", sections.join(", ")),
+            }
+        };
+        builder.push_record(["project file".to_owned(), state, file.display().to_string()]);
+    }
     let mut table = builder.build();
     table.with(Style::blank());
     printer.out(&format!("{table}\n"));

@@ -40,6 +40,12 @@ pub fn history(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome>
 
 pub fn rollback(settings: &Settings, printer: Printer, tool: &str) -> anyhow::Result<Outcome> {
     let dirs = settings.dirs.as_ref().context("no home directory")?;
+    if !crate::catalog::is_valid_name(tool) {
+        anyhow::bail!(
+            "{:?} is not a tool name (lowercase letters, digits, - _ . +)",
+            crate::printer::visible(tool)
+        );
+    }
     let backup = backup::latest(&dirs.backups(), tool)
         .with_context(|| format!("no backup of {tool} to roll back to"))?;
     let result = backup::restore(&backup);

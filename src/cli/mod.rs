@@ -11,6 +11,7 @@ mod history_cmd;
 mod latest_cmd;
 mod reconcile_cmd;
 mod render_cmd;
+mod trust_cmd;
 mod upgrade_cmd;
 
 use std::path::PathBuf;
@@ -116,6 +117,17 @@ pub enum Command {
     },
     /// Restore the files the last upgrade of TOOL replaced.
     Rollback { tool: String },
+    /// Trust a project's .toolup.toml as it is now, so it may also set
+    /// sources, managers, pins, presets, environment, breaking changes and
+    /// backups (an edited file is untrusted again).
+    Trust {
+        /// The file, or a directory holding one [default: the nearest
+        /// .toolup.toml from the working directory up].
+        path: Option<PathBuf>,
+        /// Forget the trust instead.
+        #[arg(long)]
+        untrust: bool,
+    },
     /// Show the configuration files' merged values and where each came from.
     Config {
         #[command(subcommand)]
@@ -251,8 +263,16 @@ pub fn main() -> ExitCode {
     let printer = Printer {
         quiet: cli.global.quiet,
     };
-    let result = Settings::resolve(&cli.global, !matches!(cli.command, Command::Render))
-        .and_then(|settings| run(&cli.command, &settings, printer));
+    let result = Settings::resolve(&cli.global, !matches!(cli.command, Command::Render)).and_then(
+        |settings| {
+            if !matches!(cli.command, Command::Trust { .. }) {
+                for ignored in &settings.config.ignored {
+                    printer.warn(&ignored.message());
+                }
+            }
+            run(&cli.command, &settings, printer)
+        },
+    );
     if let Some(peak) = peak_memory_kib() {
         tracing::debug!(peak_rss_kib = peak, "memory");
     }
@@ -342,6 +362,9 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             },
         ),
         Command::Rollback { tool } => history_cmd::rollback(settings, printer, tool),
+        Command::Trust { path, untrust } => {
+            trust_cmd::run(settings, printer, path.as_deref(), *untrust)
+        }
     }
 }
 
@@ -413,11 +436,23 @@ fn init_tracing(verbose: u8, quiet: bool) {
         (false, 1) => "info",
         (false, _) => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env(env_vars::TOOLUP_LOG)
+    // The HTTP and TLS libraries log whole requests (headers included) at
+    // their debug and trace levels: they stay at warn whatever TOOLUP_LOG
+    // says, unless it names them itself. Every line is scrubbed regardless.
+    let asked = std::env::var(env_vars::TOOLUP_LOG).ok();
+    let mut directives = asked
+        .clone()
+        .unwrap_or_else(|| format!("warn,toolup={level}"));
+    for library in ["ureq", "ureq_proto", "rustls", "rustls_platform_verifier"] {
+        if !asked.as_deref().is_some_and(|a| a.contains(library)) {
+            directives.push_str(&format!(",{library}=warn"));
+        }
+    }
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("warn,toolup={level}")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(crate::secrets::ScrubbedStderr)
         .with_ansi(
             std::io::IsTerminal::is_terminal(&std::io::stderr())
                 && std::env::var_os(env_vars::NO_COLOR).is_none(),

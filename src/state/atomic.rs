@@ -8,8 +8,28 @@ use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-/// Replaces `path` with `bytes` atomically, creating parent directories as needed.
+/// Replaces `path` with `bytes` atomically, creating parent directories as
+/// needed. The file keeps its mode (a new one is 0644). A symlink is
+/// followed: its target is replaced and the link stays a link.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with_mode(path, bytes, None)
+}
+
+/// Like `write_atomic`, for a file only its owner may read (0600, whatever
+/// the file had before).
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with_mode(path, bytes, Some(0o600))
+}
+
+fn write_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> {
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            resolved = resolve_link(path)?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -20,8 +40,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)?;
     temp.write_all(bytes)?;
-    // tempfile creates 0600; keep the mode of the file we replace, else the usual 0644.
-    let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+    // tempfile creates 0600; keep the mode of the file we replace (never its
+    // setuid/setgid bits), else the usual 0644.
+    let mode = mode.unwrap_or_else(|| {
+        std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o1777)
+    });
     temp.as_file()
         .set_permissions(std::fs::Permissions::from_mode(mode))?;
     temp.as_file().sync_all()?;
@@ -31,6 +54,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// The file a symlink finally points to (which may not exist yet).
+fn resolve_link(link: &Path) -> std::io::Result<std::path::PathBuf> {
+    let mut path = link.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&path)?;
+                path = match path.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "{}: too many levels of symbolic links",
+        link.display()
+    )))
 }
 
 #[cfg(test)]
@@ -54,6 +98,33 @@ mod tests {
         write_atomic(&path, b"three").unwrap();
         assert_eq!(
             std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    #[test]
+    fn a_symlink_stays_a_link_and_its_target_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.json");
+        std::fs::write(&target, "old").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink("real.json", &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        assert_eq!(
+            std::fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        write_private(&target, b"secret").unwrap();
+        assert_eq!(
+            std::fs::metadata(&target).unwrap().permissions().mode() & 0o777,
             0o600
         );
     }

@@ -1,6 +1,13 @@
 //! Backups before an upgrade: the files that will be replaced, copied into
 //! the state dir with their sha256, restored (and verified) on failure or by
 //! `toolup rollback`. Old backups are pruned by count.
+//!
+//! Backups can hold secrets (`~/.npmrc`): the backups directory is 0700 and
+//! each copy keeps its original's mode and owner. Nothing read back from a
+//! manifest is trusted further than it must be: manifests are read only from
+//! real directories inside the backups directory, copies are plain names in
+//! their own backup's directory, originals are absolute paths without `..`,
+//! and a restore never sets the setuid or setgid bit.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +23,11 @@ pub struct BackedUpFile {
     pub copy: String,
     pub sha256: String,
     pub mode: u32,
+    /// The original's owner, put back when toolup runs as root.
+    #[serde(default)]
+    pub uid: Option<u32>,
+    #[serde(default)]
+    pub gid: Option<u32>,
 }
 
 /// A backup of one tool, made before one action.
@@ -31,25 +43,45 @@ const MANIFEST: &str = "manifest.json";
 
 /// Copies `files` (regular files; links are followed) into `<root>/<tool>/<stamp>/`.
 pub fn create(root: &Path, tool: &str, stamp: &str, files: &[PathBuf]) -> std::io::Result<Backup> {
-    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+    if !crate::catalog::is_valid_name(tool) || !is_plain_name(stamp) {
+        return Err(std::io::Error::other(format!(
+            "refusing backup name {tool:?}/{stamp:?}"
+        )));
+    }
     let dir = root.join(tool).join(stamp);
     std::fs::create_dir_all(&dir)?;
+    for d in [root, &root.join(tool), &dir] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700))?;
+    }
     let mut backed = Vec::new();
     for (i, original) in files.iter().enumerate() {
         let bytes = std::fs::read(original)?;
+        let meta = std::fs::metadata(original)?;
         let copy = format!(
             "{i}-{}",
             original
                 .file_name()
                 .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned())
         );
-        std::fs::write(dir.join(&copy), &bytes)?;
-        let mode = std::fs::metadata(original)?.permissions().mode();
+        // Created owner-only, then given the original's mode and owner.
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(dir.join(&copy))?;
+        std::io::Write::write_all(&mut out, &bytes)?;
+        out.set_permissions(std::fs::Permissions::from_mode(meta.mode() & 0o777))?;
+        if is_root() {
+            std::os::unix::fs::fchown(&out, Some(meta.uid()), Some(meta.gid()))?;
+        }
         backed.push(BackedUpFile {
             original: original.clone(),
             copy,
             sha256: sha256_hex(&bytes),
-            mode,
+            mode: meta.mode() & 0o7777,
+            uid: Some(meta.uid()),
+            gid: Some(meta.gid()),
         });
     }
     let backup = Backup {
@@ -67,6 +99,9 @@ pub fn create(root: &Path, tool: &str, stamp: &str, files: &[PathBuf]) -> std::i
 pub fn restore(backup: &Backup) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
     for file in &backup.files {
+        check_entry(file)?;
+    }
+    for file in &backup.files {
         let bytes = std::fs::read(backup.dir.join(&file.copy))
             .map_err(|e| format!("reading the backup of {}: {e}", file.original.display()))?;
         if sha256_hex(&bytes) != file.sha256 {
@@ -77,8 +112,16 @@ pub fn restore(backup: &Backup) -> Result<(), String> {
         }
         super::write_atomic(&file.original, &bytes)
             .map_err(|e| format!("restoring {}: {e}", file.original.display()))?;
-        std::fs::set_permissions(&file.original, std::fs::Permissions::from_mode(file.mode))
-            .map_err(|e| format!("restoring the mode of {}: {e}", file.original.display()))?;
+        // Never the setuid or setgid bit, whatever the manifest says.
+        std::fs::set_permissions(
+            &file.original,
+            std::fs::Permissions::from_mode(file.mode & 0o1777),
+        )
+        .map_err(|e| format!("restoring the mode of {}: {e}", file.original.display()))?;
+        if is_root() && (file.uid.is_some() || file.gid.is_some()) {
+            std::os::unix::fs::chown(&file.original, file.uid, file.gid)
+                .map_err(|e| format!("restoring the owner of {}: {e}", file.original.display()))?;
+        }
         let now = std::fs::read(&file.original)
             .map_err(|e| format!("verifying {}: {e}", file.original.display()))?;
         if sha256_hex(&now) != file.sha256 {
@@ -91,17 +134,69 @@ pub fn restore(backup: &Backup) -> Result<(), String> {
     Ok(())
 }
 
-/// The newest backup of `tool`, if any.
+/// Why a manifest entry cannot be restored, if it cannot.
+fn check_entry(file: &BackedUpFile) -> Result<(), String> {
+    use std::path::Component;
+    if !is_plain_name(&file.copy) {
+        return Err(format!(
+            "the manifest names a copy outside its backup: {:?}",
+            file.copy
+        ));
+    }
+    let normal = file.original.is_absolute()
+        && file
+            .original
+            .components()
+            .all(|c| matches!(c, Component::RootDir | Component::Normal(_)));
+    if !normal {
+        return Err(format!(
+            "the manifest names a path that is not absolute and plain: {}",
+            file.original.display()
+        ));
+    }
+    Ok(())
+}
+
+/// A single path component: not empty, not `.` or `..`, no `/`.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid cannot fail and touches no memory.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// The newest backup of `tool`, if any: read only from real directories
+/// inside `root` (a link is not followed), its `dir` taken from where it was
+/// found, not from what it says.
 pub fn latest(root: &Path, tool: &str) -> Option<Backup> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join(tool))
+    if !crate::catalog::is_valid_name(tool) {
+        return None;
+    }
+    let tool_dir = root.join(tool);
+    if !std::fs::symlink_metadata(&tool_dir).is_ok_and(|m| m.is_dir()) {
+        return None;
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&tool_dir)
         .ok()?
         .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| e.path())
         .collect();
     dirs.sort();
-    dirs.iter()
-        .rev()
-        .find_map(|d| serde_json::from_slice(&std::fs::read(d.join(MANIFEST)).ok()?).ok())
+    dirs.iter().rev().find_map(|d| {
+        let manifest = d.join(MANIFEST);
+        if !std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
+            return None;
+        }
+        let mut backup: Backup = serde_json::from_slice(&std::fs::read(manifest).ok()?).ok()?;
+        if backup.tool != tool {
+            return None;
+        }
+        backup.dir = d.clone();
+        Some(backup)
+    })
 }
 
 /// Keeps the newest `keep` backups of `tool`, and none older than `max_age`
@@ -171,5 +266,54 @@ mod tests {
             "20260102T000000Z"
         );
         assert_eq!(std::fs::read_dir(root.join("tool")).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_secret_stays_private_in_its_backup() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let npmrc = dir.path().join(".npmrc");
+        std::fs::write(&npmrc, b"//registry/:_authToken=secret").unwrap();
+        std::fs::set_permissions(&npmrc, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let root = dir.path().join("backups");
+        let backup = create(&root, "npm", "20260101T000000Z", &[npmrc]).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode(&backup.dir.join(&backup.files[0].copy)), 0o600);
+        assert_eq!(mode(&root), 0o700);
+        assert_eq!(mode(&backup.dir), 0o700);
+    }
+
+    #[test]
+    fn a_planted_manifest_cannot_write_elsewhere_or_set_setuid() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("backups");
+        let target = dir.path().join("bin/tool");
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(&target, b"old").unwrap();
+        let backup = create(
+            &root,
+            "tool",
+            "20260101T000000Z",
+            std::slice::from_ref(&target),
+        )
+        .unwrap();
+        assert!(latest(&root, "../tool").is_none());
+        assert!(latest(&root, "tool/..").is_none());
+        // A manifest that says its copy lives elsewhere, or restores through `..`.
+        let mut evil = backup.clone();
+        evil.files[0].copy = "../../x".into();
+        assert!(restore(&evil).unwrap_err().contains("outside"));
+        let mut evil = backup.clone();
+        evil.files[0].original = dir.path().join("bin/../../escape");
+        assert!(restore(&evil).unwrap_err().contains("plain"));
+        // A setuid bit in the manifest is not restored.
+        let mut evil = backup;
+        evil.files[0].mode = 0o4755;
+        restore(&evil).unwrap();
+        assert_eq!(
+            std::fs::metadata(&target).unwrap().permissions().mode() & 0o7777,
+            0o755
+        );
     }
 }

@@ -579,6 +579,8 @@ fn split_userinfo(url: &str) -> (String, Option<String>) {
             .into_owned()
     };
     let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+    crate::secrets::register(&decode(password));
+    crate::secrets::register(password);
     let credential = format!("{}:{}", decode(user), decode(password));
     (
         format!("{scheme}://{host}{}", &rest[end..]),

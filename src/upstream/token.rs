@@ -34,6 +34,7 @@ pub fn github_token(path: Option<&std::ffi::OsStr>) -> Option<Token> {
         if let Ok(value) = std::env::var(key)
             && !value.trim().is_empty()
         {
+            crate::secrets::register(&value);
             return Some(Token(value.trim().to_owned(), key));
         }
     }
@@ -59,8 +60,11 @@ fn gh_auth_token(gh: &Path) -> Option<Token> {
         return None;
     }
     let token = String::from_utf8(out.stdout).ok()?.trim().to_owned();
-    (!token.is_empty() && !token.contains(char::is_whitespace))
-        .then_some(Token(token, "gh auth token"))
+    if token.is_empty() || token.contains(char::is_whitespace) {
+        return None;
+    }
+    crate::secrets::register(&token);
+    Some(Token(token, "gh auth token"))
 }
 
 #[cfg(test)]

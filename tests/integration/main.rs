@@ -10,6 +10,7 @@ mod methods;
 mod real_managers;
 mod registry_discovery;
 mod support;
+mod trust;
 mod upgrade;
 mod upstream;
 mod version_outputs;

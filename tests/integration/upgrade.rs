@@ -296,6 +296,7 @@ fn reject_refuses_majors_even_with_yes_and_pins_hold() {
         "breaking_changes = \"reject\"\n\n[tools.tupin]\npin = \"never\"\n",
     )
     .unwrap();
+    assert!(sb.run(&["trust"]).status.success());
     let out = sb.run(&["upgrade", "--yes", "--environment", "workstation"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
@@ -479,5 +480,41 @@ printf '#!/bin/sh\necho "%s 1.1.0"\n' "$pkg" > {bin}/$pkg
     assert!(
         summary.contains(&("tuanew".into(), "rolled-back".into())),
         "{summary:?}"
+    );
+}
+
+#[test]
+fn rollback_never_leaves_the_backups_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let victim = sb.root.join("victim");
+    std::fs::write(&victim, "mine").unwrap();
+    // A manifest planted outside the backups directory, restoring a setuid file.
+    let planted = sb.root.join("x/20260101T000000Z");
+    std::fs::create_dir_all(&planted).unwrap();
+    std::fs::write(planted.join("0-victim"), "evil").unwrap();
+    let manifest = serde_json::json!({
+        "tool": "x", "created_at": "20260101T000000Z", "dir": planted,
+        "files": [{"original": victim, "copy": "0-victim",
+                   "sha256": toolup::state::backup::sha256_hex(b"evil"), "mode": 0o104755}]
+    });
+    std::fs::write(planted.join("manifest.json"), manifest.to_string()).unwrap();
+    let backups = sb.home.join(".local/state/toolup/backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    let depth = backups.strip_prefix(&sb.root).unwrap().components().count();
+    let escape = format!("{}x", "../".repeat(depth));
+    for name in [escape.as_str(), "x/../../x", "/tmp/x"] {
+        let out = sb.run(&["rollback", name]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        assert!(stderr(&out).contains("not a tool name"), "{}", stderr(&out));
+    }
+    // Planted inside the backups directory through a link: not followed.
+    std::os::unix::fs::symlink(sb.root.join("x"), backups.join("x")).unwrap();
+    let out = sb.run(&["rollback", "x"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "mine");
+    assert_eq!(
+        std::fs::metadata(&victim).unwrap().permissions().mode() & 0o7000,
+        0
     );
 }

@@ -597,6 +597,8 @@ fn config_files_set_sources_and_the_release_age_and_bad_keys_are_named() {
         ),
     )
     .unwrap();
+    // [sources] in a project file counts once the user trusts it.
+    assert!(sb.run(&["trust"]).status.success());
     let mut cmd = sb.cmd(&["latest", "--format", "json"]);
     cmd.env_remove("TOOLUP_OFFLINE");
     let out = cmd.output().unwrap();

@@ -13,6 +13,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub mod trust;
+
+pub use trust::{Ignored, TrustStore};
+
 /// The project file name.
 pub const PROJECT_FILE: &str = ".toolup.toml";
 /// The system-wide file.
@@ -104,6 +108,37 @@ struct UpstreamSection {
     offline: Option<bool>,
 }
 
+impl ConfigFile {
+    /// Drops what an untrusted file may not set — everything that chooses
+    /// what runs, where requests and credentials go, or what is kept — and
+    /// names what was dropped. What stays only changes how the audit looks.
+    fn strip_untrusted(&mut self) -> Vec<&'static str> {
+        let mut dropped = Vec::new();
+        let mut drop = |present: bool, name: &'static str| {
+            if present {
+                dropped.push(name);
+            }
+        };
+        drop(!self.sources.is_empty(), "[sources]");
+        drop(!self.managers.is_empty(), "[managers]");
+        drop(!self.tools.is_empty(), "[tools]");
+        drop(!self.presets.is_empty(), "[presets]");
+        drop(self.environment.kind.is_some(), "[environment]");
+        drop(self.breaking_changes.is_some(), "breaking_changes");
+        drop(
+            self.backups.keep.is_some() || self.backups.max_age.is_some(),
+            "[backups]",
+        );
+        let kept = ConfigFile {
+            audit: std::mem::take(&mut self.audit),
+            upstream: std::mem::take(&mut self.upstream),
+            ..ConfigFile::default()
+        };
+        *self = kept;
+        dropped
+    }
+}
+
 /// A config problem, naming where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -149,6 +184,10 @@ pub struct Config {
     pub presets: BTreeMap<String, Vec<String>>,
     pub backups_keep: Option<usize>,
     pub backups_max_age: Option<Duration>,
+    /// The project file in effect, and whether the user trusts it.
+    pub project_file: Option<(PathBuf, bool)>,
+    /// What an untrusted project file asked for and did not get.
+    pub ignored: Vec<Ignored>,
 }
 
 impl Config {
@@ -163,18 +202,21 @@ impl Config {
 }
 
 impl Config {
-    /// Loads system, user and project files (lowest precedence first).
-    pub fn load(user_dir: Option<&Path>, cwd: &Path) -> Result<Config, ConfigError> {
-        let mut files = vec![PathBuf::from(SYSTEM_FILE)];
-        files.extend(user_dir.map(|d| d.join("config.toml")));
-        files.extend(
-            cwd.ancestors()
-                .map(|d| d.join(PROJECT_FILE))
-                .find(|p| p.is_file()),
-        );
+    /// Loads system, user and project files (lowest precedence first). The
+    /// project file counts in full only when `trust` holds it as it is now.
+    pub fn load(
+        user_dir: Option<&Path>,
+        cwd: &Path,
+        trust: &TrustStore,
+    ) -> Result<Config, ConfigError> {
         let mut config = Config::default();
-        for file in files.iter().filter(|f| f.is_file()) {
-            config.apply_file(file)?;
+        let own = std::iter::once(PathBuf::from(SYSTEM_FILE))
+            .chain(user_dir.map(|d| d.join("config.toml")));
+        for file in own.filter(|f| f.is_file()) {
+            config.apply_file(&file, None)?;
+        }
+        if let Some(file) = trust::find_project_file(cwd) {
+            config.apply_file(&file, Some(trust))?;
         }
         Ok(config)
     }
@@ -186,14 +228,16 @@ impl Config {
             .map(|(k, (v, p))| (k.as_str(), v.as_str(), p.as_path()))
     }
 
-    fn apply_file(&mut self, file: &Path) -> Result<(), ConfigError> {
+    /// Applies one file; `trust` is given for a project file, which counts in
+    /// full only when trusted.
+    fn apply_file(&mut self, file: &Path, trust: Option<&TrustStore>) -> Result<(), ConfigError> {
         let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
             file: file.to_owned(),
             line: None,
             key: None,
             message: format!("cannot read: {e}"),
         })?;
-        let parsed: ConfigFile = toml::from_str(&text).map_err(|e| {
+        let mut parsed: ConfigFile = toml::from_str(&text).map_err(|e| {
             let location = crate::toml_location::locate(&text, &e);
             ConfigError {
                 file: file.to_owned(),
@@ -202,6 +246,19 @@ impl Config {
                 message: e.message().trim().to_owned(),
             }
         })?;
+        if let Some(trust) = trust {
+            let trusted = trust.trusts(file, text.as_bytes());
+            self.project_file = Some((file.to_owned(), trusted));
+            if !trusted {
+                let sections = parsed.strip_untrusted();
+                if !sections.is_empty() {
+                    self.ignored.push(Ignored {
+                        file: file.to_owned(),
+                        sections,
+                    });
+                }
+            }
+        }
         let error = |key: &str, message: String| ConfigError {
             file: file.to_owned(),
             line: crate::toml_location::line_of_key(&text, key),
@@ -369,8 +426,11 @@ mod tests {
 
     fn load_text(text: &str) -> Result<Config, ConfigError> {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(PROJECT_FILE), text).unwrap();
-        Config::load(None, dir.path())
+        let file = dir.path().join(PROJECT_FILE);
+        std::fs::write(&file, text).unwrap();
+        let mut trust = TrustStore::default();
+        trust.trust(&file).unwrap();
+        Config::load(None, dir.path(), &trust)
     }
 
     #[test]
@@ -423,8 +483,55 @@ mod tests {
         let nested = project.path().join("a/b");
         std::fs::create_dir_all(&nested).unwrap();
         std::fs::write(project.path().join(PROJECT_FILE), "[audit]\njobs = 7\n").unwrap();
-        let c = Config::load(Some(user.path()), &nested).unwrap();
+        let c = Config::load(Some(user.path()), &nested, &TrustStore::default()).unwrap();
         assert_eq!(c.jobs, Some(7));
         assert_eq!(c.probe_timeout, Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn an_untrusted_project_file_changes_only_how_the_audit_looks() {
+        let user = tempfile::tempdir().unwrap();
+        std::fs::write(
+            user.path().join("config.toml"),
+            "[sources]\ngithub_api = \"https://ghe.example/api/v3\"\n",
+        )
+        .unwrap();
+        let project = tempfile::tempdir().unwrap();
+        let file = project.path().join(PROJECT_FILE);
+        std::fs::write(
+            &file,
+            "breaking_changes = \"accept\"\n[audit]\njobs = 7\n[sources]\ngithub_api = \"http://attacker.example\"\n[managers]\npython = [\"pip\"]\n[tools.x]\npin = \"1.0\"\n[presets]\np = [\"x\"]\n[environment]\nkind = \"server\"\n[backups]\nkeep = 0\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(user.path()), project.path(), &TrustStore::default()).unwrap();
+        assert_eq!(c.jobs, Some(7));
+        assert_eq!(c.sources["github_api"].0, "https://ghe.example/api/v3");
+        assert!(c.managers.is_empty() && c.pins.is_empty() && c.presets.is_empty());
+        assert_eq!(
+            (c.environment, c.breaking_changes, c.backups_keep),
+            (None, None, None)
+        );
+        assert_eq!(
+            c.ignored[0].sections,
+            [
+                "[sources]",
+                "[managers]",
+                "[tools]",
+                "[presets]",
+                "[environment]",
+                "breaking_changes",
+                "[backups]"
+            ]
+        );
+        assert!(
+            c.ignored[0].message().contains("toolup trust"),
+            "{}",
+            c.ignored[0].message()
+        );
+        let mut trust = TrustStore::default();
+        trust.trust(&file).unwrap();
+        let c = Config::load(Some(user.path()), project.path(), &trust).unwrap();
+        assert_eq!(c.sources["github_api"].0, "http://attacker.example");
+        assert!(c.ignored.is_empty());
     }
 }
