@@ -9,8 +9,34 @@ pub struct Printer {
 }
 
 impl Printer {
-    /// Prints `text` as is. A closed pipe (`toolup audit | head`) is not an error.
+    /// Prints text for people: every control character in it (escape
+    /// sequences above all, from tool output, registries or files) is shown
+    /// as an escape, so nothing can drive the terminal.
     pub fn out(&self, text: &str) {
+        self.write(&visible(text));
+    }
+
+    /// Prints a JSON document with the same values: characters a terminal
+    /// would act on that JSON allows raw (DEL, C1 controls such as CSI,
+    /// bidirectional overrides) are written as `\uXXXX` escapes, which
+    /// decode to the very same strings.
+    pub fn out_json(&self, text: &str) {
+        self.write(&json_safe(text));
+    }
+
+    /// Prints text for people like `out`, then colours each of `styles`'
+    /// tokens (`(text, SGR code)`) — after escaping, so the only escape
+    /// sequences that reach the terminal are toolup's own.
+    pub fn out_styled(&self, text: &str, styles: Option<&[(&str, &str)]>) {
+        let mut safe = visible(text).into_owned();
+        for (token, code) in styles.unwrap_or_default() {
+            safe = safe.replace(token, &format!("\u{1b}[{code}m{token}\u{1b}[0m"));
+        }
+        self.write(&safe);
+    }
+
+    /// A closed pipe (`toolup audit | head`) is not an error.
+    fn write(&self, text: &str) {
         if self.quiet {
             return;
         }
@@ -45,27 +71,36 @@ fn stderr_line(text: &str) -> String {
     visible(&crate::secrets::scrub(text)).into_owned()
 }
 
-/// `text` with control characters (escape sequences above all) shown as
-/// `\u{…}` escapes, so text from files, tools or servers cannot drive the
-/// terminal; newlines and tabs stay.
+/// `text` with control characters (C0 and C1: ESC, CSI, OSC, `\r`,
+/// backspace, DEL) and bidirectional overrides shown as `\u{…}` escapes, so
+/// text from files, tools or servers can neither drive the terminal nor
+/// reorder what is shown; newlines and tabs stay.
 pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    replace_hidden(text, |c| c.escape_unicode().to_string())
+}
+
+/// A JSON text with every `hidden` character written as a `\uXXXX` escape
+/// (they can only occur inside strings, where that escape means the same).
+fn json_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    replace_hidden(text, |c| format!("\\u{:04x}", u32::from(c)))
+}
+
+/// `text` with each `hidden` character replaced by `with(c)`.
+fn replace_hidden(text: &str, with: impl Fn(char) -> String) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(
         text.chars()
-            .map(|c| {
-                if c.is_control() && c != '\n' && c != '\t' {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
+            .map(|c| if hidden(c) { with(c) } else { c.to_string() })
             .collect(),
     )
+}
+
+/// A character that must not reach a terminal as itself.
+fn hidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -74,5 +109,31 @@ mod tests {
     fn escape_sequences_never_reach_the_terminal() {
         assert_eq!(super::visible("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\n");
         assert_eq!(super::visible("plain\ttext"), "plain\ttext");
+        for hostile in [
+            "\u{1b}]52;c;aGk=\u{7}",
+            "\u{9b}2J",
+            "a\rb",
+            "x\u{8}",
+            "\u{7f}",
+            "\u{202e}abc",
+        ] {
+            let shown = super::visible(hostile);
+            assert!(
+                !shown.chars().any(super::hidden),
+                "{hostile:?} -> {shown:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_escapes_decode_to_the_same_strings() {
+        let value = serde_json::json!({"v": "a\u{9b}2J\u{7f}\u{202e}b\u{1b}"});
+        let text = serde_json::to_string(&value).unwrap();
+        let printed = super::json_safe(&text);
+        assert!(!printed.chars().any(super::hidden), "{printed}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&printed).unwrap(),
+            value
+        );
     }
 }

@@ -16,6 +16,9 @@ use crate::render::{Filter, Format};
 use crate::state::AppDirs;
 use crate::upstream::{Addresses, HttpOptions, LatestSource, RefreshOptions, github_token};
 
+/// The longest probe timeout toolup accepts, in seconds (a day).
+pub const MAX_TIMEOUT_SECS: f64 = 86_400.0;
+
 /// Everything a command needs to know about how it was asked to run.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -69,8 +72,13 @@ impl Settings {
             })?),
             None => None,
         };
-        if args.timeout.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
-            bail!("--timeout must be a positive number of seconds");
+        if args
+            .timeout
+            .is_some_and(|t| !(t.is_finite() && t > 0.0 && t <= MAX_TIMEOUT_SECS))
+        {
+            bail!(
+                "--timeout must be a positive number of seconds, at most {MAX_TIMEOUT_SECS} (a day)"
+            );
         }
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         let config = if read_config {

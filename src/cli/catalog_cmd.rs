@@ -38,7 +38,11 @@ fn list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
                 })
             })
             .collect();
-        printer.out(&format!("{}\n", serde_json::to_string_pretty(&rows)?));
+        printer.out_json(&format!(
+            "{}
+",
+            serde_json::to_string_pretty(&rows)?
+        ));
         return Ok(Outcome::Success);
     }
     let mut builder = Builder::default();

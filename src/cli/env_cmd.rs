@@ -9,7 +9,11 @@ use super::Outcome;
 pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let env = settings.environment();
     if settings.format == Format::Json {
-        printer.out(&format!("{}\n", serde_json::to_string_pretty(&env)?));
+        printer.out_json(&format!(
+            "{}
+",
+            serde_json::to_string_pretty(&env)?
+        ));
         return Ok(Outcome::Success);
     }
     let mut text = format!(

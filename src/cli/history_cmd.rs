@@ -16,7 +16,11 @@ pub fn history(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome>
     let dirs = settings.dirs.as_ref().context("no home directory")?;
     let entries = history::read(&dirs.history());
     if settings.format == Format::Json {
-        printer.out(&format!("{}\n", serde_json::to_string_pretty(&entries)?));
+        printer.out_json(&format!(
+            "{}
+",
+            serde_json::to_string_pretty(&entries)?
+        ));
         return Ok(Outcome::Success);
     }
     let mut builder = Builder::default();

@@ -81,7 +81,11 @@ pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::R
                 },
                 tools: records,
             };
-            printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
+            printer.out_json(&format!(
+                "{}
+",
+                serde_json::to_string_pretty(&doc)?
+            ));
         }
         Format::Table | Format::Markdown => {
             let mut builder = Builder::default();

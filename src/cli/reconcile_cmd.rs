@@ -62,7 +62,11 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         })
         .collect();
     if settings.format == Format::Json {
-        printer.out(&format!("{}\n", serde_json::to_string_pretty(&found)?));
+        printer.out_json(&format!(
+            "{}
+",
+            serde_json::to_string_pretty(&found)?
+        ));
     } else {
         printer.out(&describe(&found, request.aggressive));
     }

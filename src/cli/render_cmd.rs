@@ -3,7 +3,7 @@
 
 use crate::model::{Snapshot, ToolRecord};
 use crate::printer::Printer;
-use crate::render::render;
+use crate::render::{Format, STATE_STYLES, render};
 use crate::settings::Settings;
 use crate::state::load_snapshot;
 
@@ -23,12 +23,12 @@ pub(super) fn present(
     print: bool,
 ) -> Outcome {
     if print {
-        printer.out(&render(
-            snapshot,
-            settings.format,
-            &settings.filter,
-            settings.color,
-        ));
+        let text = render(snapshot, settings.format, &settings.filter);
+        match settings.format {
+            Format::Json => printer.out_json(&text),
+            Format::Table => printer.out_styled(&text, settings.color.then_some(STATE_STYLES)),
+            Format::Markdown => printer.out(&text),
+        }
     }
     let shown: Vec<&ToolRecord> = snapshot
         .tools

@@ -209,7 +209,7 @@ pub(super) fn available_managers() -> BTreeSet<&'static str> {
 
 fn print_plan(settings: &Settings, printer: Printer, the_plan: &Plan) {
     if settings.format == Format::Json {
-        printer.out(&format!(
+        printer.out_json(&format!(
             "{}\n",
             serde_json::to_string_pretty(the_plan).unwrap_or_default()
         ));

@@ -287,6 +287,12 @@ impl Config {
             self.note("audit.jobs", jobs.to_string(), file);
         }
         if let Some(d) = duration("timeout", &parsed.audit.timeout)? {
+            if d.is_zero() || d.as_secs_f64() > crate::settings::MAX_TIMEOUT_SECS {
+                return Err(error(
+                    "timeout",
+                    "must be more than 0s and at most a day, as --timeout must".to_owned(),
+                ));
+            }
             self.probe_timeout = Some(d);
             self.note(
                 "audit.timeout",

@@ -80,19 +80,30 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     if let Some(dir) = request.cwd {
         command.current_dir(dir);
     }
-    if request.isolate_network {
+    let parent = libc::pid_t::try_from(std::process::id()).unwrap_or(0);
+    let isolation = request.isolate_network.then(|| {
         for (key, value) in NO_PHONE_HOME {
             command.env(key, value);
         }
-        let isolation = isolate::Isolation::for_program(request.program);
-        // SAFETY: the hook runs between fork and exec and makes only
-        // async-signal-safe system calls on data prepared before the fork.
-        unsafe {
-            command.pre_exec(move || {
+        isolate::Isolation::for_program(request.program)
+    });
+    // SAFETY: the hook runs between fork and exec and makes only
+    // async-signal-safe system calls (prctl, and isolation's raw calls) on
+    // data prepared before the fork.
+    unsafe {
+        command.pre_exec(move || {
+            // The child dies with toolup: a kill -9 of toolup cannot leave a
+            // package manager writing on its own.
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            // toolup died before the line above took effect.
+            if libc::getppid() != parent {
+                libc::_exit(137);
+            }
+            if let Some(isolation) = &isolation {
                 isolation.enter();
-                Ok(())
-            });
-        }
+            }
+            Ok(())
+        });
     }
     let mut child = command.spawn()?;
     let mut streams = Streams::new(&mut child, request.max_capture);
@@ -123,12 +134,23 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
             exited_at = Some(Instant::now());
         }
     }
+    // Both pipes closed but the child runs on (it closed them itself): the
+    // deadline still holds.
+    while status.is_none() && !timed_out {
+        match child.try_wait() {
+            Ok(Some(s)) => status = Some(s),
+            Ok(None) if Instant::now() >= deadline => timed_out = true,
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(_) => break,
+        }
+    }
     // On a timeout, or when descendants still hold the pipes after the child
     // exited, end the whole group so nothing lingers on our behalf.
     if timed_out || streams.open() {
         kill_group(&child);
     }
     if status.is_none() {
+        // The group was just sent SIGKILL: this wait is short.
         status = child.wait().ok();
     }
     let (stdout, stderr, truncated) = streams.finish();
@@ -271,6 +293,13 @@ mod tests {
         let out = sh("sleep 30 & sleep 30; echo never", 300, 1024);
         assert!(out.timed_out);
         assert!(out.status.is_none());
+        assert!(out.elapsed < Duration::from_secs(5), "{:?}", out.elapsed);
+    }
+
+    #[test]
+    fn a_child_that_closes_its_pipes_and_runs_on_still_times_out() {
+        let out = sh("exec >&- 2>&-; sleep 30", 300, 1024);
+        assert!(out.timed_out);
         assert!(out.elapsed < Duration::from_secs(5), "{:?}", out.elapsed);
     }
 

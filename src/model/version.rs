@@ -63,6 +63,11 @@ impl Version {
     /// Parses a version, tolerating a leading `v`, `V` or `go` prefix.
     pub fn parse(input: &str) -> Result<Version, VersionError> {
         let text = input.trim();
+        // Control characters (escape sequences, `\r`, backspaces) are never
+        // part of a version: such text is an attack on a terminal or a log.
+        if text.chars().any(char::is_control) {
+            return Err(VersionError(input.escape_default().to_string()));
+        }
         let body = strip_prefix(text);
         let body = body.split('+').next().unwrap_or(body);
         let (release, rest) = parse_release(body).ok_or_else(|| VersionError(input.to_owned()))?;
@@ -275,6 +280,13 @@ mod tests {
         for pair in list.windows(2) {
             assert!(v(pair[0]) < v(pair[1]), "{} < {}", pair[0], pair[1]);
             assert!(v(pair[1]) > v(pair[0]), "{} > {}", pair[1], pair[0]);
+        }
+    }
+
+    #[test]
+    fn control_characters_are_not_versions() {
+        for bad in ["1.2.3\u{1b}[2J", "1.2\r3", "1.2.3\u{9b}31m", "v1.0\u{7}"] {
+            assert!(Version::parse(bad).is_err(), "{bad:?}");
         }
     }
 

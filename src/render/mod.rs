@@ -34,7 +34,8 @@ impl Filter {
 }
 
 /// Renders the records of `snapshot` that pass `filter`.
-pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter, color: bool) -> String {
+/// Text only: colour is the printer's, applied after it escaped the text.
+pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter) -> String {
     let tools: Vec<&ToolRecord> = snapshot
         .tools
         .iter()
@@ -52,10 +53,13 @@ pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter, color: bool)
             text.push('\n');
             text
         }
-        Format::Table => table::render(&snapshot.meta, &tools, color),
+        Format::Table => table::render(&snapshot.meta, &tools),
         Format::Markdown => markdown::render(&snapshot.meta, &tools),
     }
 }
+
+/// The table's state cells and their colours (SGR codes), for `Printer::out_styled`.
+pub const STATE_STYLES: &[(&str, &str)] = table::STATE_STYLES;
 
 /// Records sorted for display: by category, then name.
 fn grouped<'a>(tools: &[&'a ToolRecord]) -> Vec<&'a ToolRecord> {

@@ -8,7 +8,7 @@ use crate::model::{Meta, Status, ToolRecord};
 
 const NOTES_WIDTH: usize = 90;
 
-pub(super) fn render(meta: &Meta, tools: &[&ToolRecord], color: bool) -> String {
+pub(super) fn render(meta: &Meta, tools: &[&ToolRecord]) -> String {
     let mut builder = Builder::default();
     builder.push_record([
         "CATEGORY",
@@ -29,7 +29,7 @@ pub(super) fn render(meta: &Meta, tools: &[&ToolRecord], color: bool) -> String 
         last_category = &tool.category;
         builder.push_record([
             category.to_owned(),
-            state(tool.status, color),
+            state(tool.status).to_owned(),
             tool.name.clone(),
             installed_version(tool).to_owned(),
             method(tool).to_owned(),
@@ -46,19 +46,22 @@ pub(super) fn render(meta: &Meta, tools: &[&ToolRecord], color: bool) -> String 
     )
 }
 
-fn state(status: Status, color: bool) -> String {
-    let (mark, code) = match status {
-        Status::UpToDate => ("✓", "32"),
-        Status::Outdated => ("↑", "33"),
-        Status::NotInstalled => ("✗", "2"),
-        Status::Unknown => ("?", "35"),
-    };
-    if color {
-        format!("\u{1b}[{code}m{mark} {}\u{1b}[0m", status.id())
-    } else {
-        format!("{mark} {}", status.id())
+fn state(status: Status) -> &'static str {
+    match status {
+        Status::UpToDate => STATE_STYLES[0].0,
+        Status::Outdated => STATE_STYLES[1].0,
+        Status::NotInstalled => STATE_STYLES[2].0,
+        Status::Unknown => STATE_STYLES[3].0,
     }
 }
+
+/// Each state cell and its colour.
+pub(super) const STATE_STYLES: &[(&str, &str)] = &[
+    ("✓ up-to-date", "32"),
+    ("↑ outdated", "33"),
+    ("✗ not-installed", "2"),
+    ("? unknown", "35"),
+];
 
 /// The notes column: an error (the cause of `unknown`) is wrapped onto as many
 /// lines as it needs, never cut; plain notes are cut to one line.

@@ -56,6 +56,43 @@ fn write_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Res
     Ok(())
 }
 
+/// Moves a damaged file out of the way (`NAME.corrupt-SECONDS`), so the next
+/// write starts afresh while the old bytes stay for a human to look at.
+pub fn set_aside(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".corrupt-{stamp}"));
+    let aside = path.with_file_name(name);
+    std::fs::rename(path, &aside)?;
+    Ok(aside)
+}
+
+/// Reads a regular file of at most `limit` bytes: a FIFO, a device
+/// (`/dev/zero`) or a file past the limit is an error, never a hang or an
+/// unbounded read.
+pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let file = File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("larger than {} MiB", limit / (1024 * 1024)),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// The file a symlink finally points to (which may not exist yet).
 fn resolve_link(link: &Path) -> std::io::Result<std::path::PathBuf> {
     let mut path = link.to_path_buf();

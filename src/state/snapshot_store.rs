@@ -36,9 +36,12 @@ pub enum SnapshotError {
     },
 }
 
-/// Reads and checks a snapshot file.
+/// The largest snapshot toolup reads (a snapshot of 1,000 tools is ~2 MB).
+const MAX_SNAPSHOT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads and checks a snapshot file: a regular file, of bounded size.
 pub fn load_snapshot(path: &Path) -> Result<Snapshot, SnapshotError> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match super::read_bounded(path, MAX_SNAPSHOT_BYTES) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(SnapshotError::Missing(path.to_owned()));

@@ -104,7 +104,14 @@ impl LatestSource {
     pub fn load(user_cache: Option<&Path>, ttl: Duration) -> LatestSource {
         let user = match user_cache.map(|p| (p, std::fs::read_to_string(p))) {
             Some((path, Ok(text))) => LatestVersions::parse(&text).unwrap_or_else(|e| {
-                tracing::warn!("ignoring {}", LatestVersionsError::at(path, e));
+                // Set aside, so this run's answers make a good one again.
+                let error = LatestVersionsError::at(path, e);
+                match crate::state::set_aside(path) {
+                    Ok(aside) => {
+                        tracing::warn!("{error}; moved to {} and starting afresh", aside.display())
+                    }
+                    Err(_) => tracing::warn!("ignoring {error}"),
+                }
                 LatestVersions::default()
             }),
             _ => LatestVersions::default(),

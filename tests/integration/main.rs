@@ -5,6 +5,7 @@
 mod commands;
 mod discovery;
 mod fixture_server;
+mod hostile;
 mod isolation;
 mod methods;
 mod real_managers;
