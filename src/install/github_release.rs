@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use super::{Ecosystem, PackageManager};
 use crate::model::Method;
-use crate::state::backup::sha256_hex;
-use crate::upstream::{HttpClient, HttpOptions, Request, Response};
+use crate::state::backup::hex;
+use crate::upstream::{BodyError, HttpClient, HttpOptions, Request, Response};
 
 pub struct GithubRelease;
 
@@ -147,31 +147,120 @@ pub fn published_checksum(
     ))
 }
 
-/// The bytes of `bin` inside a `.tar.gz`, or the asset itself when it is a bare binary.
-pub fn extract(asset_name: &str, bytes: &[u8], bin: &str) -> Result<Vec<u8>, String> {
+/// The largest release asset toolup downloads.
+pub const MAX_ASSET_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+/// An archive may expand to 100 times its size (real ones: 2–5 times), and
+/// never less than this, nor more than `MAX_EXPANDED_CEILING`: past that it
+/// is a decompression bomb.
+const MIN_EXPANDED_CAP: u64 = 64 * 1024 * 1024;
+const MAX_EXPANDED_CEILING: u64 = 4 * 1024 * 1024 * 1024;
+
+fn mib(bytes: u64) -> u64 {
+    bytes / (1024 * 1024)
+}
+
+/// A reader that fails once more than `cap` bytes came through it.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    cap: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                format!("expands past {} MiB", mib(self.cap)),
+            )
+        })?;
+        Ok(n)
+    }
+}
+
+/// Streams `bin` out of the archive in `archive` (a `.tar.gz`, or the
+/// asset itself when it is a bare binary) into `out`, within the caps.
+pub fn extract(
+    asset_name: &str,
+    archive: &mut std::fs::File,
+    bin: &str,
+    out: &mut std::fs::File,
+) -> Result<(), String> {
+    use std::io::Seek;
+    let fail = |e: std::io::Error| format!("{asset_name}: {e}");
+    let size = archive.metadata().map_err(fail)?.len();
+    archive.rewind().map_err(fail)?;
     let lower = asset_name.to_ascii_lowercase();
     if !(lower.ends_with(".tar.gz") || lower.ends_with(".tgz")) {
-        return Ok(bytes.to_vec());
+        std::io::copy(archive, out).map_err(fail)?;
+        return Ok(());
     }
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
-    let entries = archive
-        .entries()
-        .map_err(|e| format!("{asset_name}: {e}"))?;
-    for entry in entries {
-        let mut entry = entry.map_err(|e| format!("{asset_name}: {e}"))?;
-        let path = entry
-            .path()
-            .map_err(|e| format!("{asset_name}: {e}"))?
-            .into_owned();
+    let cap = size
+        .saturating_mul(100)
+        .clamp(MIN_EXPANDED_CAP, MAX_EXPANDED_CEILING);
+    let expanded = Capped {
+        inner: flate2::read::GzDecoder::new(std::io::BufReader::new(archive)),
+        left: cap,
+        cap,
+    };
+    let bomb = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::FileTooLarge {
+            format!(
+                "{asset_name}: {e} from {} KiB: refusing it as a decompression bomb",
+                size / 1024
+            )
+        } else {
+            format!("{asset_name}: {e}")
+        }
+    };
+    let mut tar = tar::Archive::new(expanded);
+    for entry in tar.entries().map_err(bomb)? {
+        let mut entry = entry.map_err(bomb)?;
+        let path = entry.path().map_err(bomb)?.into_owned();
         if entry.header().entry_type().is_file() && path.file_name().is_some_and(|n| n == bin) {
-            let mut out = Vec::new();
-            entry
-                .read_to_end(&mut out)
-                .map_err(|e| format!("{asset_name}: {e}"))?;
-            return Ok(out);
+            std::io::copy(&mut entry, out).map_err(bomb)?;
+            return Ok(());
         }
     }
     Err(format!("{asset_name} has no file named {bin}"))
+}
+
+/// Downloads `url` into a scratch file, hashing as it goes: memory stays
+/// flat whatever the size. Returns the file and its sha256.
+fn download(client: &HttpClient, url: &str) -> Result<(std::fs::File, String), String> {
+    use sha2::Digest;
+    let reply = client.fetch(
+        &Request {
+            url,
+            accept: "application/octet-stream",
+            max_body: Some(MAX_ASSET_BYTES),
+            ..Request::default()
+        },
+        |_, body| {
+            let mut file = crate::state::scratch().map_err(|e| BodyError::io(&e))?;
+            let mut hasher = sha2::Sha256::new();
+            let mut chunk = vec![0u8; 64 * 1024];
+            loop {
+                let n = body.read(&mut chunk).map_err(|e| BodyError::io(&e))?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&chunk[..n]);
+                std::io::Write::write_all(&mut file, &chunk[..n]).map_err(|e| BodyError::io(&e))?;
+            }
+            Ok((file, hex(&hasher.finalize())))
+        },
+    );
+    match reply {
+        crate::upstream::Reply::Ok { body, .. } => Ok(body),
+        other => Err(format!(
+            "{}: download failed: {} (toolup downloads release assets of up to {} MiB)",
+            crate::upstream::redact(url),
+            other.describe(),
+            mib(MAX_ASSET_BYTES)
+        )),
+    }
 }
 
 /// Downloads, verifies, unpacks and places `bin` from the latest (or `tag`) release of `repo`.
@@ -182,7 +271,11 @@ pub fn fetch(
     bin: &str,
     dest_dir: &Path,
 ) -> Result<PathBuf, String> {
-    let client = HttpClient::new(HttpOptions::default());
+    // A large asset over a slow line takes minutes, not the API's seconds.
+    let client = HttpClient::new(HttpOptions {
+        timeout: std::time::Duration::from_secs(600),
+        ..HttpOptions::default()
+    });
     let url = match tag {
         Some(t) => format!("{api}/repos/{repo}/releases/tags/{t}"),
         None => format!("{api}/repos/{repo}/releases/latest"),
@@ -194,8 +287,9 @@ pub fn fetch(
         bearer: token.as_ref().map(|t| t.expose()),
         ..Request::default()
     };
-    let Response::Ok { body, .. } = client.get(&request) else {
-        return Err(format!("{url}: no release"));
+    let body = match client.get(&request) {
+        Response::Ok { body, .. } => body,
+        other => return Err(format!("{url}: no release: {}", other.describe())),
     };
     let doc: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| format!("{url}: {e}"))?;
@@ -220,25 +314,19 @@ pub fn fetch(
             )
         })?;
     let expected = published_checksum(&client, &assets, asset)?;
-    let Response::Ok { body, .. } = client.get(&Request {
-        url: &asset.url,
-        accept: "application/octet-stream",
-        ..Request::default()
-    }) else {
-        return Err(format!("{}: download failed", asset.url));
-    };
-    let actual = sha256_hex(&body);
+    let (mut archive, actual) = download(&client, &asset.url)?;
     if actual != expected {
         return Err(format!(
             "{}: sha256 {actual} does not match the published {expected}",
             asset.name
         ));
     }
-    let binary = extract(&asset.name, &body, bin)?;
     let dest = dest_dir.join(bin);
-    crate::state::write_atomic(&dest, &binary).map_err(|e| format!("{}: {e}", dest.display()))?;
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o755))
+    let mut staged =
+        crate::state::Staged::new(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+    extract(&asset.name, &mut archive, bin, staged.file())?;
+    staged
+        .commit(0o755)
         .map_err(|e| format!("{}: {e}", dest.display()))?;
     Ok(dest)
 }

@@ -56,6 +56,56 @@ fn write_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Res
     Ok(())
 }
 
+/// A file being written next to `dest`, put in its place atomically by
+/// `commit`, or removed when dropped uncommitted: a download or an unpacked
+/// binary is streamed to disk, never held in memory, and a failure leaves
+/// the old file as it was.
+pub struct Staged {
+    temp: tempfile::NamedTempFile,
+    dest: std::path::PathBuf,
+}
+
+impl Staged {
+    pub fn new(dest: &Path) -> std::io::Result<Staged> {
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir)?;
+        let temp = tempfile::Builder::new()
+            .prefix(".toolup-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        Ok(Staged {
+            temp,
+            dest: dest.to_path_buf(),
+        })
+    }
+
+    pub fn file(&mut self) -> &mut File {
+        self.temp.as_file_mut()
+    }
+
+    /// Gives the file `mode`, syncs it and renames it over `dest`.
+    pub fn commit(self, mode: u32) -> std::io::Result<()> {
+        self.temp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode & 0o1777))?;
+        self.temp.as_file().sync_all()?;
+        let dir = self.dest.parent().map(Path::to_path_buf);
+        self.temp.persist(&self.dest).map_err(|e| e.error)?;
+        if let Some(d) = dir.and_then(|d| File::open(d).ok()) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+}
+
+/// An unnamed scratch file (gone when dropped), for data on its way somewhere.
+pub fn scratch() -> std::io::Result<File> {
+    tempfile::tempfile()
+}
+
 /// Moves a damaged file out of the way (`NAME.corrupt-SECONDS`), so the next
 /// write starts afresh while the old bytes stay for a human to look at.
 pub fn set_aside(path: &Path) -> std::io::Result<std::path::PathBuf> {

@@ -7,6 +7,6 @@ mod dirs;
 pub mod history;
 mod snapshot_store;
 
-pub use atomic::{read_bounded, set_aside, write_atomic, write_private};
+pub use atomic::{Staged, read_bounded, scratch, set_aside, write_atomic, write_private};
 pub use dirs::AppDirs;
 pub use snapshot_store::{SnapshotError, load_snapshot, save_snapshot};

@@ -636,12 +636,22 @@ fn config_files_set_sources_and_the_release_age_and_bad_keys_are_named() {
 
 /// A release whose asset is a real tar.gz made here, with a sums file.
 fn release(server: &FixtureServer, sb: &Sandbox, name: &str, good_sum: bool) {
+    release_of(server, sb, name, good_sum, |path| {
+        crate::support::write_executable(path, &format!("#!/bin/sh\necho '{name} 1.0.0'\n"));
+    });
+}
+
+/// The same, with the binary made by `make`.
+fn release_of(
+    server: &FixtureServer,
+    sb: &Sandbox,
+    name: &str,
+    good_sum: bool,
+    make: impl Fn(&Path),
+) {
     let work = sb.root.join(format!("rel-{name}"));
     std::fs::create_dir_all(&work).unwrap();
-    crate::support::write_executable(
-        &work.join(name),
-        &format!("#!/bin/sh\necho '{name} 1.0.0'\n"),
-    );
+    make(&work.join(name));
     let asset = format!(
         "{name}-1.0.0-{}-unknown-linux-musl.tar.gz",
         std::env::consts::ARCH
@@ -743,6 +753,33 @@ fn github_release_binaries_are_verified_unpacked_and_placed() {
         !sb.home.join(".local/bin/tubadsum").exists(),
         "nothing unverified is placed"
     );
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_without_unpacking_it() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    // 80 MB of zeros: a tar.gz of about 80 KB.
+    release_of(&server, &sb, "tubomb", true, |path| {
+        let file = std::fs::File::create(path).unwrap();
+        file.set_len(80 * 1024 * 1024).unwrap();
+    });
+    let out = run(
+        &sb,
+        &server,
+        &["install", "tubomb", "--yes", "--environment", "workstation"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("decompression bomb"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!sb.home.join(".local/bin/tubomb").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(sb.home.join(".local/bin"))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
