@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use crate::catalog::Tool;
 use crate::exec::{ProcessRequest, run as run_process};
 use crate::install;
-use crate::model::{Status, ToolRecord};
+use crate::model::{Status, ToolRecord, Version};
 use crate::plan::{Action, ActionKind, Plan};
 use crate::printer::Printer;
 use crate::settings::Settings;
@@ -31,6 +31,18 @@ pub(super) fn full_argv(action: &Action) -> Vec<String> {
     }
     argv.extend(action.argv.iter().cloned());
     argv
+}
+
+/// How an action is undone, as it will run (`sudo` marked where the
+/// action's manager needs it).
+pub(super) fn undo_command(action: &Action) -> crate::plan::Undo {
+    match &action.undo {
+        crate::plan::Undo::Run(argv) => crate::plan::Undo::Run(full_argv(&Action {
+            argv: argv.clone(),
+            ..action.clone()
+        })),
+        other => other.clone(),
+    }
 }
 
 /// Runs the plan level by level. Within a level, actions of different
@@ -172,20 +184,18 @@ fn undo(
     done: Vec<(&Action, Option<backup::Backup>)>,
 ) {
     for (action, made) in done.into_iter().rev() {
-        let result = match (&made, action.kind) {
-            (Some(b), _) => backup::restore(b),
-            (None, ActionKind::Install) => {
-                let package = &action.package;
-                let uninstall = install::by_id(action.manager).map(|m| Action {
-                    argv: m.uninstall(package),
-                    kind: ActionKind::Uninstall,
-                    ..action.clone()
-                });
-                uninstall.map_or(Err("no manager to uninstall with".to_owned()), |u| {
-                    run_manager(&u)
-                })
+        // Exactly the undo the plan showed.
+        let result = match (&made, &action.undo) {
+            (Some(b), crate::plan::Undo::RestoreBackup) => backup::restore(b),
+            (_, crate::plan::Undo::Run(argv)) => run_manager(&Action {
+                argv: argv.clone(),
+                kind: ActionKind::Uninstall,
+                ..action.clone()
+            }),
+            (None, crate::plan::Undo::RestoreBackup) => {
+                Err("there was nothing to back up, so nothing to restore".to_owned())
             }
-            (None, _) => Err("nothing to undo with".to_owned()),
+            (_, crate::plan::Undo::None) => Err("nothing can undo it".to_owned()),
         };
         let message = match &result {
             Ok(()) => "undone because another action failed (--atomic)".to_owned(),
@@ -381,13 +391,30 @@ fn validate(settings: &Settings, action: &Action) -> Result<String, String> {
         ));
     };
     let version = installed.version.clone().unwrap_or_default();
-    if let Some(target) = &action.to_version
-        && record.status == Status::Outdated
-    {
-        return Err(format!(
-            "{} ran, but {} is still {version}, not {target}",
-            action.manager, action.tool
-        ));
+    // Exactly the planned version, where the argv named it or the manager
+    // said what it would install; rustup's channel moves on its own, so
+    // there "at least" is all that can be asked.
+    let exact = install::by_id(action.manager)
+        .is_some_and(|m| m.pins_versions() || action.manager_version.is_some());
+    if let Some(target) = &action.to_version {
+        let (now, want) = (Version::parse(&version), Version::parse(target));
+        let fits = match (&now, &want) {
+            (Ok(now), Ok(want)) if exact => now == want,
+            (Ok(now), Ok(want)) => now >= want,
+            _ => record.status != Status::Outdated,
+        };
+        if !fits {
+            return Err(format!(
+                "{} ran, but {} is {}, not the planned {target}",
+                action.manager,
+                action.tool,
+                if version.is_empty() {
+                    "of unknown version"
+                } else {
+                    &version
+                }
+            ));
+        }
     }
     if !installed.on_path {
         return Ok(format!(

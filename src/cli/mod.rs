@@ -67,6 +67,9 @@ pub enum Command {
     Install {
         #[arg(required = true)]
         tools: Vec<String>,
+        /// Install through this manager (uv, npm, cargo, apt, …) instead of the one chosen.
+        #[arg(long, value_name = "MANAGER")]
+        via: Option<String>,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -89,6 +92,10 @@ pub enum Command {
         /// Take major-version upgrades, which are held back by default.
         #[arg(long)]
         allow_major: bool,
+        /// Upgrade through this manager (say uv, when apt has nothing newer)
+        /// instead of the one that installed the copy in use.
+        #[arg(long, value_name = "MANAGER")]
+        via: Option<String>,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -300,7 +307,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         } => config_cmd::show(settings, printer),
         Command::Env => env_cmd::run(settings, printer),
         Command::Doctor => doctor_cmd::run(settings, printer),
-        Command::Install { tools, run } => upgrade_cmd::run(
+        Command::Install { tools, via, run } => upgrade_cmd::run(
             settings,
             printer,
             &upgrade_cmd::Request {
@@ -313,6 +320,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 yes: run.yes,
                 fail_fast: run.fail_fast,
                 atomic: run.atomic,
+                via: via.clone(),
                 ..upgrade_cmd::Request::default()
             },
         ),
@@ -323,6 +331,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             preset,
             all,
             allow_major,
+            via,
             run,
         } => upgrade_cmd::run(
             settings,
@@ -339,6 +348,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 allow_major: *allow_major,
                 fail_fast: run.fail_fast,
                 atomic: run.atomic,
+                via: via.clone(),
             },
         ),
         Command::History => history_cmd::history(settings, printer),

@@ -50,6 +50,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         is_root,
         manager_order: &settings.config.managers,
         pins: &settings.config.pins,
+        via: None,
     };
     let found: Vec<Reconciliation> = tools
         .iter()

@@ -33,6 +33,8 @@ pub struct Request {
     pub fail_fast: bool,
     /// Undo everything if anything fails.
     pub atomic: bool,
+    /// `--via MANAGER`.
+    pub via: Option<String>,
 }
 
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
@@ -72,7 +74,9 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             .filter(|t| names.iter().any(|n| n == t.name()))
             .collect()
     };
-    let (snapshot, _) = super::audit::gather(settings, printer, &tools, !request.dry_run);
+    // A dry run looks things up exactly as the real run does, so it shows
+    // the same plan.
+    let (snapshot, _) = super::audit::gather(settings, printer, &tools, true);
     let records: Vec<(&Tool, Option<&ToolRecord>)> = tools
         .iter()
         .map(|t| (*t, snapshot.tools.iter().find(|r| r.name == t.name())))
@@ -90,8 +94,11 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             is_root,
             manager_order: &settings.config.managers,
             pins: &settings.config.pins,
+            via: request.via.as_deref(),
         },
     );
+    let candidates = ask_candidates(&crate::plan::candidate_queries(&the_plan));
+    crate::plan::settle_candidates(&mut the_plan, &candidates);
     apply_breaking_change_policy(&mut the_plan, request, &settings.config);
     print_plan(settings, printer, &the_plan);
     if request.dry_run {
@@ -113,6 +120,48 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     let outcome = super::apply::execute(settings, printer, &the_plan, request)?;
     refresh_snapshot(settings, printer, &catalog, &the_plan);
     Ok(outcome)
+}
+
+/// Asks each system manager which version it would install (read-only, no
+/// root), in parallel: the same questions in a dry run as in a real one.
+fn ask_candidates(queries: &[(&'static str, String)]) -> crate::plan::Candidates {
+    use crate::exec::{ProcessRequest, run};
+    let ask = |(manager, package): &(&'static str, String)| {
+        let m = install::by_id(manager)?;
+        let argv = m.candidate_query(package)?;
+        let answer = run(&ProcessRequest {
+            program: std::path::Path::new(&argv[0]),
+            args: &argv[1..],
+            timeout: std::time::Duration::from_secs(60),
+            max_capture: 1024 * 1024,
+            env: &[("LC_ALL", "C.UTF-8"), ("NO_COLOR", "1")],
+            cwd: None,
+            isolate_network: false,
+        });
+        let result = match answer {
+            Ok(out) if out.status.is_some_and(|s| s.success()) => {
+                Ok(m.parse_candidate(&String::from_utf8_lossy(&out.stdout)))
+            }
+            Ok(out) => Err(format!(
+                "`{}` {}: {}",
+                argv.join(" "),
+                if out.timed_out { "timed out" } else { "failed" },
+                String::from_utf8_lossy(&out.stderr).trim()
+            )),
+            Err(e) => Err(format!("cannot run {}: {e}", argv[0])),
+        };
+        Some(((*manager, package.clone()), result))
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = queries
+            .iter()
+            .map(|q| scope.spawn(move || ask(q)))
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| h.join().ok().flatten())
+            .collect()
+    })
 }
 
 /// Re-audits the tools that were acted on and updates them in the snapshot.
@@ -222,15 +271,23 @@ fn print_plan(settings: &Settings, printer: Printer, the_plan: &Plan) {
     );
     if !the_plan.actions.is_empty() {
         let mut builder = Builder::default();
-        builder.push_record(["ACTION", "TOOL", "FROM", "TO", "MANAGER", "COMMAND", "WHY"]);
+        builder.push_record([
+            "ACTION", "TOOL", "FROM", "TO", "MANAGER", "COMMAND", "UNDO", "WHY",
+        ]);
         for a in &the_plan.actions {
+            let to = match (&a.to_version, &a.manager_version) {
+                (Some(v), Some(m)) if m != v => format!("{v} ({} {m})", a.manager),
+                (Some(v), _) => v.clone(),
+                (None, _) => format!("whatever {} resolves", a.manager),
+            };
             builder.push_record([
                 a.kind.id().to_owned(),
                 a.tool.clone(),
                 a.from_version.clone().unwrap_or_else(|| "-".into()),
-                a.to_version.clone().unwrap_or_else(|| "latest".into()),
+                to,
                 a.manager.to_owned(),
                 full_argv(a).join(" "),
+                super::apply::undo_command(a).describe(),
                 a.reason.clone(),
             ]);
         }

@@ -31,8 +31,24 @@ impl PackageManager for Apt {
             &spec,
         ])
     }
-    fn upgrade(&self, package: &str, _version: Option<&str>) -> Vec<String> {
-        argv(&["apt-get", "install", "--yes", "--only-upgrade", package])
+    fn upgrade(&self, package: &str, version: Option<&str>) -> Vec<String> {
+        let spec = version.map_or_else(|| package.to_owned(), |v| format!("{package}={v}"));
+        argv(&["apt-get", "install", "--yes", "--only-upgrade", &spec])
+    }
+    fn candidate_query(&self, package: &str) -> Option<Vec<String>> {
+        Some(argv(&["apt-cache", "policy", package]))
+    }
+    /// `  Candidate: 2.14.18-1` (or `(none)`).
+    fn parse_candidate(&self, output: &str) -> Option<String> {
+        output
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Candidate:"))
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && *v != "(none)")
+            .map(str::to_owned)
+    }
+    fn upstream_of(&self, version: &str) -> Option<String> {
+        super::distro_upstream(version)
     }
     fn uninstall(&self, package: &str) -> Vec<String> {
         argv(&["apt-get", "remove", "--yes", package])

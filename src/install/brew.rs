@@ -24,6 +24,19 @@ impl PackageManager for Brew {
     fn upgrade(&self, package: &str, _version: Option<&str>) -> Vec<String> {
         argv(&["brew", "upgrade", package])
     }
+    fn pins_versions(&self) -> bool {
+        false
+    }
+    fn candidate_query(&self, package: &str) -> Option<Vec<String>> {
+        Some(argv(&["brew", "info", "--json=v2", package]))
+    }
+    /// `formulae[0].versions.stable`, or a cask's `version`.
+    fn parse_candidate(&self, output: &str) -> Option<String> {
+        let doc: serde_json::Value = serde_json::from_str(output).ok()?;
+        let formula = doc["formulae"][0]["versions"]["stable"].as_str();
+        let cask = doc["casks"][0]["version"].as_str();
+        formula.or(cask).map(str::to_owned)
+    }
     fn uninstall(&self, package: &str) -> Vec<String> {
         argv(&["brew", "uninstall", package])
     }

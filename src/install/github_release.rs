@@ -276,20 +276,34 @@ pub fn fetch(
         timeout: std::time::Duration::from_secs(600),
         ..HttpOptions::default()
     });
-    let url = match tag {
-        Some(t) => format!("{api}/repos/{repo}/releases/tags/{t}"),
-        None => format!("{api}/repos/{repo}/releases/latest"),
+    // A planned version is `1.2.3`; its tag is that or `v1.2.3`.
+    let urls: Vec<String> = match tag {
+        Some(t) if !t.starts_with('v') => vec![
+            format!("{api}/repos/{repo}/releases/tags/{t}"),
+            format!("{api}/repos/{repo}/releases/tags/v{t}"),
+        ],
+        Some(t) => vec![format!("{api}/repos/{repo}/releases/tags/{t}")],
+        None => vec![format!("{api}/repos/{repo}/releases/latest")],
     };
     let token = crate::upstream::github_token(std::env::var_os("PATH").as_deref());
-    let request = Request {
-        url: &url,
-        accept: "application/vnd.github+json",
-        bearer: token.as_ref().map(|t| t.expose()),
-        ..Request::default()
-    };
-    let body = match client.get(&request) {
-        Response::Ok { body, .. } => body,
-        other => return Err(format!("{url}: no release: {}", other.describe())),
+    let mut found = None;
+    let mut why = String::new();
+    for url in &urls {
+        match client.get(&Request {
+            url,
+            accept: "application/vnd.github+json",
+            bearer: token.as_ref().map(|t| t.expose()),
+            ..Request::default()
+        }) {
+            Response::Ok { body, .. } => {
+                found = Some((url.clone(), body));
+                break;
+            }
+            other => why = format!("{url}: no release: {}", other.describe()),
+        }
+    }
+    let Some((url, body)) = found else {
+        return Err(why);
     };
     let doc: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| format!("{url}: {e}"))?;

@@ -59,10 +59,33 @@ pub trait PackageManager: Sync {
     fn needs_sudo(&self) -> bool {
         false
     }
-    /// argv to install `package` (at `version` when given).
+    /// argv to install `package` (exactly `version` when given, in the
+    /// manager's own spelling: a candidate for system managers).
     fn install(&self, package: &str, version: Option<&str>) -> Vec<String>;
-    /// argv to upgrade an installed `package` (to `version` when given).
+    /// argv to upgrade an installed `package` (to exactly `version` when given).
     fn upgrade(&self, package: &str, version: Option<&str>) -> Vec<String>;
+    /// False where the argv cannot name a version (pacman, brew and rustup
+    /// install what their repository or channel holds): the plan then
+    /// targets what the manager says it would install, and validation
+    /// demands exactly that.
+    fn pins_versions(&self) -> bool {
+        true
+    }
+    /// For managers with their own repositories: a read-only argv (no root)
+    /// asking which version of `package` they would install.
+    fn candidate_query(&self, _package: &str) -> Option<Vec<String>> {
+        None
+    }
+    /// The candidate, in the manager's spelling, from that query's output;
+    /// `None` when it has none.
+    fn parse_candidate(&self, _output: &str) -> Option<String> {
+        None
+    }
+    /// The upstream release inside a version in the manager's spelling
+    /// (`1:2.43.0-1` is `2.43.0`), to compare with what is installed.
+    fn upstream_of(&self, version: &str) -> Option<String> {
+        Some(version.to_owned())
+    }
     fn uninstall(&self, package: &str) -> Vec<String>;
     /// Output that says a retry may succeed (network trouble, a held lock).
     fn retryable(&self, output: &str) -> bool {
@@ -115,6 +138,11 @@ pub fn by_id(id: &str) -> Option<&'static dyn PackageManager> {
 /// The manager that a tool installed by `method` should be upgraded with.
 pub fn for_method(method: Method) -> Option<&'static dyn PackageManager> {
     ALL.iter().copied().find(|m| m.method() == method)
+}
+
+/// The upstream release in a distribution's `[epoch:]version[-release]`.
+fn distro_upstream(version: &str) -> Option<String> {
+    crate::upstream::debian_upstream_version(version)
 }
 
 /// A Python requirement: `package` or `package==version`.

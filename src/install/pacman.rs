@@ -27,6 +27,22 @@ impl PackageManager for Pacman {
     fn upgrade(&self, package: &str, _version: Option<&str>) -> Vec<String> {
         argv(&["pacman", "--sync", "--noconfirm", package])
     }
+    fn pins_versions(&self) -> bool {
+        false
+    }
+    fn candidate_query(&self, package: &str) -> Option<Vec<String>> {
+        Some(argv(&["pacman", "--sync", "--info", package]))
+    }
+    /// `Version         : 1.2.3-1`.
+    fn parse_candidate(&self, output: &str) -> Option<String> {
+        output.lines().find_map(|l| {
+            let (key, value) = l.split_once(':')?;
+            (key.trim() == "Version").then(|| value.trim().to_owned())
+        })
+    }
+    fn upstream_of(&self, version: &str) -> Option<String> {
+        super::distro_upstream(version)
+    }
     fn uninstall(&self, package: &str) -> Vec<String> {
         argv(&["pacman", "--remove", "--noconfirm", package])
     }

@@ -35,6 +35,11 @@ impl PackageManager for Rustup {
     fn upgrade(&self, _package: &str, _version: Option<&str>) -> Vec<String> {
         argv(&["rustup", "update", "stable"])
     }
+    /// rustup installs a channel (stable), not a version: pinning one would
+    /// take the user off the channel.
+    fn pins_versions(&self) -> bool {
+        false
+    }
     fn uninstall(&self, package: &str) -> Vec<String> {
         argv(&["rustup", "component", "remove", package])
     }

@@ -54,6 +54,36 @@ pub struct Action {
     /// Dependency level: actions of level N run after every action of level N-1
     /// (a tool's `requires` that are in the same plan come first).
     pub level: usize,
+    /// The version in the manager's own spelling, when it is not the
+    /// upstream one (a system package's `2.14.18-1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manager_version: Option<String>,
+    /// What undoes it if the run must be undone (`--atomic`): shown in the
+    /// plan, and exactly what runs.
+    pub undo: Undo,
+}
+
+/// How an action is undone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "argv")]
+pub enum Undo {
+    /// Put back the files backed up before it (an upgrade).
+    RestoreBackup,
+    /// Run this argv (`sudo` marked as in the action).
+    Run(Vec<String>),
+    /// Nothing can undo it.
+    None,
+}
+
+impl Undo {
+    /// One line for the plan table.
+    pub fn describe(&self) -> String {
+        match self {
+            Undo::RestoreBackup => "restore the backup".to_owned(),
+            Undo::Run(argv) => argv.join(" "),
+            Undo::None => "-".to_owned(),
+        }
+    }
 }
 
 /// The whole plan, and what was left out and why.
@@ -87,6 +117,106 @@ pub struct Context<'a> {
     pub manager_order: &'a BTreeMap<String, Vec<String>>,
     /// `[tools.NAME] pin` from the config.
     pub pins: &'a BTreeMap<String, Pin>,
+    /// `--via MANAGER`: use this manager, whatever installed the copy in use.
+    pub via: Option<&'a str>,
+}
+
+/// What a manager with its own repository said it would install, by
+/// (manager id, package): `Ok(None)` when it has no candidate, `Err` when it
+/// could not be asked.
+pub type Candidates = BTreeMap<(&'static str, String), Result<Option<String>, String>>;
+
+/// The (manager, package) pairs whose candidate the plan needs: actions
+/// through managers with their own repositories.
+pub fn candidate_queries(plan: &Plan) -> Vec<(&'static str, String)> {
+    plan.actions
+        .iter()
+        .filter(|a| {
+            install::by_id(a.manager).is_some_and(|m| m.candidate_query(&a.package).is_some())
+        })
+        .map(|a| (a.manager, a.package.clone()))
+        .collect()
+}
+
+/// Targets what each system manager can deliver: its candidate, not the
+/// upstream release. An upgrade whose manager has nothing newer is skipped
+/// and says so (`--via` names the way round it); the argv names the
+/// candidate exactly where the manager can.
+pub fn settle_candidates(plan: &mut Plan, candidates: &Candidates) {
+    let mut kept = Vec::new();
+    for mut action in std::mem::take(&mut plan.actions) {
+        let Some(manager) = install::by_id(action.manager) else {
+            kept.push(action);
+            continue;
+        };
+        let Some(answer) = candidates.get(&(action.manager, action.package.clone())) else {
+            kept.push(action);
+            continue;
+        };
+        let upstream = action.to_version.clone();
+        let skip = |reason: String| Skipped {
+            tool: action.tool.clone(),
+            reason,
+        };
+        let candidate = match answer {
+            Err(e) => {
+                plan.skipped.push(skip(format!(
+                    "could not ask {} which version it would install: {e}",
+                    manager.id()
+                )));
+                continue;
+            }
+            Ok(None) => {
+                plan.skipped.push(skip(format!(
+                    "{} has no candidate for {}",
+                    manager.id(),
+                    action.package
+                )));
+                continue;
+            }
+            Ok(Some(c)) => c.clone(),
+        };
+        let offered = manager
+            .upstream_of(&candidate)
+            .unwrap_or_else(|| candidate.clone());
+        let newer = match (&action.from_version, action.kind) {
+            (Some(from), ActionKind::Upgrade) => matches!(
+                (Version::parse(&offered), Version::parse(from)),
+                (Ok(o), Ok(f)) if o > f
+            ),
+            _ => true,
+        };
+        if !newer {
+            let upstream = upstream.map_or_else(String::new, |u| format!(" (upstream {u})"));
+            plan.skipped.push(skip(format!(
+                "{} has no newer version than {}{upstream}: pass --via MANAGER to take it from another manager",
+                manager.id(),
+                action.from_version.clone().unwrap_or_default()
+            )));
+            continue;
+        }
+        let pinned = manager.pins_versions().then_some(candidate.as_str());
+        action.argv = match action.kind {
+            ActionKind::Install => manager.install(&action.package, pinned),
+            ActionKind::Upgrade => manager.upgrade(&action.package, pinned),
+            ActionKind::Uninstall => action.argv,
+        };
+        action.major = is_major(action.from_version.as_deref(), Some(&offered));
+        action.to_version = Some(offered);
+        action.manager_version = Some(candidate);
+        kept.push(action);
+    }
+    plan.actions = kept;
+}
+
+/// A jump in the first release component.
+fn is_major(from: Option<&str>, to: Option<&str>) -> bool {
+    match (from, to) {
+        (Some(a), Some(b)) => {
+            matches!((Version::parse(a), Version::parse(b)), (Ok(a), Ok(b)) if b.major() > a.major())
+        }
+        _ => false,
+    }
 }
 
 /// Manager preference: a server prefers the system's managers, a
@@ -252,7 +382,21 @@ fn choose(
     // An upgrade goes through the manager that installed the copy in use.
     // An upgrade goes through a manager of the kind that installed the copy
     // in use (cargo-binstall may stand in for cargo: same records).
-    let owner = (kind == ActionKind::Upgrade)
+    if let Some(via) = cx.via {
+        let m = install::by_id(via).ok_or_else(|| format!("--via {via}: no such manager"))?;
+        if !tool.spec.install.contains_key(m.install_key()) {
+            return Err(format!(
+                "--via {via}: the catalog names no {} package for {}",
+                m.install_key(),
+                tool.name()
+            ));
+        }
+        if !cx.available.contains(m.id()) {
+            return Err(format!("--via {via}: {} is not on PATH", m.program()));
+        }
+    }
+    let via = cx.via.and_then(install::by_id);
+    let owner = (kind == ActionKind::Upgrade && via.is_none())
         .then(|| installed.map(|i| i.method))
         .flatten()
         .and_then(|method| {
@@ -265,7 +409,8 @@ fn choose(
                         && tool.spec.install.contains_key(m.install_key())
                 })
         });
-    let (manager, reason) = match owner {
+    let (manager, reason) = match via.or(owner) {
+        Some(m) if via.is_some() => (m, format!("{}: chosen with --via", m.id())),
         Some(m) => (
             m,
             format!("{}: the manager that installed the copy in use", m.id()),
@@ -307,16 +452,33 @@ fn choose(
             manager.id()
         ));
     }
+    // A tool with an upstream is installed at a version the plan names, or
+    // not at all: "whatever the manager resolves" would slip past
+    // min_release_age and breaking_changes.
+    if to_version.is_none()
+        && !tool.upstream.is_none()
+        && manager.pins_versions()
+        && manager.candidate_query(&package).is_none()
+    {
+        return Err(format!(
+            "no latest version of {} is known (offline, and nothing cached): run `toolup latest {}` online first",
+            tool.name(),
+            tool.name()
+        ));
+    }
+    // The argv names exactly the planned version, so what is shown (and
+    // what min_release_age and breaking_changes judged) is what installs.
+    let exact = to_version.as_deref().filter(|_| manager.pins_versions());
     let argv = match kind {
-        ActionKind::Install => manager.install(&package, pinned.as_deref()),
-        ActionKind::Upgrade => manager.upgrade(&package, pinned.as_deref()),
+        ActionKind::Install => manager.install(&package, exact),
+        ActionKind::Upgrade => manager.upgrade(&package, exact),
         ActionKind::Uninstall => manager.uninstall(&package),
     };
-    let major = match (&from_version, &to_version) {
-        (Some(a), Some(b)) => {
-            matches!((Version::parse(a), Version::parse(b)), (Ok(a), Ok(b)) if b.major() > a.major())
-        }
-        _ => false,
+    let major = is_major(from_version.as_deref(), to_version.as_deref());
+    let undo = match kind {
+        ActionKind::Upgrade => Undo::RestoreBackup,
+        ActionKind::Install => Undo::Run(manager.uninstall(&package)),
+        ActionKind::Uninstall => Undo::None,
     };
     Ok(Action {
         tool: tool.name().to_owned(),
@@ -330,6 +492,8 @@ fn choose(
         major,
         reason,
         level: 0,
+        manager_version: None,
+        undo,
     })
 }
 
@@ -348,6 +512,7 @@ mod tests {
             is_root: false,
             manager_order: &NO_ORDER,
             pins: &NO_PINS,
+            via: None,
         }
     }
 
@@ -463,12 +628,51 @@ mod tests {
                 "ripgrep"
             ]
         );
-        let on_workstation = plan(
+        let known = ToolRecord {
+            name: "ripgrep".into(),
+            category: "search".into(),
+            status: Status::NotInstalled,
+            installed: None,
+            installations: Vec::new(),
+            latest: Some(crate::model::Latest {
+                version: "15.2.0".into(),
+                source: "crates:ripgrep".into(),
+                from: crate::model::LatestFrom::Cache,
+                fetched_at: None,
+                stale: false,
+            }),
+            error: None,
+            notes: Vec::new(),
+        };
+        let unknown = plan(
             &[(rg, None)],
             wanted,
             &ctx(EnvKind::Workstation, &available),
         );
+        assert!(
+            unknown.actions.is_empty()
+                && unknown.skipped[0]
+                    .reason
+                    .contains("no latest version of ripgrep is known"),
+            "{unknown:?}"
+        );
+        let on_workstation = plan(
+            &[(rg, Some(&known))],
+            wanted,
+            &ctx(EnvKind::Workstation, &available),
+        );
         assert_eq!(on_workstation.actions[0].manager, "cargo");
+        assert_eq!(
+            on_workstation.actions[0].argv,
+            [
+                "cargo",
+                "install",
+                "--locked",
+                "ripgrep",
+                "--version",
+                "15.2.0"
+            ]
+        );
         assert!(!on_workstation.actions[0].sudo);
         assert!(
             on_workstation.actions[0]

@@ -220,5 +220,7 @@ fn removal(tool: &Tool, installation: &Installation, cx: &Context<'_>) -> Result
         major: false,
         reason: format!("remove the {} copy at {}", manager.id(), installation.path),
         level: 0,
+        manager_version: None,
+        undo: super::Undo::None,
     })
 }

@@ -21,6 +21,7 @@ pub use http::{
     redact_text,
 };
 pub use latest_versions::{Entry, LatestVersions, LatestVersionsError};
+pub use sources::debian::upstream_version as debian_upstream_version;
 pub use sources::{GITHUB_API, SOURCES, Source, kinds as source_kinds, source};
 pub use token::{Token, github_token};
 

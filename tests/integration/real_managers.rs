@@ -42,13 +42,7 @@ fn npm_round_trip_with_a_forced_failure_restoring_the_old_bytes() {
 [install]
 npm = "semver""#,
     );
-    std::fs::write(
-        sb.catalog.join("semver.toml"),
-        std::fs::read_to_string(sb.catalog.join("semver.toml"))
-            .unwrap()
-            .replace("github:example/semver", "npm:semver"),
-    )
-    .unwrap();
+    sb.set_upstream("semver", "npm:semver");
     let run = |args: &[&str]| {
         let mut cmd = sb.cmd(args);
         cmd.env_remove("TOOLUP_OFFLINE")
@@ -143,6 +137,8 @@ fn uv_installs_a_small_pypi_cli_into_a_temp_home() {
     sb.add_path(Path::new("/usr/bin"));
     sb.add_path(Path::new("/bin"));
     sb.tool("cowsay", &["cowsay"], "[install]\npypi = \"cowsay\"");
+    // Installed at exactly the version PyPI calls latest, so it must be known.
+    sb.set_upstream("cowsay", "pypi:cowsay");
     let mut cmd = sb.cmd(&["install", "cowsay", "--yes", "--environment", "workstation"]);
     cmd.env_remove("TOOLUP_OFFLINE");
     for (key, value) in std::env::vars_os() {

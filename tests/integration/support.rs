@@ -51,6 +51,15 @@ impl Sandbox {
         std::fs::write(self.catalog.join(format!("{name}.toml")), text).unwrap();
     }
 
+    /// Points a tool added by `tool` at another upstream (`npm:NAME`, …).
+    pub fn set_upstream(&self, name: &str, upstream: &str) {
+        let path = self.catalog.join(format!("{name}.toml"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace(&format!("github:example/{name}"), upstream);
+        std::fs::write(path, text).unwrap();
+    }
+
     /// Writes an executable `#!/bin/sh` script (use absolute paths for external commands).
     pub fn script(&self, dir: &Path, name: &str, body: &str) -> PathBuf {
         std::fs::create_dir_all(dir).unwrap();

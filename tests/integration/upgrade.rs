@@ -62,6 +62,7 @@ fn dry_run_lists_exactly_the_missing_preset_tools_and_changes_nothing() {
     sb.fake(&sb.bin, "tuhave", "tuhave 1.0.0");
     let log = fake_npm(&sb, "1.0.0");
     sb.script(&sb.bin, "uv", "echo uv was run >> /dev/null");
+    sb.latest(&[("tunpm", "2.1.0"), ("tupy", "0.3.0")]);
     sb.collect(&[]);
     let before = (
         snapshot_of_dir(&sb.home),
@@ -96,13 +97,13 @@ fn dry_run_lists_exactly_the_missing_preset_tools_and_changes_nothing() {
             "--global",
             "--no-fund",
             "--no-audit",
-            "tunpm@latest"
+            "tunpm@2.1.0"
         ])
     );
     assert_eq!(actions[1]["manager"], "uv");
     assert_eq!(
         actions[1]["argv"],
-        serde_json::json!(["uv", "tool", "install", "--force", "tupy"])
+        serde_json::json!(["uv", "tool", "install", "--force", "tupy==0.3.0"])
     );
     assert!(
         actions[1]["reason"]
@@ -124,11 +125,20 @@ fn install_runs_the_manager_validates_and_records_history() {
     let sb = Sandbox::new();
     tool_with_npm(&sb, "tunew");
     let log = fake_npm(&sb, "3.1.0");
+    // Offline with nothing known: no version to name, so nothing runs.
+    let out = sb.run(&["install", "tunew", "--yes", "--environment", "workstation"]);
+    assert!(
+        stdout(&out).contains("skipped tunew: no latest version of tunew is known"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!log.exists());
+    sb.latest(&[("tunew", "3.1.0")]);
     let out = sb.run(&["install", "tunew", "--yes", "--environment", "workstation"]);
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     assert_eq!(
         std::fs::read_to_string(&log).unwrap(),
-        "install --global --no-fund --no-audit tunew@latest\n"
+        "install --global --no-fund --no-audit tunew@3.1.0\n"
     );
     assert!(
         stderr(&out).contains("install tunew: ok (3.1.0)"),
@@ -219,6 +229,7 @@ fn major_upgrades_are_held_back_unless_allowed() {
 fn without_a_terminal_or_yes_nothing_runs() {
     let sb = Sandbox::new();
     tool_with_npm(&sb, "tuask");
+    sb.latest(&[("tuask", "1.0.0")]);
     let log = fake_npm(&sb, "1.0.0");
     let out = sb.run(&["install", "tuask", "--environment", "workstation"]);
     assert_eq!(out.status.code(), Some(2));
@@ -257,7 +268,14 @@ fn the_environment_chooses_the_manager() {
         "[install]\napt = \"tusys\"\nnpm = \"tusys\"",
     );
     fake_npm(&sb, "1.0.0");
+    sb.latest(&[("tusys", "1.2.3")]);
     sb.script(&sb.bin, "apt-get", "exit 0");
+    // apt is asked what it would install, even in a dry run.
+    sb.script(
+        &sb.bin,
+        "apt-cache",
+        "echo 'tusys:'; echo '  Installed: (none)'; echo '  Candidate: 1:1.2.3-1'",
+    );
     let plan = |env: &str, ci: bool| {
         let mut cmd = sb.cmd(&["install", "tusys", "--dry-run", "--format", "json"]);
         if ci {
@@ -280,6 +298,20 @@ fn the_environment_chooses_the_manager() {
     let server = plan("server", false);
     assert_eq!(server["actions"][0]["manager"], "apt");
     assert_eq!(server["actions"][0]["argv"][0], "apt-get");
+    assert_eq!(
+        server["actions"][0]["argv"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap(),
+        "tusys=1:1.2.3-1",
+        "{server:#}"
+    );
+    assert_eq!(server["actions"][0]["to_version"], "1.2.3");
+    assert_eq!(
+        server["actions"][0]["undo"]["argv"][0], "apt-get",
+        "{server:#}"
+    );
 }
 
 #[test]
@@ -319,7 +351,7 @@ fn reject_refuses_majors_even_with_yes_and_pins_hold() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         std::fs::read_to_string(&log).unwrap(),
-        "install --global --no-fund --no-audit turej@latest\n"
+        "install --global --no-fund --no-audit turej@2.0.0\n"
     );
 }
 
@@ -423,7 +455,11 @@ fn atomic_undoes_every_action_when_one_fails() {
     let ok_tool = sb.fake(&sb.bin, "tuaok", "tuaok 1.0.0");
     let original = std::fs::read(&ok_tool).unwrap();
     sb.fake(&sb.bin, "tubfail", "tubfail 1.0.0");
-    sb.latest(&[("tuaok", "1.1.0"), ("tubfail", "1.1.0")]);
+    sb.latest(&[
+        ("tuaok", "1.1.0"),
+        ("tubfail", "1.1.0"),
+        ("tuanew", "1.1.0"),
+    ]);
     let log = sb.root.join("npm.log");
     let body = format!(
         r#"echo "$@" >> {log}
@@ -517,4 +553,170 @@ fn rollback_never_leaves_the_backups_directory() {
         std::fs::metadata(&victim).unwrap().permissions().mode() & 0o7000,
         0
     );
+}
+
+#[test]
+fn an_upgrade_is_validated_against_exactly_the_planned_version() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "tuexact");
+    let tool = sb.fake(&sb.bin, "tuexact", "tuexact 1.0.0");
+    let original = std::fs::read(&tool).unwrap();
+    sb.latest(&[("tuexact", "1.1.0")]);
+    // npm installs something newer than what was planned (a release that
+    // appeared since, or a registry that ignored the version).
+    let log = fake_npm(&sb, "1.2.0");
+    let out = sb.run(&[
+        "upgrade",
+        "tuexact",
+        "--yes",
+        "--environment",
+        "workstation",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "install --global --no-fund --no-audit tuexact@1.1.0\n"
+    );
+    assert!(
+        stderr(&out).contains("is 1.2.0, not the planned 1.1.0"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&tool).unwrap(), original, "restored");
+}
+
+#[test]
+fn a_system_package_targets_what_its_manager_can_deliver() {
+    let sb = Sandbox::new();
+    sb.tool(
+        "tuansible",
+        &["tuansible"],
+        "[install]\napt = \"tuansible-core\"\npypi = \"tuansible-core\"",
+    );
+    let path = sb.fake(&sb.bin, "tuansible", "tuansible 2.14.18");
+    std::fs::write(
+        sb.dpkg.join("info/tuansible-core.list"),
+        format!("/.\n{}\n", path.display()),
+    )
+    .unwrap();
+    sb.latest(&[("tuansible", "2.21.5")]);
+    sb.script(
+        &sb.bin,
+        "apt-get",
+        &format!("echo \"$@\" >> {}/apt.log", sb.root.display()),
+    );
+    let candidate = sb.root.join("candidate");
+    std::fs::write(&candidate, "2.14.18-1").unwrap();
+    sb.script(
+        &sb.bin,
+        "apt-cache",
+        &format!(
+            "echo \"$1 $2\" >> {root}/apt-cache.log; echo 'tuansible-core:'; echo '  Installed: 2.14.18-1'; echo \"  Candidate: $(/bin/cat {c})\"",
+            root = sb.root.display(),
+            c = candidate.display()
+        ),
+    );
+    sb.script(&sb.bin, "uv", "exit 0");
+    let plan = |extra: &[&str]| {
+        let mut args = vec![
+            "upgrade",
+            "tuansible",
+            "--dry-run",
+            "--environment",
+            "server",
+        ];
+        args.extend_from_slice(extra);
+        sb.run(&args)
+    };
+    let out = plan(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .contains("skipped tuansible: apt has no newer version than 2.14.18 (upstream 2.21.5)"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        std::fs::read_to_string(sb.root.join("apt-cache.log"))
+            .unwrap()
+            .contains("policy tuansible-core"),
+        "apt was asked, even in a dry run"
+    );
+    // --via takes it from a user-level manager, at the upstream version.
+    let out = plan(&["--via", "uv", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["actions"][0]["manager"], "uv", "{doc:#}");
+    assert_eq!(
+        doc["actions"][0]["argv"],
+        serde_json::json!(["uv", "tool", "install", "--force", "tuansible-core==2.21.5"])
+    );
+    // A newer candidate: the argv names it exactly.
+    std::fs::write(&candidate, "2.16.3-1").unwrap();
+    let out = plan(&["--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let action = &doc["actions"][0];
+    assert_eq!(action["to_version"], "2.16.3", "{doc:#}");
+    assert_eq!(action["manager_version"], "2.16.3-1");
+    assert_eq!(
+        action["argv"].as_array().unwrap().last().unwrap(),
+        "tuansible-core=2.16.3-1"
+    );
+    assert!(
+        !sb.root.join("apt.log").exists(),
+        "a dry run runs no apt-get"
+    );
+}
+
+#[test]
+fn a_dry_run_plans_from_the_same_answers_as_the_real_run() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "tusame");
+    sb.set_upstream("tusame", "npm:tusame");
+    let server = crate::fixture_server::FixtureServer::start();
+    server.route(
+        "/npm/-/package/tusame/dist-tags",
+        vec![crate::fixture_server::Reply::ok(r#"{"latest":"4.0.1"}"#)],
+    );
+    let log = fake_npm(&sb, "4.0.1");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "install",
+            "tusame",
+            "--environment",
+            "workstation",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        sb.cmd(&args)
+            .env_remove("TOOLUP_OFFLINE")
+            .env("TOOLUP_NPM_REGISTRY_URL", format!("{}/npm", server.base))
+            .env("TOOLUP_HTTP_TIMEOUT", "2")
+            .output()
+            .unwrap()
+    };
+    // A fresh HOME: nothing cached. The dry run fetches as the real run will.
+    let dry = run(&["--dry-run"]);
+    let plan: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!(
+        plan["actions"][0]["to_version"],
+        "4.0.1",
+        "{plan:#}\n{}",
+        stderr(&dry)
+    );
+    let shown = plan["actions"][0]["argv"].clone();
+    assert_eq!(plan["actions"][0]["undo"]["kind"], "run");
+    assert!(!log.exists());
+    let real = run(&["--yes"]);
+    assert!(real.status.success(), "{}", stderr(&real));
+    let ran: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let shown: Vec<String> = shown.as_array().unwrap()[1..]
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ran, shown, "what ran is what the dry run showed");
 }

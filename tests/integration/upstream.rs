@@ -677,10 +677,12 @@ fn release_of(
         {"name": "sha256sums.txt", "browser_download_url": format!("{b}/dl/{name}/sha256sums.txt")},
         {"name": format!("{name}_1.0.0_amd64.deb"), "browser_download_url": format!("{b}/dl/{name}/nope.deb")},
     ]});
-    server.route(
-        &format!("/api/repos/o/{name}/releases/latest"),
-        vec![Reply::ok(doc.to_string())],
-    );
+    for release in ["latest", "tags/v1.0.0"] {
+        server.route(
+            &format!("/api/repos/o/{name}/releases/{release}"),
+            vec![Reply::ok(doc.to_string())],
+        );
+    }
     server.route(&format!("/dl/{name}/{asset}"), vec![Reply::ok(bytes)]);
     server.route(
         &format!("/dl/{name}/sha256sums.txt"),

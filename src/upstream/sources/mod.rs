@@ -8,7 +8,7 @@
 //! and reads registry documents as streams into the few fields it uses.
 
 mod crates;
-mod debian;
+pub(crate) mod debian;
 mod github;
 mod gitlab;
 mod gnu;
