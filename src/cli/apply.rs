@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use crate::catalog::Tool;
 use crate::exec::{ProcessRequest, run as run_process};
 use crate::install;
-use crate::model::{Status, ToolRecord, Version};
+use crate::model::{ToolRecord, Version};
 use crate::plan::{Action, ActionKind, Plan};
 use crate::printer::Printer;
 use crate::settings::Settings;
@@ -107,6 +107,7 @@ pub(super) fn execute(
     }
     if failed.load(Ordering::Relaxed) && request.atomic {
         undo(
+            settings,
             printer,
             &dirs.history(),
             done.into_inner().unwrap_or_else(|e| e.into_inner()),
@@ -179,23 +180,24 @@ struct ActionFailure {
 /// `--atomic`: undoes every action that succeeded, newest first — restores
 /// the backups of upgrades and uninstalls what was installed.
 fn undo(
+    settings: &Settings,
     printer: Printer,
     history_path: &std::path::Path,
     done: Vec<(&Action, Option<backup::Backup>)>,
 ) {
     for (action, made) in done.into_iter().rev() {
-        // Exactly the undo the plan showed.
-        let result = match (&made, &action.undo) {
-            (Some(b), crate::plan::Undo::RestoreBackup) => backup::restore(b),
-            (_, crate::plan::Undo::Run(argv)) => run_manager(&Action {
+        // Exactly the undo the plan showed; an upgrade's is proved by
+        // running the tool at its old version.
+        let result = match (&made, &action.undo, action.kind) {
+            (_, _, ActionKind::Upgrade) => put_back(settings, action, made.as_ref())
+                .unwrap_or_else(|| Err("nothing can undo it".to_owned()))
+                .map(|_| ()),
+            (_, crate::plan::Undo::Run(argv), _) => run_manager(&Action {
                 argv: argv.clone(),
                 kind: ActionKind::Uninstall,
                 ..action.clone()
             }),
-            (None, crate::plan::Undo::RestoreBackup) => {
-                Err("there was nothing to back up, so nothing to restore".to_owned())
-            }
-            (_, crate::plan::Undo::None) => Err("nothing can undo it".to_owned()),
+            _ => Err("nothing can undo it".to_owned()),
         };
         let message = match &result {
             Ok(()) => "undone because another action failed (--atomic)".to_owned(),
@@ -243,15 +245,25 @@ fn perform_inner(
         message,
         rolled_back: false,
     };
-    let before = current_files(settings, &action.tool);
-    let backup = if action.kind == ActionKind::Upgrade && !before.is_empty() {
+    let items = if action.kind == ActionKind::Upgrade {
+        backup_items(settings, action)
+    } else {
+        Vec::new()
+    };
+    let backup = if items.is_empty() {
+        None
+    } else {
         let stamp = crate::collect::now_rfc3339().replace([':', '-'], "");
         Some(
-            backup::create(backups, &action.tool, &stamp, &before)
-                .map_err(|e| fail(format!("backup failed, nothing was run: {e}")))?,
+            backup::create_of(
+                backups,
+                &action.tool,
+                &stamp,
+                &items,
+                action.from_version.as_deref(),
+            )
+            .map_err(|e| fail(format!("backup failed, nothing was run: {e}")))?,
         )
-    } else {
-        None
     };
     let result = run_manager(action).and_then(|()| validate(settings, action));
     match (result, backup) {
@@ -260,17 +272,66 @@ fn perform_inner(
             Ok((note, Some(b)))
         }
         (Ok(note), None) => Ok((note, None)),
-        (Err(message), Some(b)) => match backup::restore(&b) {
-            Ok(()) => Err(ActionFailure {
-                message: format!("{message}; restored the previous version (sha256 verified)"),
+        (Err(message), made) => match put_back(settings, action, made.as_ref()) {
+            Some(Ok(how)) => Err(ActionFailure {
+                message: format!("{message}; {how}"),
                 rolled_back: true,
             }),
-            Err(e) => Err(fail(format!(
-                "{message}; restoring the backup failed too: {e}"
-            ))),
+            Some(Err(e)) => Err(fail(format!("{message}; putting it back failed too: {e}"))),
+            None => Err(fail(message)),
         },
-        (Err(message), None) => Err(fail(message)),
     }
+}
+
+/// Brings back the version an upgrade replaced — from its backup, or by
+/// reinstalling it — and proves it by running the tool. `None` when
+/// nothing can (an install, or a manager that keeps its own transactions).
+fn put_back(
+    settings: &Settings,
+    action: &Action,
+    made: Option<&backup::Backup>,
+) -> Option<Result<String, String>> {
+    let how = match (&action.undo, made) {
+        (crate::plan::Undo::RestoreBackup, Some(b)) => {
+            backup::restore(b).map(|()| "restored the previous version from its backup")
+        }
+        (crate::plan::Undo::Run(argv), _) if action.kind == ActionKind::Upgrade => {
+            run_manager(&Action {
+                argv: argv.clone(),
+                ..action.clone()
+            })
+            .map(|()| "reinstalled the previous version")
+        }
+        _ => return None,
+    };
+    Some(how.and_then(|how| {
+        let old = action.from_version.clone().unwrap_or_default();
+        verify_runs(settings, &action.tool, |v| {
+            old.is_empty() || Version::parse(v).ok() == Version::parse(&old).ok()
+        })
+        .map(|v| format!("{how}, which runs and reports {v}"))
+        .map_err(|e| format!("{how}, but it does not run as before: {e}"))
+    }))
+}
+
+/// Runs the tool as the user would and demands `accept` of its version.
+pub(super) fn verify_runs(
+    settings: &Settings,
+    name: &str,
+    accept: impl Fn(&str) -> bool,
+) -> Result<String, String> {
+    let catalog = settings.catalog().map_err(|e| e.to_string())?;
+    let tool = catalog.get(name).ok_or("the tool left the catalog")?;
+    let record = fresh_record(settings, tool).ok_or("no record of the tool")?;
+    let installed = record
+        .installed
+        .ok_or_else(|| format!("{name} is not found"))?;
+    crate::discover::verify(
+        tool,
+        std::path::Path::new(&installed.path),
+        settings.probe_timeout,
+        accept,
+    )
 }
 
 pub(super) fn run_manager(action: &Action) -> Result<(), String> {
@@ -315,41 +376,46 @@ pub(super) fn run_manager(action: &Action) -> Result<(), String> {
     Err("failed twice".to_owned())
 }
 
-/// The files an upgrade replaces that make up the copy in use: the program
-/// the user runs (resolved), and for an npm package its `package.json`, the
-/// record its version is read from.
-fn current_files(settings: &Settings, tool: &str) -> Vec<PathBuf> {
+/// What an upgrade through `action`'s manager replaces, as its backup scope
+/// says: the program; or the npm package's whole directory and the link to
+/// it; or the pipx/uv venv and the link into it. The tool's config files
+/// too, which an upgrade may rewrite.
+fn backup_items(settings: &Settings, action: &Action) -> Vec<backup::Item> {
+    use crate::install::BackupScope;
+    use backup::Item;
+    let scope = install::by_id(action.manager).map_or(BackupScope::Program, |m| m.backup_scope());
     let Ok(catalog) = settings.catalog() else {
         return Vec::new();
     };
-    let Some(t) = catalog.get(tool) else {
+    let Some(t) = catalog.get(&action.tool) else {
         return Vec::new();
     };
-    let found = fresh_record(settings, t);
-    let Some(installed) = found.and_then(|r| r.installed) else {
+    let Some(installed) = fresh_record(settings, t).and_then(|r| r.installed) else {
         return Vec::new();
     };
     let path = PathBuf::from(&installed.path);
-    let mut files = vec![];
+    let mut items = Vec::new();
     if let Ok(target) = std::fs::canonicalize(&path) {
-        let manifest = target
-            .ancestors()
-            .find(|d| {
-                let Some(parent) = d.parent() else {
-                    return false;
-                };
-                let scoped = parent
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('@'));
-                parent.ends_with("node_modules")
-                    || (scoped && parent.parent().is_some_and(|p| p.ends_with("node_modules")))
-            })
-            .map(|root| root.join("package.json"))
-            .filter(|m| m.is_file());
-        files.push(target);
-        files.extend(manifest);
+        let link = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.file_type().is_symlink())
+            .then(|| Item::Link(path.clone()));
+        match scope {
+            BackupScope::Program => items.push(Item::File(target)),
+            BackupScope::PackageDir => match npm_package_dir(&target) {
+                Some(dir) => items.extend([Item::Tree(dir)].into_iter().chain(link)),
+                None => items.push(Item::File(target)),
+            },
+            BackupScope::Venv => {
+                match target.ancestors().find(|d| d.join("pyvenv.cfg").is_file()) {
+                    Some(venv) => {
+                        items.extend([Item::Tree(venv.to_path_buf())].into_iter().chain(link))
+                    }
+                    None => items.push(Item::File(target)),
+                }
+            }
+            BackupScope::Reinstall | BackupScope::Manager => {}
+        }
     }
-    // The tool's own config files, which an upgrade may rewrite.
     let home = std::env::var_os("HOME").map(PathBuf::from);
     for pattern in &t.spec.config_files {
         let file = match (pattern.strip_prefix("~/"), &home) {
@@ -358,10 +424,29 @@ fn current_files(settings: &Settings, tool: &str) -> Vec<PathBuf> {
             (None, _) => PathBuf::from(pattern),
         };
         if file.is_file() {
-            files.push(file);
+            items.push(Item::File(file));
         }
     }
-    files
+    items
+}
+
+/// The npm package directory holding `target`: the ancestor whose parent is
+/// `node_modules` (or a scope inside it).
+fn npm_package_dir(target: &std::path::Path) -> Option<PathBuf> {
+    target
+        .ancestors()
+        .find(|d| {
+            let Some(parent) = d.parent() else {
+                return false;
+            };
+            let scoped = parent
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('@'));
+            parent.ends_with("node_modules")
+                || (scoped && parent.parent().is_some_and(|p| p.ends_with("node_modules")))
+        })
+        .filter(|d| d.join("package.json").is_file())
+        .map(std::path::Path::to_path_buf)
 }
 
 /// Re-discovers one tool without the probe cache.
@@ -377,7 +462,9 @@ fn fresh_record(settings: &Settings, tool: &Tool) -> Option<ToolRecord> {
     snapshot.tools.into_iter().next()
 }
 
-/// After an action: the tool must be found, and at the target version when one is known.
+/// After an action: the tool must be found, start, and report exactly the
+/// planned version (at least it, for a channel such as rustup's) — a
+/// manager that exits 0 but leaves the tool broken has failed.
 fn validate(settings: &Settings, action: &Action) -> Result<String, String> {
     let catalog = settings.catalog().map_err(|e| e.to_string())?;
     let tool = catalog
@@ -390,32 +477,30 @@ fn validate(settings: &Settings, action: &Action) -> Result<String, String> {
             action.manager, action.tool
         ));
     };
-    let version = installed.version.clone().unwrap_or_default();
-    // Exactly the planned version, where the argv named it or the manager
-    // said what it would install; rustup's channel moves on its own, so
-    // there "at least" is all that can be asked.
     let exact = install::by_id(action.manager)
         .is_some_and(|m| m.pins_versions() || action.manager_version.is_some());
-    if let Some(target) = &action.to_version {
-        let (now, want) = (Version::parse(&version), Version::parse(target));
-        let fits = match (&now, &want) {
-            (Ok(now), Ok(want)) if exact => now == want,
-            (Ok(now), Ok(want)) => now >= want,
-            _ => record.status != Status::Outdated,
-        };
-        if !fits {
-            return Err(format!(
-                "{} ran, but {} is {}, not the planned {target}",
-                action.manager,
-                action.tool,
-                if version.is_empty() {
-                    "of unknown version"
-                } else {
-                    &version
-                }
-            ));
-        }
-    }
+    let target = action
+        .to_version
+        .as_deref()
+        .and_then(|t| Version::parse(t).ok());
+    let version = crate::discover::verify(
+        tool,
+        std::path::Path::new(&installed.path),
+        settings.probe_timeout,
+        |v| match (&target, Version::parse(v)) {
+            (Some(want), Ok(now)) if exact => now == *want,
+            (Some(want), Ok(now)) => now >= *want,
+            (None, _) => true,
+            (Some(_), Err(_)) => false,
+        },
+    )
+    .map_err(|e| match &action.to_version {
+        Some(t) => format!(
+            "{} ran, but the tool is not the planned {t}: {e}",
+            action.manager
+        ),
+        None => format!("{} ran, but the tool does not run: {e}", action.manager),
+    })?;
     if !installed.on_path {
         return Ok(format!(
             "{version} at {}, which is not on PATH: add its directory to PATH",

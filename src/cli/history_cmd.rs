@@ -52,7 +52,17 @@ pub fn rollback(settings: &Settings, printer: Printer, tool: &str) -> anyhow::Re
     }
     let backup = backup::latest(&dirs.backups(), tool)
         .with_context(|| format!("no backup of {tool} to roll back to"))?;
-    let result = backup::restore(&backup);
+    // Restored, then proved by running the tool at the version backed up.
+    let result = backup::restore(&backup).and_then(|()| {
+        let want = backup.version.clone();
+        super::apply::verify_runs(settings, tool, |v| {
+            want.as_deref().is_none_or(|w| {
+                crate::model::Version::parse(v).ok() == crate::model::Version::parse(w).ok()
+            })
+        })
+        .map(|_| ())
+        .map_err(|e| format!("restored, but it does not run as backed up: {e}"))
+    });
     let entry = HistoryEntry {
         time: crate::collect::now_rfc3339(),
         tool: tool.to_owned(),

@@ -10,6 +10,7 @@ mod classify;
 mod dpkg;
 pub mod parse;
 mod probe;
+pub use probe::verify;
 mod probe_cache;
 mod records;
 mod resolve;

@@ -31,16 +31,7 @@ pub enum ProbeOutcome {
 
 /// Runs `program` with the tool's version arguments and interprets the output.
 pub fn probe(tool: &Tool, program: &Path, timeout: Duration) -> ProbeOutcome {
-    let args = tool.version_args();
-    let output = match run(&ProcessRequest {
-        program,
-        args: &args,
-        timeout,
-        max_capture: MAX_CAPTURE,
-        env: PROBE_ENV,
-        cwd: None,
-        isolate_network: true,
-    }) {
+    let output = match run_version(tool, program, timeout) {
         Ok(o) => o,
         Err(e) => return ProbeOutcome::Failed(format!("cannot run {}: {e}", program.display())),
     };
@@ -49,6 +40,57 @@ pub fn probe(tool: &Tool, program: &Path, timeout: Duration) -> ProbeOutcome {
         return ProbeOutcome::TimedOut;
     }
     interpret(tool, &clean_output(&output.stdout, &output.stderr))
+}
+
+/// Runs the tool at `program` and demands that it starts, exits 0 and
+/// reports a version `accept` takes: how an upgrade and a restore are
+/// verified (a record such as `package.json` can say a version while the
+/// program itself is broken).
+pub fn verify(
+    tool: &Tool,
+    program: &Path,
+    timeout: Duration,
+    accept: impl Fn(&str) -> bool,
+) -> Result<String, String> {
+    let args = tool.version_args();
+    let output = run_version(tool, program, timeout)
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    let text = clean_output(&output.stdout, &output.stderr);
+    let shown = format!("`{} {}`", program.display(), args.join(" "));
+    if output.timed_out {
+        return Err(format!("{shown} did not finish"));
+    }
+    if !output.status.is_some_and(|s| s.success()) {
+        return Err(format!(
+            "{shown} fails: {}",
+            crate::printer::visible(&first_line(&text))
+        ));
+    }
+    match interpret(tool, &text) {
+        ProbeOutcome::Version { version } if accept(&version) => Ok(version),
+        ProbeOutcome::Version { version } => Err(format!("{shown} reports {version}")),
+        _ => Err(format!(
+            "{shown} reports no version: {}",
+            crate::printer::visible(&first_line(&text))
+        )),
+    }
+}
+
+/// Runs `program` with the tool's version arguments, isolated from the network.
+fn run_version(
+    tool: &Tool,
+    program: &Path,
+    timeout: Duration,
+) -> std::io::Result<crate::exec::ProcessOutput> {
+    run(&ProcessRequest {
+        program,
+        args: &tool.version_args(),
+        timeout,
+        max_capture: MAX_CAPTURE,
+        env: PROBE_ENV,
+        cwd: None,
+        isolate_network: true,
+    })
 }
 
 /// Identity check, then version extraction, on cleaned output.

@@ -60,4 +60,7 @@ impl PackageManager for Apt {
     fn method(&self) -> Method {
         Method::Apt
     }
+    fn backup_scope(&self) -> super::BackupScope {
+        super::BackupScope::Manager
+    }
 }

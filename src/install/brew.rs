@@ -43,4 +43,7 @@ impl PackageManager for Brew {
     fn method(&self) -> Method {
         Method::Homebrew
     }
+    fn backup_scope(&self) -> super::BackupScope {
+        super::BackupScope::Manager
+    }
 }

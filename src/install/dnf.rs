@@ -66,4 +66,7 @@ impl PackageManager for Dnf {
     fn method(&self) -> Method {
         Method::Rpm
     }
+    fn backup_scope(&self) -> super::BackupScope {
+        super::BackupScope::Manager
+    }
 }

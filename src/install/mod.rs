@@ -22,6 +22,24 @@ mod uv;
 
 use crate::model::Method;
 
+/// What a backup before an upgrade must hold for a restore to bring the old
+/// version back whole, per manager (see docs/architecture.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupScope {
+    /// The program file the user runs (resolved): cargo, go, release binaries, gem binstubs.
+    Program,
+    /// The package's whole directory and the link into it: npm, pnpm.
+    PackageDir,
+    /// The tool's virtual environment and the link into it: pipx, uv.
+    Venv,
+    /// Nothing is copied: the exact old version is installed again (pip,
+    /// whose files are spread over a shared environment).
+    Reinstall,
+    /// The manager's own transactions (apt, dnf, pacman, brew) or channel
+    /// (rustup) are the unit: toolup copies none of its files.
+    Manager,
+}
+
 /// Which ecosystem a manager serves; a tool's `[install]` key names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ecosystem {
@@ -105,6 +123,10 @@ pub trait PackageManager: Sync {
     }
     /// The install method a tool it installed is classified as.
     fn method(&self) -> Method;
+    /// What a backup before an upgrade holds.
+    fn backup_scope(&self) -> BackupScope {
+        BackupScope::Program
+    }
     /// True when it needs no program on PATH (toolup's own release installer).
     fn always_available(&self) -> bool {
         false

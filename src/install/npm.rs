@@ -49,4 +49,7 @@ impl PackageManager for Npm {
     fn method(&self) -> Method {
         Method::Npm
     }
+    fn backup_scope(&self) -> super::BackupScope {
+        super::BackupScope::PackageDir
+    }
 }

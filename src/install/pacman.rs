@@ -52,4 +52,7 @@ impl PackageManager for Pacman {
     fn method(&self) -> Method {
         Method::Pacman
     }
+    fn backup_scope(&self) -> super::BackupScope {
+        super::BackupScope::Manager
+    }
 }

@@ -30,6 +30,9 @@ impl PackageManager for Pip {
     fn method(&self) -> Method {
         Method::Pip
     }
+    fn backup_scope(&self) -> super::BackupScope {
+        super::BackupScope::Reinstall
+    }
 }
 
 fn pip_install(extra: &[&str], spec: &str) -> Vec<String> {

@@ -34,4 +34,7 @@ impl PackageManager for Pipx {
     fn method(&self) -> Method {
         Method::Pipx
     }
+    fn backup_scope(&self) -> super::BackupScope {
+        super::BackupScope::Venv
+    }
 }

@@ -31,4 +31,7 @@ impl PackageManager for Pnpm {
     fn method(&self) -> Method {
         Method::Pnpm
     }
+    fn backup_scope(&self) -> super::BackupScope {
+        super::BackupScope::PackageDir
+    }
 }

@@ -46,4 +46,7 @@ impl PackageManager for Rustup {
     fn method(&self) -> Method {
         Method::Rustup
     }
+    fn backup_scope(&self) -> super::BackupScope {
+        super::BackupScope::Manager
+    }
 }

@@ -34,4 +34,7 @@ impl PackageManager for Uv {
     fn method(&self) -> Method {
         Method::Uv
     }
+    fn backup_scope(&self) -> super::BackupScope {
+        super::BackupScope::Venv
+    }
 }

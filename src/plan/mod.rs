@@ -209,6 +209,25 @@ pub fn settle_candidates(plan: &mut Plan, candidates: &Candidates) {
     plan.actions = kept;
 }
 
+/// How an action through `manager` is undone: what the backup scope allows.
+fn undo_for(
+    manager: &dyn PackageManager,
+    kind: ActionKind,
+    package: &str,
+    from_version: Option<&str>,
+) -> Undo {
+    use install::BackupScope;
+    match (kind, manager.backup_scope(), from_version) {
+        (ActionKind::Install, _, _) => Undo::Run(manager.uninstall(package)),
+        (ActionKind::Uninstall, _, _) => Undo::None,
+        (ActionKind::Upgrade, BackupScope::Reinstall, Some(old)) => {
+            Undo::Run(manager.install(package, Some(old)))
+        }
+        (ActionKind::Upgrade, BackupScope::Reinstall | BackupScope::Manager, _) => Undo::None,
+        (ActionKind::Upgrade, _, _) => Undo::RestoreBackup,
+    }
+}
+
 /// A jump in the first release component.
 fn is_major(from: Option<&str>, to: Option<&str>) -> bool {
     match (from, to) {
@@ -475,11 +494,7 @@ fn choose(
         ActionKind::Uninstall => manager.uninstall(&package),
     };
     let major = is_major(from_version.as_deref(), to_version.as_deref());
-    let undo = match kind {
-        ActionKind::Upgrade => Undo::RestoreBackup,
-        ActionKind::Install => Undo::Run(manager.uninstall(&package)),
-        ActionKind::Uninstall => Undo::None,
-    };
+    let undo = undo_for(manager, kind, &package, from_version.as_deref());
     Ok(Action {
         tool: tool.name().to_owned(),
         kind,

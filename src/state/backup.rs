@@ -28,6 +28,33 @@ pub struct BackedUpFile {
     pub uid: Option<u32>,
     #[serde(default)]
     pub gid: Option<u32>,
+    /// A file (the default), a whole directory, or a symbolic link.
+    #[serde(default)]
+    pub kind: EntryKind,
+}
+
+/// What an entry is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// A file's bytes (`sha256` is theirs).
+    #[default]
+    File,
+    /// A whole tree, copied under `copy` (`sha256` is `tree::hash`'s).
+    Tree,
+    /// A symbolic link and its target.
+    Link { target: PathBuf },
+}
+
+/// One thing to back up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// A file's content (a link is followed).
+    File(PathBuf),
+    /// A whole directory: an npm package, a pipx or uv venv.
+    Tree(PathBuf),
+    /// A link itself (a bin link into a package).
+    Link(PathBuf),
 }
 
 /// A backup of one tool, made before one action.
@@ -37,12 +64,32 @@ pub struct Backup {
     pub created_at: String,
     pub dir: PathBuf,
     pub files: Vec<BackedUpFile>,
+    /// The tool's version when it was backed up: what a restore must run as.
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 const MANIFEST: &str = "manifest.json";
 
-/// Copies `files` (regular files; links are followed) into `<root>/<tool>/<stamp>/`.
-pub fn create(root: &Path, tool: &str, stamp: &str, files: &[PathBuf]) -> std::io::Result<Backup> {
+/// Copies `items` into `<root>/<tool>/<stamp>/`, recording `version`.
+pub fn create_of(
+    root: &Path,
+    tool: &str,
+    stamp: &str,
+    items: &[Item],
+    version: Option<&str>,
+) -> std::io::Result<Backup> {
+    let mut backup = create(root, tool, stamp, items)?;
+    if version.is_some() {
+        backup.version = version.map(str::to_owned);
+        let manifest = serde_json::to_vec_pretty(&backup).map_err(std::io::Error::other)?;
+        super::write_atomic(&backup.dir.join(MANIFEST), &manifest)?;
+    }
+    Ok(backup)
+}
+
+/// Copies `items` into `<root>/<tool>/<stamp>/`.
+pub fn create(root: &Path, tool: &str, stamp: &str, items: &[Item]) -> std::io::Result<Backup> {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
     if !crate::catalog::is_valid_name(tool) || !is_plain_name(stamp) {
         return Err(std::io::Error::other(format!(
@@ -55,81 +102,138 @@ pub fn create(root: &Path, tool: &str, stamp: &str, files: &[PathBuf]) -> std::i
         std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700))?;
     }
     let mut backed = Vec::new();
-    for (i, original) in files.iter().enumerate() {
-        let bytes = std::fs::read(original)?;
-        let meta = std::fs::metadata(original)?;
+    for (i, item) in items.iter().enumerate() {
+        let original = match item {
+            Item::File(p) | Item::Tree(p) | Item::Link(p) => p,
+        };
         let copy = format!(
             "{i}-{}",
             original
                 .file_name()
                 .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned())
         );
-        // Created owner-only, then given the original's mode and owner.
-        let mut out = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(dir.join(&copy))?;
-        std::io::Write::write_all(&mut out, &bytes)?;
-        out.set_permissions(std::fs::Permissions::from_mode(meta.mode() & 0o777))?;
-        if is_root() {
-            std::os::unix::fs::fchown(&out, Some(meta.uid()), Some(meta.gid()))?;
-        }
-        backed.push(BackedUpFile {
+        let entry = |sha256: String, meta: &std::fs::Metadata, kind: EntryKind| BackedUpFile {
             original: original.clone(),
-            copy,
-            sha256: sha256_hex(&bytes),
+            copy: copy.clone(),
+            sha256,
             mode: meta.mode() & 0o7777,
             uid: Some(meta.uid()),
             gid: Some(meta.gid()),
-        });
+            kind,
+        };
+        match item {
+            Item::Link(path) => {
+                let meta = std::fs::symlink_metadata(path)?;
+                let target = std::fs::read_link(path)?;
+                backed.push(entry(String::new(), &meta, EntryKind::Link { target }));
+            }
+            Item::Tree(path) => {
+                let meta = std::fs::metadata(path)?;
+                super::tree::copy(path, &dir.join(&copy))?;
+                backed.push(entry(super::tree::hash(path)?, &meta, EntryKind::Tree));
+            }
+            Item::File(path) => {
+                let bytes = std::fs::read(path)?;
+                let meta = std::fs::metadata(path)?;
+                // Created owner-only, then given the original's mode and owner.
+                let mut out = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(dir.join(&copy))?;
+                std::io::Write::write_all(&mut out, &bytes)?;
+                out.set_permissions(std::fs::Permissions::from_mode(meta.mode() & 0o777))?;
+                if is_root() {
+                    std::os::unix::fs::fchown(&out, Some(meta.uid()), Some(meta.gid()))?;
+                }
+                backed.push(entry(sha256_hex(&bytes), &meta, EntryKind::File));
+            }
+        }
     }
     let backup = Backup {
         tool: tool.to_owned(),
         created_at: stamp.to_owned(),
         dir: dir.clone(),
         files: backed,
+        version: None,
     };
     let manifest = serde_json::to_vec_pretty(&backup).map_err(std::io::Error::other)?;
     super::write_atomic(&dir.join(MANIFEST), &manifest)?;
     Ok(backup)
 }
 
-/// Puts every file back (atomically each) and checks its sha256 afterwards.
+/// Puts everything back — trees whole, files atomically, links as they
+/// were — and checks each against its hash afterwards.
 pub fn restore(backup: &Backup) -> Result<(), String> {
-    use std::os::unix::fs::PermissionsExt;
     for file in &backup.files {
         check_entry(file)?;
     }
-    for file in &backup.files {
-        let bytes = std::fs::read(backup.dir.join(&file.copy))
-            .map_err(|e| format!("reading the backup of {}: {e}", file.original.display()))?;
-        if sha256_hex(&bytes) != file.sha256 {
-            return Err(format!(
-                "the backup of {} is damaged (sha256 differs)",
-                file.original.display()
-            ));
+    // Trees first: a link or a file may live inside one.
+    let order = |e: &BackedUpFile| match e.kind {
+        EntryKind::Tree => 0,
+        EntryKind::File => 1,
+        EntryKind::Link { .. } => 2,
+    };
+    let mut entries: Vec<&BackedUpFile> = backup.files.iter().collect();
+    entries.sort_by_key(|e| order(e));
+    for file in entries {
+        let shown = file.original.display();
+        match &file.kind {
+            EntryKind::File => restore_file(backup, file)?,
+            EntryKind::Tree => {
+                let copy = backup.dir.join(&file.copy);
+                if super::tree::hash(&copy).ok().as_deref() != Some(file.sha256.as_str()) {
+                    return Err(format!(
+                        "the backup of {shown} is damaged (its hash differs)"
+                    ));
+                }
+                super::tree::restore(&copy, &file.original)
+                    .map_err(|e| format!("restoring {shown}: {e}"))?;
+                if super::tree::hash(&file.original).ok().as_deref() != Some(file.sha256.as_str()) {
+                    return Err(format!("{shown} does not match its backup after restoring"));
+                }
+            }
+            EntryKind::Link { target } => {
+                if std::fs::read_link(&file.original).ok().as_ref() != Some(target) {
+                    let _ = std::fs::remove_file(&file.original);
+                    std::os::unix::fs::symlink(target, &file.original)
+                        .map_err(|e| format!("restoring the link {shown}: {e}"))?;
+                }
+            }
         }
-        super::write_atomic(&file.original, &bytes)
-            .map_err(|e| format!("restoring {}: {e}", file.original.display()))?;
-        // Never the setuid or setgid bit, whatever the manifest says.
-        std::fs::set_permissions(
-            &file.original,
-            std::fs::Permissions::from_mode(file.mode & 0o1777),
-        )
-        .map_err(|e| format!("restoring the mode of {}: {e}", file.original.display()))?;
-        if is_root() && (file.uid.is_some() || file.gid.is_some()) {
-            std::os::unix::fs::chown(&file.original, file.uid, file.gid)
-                .map_err(|e| format!("restoring the owner of {}: {e}", file.original.display()))?;
-        }
-        let now = std::fs::read(&file.original)
-            .map_err(|e| format!("verifying {}: {e}", file.original.display()))?;
-        if sha256_hex(&now) != file.sha256 {
-            return Err(format!(
-                "{} does not match its backup after restoring",
-                file.original.display()
-            ));
-        }
+    }
+    Ok(())
+}
+
+fn restore_file(backup: &Backup, file: &BackedUpFile) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let bytes = std::fs::read(backup.dir.join(&file.copy))
+        .map_err(|e| format!("reading the backup of {}: {e}", file.original.display()))?;
+    if sha256_hex(&bytes) != file.sha256 {
+        return Err(format!(
+            "the backup of {} is damaged (sha256 differs)",
+            file.original.display()
+        ));
+    }
+    super::write_atomic(&file.original, &bytes)
+        .map_err(|e| format!("restoring {}: {e}", file.original.display()))?;
+    // Never the setuid or setgid bit, whatever the manifest says.
+    std::fs::set_permissions(
+        &file.original,
+        std::fs::Permissions::from_mode(file.mode & 0o1777),
+    )
+    .map_err(|e| format!("restoring the mode of {}: {e}", file.original.display()))?;
+    if is_root() && (file.uid.is_some() || file.gid.is_some()) {
+        std::os::unix::fs::chown(&file.original, file.uid, file.gid)
+            .map_err(|e| format!("restoring the owner of {}: {e}", file.original.display()))?;
+    }
+    let now = std::fs::read(&file.original)
+        .map_err(|e| format!("verifying {}: {e}", file.original.display()))?;
+    if sha256_hex(&now) != file.sha256 {
+        return Err(format!(
+            "{} does not match its backup after restoring",
+            file.original.display()
+        ));
     }
     Ok(())
 }
@@ -246,7 +350,7 @@ mod tests {
             &root,
             "tool",
             "20260101T000000Z",
-            std::slice::from_ref(&tool),
+            &[Item::File(tool.clone())],
         )
         .unwrap();
         std::fs::write(&tool, b"broken halfway").unwrap();
@@ -259,7 +363,7 @@ mod tests {
             &root,
             "tool",
             "20260102T000000Z",
-            std::slice::from_ref(&tool),
+            &[Item::File(tool.clone())],
         )
         .unwrap();
         prune(&root, "tool", 1, None);
@@ -278,7 +382,7 @@ mod tests {
         std::fs::write(&npmrc, b"//registry/:_authToken=secret").unwrap();
         std::fs::set_permissions(&npmrc, std::fs::Permissions::from_mode(0o600)).unwrap();
         let root = dir.path().join("backups");
-        let backup = create(&root, "npm", "20260101T000000Z", &[npmrc]).unwrap();
+        let backup = create(&root, "npm", "20260101T000000Z", &[Item::File(npmrc)]).unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
         assert_eq!(mode(&backup.dir.join(&backup.files[0].copy)), 0o600);
         assert_eq!(mode(&root), 0o700);
@@ -297,7 +401,7 @@ mod tests {
             &root,
             "tool",
             "20260101T000000Z",
-            std::slice::from_ref(&target),
+            &[Item::File(target.clone())],
         )
         .unwrap();
         assert!(latest(&root, "../tool").is_none());

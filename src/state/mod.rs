@@ -6,6 +6,7 @@ pub mod backup;
 mod dirs;
 pub mod history;
 mod snapshot_store;
+pub mod tree;
 
 pub use atomic::{Staged, read_bounded, scratch, set_aside, write_atomic, write_private};
 pub use dirs::AppDirs;

@@ -38,7 +38,8 @@ fn npm_round_trip_with_a_forced_failure_restoring_the_old_bytes() {
     sb.tool(
         "semver",
         &["semver"],
-        r#"version_pattern = '^(\d+\.\d+\.\d+)'
+        r#"version_args = ["--help"]
+version_pattern = 'SemVer (\d+\.\d+\.\d+)'
 [install]
 npm = "semver""#,
     );
@@ -80,9 +81,11 @@ npm = "semver""#,
         .parent()
         .unwrap()
         .join("package.json");
+    let package = manifest.parent().unwrap().to_path_buf();
     let before = (
         sha256_hex(&std::fs::read(&script).unwrap()),
         sha256_hex(&std::fs::read(&manifest).unwrap()),
+        toolup::state::tree::hash(&package).unwrap(),
     );
     sb.script(
         &sb.bin,
@@ -102,17 +105,29 @@ npm = "semver""#,
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("restored the previous version (sha256 verified)"),
+        stderr(&out).contains(
+            "restored the previous version from its backup, which runs and reports 7.5.4"
+        ),
         "{}",
         stderr(&out)
     );
     let after = (
         sha256_hex(&std::fs::read(&script).unwrap()),
         sha256_hex(&std::fs::read(&manifest).unwrap()),
+        toolup::state::tree::hash(&package).unwrap(),
     );
     assert_eq!(
         before, after,
-        "the binary and its package.json are back byte for byte"
+        "the whole package is back, every file byte for byte"
+    );
+    let runs = Command::new(&node)
+        .arg(prefix.join("bin/semver"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&runs.stdout).starts_with("SemVer 7.5.4\n"),
+        "the tool runs at its old version"
     );
     let history: serde_json::Value =
         serde_json::from_slice(&run(&["history", "--format", "json"]).stdout).unwrap();

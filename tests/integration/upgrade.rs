@@ -169,7 +169,9 @@ fn a_failed_upgrade_restores_the_old_bytes_and_says_so() {
     let out = sb.run(&["upgrade", "tuup", "--yes", "--environment", "workstation"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("restored the previous version (sha256 verified)"),
+        stderr(&out).contains(
+            "restored the previous version from its backup, which runs and reports 1.0.0"
+        ),
         "{}",
         stderr(&out)
     );
@@ -578,7 +580,7 @@ fn an_upgrade_is_validated_against_exactly_the_planned_version() {
         "install --global --no-fund --no-audit tuexact@1.1.0\n"
     );
     assert!(
-        stderr(&out).contains("is 1.2.0, not the planned 1.1.0"),
+        stderr(&out).contains("not the planned 1.1.0: `") && stderr(&out).contains("reports 1.2.0"),
         "{}",
         stderr(&out)
     );
@@ -719,4 +721,74 @@ fn a_dry_run_plans_from_the_same_answers_as_the_real_run() {
         .map(|v| v.as_str().unwrap().to_owned())
         .collect();
     assert_eq!(ran, shown, "what ran is what the dry run showed");
+}
+
+/// An npm global package in `prefix`: `bin/NAME` links to a script that
+/// needs a second file of the package to run, as real packages need theirs.
+fn npm_package(prefix: &Path, name: &str, version: &str) {
+    let pkg = prefix.join("lib/node_modules").join(name);
+    std::fs::create_dir_all(pkg.join("bin")).unwrap();
+    std::fs::create_dir_all(pkg.join("lib")).unwrap();
+    std::fs::write(
+        pkg.join("package.json"),
+        format!(
+            r#"{{"name": "{name}", "version": "{version}", "bin": {{"{name}": "bin/cli.sh"}}}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("lib/main.sh"),
+        format!("echo '{name} {version}'\n"),
+    )
+    .unwrap();
+    crate::support::write_executable(
+        &pkg.join("bin/cli.sh"),
+        "#!/bin/sh\nhere=$(/usr/bin/dirname \"$(/usr/bin/readlink -f \"$0\")\")\n. \"$here/../lib/main.sh\" || exit 1\n",
+    );
+    std::fs::create_dir_all(prefix.join("bin")).unwrap();
+    let link = prefix.join("bin").join(name);
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(format!("../lib/node_modules/{name}/bin/cli.sh"), &link).unwrap();
+}
+
+#[test]
+fn an_upgrade_that_leaves_the_tool_broken_brings_back_the_whole_package() {
+    let mut sb = Sandbox::new();
+    tool_with_npm(&sb, "tupkg");
+    let prefix = sb.root.join("npm-prefix");
+    npm_package(&prefix, "tupkg", "1.0.0");
+    sb.add_path(&prefix.join("bin"));
+    sb.latest(&[("tupkg", "1.1.0")]);
+    let pkg = prefix.join("lib/node_modules/tupkg");
+    let before = toolup::state::tree::hash(&pkg).unwrap();
+    // npm rewrites the package halfway — the new package.json, a file gone —
+    // and exits 0, as a real npm can.
+    sb.script(
+        &sb.bin,
+        "npm",
+        &format!(
+            "printf '{{\"name\": \"tupkg\", \"version\": \"1.1.0\"}}' > {pkg}/package.json\n/bin/rm {pkg}/lib/main.sh\nexit 0",
+            pkg = pkg.display()
+        ),
+    );
+    let out = sb.run(&["upgrade", "tupkg", "--yes", "--environment", "workstation"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("fails"),
+        "a broken tool is a failed upgrade: {err}"
+    );
+    assert!(
+        err.contains("restored the previous version from its backup, which runs and reports 1.0.0"),
+        "{err}"
+    );
+    assert_eq!(
+        toolup::state::tree::hash(&pkg).unwrap(),
+        before,
+        "the whole package is back"
+    );
+    let runs = std::process::Command::new(prefix.join("bin/tupkg"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&runs.stdout), "tupkg 1.0.0\n");
 }
