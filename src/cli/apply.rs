@@ -45,6 +45,92 @@ pub(super) fn undo_command(action: &Action) -> crate::plan::Undo {
     }
 }
 
+/// Finds actions an earlier run started and never finished (toolup was
+/// killed), says so, puts each tool back — from the backup the action
+/// recorded, or by running its recorded undo — proves it by running the
+/// tool, and records it. In a dry run it only says what a real run would
+/// do. Returns the tools it handled.
+pub(super) fn recover_interrupted(
+    settings: &Settings,
+    printer: Printer,
+    dry_run: bool,
+) -> Vec<String> {
+    use crate::state::journal;
+    let Some(dirs) = settings.dirs.clone() else {
+        return Vec::new();
+    };
+    let mut handled = Vec::new();
+    for unfinished in journal::interrupted(&dirs.journal()) {
+        let tool = unfinished.started.tool.clone();
+        let what = format!(
+            "the {} of {tool} started at {} (pid {}) did not finish",
+            unfinished.started.action, unfinished.started.time, unfinished.pid
+        );
+        if dry_run {
+            printer.warn(&format!(
+                "{what}; a real run (or `toolup rollback {tool}`) puts it back"
+            ));
+            continue;
+        }
+        printer.warn(&format!("{what}; putting it back"));
+        let restored = match (&unfinished.backup, unfinished.undo_argv.as_slice()) {
+            (Some(dir), _) => backup::at(&dirs.backups(), &tool, dir)
+                .ok_or_else(|| format!("its backup {} is gone or not toolup's", dir.display()))
+                .and_then(|b| backup::restore(&b).map(|()| "restored its backup")),
+            (None, [program, args @ ..]) => crate::exec::run(&ProcessRequest {
+                program: std::path::Path::new(program),
+                args,
+                timeout: ACTION_TIMEOUT,
+                max_capture: 256 * 1024,
+                env: &[("DEBIAN_FRONTEND", "noninteractive"), ("NO_COLOR", "1")],
+                cwd: None,
+                isolate_network: false,
+                interruptible: false,
+            })
+            .map_err(|e| e.to_string())
+            .and_then(|out| {
+                if out.status.is_some_and(|s| s.success()) {
+                    Ok("reinstalled the previous version")
+                } else {
+                    Err(format!("`{}` failed", unfinished.undo_argv.join(" ")))
+                }
+            }),
+            (None, []) => Err("nothing was backed up to put back".to_owned()),
+        };
+        let old = unfinished.started.from_version.clone().unwrap_or_default();
+        let result = restored.and_then(|how| {
+            verify_runs(settings, &tool, |v| {
+                old.is_empty() || Version::parse(v).ok() == Version::parse(&old).ok()
+            })
+            .map(|v| format!("{what}: {how}, which runs and reports {v}"))
+            .map_err(|e| format!("{what}: {how}, but it does not run as before: {e}"))
+        });
+        let (outcome, message) = match &result {
+            Ok(m) => ("rolled-back", m.clone()),
+            Err(e) => (
+                "interrupted",
+                format!("{what}: {e}; check it with `toolup audit --only {tool}`"),
+            ),
+        };
+        let entry = HistoryEntry {
+            time: crate::collect::now_rfc3339(),
+            outcome: outcome.to_owned(),
+            message: message.clone(),
+            ..unfinished.started.clone()
+        };
+        match history::append(&dirs.history(), &entry) {
+            Ok(()) => journal::finish(&dirs.journal(), &tool),
+            Err(e) => printer.warn(&format!("cannot write the history: {e}")),
+        }
+        match result {
+            Ok(m) => printer.note(&m),
+            Err(_) => printer.error(&message),
+        }
+        handled.push(tool);
+    }
+    handled
+}
+
 /// Runs the plan level by level. Within a level, actions of different
 /// managers run in parallel (at most `--jobs` at once); one manager's actions
 /// run one after another, since package managers lock their own state.
@@ -60,6 +146,9 @@ pub(super) fn execute(
         .dirs
         .clone()
         .context("no home directory for backups and history")?;
+    // Ctrl-C or SIGTERM from here on: start nothing new, stop the running
+    // manager, put back what it replaced, record it, exit 130.
+    crate::exec::interrupt::catch();
     let failed = AtomicBool::new(false);
     let stop = AtomicBool::new(false);
     // What succeeded, and how to undo it, for --atomic.
@@ -83,12 +172,12 @@ pub(super) fn execute(
                         let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
                         let Some(group) = next else { break };
                         for action in group {
-                            if stop.load(Ordering::Relaxed) {
+                            if stop.load(Ordering::Relaxed) || crate::exec::interrupt::interrupted()
+                            {
                                 break;
                             }
-                            let (outcome, made) =
-                                perform(settings, action, &dirs.backups(), settings.backups.keep);
-                            let ok = report(printer, &dirs.history(), action, &outcome);
+                            let (outcome, made) = perform(settings, action, &dirs);
+                            let ok = report(printer, &dirs, action, &outcome);
                             if ok {
                                 done.lock()
                                     .unwrap_or_else(|e| e.into_inner())
@@ -113,7 +202,10 @@ pub(super) fn execute(
             done.into_inner().unwrap_or_else(|e| e.into_inner()),
         );
     }
-    Ok(if failed.load(Ordering::Relaxed) {
+    Ok(if crate::exec::interrupt::interrupted() {
+        printer.error("interrupted: the action that was running was stopped and put back; nothing else was started");
+        Outcome::Interrupted
+    } else if failed.load(Ordering::Relaxed) {
         Outcome::Failure
     } else {
         Outcome::Success
@@ -123,7 +215,7 @@ pub(super) fn execute(
 /// Records one action's outcome in the history and says it; true when it succeeded.
 fn report(
     printer: Printer,
-    history_path: &std::path::Path,
+    dirs: &crate::state::AppDirs,
     action: &Action,
     outcome: &Result<String, ActionFailure>,
 ) -> bool {
@@ -131,12 +223,24 @@ fn report(
         Ok(note) => ("ok", note.clone()),
         Err(ActionFailure {
             message,
+            interrupted: true,
+            ..
+        }) => ("interrupted", message.clone()),
+        Err(ActionFailure {
+            message,
             rolled_back: true,
+            ..
         }) => ("rolled-back", message.clone()),
         Err(ActionFailure { message, .. }) => ("failed", message.clone()),
     };
-    if let Err(e) = history::append(history_path, &history_entry(action, label, &message)) {
-        printer.warn(&format!("cannot write the history: {e}"));
+    match history::append(&dirs.history(), &history_entry(action, label, &message)) {
+        // Recorded: the action is no longer unfinished.
+        Ok(()) => crate::state::journal::finish(&dirs.journal(), &action.tool),
+        Err(e) => printer.warn(&format!(
+            "cannot write the history ({e}); {} stays recorded as unfinished in {}",
+            action.tool,
+            dirs.journal().display()
+        )),
     }
     match outcome {
         Ok(note) if note.is_empty() => {
@@ -175,6 +279,8 @@ pub(super) fn history_entry(action: &Action, outcome: &str, message: &str) -> Hi
 struct ActionFailure {
     message: String,
     rolled_back: bool,
+    /// Stopped by Ctrl-C or SIGTERM.
+    interrupted: bool,
 }
 
 /// `--atomic`: undoes every action that succeeded, newest first — restores
@@ -192,11 +298,14 @@ fn undo(
             (_, _, ActionKind::Upgrade) => put_back(settings, action, made.as_ref())
                 .unwrap_or_else(|| Err("nothing can undo it".to_owned()))
                 .map(|_| ()),
-            (_, crate::plan::Undo::Run(argv), _) => run_manager(&Action {
-                argv: argv.clone(),
-                kind: ActionKind::Uninstall,
-                ..action.clone()
-            }),
+            (_, crate::plan::Undo::Run(argv), _) => run_argv(
+                &Action {
+                    argv: argv.clone(),
+                    kind: ActionKind::Uninstall,
+                    ..action.clone()
+                },
+                false,
+            ),
             _ => Err("nothing can undo it".to_owned()),
         };
         let message = match &result {
@@ -226,10 +335,9 @@ fn undo(
 fn perform(
     settings: &Settings,
     action: &Action,
-    backups: &std::path::Path,
-    keep: usize,
+    dirs: &crate::state::AppDirs,
 ) -> (Result<String, ActionFailure>, Option<backup::Backup>) {
-    match perform_inner(settings, action, backups, keep) {
+    match perform_inner(settings, action, dirs) {
         Ok((note, made)) => (Ok(note), made),
         Err(e) => (Err(e), None),
     }
@@ -238,12 +346,14 @@ fn perform(
 fn perform_inner(
     settings: &Settings,
     action: &Action,
-    backups: &std::path::Path,
-    keep: usize,
+    dirs: &crate::state::AppDirs,
 ) -> Result<(String, Option<backup::Backup>), ActionFailure> {
+    let backups = &dirs.backups();
+    let keep = settings.backups.keep;
     let fail = |message: String| ActionFailure {
         message,
         rolled_back: false,
+        interrupted: false,
     };
     let items = if action.kind == ActionKind::Upgrade {
         backup_items(settings, action)
@@ -265,7 +375,12 @@ fn perform_inner(
             .map_err(|e| fail(format!("backup failed, nothing was run: {e}")))?,
         )
     };
+    // Recorded before it runs — in the history and as unfinished — or not run
+    // at all: no action may happen that the history does not know of.
+    begin(dirs, action, backup.as_ref())
+        .map_err(|e| fail(format!("cannot record the action ({e}): nothing was run")))?;
     let result = run_manager(action).and_then(|()| validate(settings, action));
+    let interrupted = result.as_ref().is_err_and(|m| m == INTERRUPTED);
     match (result, backup) {
         (Ok(note), Some(b)) => {
             backup::prune(backups, &action.tool, keep, settings.backups.max_age);
@@ -276,11 +391,48 @@ fn perform_inner(
             Some(Ok(how)) => Err(ActionFailure {
                 message: format!("{message}; {how}"),
                 rolled_back: true,
+                interrupted,
             }),
-            Some(Err(e)) => Err(fail(format!("{message}; putting it back failed too: {e}"))),
-            None => Err(fail(message)),
+            Some(Err(e)) => Err(ActionFailure {
+                interrupted,
+                ..fail(format!("{message}; putting it back failed too: {e}"))
+            }),
+            None => Err(ActionFailure {
+                interrupted,
+                ..fail(message)
+            }),
         },
     }
+}
+
+/// What `run_manager` says when toolup was interrupted.
+const INTERRUPTED: &str = "interrupted (Ctrl-C or SIGTERM): the package manager was stopped";
+
+/// Records `action` as started: a history line, and an unfinished-action
+/// file naming its backup, so an interrupted run is found and put back.
+fn begin(
+    dirs: &crate::state::AppDirs,
+    action: &Action,
+    backup: Option<&backup::Backup>,
+) -> std::io::Result<()> {
+    let started = history_entry(action, "started", "");
+    history::append(&dirs.history(), &started)?;
+    crate::state::journal::begin(
+        &dirs.journal(),
+        &crate::state::journal::Unfinished {
+            schema_version: 1,
+            started,
+            backup: backup.map(|b| b.dir.clone()),
+            undo_argv: match (&action.undo, action.kind) {
+                (crate::plan::Undo::Run(argv), ActionKind::Upgrade) => full_argv(&Action {
+                    argv: argv.clone(),
+                    ..action.clone()
+                }),
+                _ => Vec::new(),
+            },
+            pid: std::process::id(),
+        },
+    )
 }
 
 /// Brings back the version an upgrade replaced — from its backup, or by
@@ -335,6 +487,12 @@ pub(super) fn verify_runs(
 }
 
 pub(super) fn run_manager(action: &Action) -> Result<(), String> {
+    run_argv(action, true)
+}
+
+/// Runs an action's argv; `interruptible` is false for what puts things
+/// back, which must finish even after Ctrl-C.
+fn run_argv(action: &Action, interruptible: bool) -> Result<(), String> {
     let argv = full_argv(action);
     let program = PathBuf::from(&argv[0]);
     let manager = install::by_id(action.manager);
@@ -347,8 +505,12 @@ pub(super) fn run_manager(action: &Action) -> Result<(), String> {
             env: &[("DEBIAN_FRONTEND", "noninteractive"), ("NO_COLOR", "1")],
             cwd: None,
             isolate_network: false,
+            interruptible,
         })
         .map_err(|e| format!("cannot run {}: {e}", argv[0]))?;
+        if out.interrupted {
+            return Err(INTERRUPTED.to_owned());
+        }
         if out.status.is_some_and(|s| s.success()) {
             return Ok(());
         }

@@ -50,6 +50,12 @@ pub fn rollback(settings: &Settings, printer: Printer, tool: &str) -> anyhow::Re
             crate::printer::visible(tool)
         );
     }
+    if super::apply::recover_interrupted(settings, printer, false)
+        .iter()
+        .any(|t| t == tool)
+    {
+        return Ok(Outcome::Success);
+    }
     let backup = backup::latest(&dirs.backups(), tool)
         .with_context(|| format!("no backup of {tool} to roll back to"))?;
     // Restored, then proved by running the tool at the version backed up.

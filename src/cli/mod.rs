@@ -253,6 +253,9 @@ pub enum Outcome {
     Success,
     /// Exit 1: `--fail-on` matched, or some items failed.
     Failure,
+    /// Exit 130: interrupted (SIGINT/SIGTERM) while acting; what was
+    /// replaced was put back and recorded.
+    Interrupted,
 }
 
 /// Parses the command line, runs the command and maps the result to an exit code:
@@ -277,6 +280,18 @@ pub fn main() -> ExitCode {
                     printer.warn(&ignored.message());
                 }
             }
+            // Acting commands put interrupted actions back themselves; the
+            // others say that one is pending.
+            if !matches!(
+                cli.command,
+                Command::Install { .. }
+                    | Command::Upgrade { .. }
+                    | Command::Reconcile { .. }
+                    | Command::Rollback { .. }
+                    | Command::FetchRelease { .. }
+            ) {
+                apply::recover_interrupted(&settings, printer, true);
+            }
             run(&cli.command, &settings, printer)
         },
     );
@@ -286,6 +301,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Failure) => ExitCode::from(1),
+        Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(e) => {
             printer.error(&format!("{e:#}"));
             ExitCode::from(2)

@@ -25,6 +25,7 @@ pub struct Request {
 }
 
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
+    super::apply::recover_interrupted(settings, printer, request.dry_run || !request.aggressive);
     let catalog = settings.catalog()?;
     for name in &request.tools {
         if catalog.get(name).is_none() {

@@ -38,6 +38,7 @@ pub struct Request {
 }
 
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
+    super::apply::recover_interrupted(settings, printer, request.dry_run);
     let catalog = settings.catalog()?;
     let mut names: Vec<String> = request.tools.clone();
     if let Some(tools) = request
@@ -137,6 +138,7 @@ fn ask_candidates(queries: &[(&'static str, String)]) -> crate::plan::Candidates
             env: &[("LC_ALL", "C.UTF-8"), ("NO_COLOR", "1")],
             cwd: None,
             isolate_network: false,
+            interruptible: false,
         });
         let result = match answer {
             Ok(out) if out.status.is_some_and(|s| s.success()) => {

@@ -90,6 +90,7 @@ fn run_version(
         env: PROBE_ENV,
         cwd: None,
         isolate_network: true,
+        interruptible: false,
     })
 }
 

@@ -5,6 +5,7 @@
 //! whatever it started; bounded capture of stdout and stderr, read together
 //! with `poll(2)` so neither pipe can fill up and stall the child.
 
+pub mod interrupt;
 mod isolate;
 
 pub use isolate::NO_PHONE_HOME;
@@ -30,6 +31,9 @@ pub struct ProcessRequest<'a> {
     pub cwd: Option<&'a Path>,
     /// Run without a way out to the network (probes): see `isolate`.
     pub isolate_network: bool,
+    /// Stop it (its whole process group) when toolup is interrupted: a
+    /// package manager while a plan runs.
+    pub interruptible: bool,
 }
 
 /// What a finished (or killed) process left behind.
@@ -42,6 +46,8 @@ pub struct ProcessOutput {
     /// True when either stream went past `max_capture`.
     pub truncated: bool,
     pub elapsed: Duration,
+    /// Stopped because toolup was interrupted (SIGINT/SIGTERM).
+    pub interrupted: bool,
 }
 
 /// The environment every probe runs with, so output is plain and stable.
@@ -112,10 +118,15 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     let mut exited_at: Option<Instant> = None;
     let mut timed_out = false;
 
+    let mut interrupted = false;
     while streams.open() {
         let now = Instant::now();
         if now >= deadline {
             timed_out = true;
+            break;
+        }
+        if request.interruptible && interrupt::interrupted() {
+            interrupted = true;
             break;
         }
         if let Some(t) = exited_at
@@ -136,16 +147,20 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     }
     // Both pipes closed but the child runs on (it closed them itself): the
     // deadline still holds.
-    while status.is_none() && !timed_out {
+    while status.is_none() && !timed_out && !interrupted {
         match child.try_wait() {
             Ok(Some(s)) => status = Some(s),
             Ok(None) if Instant::now() >= deadline => timed_out = true,
+            Ok(None) if request.interruptible && interrupt::interrupted() => interrupted = true,
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
             Err(_) => break,
         }
     }
     // On a timeout, or when descendants still hold the pipes after the child
     // exited, end the whole group so nothing lingers on our behalf.
+    if interrupted {
+        stop_group(&mut child);
+    }
     if timed_out || streams.open() {
         kill_group(&child);
     }
@@ -155,13 +170,37 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     }
     let (stdout, stderr, truncated) = streams.finish();
     Ok(ProcessOutput {
-        status: if timed_out { None } else { status },
+        status: if timed_out || interrupted {
+            None
+        } else {
+            status
+        },
         stdout,
         stderr,
         timed_out,
         truncated,
         elapsed: started.elapsed(),
+        interrupted,
     })
+}
+
+/// Asks the child's group to stop (SIGTERM), and kills it after a grace
+/// period: a package manager gets the chance to release its locks.
+fn stop_group(child: &mut Child) {
+    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: as in kill_group, the group is the child's own.
+        unsafe {
+            libc::kill(-pid, libc::SIGTERM);
+        }
+    }
+    let grace = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < grace {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    kill_group(child);
 }
 
 fn kill_group(child: &Child) {
@@ -263,6 +302,7 @@ mod tests {
             env: PROBE_ENV,
             cwd: None,
             isolate_network: false,
+            interruptible: false,
         })
         .unwrap()
     }
@@ -330,6 +370,7 @@ mod tests {
             env: &[],
             cwd: None,
             isolate_network: false,
+            interruptible: false,
         });
         assert!(result.is_err());
     }

@@ -96,8 +96,20 @@ pub fn create(root: &Path, tool: &str, stamp: &str, items: &[Item]) -> std::io::
             "refusing backup name {tool:?}/{stamp:?}"
         )));
     }
-    let dir = root.join(tool).join(stamp);
-    std::fs::create_dir_all(&dir)?;
+    std::fs::create_dir_all(root.join(tool))?;
+    // Claimed with create_dir, so two backups in one second never share one.
+    let mut dir = root.join(tool).join(stamp);
+    let mut n = 0;
+    loop {
+        match std::fs::create_dir(&dir) {
+            Ok(()) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => {
+                n += 1;
+                dir = root.join(tool).join(format!("{stamp}-{n}"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
     for d in [root, &root.join(tool), &dir] {
         std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700))?;
     }
@@ -152,7 +164,9 @@ pub fn create(root: &Path, tool: &str, stamp: &str, items: &[Item]) -> std::io::
     }
     let backup = Backup {
         tool: tool.to_owned(),
-        created_at: stamp.to_owned(),
+        created_at: dir
+            .file_name()
+            .map_or_else(|| stamp.to_owned(), |n| n.to_string_lossy().into_owned()),
         dir: dir.clone(),
         files: backed,
         version: None,
@@ -271,6 +285,35 @@ fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
+/// The backup of `tool` in `dir`, which must be one of its backups: a real
+/// directory right under `<root>/<tool>/`.
+pub fn at(root: &Path, tool: &str, dir: &Path) -> Option<Backup> {
+    let name = dir.file_name()?.to_str()?;
+    if !crate::catalog::is_valid_name(tool)
+        || !is_plain_name(name)
+        || dir != root.join(tool).join(name)
+    {
+        return None;
+    }
+    read_manifest(dir, tool)
+}
+
+fn read_manifest(dir: &Path, tool: &str) -> Option<Backup> {
+    if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+        return None;
+    }
+    let manifest = dir.join(MANIFEST);
+    if !std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut backup: Backup = serde_json::from_slice(&std::fs::read(manifest).ok()?).ok()?;
+    if backup.tool != tool {
+        return None;
+    }
+    backup.dir = dir.to_path_buf();
+    Some(backup)
+}
+
 /// The newest backup of `tool`, if any: read only from real directories
 /// inside `root` (a link is not followed), its `dir` taken from where it was
 /// found, not from what it says.
@@ -289,18 +332,7 @@ pub fn latest(root: &Path, tool: &str) -> Option<Backup> {
         .map(|e| e.path())
         .collect();
     dirs.sort();
-    dirs.iter().rev().find_map(|d| {
-        let manifest = d.join(MANIFEST);
-        if !std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
-            return None;
-        }
-        let mut backup: Backup = serde_json::from_slice(&std::fs::read(manifest).ok()?).ok()?;
-        if backup.tool != tool {
-            return None;
-        }
-        backup.dir = d.clone();
-        Some(backup)
-    })
+    dirs.iter().rev().find_map(|d| read_manifest(d, tool))
 }
 
 /// Keeps the newest `keep` backups of `tool`, and none older than `max_age`
@@ -366,6 +398,16 @@ mod tests {
             &[Item::File(tool.clone())],
         )
         .unwrap();
+        // Two backups in the same second each get their own directory.
+        let twin = create(
+            &root,
+            "tool",
+            "20260102T000000Z",
+            &[Item::File(tool.clone())],
+        )
+        .unwrap();
+        assert_eq!(twin.created_at, "20260102T000000Z-1");
+        std::fs::remove_dir_all(&twin.dir).unwrap();
         prune(&root, "tool", 1, None);
         assert_eq!(
             latest(&root, "tool").unwrap().created_at,

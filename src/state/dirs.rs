@@ -51,6 +51,11 @@ impl AppDirs {
         self.state.join("history.jsonl")
     }
 
+    /// Actions in progress (see `state::journal`).
+    pub fn journal(&self) -> PathBuf {
+        self.state.join("journal")
+    }
+
     /// The probe cache file.
     pub fn probe_cache(&self) -> PathBuf {
         self.cache.join("probe_cache.json")

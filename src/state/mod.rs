@@ -5,6 +5,7 @@ mod atomic;
 pub mod backup;
 mod dirs;
 pub mod history;
+pub mod journal;
 mod snapshot_store;
 pub mod tree;
 

@@ -458,6 +458,7 @@ pub(crate) fn run_client(
         env: crate::exec::PROBE_ENV,
         cwd,
         isolate_network: false,
+        interruptible: false,
     }) {
         Ok(out) => out,
         Err(e) => {

@@ -7,6 +7,16 @@ use std::process::Command;
 use crate::support::{Sandbox, record, stderr};
 use toolup::state::backup::sha256_hex;
 
+/// `toolup upgrade semver`, reading every version afresh.
+const UPGRADE: &[&str] = &[
+    "upgrade",
+    "semver",
+    "--yes",
+    "--environment",
+    "workstation",
+    "--no-cache",
+];
+
 fn which(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
         .map(|d| d.join(program))
@@ -44,21 +54,16 @@ version_pattern = 'SemVer (\d+\.\d+\.\d+)'
 npm = "semver""#,
     );
     sb.set_upstream("semver", "npm:semver");
-    let run = |args: &[&str]| {
+    let toolup = |args: &[&str]| {
         let mut cmd = sb.cmd(args);
         cmd.env_remove("TOOLUP_OFFLINE")
             .env("NPM_CONFIG_PREFIX", &prefix)
             .env("NPM_CONFIG_UPDATE_NOTIFIER", "false");
         // The machine's way to the registry (CA bundles, proxies) comes along.
-        for (key, value) in std::env::vars_os() {
-            let k = key.to_string_lossy().to_ascii_uppercase();
-            if k.starts_with("NODE_EXTRA_CA") || k.starts_with("SSL_CERT") || k.ends_with("_PROXY")
-            {
-                cmd.env(&key, value);
-            }
-        }
-        cmd.output().unwrap()
+        machine_network_env(&mut cmd);
+        cmd
     };
+    let run = |args: &[&str]| toolup(args).output().unwrap();
     npm(&sb, &prefix, &["install", "--global", "semver@7.5.4"]);
     let out = run(&["collect", "--no-cache"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -95,14 +100,7 @@ npm = "semver""#,
             real_npm.display()
         ),
     );
-    let out = run(&[
-        "upgrade",
-        "semver",
-        "--yes",
-        "--environment",
-        "workstation",
-        "--no-cache",
-    ]);
+    let out = run(UPGRADE);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains(
@@ -137,7 +135,51 @@ npm = "semver""#,
         .iter()
         .map(|e| e["outcome"].as_str().unwrap())
         .collect();
-    assert_eq!(outcomes, ["ok", "rolled-back"]);
+    assert_eq!(outcomes, ["started", "ok", "started", "rolled-back"]);
+
+    // kill -9 of toolup while npm is done writing and hangs on: the next
+    // run puts the whole package back, and the tool runs.
+    let pid_file = sb.root.join("npm.pid");
+    sb.script(
+        &sb.bin,
+        "npm",
+        &format!(
+            "{} \"$@\" || exit 1\necho $$ > {pid}.tmp\n/bin/mv {pid}.tmp {pid}\nexec /bin/sleep 60",
+            real_npm.display(),
+            pid = pid_file.display()
+        ),
+    );
+    let mut child = toolup(UPGRADE)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(sb.root.join("toolup.err")).unwrap())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !pid_file.exists() && started.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        pid_file.exists(),
+        "npm never finished its part: {}",
+        std::fs::read_to_string(sb.root.join("toolup.err")).unwrap_or_default()
+    );
+    assert_ne!(
+        toolup::state::tree::hash(&package).unwrap(),
+        before.2,
+        "npm did upgrade before toolup was killed"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = run(&["rollback", "semver"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("did not finish"), "{}", stderr(&out));
+    assert_eq!(toolup::state::tree::hash(&package).unwrap(), before.2);
+    let runs = Command::new(&node)
+        .arg(prefix.join("bin/semver"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&runs.stdout).starts_with("SemVer 7.5.4\n"));
 }
 
 #[test]

@@ -147,8 +147,10 @@ fn install_runs_the_manager_validates_and_records_history() {
     );
     let history = sb.run(&["history", "--format", "json"]);
     let entries: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
-    assert_eq!(entries[0]["outcome"], "ok");
-    assert_eq!(entries[0]["tool"], "tunew");
+    // Recorded as started before npm ran, then its outcome.
+    assert_eq!(entries[0]["outcome"], "started");
+    assert_eq!(entries[1]["outcome"], "ok");
+    assert_eq!(entries[1]["tool"], "tunew");
 }
 
 #[test]
@@ -183,7 +185,7 @@ fn a_failed_upgrade_restores_the_old_bytes_and_says_so() {
     );
     let entries: serde_json::Value =
         serde_json::from_slice(&sb.run(&["history", "--format", "json"]).stdout).unwrap();
-    assert_eq!(entries[0]["outcome"], "rolled-back");
+    assert_eq!(entries[1]["outcome"], "rolled-back");
 
     // Now it works; and `rollback` puts the old version back by hand.
     std::fs::remove_file(sb.root.join("fail")).unwrap();
@@ -791,4 +793,153 @@ fn an_upgrade_that_leaves_the_tool_broken_brings_back_the_whole_package() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&runs.stdout), "tupkg 1.0.0\n");
+}
+
+/// The tool `tucut` at 1.0.0 with 2.0.0 upstream, and an npm that gets
+/// halfway: (the tool, its bytes, where npm writes its pid).
+fn halfway(sb: &Sandbox) -> (PathBuf, Vec<u8>, PathBuf) {
+    tool_with_npm(sb, "tucut");
+    let tool = sb.fake(&sb.bin, "tucut", "tucut 1.0.0");
+    let original = std::fs::read(&tool).unwrap();
+    sb.latest(&[("tucut", "2.0.0")]);
+    let pid_file = hanging_npm(sb, &tool);
+    (tool, original, pid_file)
+}
+
+/// A fake npm that writes the new version over the tool, records its pid,
+/// and then hangs: an upgrade caught halfway.
+fn hanging_npm(sb: &Sandbox, tool: &Path) -> PathBuf {
+    let pid_file = sb.root.join("npm.pid");
+    sb.script(
+        &sb.bin,
+        "npm",
+        &format!(
+            "printf '#!/bin/sh\\necho \"tucut 2.0.0\"\\n' > {tool}\necho $$ > {pid}.tmp\n/bin/mv {pid}.tmp {pid}\nexec /bin/sleep 60",
+            tool = tool.display(),
+            pid = pid_file.display()
+        ),
+    );
+    pid_file
+}
+
+fn wait_for(path: &Path) -> u32 {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(20) {
+        if let Ok(text) = std::fs::read_to_string(path)
+            && let Ok(pid) = text.trim().parse()
+        {
+            return pid;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("{} never appeared", path.display());
+}
+
+fn gone(pid: u32) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(10) {
+        if !Path::new(&format!("/proc/{pid}")).exists()
+            || std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|s| s.split_whitespace().nth(2) == Some("Z"))
+        {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    false
+}
+
+fn outcomes(sb: &Sandbox) -> Vec<String> {
+    let history: serde_json::Value =
+        serde_json::from_slice(&sb.run(&["history", "--format", "json"]).stdout).unwrap();
+    history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn ctrl_c_during_an_upgrade_stops_the_manager_and_puts_the_tool_back() {
+    let sb = Sandbox::new();
+    let (tool, original, pid_file) = halfway(&sb);
+    let child = sb
+        .cmd(&["upgrade", "tucut", "--yes", "--environment", "workstation"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let npm = wait_for(&pid_file);
+    // SAFETY: signalling the toolup child this test started.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(gone(npm), "the package manager was stopped");
+    assert_eq!(std::fs::read(&tool).unwrap(), original, "the tool is back");
+    assert!(
+        stderr(&out).contains("which runs and reports 1.0.0"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(outcomes(&sb), ["started", "interrupted"]);
+}
+
+#[test]
+fn kill_9_during_an_upgrade_is_put_back_by_the_next_run() {
+    let sb = Sandbox::new();
+    let (tool, original, pid_file) = halfway(&sb);
+    let mut child = sb
+        .cmd(&["upgrade", "tucut", "--yes", "--environment", "workstation"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let npm = wait_for(&pid_file);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(gone(npm), "the package manager died with toolup");
+    assert_ne!(std::fs::read(&tool).unwrap(), original, "caught halfway");
+    // Any run says so; a dry run changes nothing.
+    let out = sb.run(&["upgrade", "--dry-run", "--environment", "workstation"]);
+    assert!(
+        stderr(&out).contains("the upgrade of tucut started at")
+            && stderr(&out).contains("did not finish"),
+        "{}",
+        stderr(&out)
+    );
+    assert_ne!(std::fs::read(&tool).unwrap(), original);
+    // The next acting run puts it back before anything else.
+    let out = sb.run(&["rollback", "tucut"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&tool).unwrap(), original, "the tool is back");
+    assert!(
+        stderr(&out).contains("which runs and reports 1.0.0"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(outcomes(&sb), ["started", "rolled-back"]);
+    let again = sb.run(&["history"]);
+    assert!(!stderr(&again).contains("did not finish"), "handled once");
+}
+
+#[test]
+fn an_action_the_history_cannot_record_is_not_run() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "tunote");
+    sb.fake(&sb.bin, "tunote", "tunote 1.0.0");
+    sb.latest(&[("tunote", "1.1.0")]);
+    let log = fake_npm(&sb, "1.1.0");
+    // The history file cannot be appended to (a full disk, a read-only state dir).
+    let state = sb.home.join(".local/state/toolup");
+    std::fs::create_dir_all(state.join("history.jsonl")).unwrap();
+    let out = sb.run(&["upgrade", "tunote", "--yes", "--environment", "workstation"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot record the action")
+            && stderr(&out).contains("nothing was run"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!log.exists(), "npm never ran");
 }

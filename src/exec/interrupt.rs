@@ -1,0 +1,36 @@
+//! Ctrl-C and SIGTERM while toolup acts.
+//!
+//! While a plan runs, SIGINT and SIGTERM only set a flag: no new action
+//! starts, a running package manager (in its own process group, so the
+//! terminal's Ctrl-C never reaches it) is stopped by toolup itself — its
+//! whole group, SIGTERM then SIGKILL — and the caller restores what it
+//! replaced, records it, and exits 130. Outside of that, the signals keep
+//! their default meaning.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    // An atomic store is async-signal-safe.
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// From now on, SIGINT and SIGTERM set the flag instead of ending toolup.
+pub fn catch() {
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        // SAFETY: a zeroed sigaction with a handler that only stores to an
+        // atomic is a valid, async-signal-safe disposition.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_signal as *const () as libc::sighandler_t;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(signal, &action, std::ptr::null_mut());
+        }
+    }
+}
+
+/// True once SIGINT or SIGTERM arrived after `catch`.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
