@@ -11,7 +11,7 @@ use super::{Finding, Health};
 use crate::settings::Settings;
 use crate::upstream::{
     Address, BodyError, GITHUB_API, HttpClient, Reply, Request, SOURCES, Source, Token,
-    github_token, host_of, redact,
+    github_token, redact,
 };
 
 /// One address to ask.
@@ -133,7 +133,7 @@ fn ask(client: &HttpClient, ping: &Ping<'_>, token: Option<&Token>) -> (Answer, 
     let github_api = ping.key == GITHUB_API;
     // The token goes to the GitHub API only, and never in clear text off this machine.
     let bearer = token
-        .filter(|_| github_api && sends_secrets_safely(&url))
+        .filter(|_| github_api && crate::upstream::may_carry_secret(&url))
         .map(Token::expose);
     let started = Instant::now();
     let reply = client.fetch(
@@ -167,26 +167,6 @@ fn ask(client: &HttpClient, ping: &Ping<'_>, token: Option<&Token>) -> (Answer, 
         Reply::RateLimited { reset } => (Answer::Limited(reset), None),
         Reply::Failed(reason) => (Answer::Silent(reason), None),
     }
-}
-
-/// https, or plain http to this machine itself (a loopback address or `localhost`).
-fn sends_secrets_safely(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    if lower.starts_with("https://") {
-        return true;
-    }
-    if !lower.starts_with("http://") {
-        return false;
-    }
-    let authority = host_of(&lower);
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
-    };
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn describe(offline: bool, ping: &Ping<'_>, answer: Option<Answer>) -> Finding {
@@ -304,21 +284,4 @@ struct Quota {
     limit: u64,
     remaining: u64,
     reset: u64,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_go_over_https_or_to_this_machine_only() {
-        assert!(sends_secrets_safely("https://api.github.com/rate_limit"));
-        assert!(sends_secrets_safely("http://127.0.0.1:8080/rate_limit"));
-        assert!(sends_secrets_safely("http://localhost:1/x"));
-        assert!(sends_secrets_safely("http://[::1]:8/x"));
-        assert!(!sends_secrets_safely(
-            "http://ghe.example.com/api/v3/rate_limit"
-        ));
-        assert!(!sends_secrets_safely("http://127.0.0.1.evil.com/x"));
-    }
 }

@@ -327,7 +327,9 @@ impl HttpClient {
                 .build();
         }
         builder = builder.header("Accept", request.accept);
-        if let Some(token) = request.bearer {
+        // A token never travels in the clear to another machine, whoever
+        // configured the address.
+        if let Some(token) = request.bearer.filter(|_| may_carry_secret(&url)) {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
         } else if let Some(basic) = &basic {
             builder = builder.header("Authorization", &format!("Basic {basic}"));
@@ -554,6 +556,26 @@ fn is_secret_name(name: &str) -> bool {
     .any(|w| lower.contains(w))
 }
 
+/// https, or plain http to this machine itself (a loopback address or `localhost`).
+pub fn may_carry_secret(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("https://") {
+        return true;
+    }
+    if !lower.starts_with("http://") {
+        return false;
+    }
+    let authority = host_of(&lower);
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The host (and port) of a URL, for per-host limits (never its userinfo).
 pub fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
@@ -638,6 +660,18 @@ fn jitter(max: Duration) -> Duration {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn secrets_go_over_https_or_to_this_machine_only() {
+        assert!(may_carry_secret("https://api.github.com/rate_limit"));
+        assert!(may_carry_secret("http://127.0.0.1:8080/rate_limit"));
+        assert!(may_carry_secret("http://localhost:1/x"));
+        assert!(may_carry_secret("http://[::1]:8/x"));
+        assert!(!may_carry_secret(
+            "http://ghe.example.com/api/v3/rate_limit"
+        ));
+        assert!(!may_carry_secret("http://127.0.0.1.evil.com/x"));
+    }
+
     use super::*;
 
     #[test]

@@ -17,8 +17,8 @@ mod token;
 
 pub use addresses::{Address, Addresses, Origin};
 pub use http::{
-    BodyError, HttpClient, HttpOptions, Reply, Request, Response, host_of, human_bytes, redact,
-    redact_text,
+    BodyError, HttpClient, HttpOptions, Reply, Request, Response, host_of, human_bytes,
+    may_carry_secret, redact, redact_text,
 };
 pub use latest_versions::{Entry, LatestVersions, LatestVersionsError};
 pub use sources::debian::upstream_version as debian_upstream_version;
