@@ -214,6 +214,53 @@ mod tests {
     }
 
     #[test]
+    fn system_managers_say_what_they_would_install() {
+        let apt = by_id("apt").unwrap();
+        let policy =
+            "ansible-core:\n  Installed: 2.14.18-1\n  Candidate: 2.14.18-1\n  Version table:\n";
+        assert_eq!(apt.parse_candidate(policy).as_deref(), Some("2.14.18-1"));
+        assert_eq!(
+            apt.parse_candidate("x:\n  Installed: (none)\n  Candidate: (none)\n"),
+            None
+        );
+        assert_eq!(
+            apt.upstream_of("1:2.43.0+dfsg-2").as_deref(),
+            Some("2.43.0")
+        );
+        assert_eq!(
+            apt.upgrade("git", Some("1:2.43.0-2"))
+                .last()
+                .map(String::as_str),
+            Some("git=1:2.43.0-2")
+        );
+        let dnf = by_id("dnf").unwrap();
+        assert_eq!(
+            dnf.parse_candidate("\n2:9.1.083-1.fc40\n").as_deref(),
+            Some("2:9.1.083-1.fc40")
+        );
+        assert_eq!(
+            dnf.upstream_of("2:9.1.083-1.fc40").as_deref(),
+            Some("9.1.083")
+        );
+        assert_eq!(
+            dnf.install("vim-enhanced", Some("2:9.1.083-1.fc40"))
+                .last()
+                .map(String::as_str),
+            Some("vim-enhanced-9.1.083-1.fc40")
+        );
+        let pacman = by_id("pacman").unwrap();
+        let info =
+            "Repository      : extra\nName            : ripgrep\nVersion         : 14.1.1-1\n";
+        assert_eq!(pacman.parse_candidate(info).as_deref(), Some("14.1.1-1"));
+        assert_eq!(pacman.upstream_of("14.1.1-1").as_deref(), Some("14.1.1"));
+        let brew = by_id("brew").unwrap();
+        let json =
+            r#"{"formulae": [{"name": "jq", "versions": {"stable": "1.7.1"}}], "casks": []}"#;
+        assert_eq!(brew.parse_candidate(json).as_deref(), Some("1.7.1"));
+        assert!(!brew.pins_versions() && !pacman.pins_versions() && apt.pins_versions());
+    }
+
+    #[test]
     fn ids_are_unique_and_methods_map_back() {
         let mut ids: Vec<_> = ALL.iter().map(|m| m.id()).collect();
         ids.sort();

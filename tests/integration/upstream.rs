@@ -785,6 +785,34 @@ fn a_decompression_bomb_is_refused_without_unpacking_it() {
 }
 
 #[test]
+fn a_large_legitimate_asset_installs() {
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    // 40 MB that does not compress: a script followed by a payload it never reads.
+    release_of(&server, &sb, "tubig", true, |path| {
+        let mut bytes = b"#!/bin/sh\necho 'tubig 1.0.0'\nexit 0\n".to_vec();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        bytes.extend((0..40 * 1024 * 1024).map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        }));
+        std::fs::write(path, bytes).unwrap();
+        std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    });
+    let out = run(
+        &sb,
+        &server,
+        &["install", "tubig", "--yes", "--environment", "workstation"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let placed = std::fs::metadata(sb.home.join(".local/bin/tubig")).unwrap();
+    assert!(placed.len() > 40 * 1024 * 1024);
+}
+
+#[test]
 fn npm_answers_from_the_dist_tags_document_alone() {
     let sb = Sandbox::new();
     let server = FixtureServer::start();
