@@ -382,21 +382,21 @@ impl LatestSource {
 }
 
 /// Read-modify-write of a `latest_versions.json` under an exclusive lock on
-/// `<path>.lock`: only the given entries change, everything else is kept.
+/// its directory: only the given entries change, everything else is kept.
+/// Locking the directory (not a `.lock` file beside it) leaves nothing
+/// behind — in the user's cache, or in a repository whose baseline is
+/// refreshed with `collect --update-baseline`.
 pub fn merge_into_file(
     path: &Path,
     entries: &BTreeMap<String, Entry>,
     hints: &BTreeMap<String, String>,
 ) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let lock_path = path.with_extension("json.lock");
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let lock = std::fs::File::open(dir)?;
     // std's advisory lock (flock), stable since Rust 1.89: what fs4 offered.
     lock.lock()?;
     let mut current = match std::fs::read_to_string(path) {

@@ -491,6 +491,10 @@ fn every_source_unreachable_uses_stale_caches_and_changes_no_file() {
     let out = cmd.output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("0 fetched"), "{}", stderr(&out));
+    assert!(
+        !sb.root.join("latest_versions.json.lock").exists(),
+        "no lock file is left beside the baseline"
+    );
     let snap = sb.snapshot();
     let record = crate::support::record(&snap, "tusix");
     assert_eq!(record["status"], "outdated");
