@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod collect;
+pub mod color;
 pub mod config;
 pub mod discover;
 pub mod doctor;

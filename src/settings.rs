@@ -107,9 +107,7 @@ impl Settings {
         };
         let offline =
             args.offline || env_flag(env_vars::TOOLUP_OFFLINE) || config.offline == Some(true);
-        let color = !args.no_color
-            && std::env::var_os(env_vars::NO_COLOR).is_none_or(|v| v.is_empty())
-            && std::io::stdout().is_terminal();
+        let color = crate::color::enabled(args.color_choice(), std::io::stdout().is_terminal());
         Ok(Settings {
             catalog_source: CatalogSource {
                 replace: args.catalog.clone(),

@@ -232,8 +232,11 @@ pub struct GlobalArgs {
     /// Ignore and do not update the probe cache.
     #[arg(long, global = true)]
     pub no_cache: bool,
-    /// No colour (also NO_COLOR).
-    #[arg(long, global = true)]
+    /// Colour: auto (a terminal, unless NO_COLOR or TERM=dumb; CLICOLOR_FORCE forces it), always, never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = crate::color::ColorChoice::Auto)]
+    pub color: crate::color::ColorChoice,
+    /// The same as --color never.
+    #[arg(long, global = true, hide = true)]
     pub no_color: bool,
     /// Treat this machine as this kind instead of detecting it.
     #[arg(long, global = true, value_enum, value_name = "KIND")]
@@ -244,6 +247,17 @@ pub struct GlobalArgs {
     /// Print nothing but errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+}
+
+impl GlobalArgs {
+    /// `--color`, with `--no-color` as `never`.
+    pub fn color_choice(&self) -> crate::color::ColorChoice {
+        if self.no_color {
+            crate::color::ColorChoice::Never
+        } else {
+            self.color
+        }
+    }
 }
 
 /// What a command concluded.
@@ -269,7 +283,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    init_tracing(cli.global.verbose, cli.global.quiet);
+    init_tracing(&cli.global);
     let printer = Printer {
         quiet: cli.global.quiet,
     };
@@ -455,8 +469,8 @@ fn fetch_release(
     Ok(Outcome::Success)
 }
 
-fn init_tracing(verbose: u8, quiet: bool) {
-    let level = match (quiet, verbose) {
+fn init_tracing(args: &GlobalArgs) {
+    let level = match (args.quiet, args.verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
         (false, 1) => "info",
@@ -479,10 +493,10 @@ fn init_tracing(verbose: u8, quiet: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(crate::secrets::ScrubbedStderr)
-        .with_ansi(
-            std::io::IsTerminal::is_terminal(&std::io::stderr())
-                && std::env::var_os(env_vars::NO_COLOR).is_none(),
-        )
+        .with_ansi(crate::color::enabled(
+            args.color_choice(),
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        ))
         .without_time()
         .with_target(false)
         .try_init();

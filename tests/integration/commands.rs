@@ -364,3 +364,49 @@ fn env_detects_ci_and_can_be_overridden() {
         serde_json::from_slice(&sb.run(&["env", "--format", "json"]).stdout).unwrap();
     assert_eq!(doc["kind"], "server");
 }
+
+#[test]
+fn colour_follows_the_flag_and_the_shells_conventions() {
+    let sb = sandbox_with_tools();
+    sb.collect(&[]);
+    let coloured = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = sb.cmd(&[&["render"], args].concat());
+        cmd.envs(env.iter().copied());
+        stdout(&cmd.output().unwrap()).contains("\u{1b}[33m↑ outdated\u{1b}[0m")
+    };
+    assert!(coloured(&["--color", "always"], &[]));
+    assert!(
+        coloured(&["--color", "always"], &[("NO_COLOR", "1")]),
+        "the flag wins"
+    );
+    assert!(!coloured(&[], &[]), "piped: none");
+    assert!(coloured(&[], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(
+        &[],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    ));
+    assert!(!coloured(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(&["--no-color"], &[("CLICOLOR_FORCE", "1")]));
+    // TERM=dumb turns auto off even on a terminal (script(1) gives one).
+    let script = |term: &str| {
+        let log = sb.root.join(format!("typescript-{term}"));
+        let status = Command::new("script")
+            .args(["-qec"])
+            .arg(format!("{} render", env!("CARGO_BIN_EXE_toolup")))
+            .arg(&log)
+            .env_clear()
+            .env("HOME", &sb.home)
+            .env("PATH", "/usr/bin:/bin")
+            .env("TERM", term)
+            .env("TOOLUP_CATALOG", &sb.catalog)
+            .env("TOOLUP_SNAPSHOT", sb.snapshot_path())
+            .env("TOOLUP_OFFLINE", "1")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::read_to_string(log).unwrap().contains("\u{1b}[33m")
+    };
+    assert!(script("xterm"), "a terminal gets colour");
+    assert!(!script("dumb"), "TERM=dumb gets none");
+}
