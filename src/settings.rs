@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::discover::DEFAULT_ADMINDIR;
 use crate::env_vars;
 use crate::model::{Status, ToolRecord};
-use crate::render::{Filter, Format};
+use crate::render::{Filter, Format, StatusWord};
 use crate::state::AppDirs;
 use crate::upstream::{Addresses, HttpOptions, LatestSource, RefreshOptions, github_token};
 
@@ -64,14 +64,19 @@ impl Settings {
             (None, Some(d)) => d.default_snapshot(),
             (None, None) => bail!("no home directory: pass --snapshot PATH"),
         };
-        let status = match &args.status {
-            Some(s) => Some(Status::from_id(s).with_context(|| {
-                format!(
-                    "--status {s:?}: expected one of up-to-date, outdated, not-installed, unknown"
-                )
-            })?),
-            None => None,
-        };
+        let status = args
+            .status
+            .iter()
+            .map(|s| {
+                StatusWord::parse(s).with_context(|| {
+                    format!(
+                        "--status {:?}: expected one of {}",
+                        crate::printer::visible(s),
+                        StatusWord::WORDS
+                    )
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         if args
             .timeout
             .is_some_and(|t| !(t.is_finite() && t > 0.0 && t <= MAX_TIMEOUT_SECS))
@@ -175,27 +180,23 @@ impl Settings {
         Ok(load_catalog(&self.catalog_source)?)
     }
 
-    /// The catalog tools selected by `--only` and `--category`; unknown names are an error.
+    /// The catalog tools selected by `--only` (names or the commands they
+    /// provide) and `--category`; an unknown name or category is an error.
     pub fn select<'c>(&self, catalog: &'c Catalog) -> anyhow::Result<Vec<&'c Tool>> {
-        for name in &self.filter.only {
-            if catalog.get(name).is_none() {
-                match catalog.tools.iter().find(|t| t.spec.bins.contains(name)) {
-                    Some(t) => bail!(
-                        "--only: no tool named {name:?}; {:?} provides `{name}`",
-                        t.name()
-                    ),
-                    None => bail!(
-                        "--only: no tool named {name:?} in the catalog (see `toolup catalog list`)"
-                    ),
-                }
-            }
-        }
+        let only = self
+            .filter
+            .only
+            .iter()
+            .map(|name| catalog.resolve(name).map(Tool::name))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("--only: {e}"))?;
+        self.filter
+            .check_category(&catalog.categories())
+            .map_err(anyhow::Error::msg)?;
         Ok(catalog
             .tools
             .iter()
-            .filter(|t| {
-                self.filter.only.is_empty() || self.filter.only.iter().any(|n| n == t.name())
-            })
+            .filter(|t| only.is_empty() || only.contains(&t.name()))
             .filter(|t| {
                 self.filter
                     .category
@@ -203,6 +204,32 @@ impl Settings {
                     .is_none_or(|c| c == &t.spec.category)
             })
             .collect())
+    }
+
+    /// These settings with `--only` naming `tools` by their catalog names
+    /// (when `--only` was given), so filters and renderers see tool names.
+    pub fn with_only(&self, tools: &[&Tool]) -> Settings {
+        let mut out = self.clone();
+        if !out.filter.only.is_empty() {
+            out.filter.only = tools.iter().map(|t| t.name().to_owned()).collect();
+        }
+        out
+    }
+
+    /// The catalog tools these names mean (names or the commands they provide).
+    pub fn resolve_names<'c>(
+        &self,
+        catalog: &'c Catalog,
+        names: &[String],
+    ) -> anyhow::Result<Vec<&'c Tool>> {
+        let mut tools: Vec<&Tool> = Vec::new();
+        for name in names {
+            let tool = catalog.resolve(name).map_err(anyhow::Error::msg)?;
+            if !tools.iter().any(|t| t.name() == tool.name()) {
+                tools.push(tool);
+            }
+        }
+        Ok(tools)
     }
 
     /// The latest-version answers: the caches, refreshed from the network unless offline.
@@ -276,15 +303,19 @@ impl Settings {
         )
     }
 
-    /// True when `--fail-on` names the state of any of these records.
-    pub fn fails(&self, tools: &[&ToolRecord]) -> bool {
-        tools.iter().any(|t| {
-            self.fail_on.iter().any(|f| match f {
-                FailOn::Outdated => t.status == Status::Outdated,
-                FailOn::Missing => t.status == Status::NotInstalled,
-                FailOn::Unknown => t.status == Status::Unknown,
+    /// The records whose state `--fail-on` names (empty: nothing tripped it).
+    pub fn tripped<'r>(&self, tools: &[&'r ToolRecord]) -> Vec<&'r ToolRecord> {
+        tools
+            .iter()
+            .copied()
+            .filter(|t| {
+                self.fail_on.iter().any(|f| match f {
+                    FailOn::Outdated => t.status == Status::Outdated,
+                    FailOn::NotInstalled => t.status == Status::NotInstalled,
+                    FailOn::Unknown => t.status == Status::Unknown,
+                })
             })
-        })
+            .collect()
     }
 }
 

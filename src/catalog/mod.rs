@@ -26,6 +26,57 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The tool a user means by `name`: its name, or the command it
+    /// provides (`rg` is ripgrep, `fdfind` is fd). An unknown name is an
+    /// error that says where to look, and suggests a close name.
+    pub fn resolve(&self, name: &str) -> Result<&Tool, String> {
+        if let Some(tool) = self.get(name) {
+            return Ok(tool);
+        }
+        let providers: Vec<&Tool> = self
+            .tools
+            .iter()
+            .filter(|t| t.spec.bins.iter().any(|b| b == name))
+            .collect();
+        match providers.as_slice() {
+            [one] => Ok(one),
+            [] => {
+                let close = self
+                    .tools
+                    .iter()
+                    .map(Tool::name)
+                    .filter(|t| t.starts_with(name) || name.starts_with(*t) && !t.is_empty())
+                    .take(3)
+                    .collect::<Vec<_>>();
+                let hint = if close.is_empty() {
+                    String::new()
+                } else {
+                    format!("; did you mean {}?", close.join(", "))
+                };
+                Err(format!(
+                    "no tool named {:?} in the catalog{hint} (see `toolup catalog list`)",
+                    crate::printer::visible(name)
+                ))
+            }
+            many => Err(format!(
+                "`{name}` is provided by {}: name the tool",
+                many.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+
+    /// Every category, sorted.
+    pub fn categories(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self
+            .tools
+            .iter()
+            .map(|t| t.spec.category.as_str())
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
     /// The tool with this name.
     pub fn get(&self, name: &str) -> Option<&Tool> {
         self.tools

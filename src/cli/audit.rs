@@ -23,6 +23,8 @@ pub fn run(
 ) -> anyhow::Result<Outcome> {
     let catalog = settings.catalog()?;
     let tools = settings.select(&catalog)?;
+    // `--only rg` selected ripgrep: show it as ripgrep.
+    let settings = &settings.with_only(&tools);
     if update_baseline.is_some() && settings.offline {
         anyhow::bail!("--update-baseline needs the network; it cannot run with --offline");
     }

@@ -2,7 +2,6 @@
 
 use std::fmt::Write;
 
-use anyhow::Context;
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
@@ -68,9 +67,7 @@ fn list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
 
 fn show(settings: &Settings, printer: Printer, name: &str) -> anyhow::Result<Outcome> {
     let catalog = settings.catalog()?;
-    let tool = catalog.get(name).with_context(|| {
-        format!("no tool named {name:?} in the catalog (see `toolup catalog list`)")
-    })?;
+    let tool = catalog.resolve(name).map_err(anyhow::Error::msg)?;
     let s = &tool.spec;
     let mut out = String::new();
     let _ = writeln!(out, "name:            {}", s.name);

@@ -32,12 +32,8 @@ pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::R
     let catalog = settings.catalog()?;
     let mut selected = settings.select(&catalog)?;
     if !names.is_empty() {
-        for name in names {
-            if catalog.get(name).is_none() {
-                anyhow::bail!("no tool named {name:?} in the catalog (see `toolup catalog list`)");
-            }
-        }
-        selected.retain(|t| names.iter().any(|n| n == t.name()));
+        let named = settings.resolve_names(&catalog, names)?;
+        selected.retain(|t| named.iter().any(|n| n.name() == t.name()));
     }
     let latest = settings.latest_source(&selected, printer);
     let records: Vec<LatestRecord> = selected

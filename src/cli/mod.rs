@@ -179,7 +179,8 @@ pub enum ConfigAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Outdated,
-    Missing,
+    #[value(alias = "missing")]
+    NotInstalled,
     Unknown,
 }
 
@@ -201,9 +202,10 @@ pub struct GlobalArgs {
     /// Only tools of this category.
     #[arg(long, global = true, value_name = "CATEGORY")]
     pub category: Option<String>,
-    /// Only show tools in this status (up-to-date, outdated, not-installed, unknown).
-    #[arg(long, global = true, value_name = "STATUS")]
-    pub status: Option<String>,
+    /// Only tools in these states (comma-separated): up-to-date, outdated,
+    /// not-installed (or missing), unknown, installed (all but not-installed).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "STATES")]
+    pub status: Vec<String>,
     /// Parallel probes [default: CPU cores + 1].
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,

@@ -27,19 +27,10 @@ pub struct Request {
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
     super::apply::recover_interrupted(settings, printer, request.dry_run || !request.aggressive);
     let catalog = settings.catalog()?;
-    for name in &request.tools {
-        if catalog.get(name).is_none() {
-            bail!("no tool named {name:?} in the catalog (see `toolup catalog list`)");
-        }
-    }
     let tools: Vec<&Tool> = if request.tools.is_empty() {
         settings.select(&catalog)?
     } else {
-        catalog
-            .tools
-            .iter()
-            .filter(|t| request.tools.iter().any(|n| n == t.name()))
-            .collect()
+        settings.resolve_names(&catalog, &request.tools)?
     };
     let (snapshot, _) = super::audit::gather(settings, printer, &tools, false);
     let available = available_managers();

@@ -11,7 +11,55 @@ use super::Outcome;
 
 pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let snapshot = load_snapshot(&settings.snapshot_path)?;
+    let only = check_selection(settings, &snapshot)?;
+    let settings = &Settings {
+        filter: crate::render::Filter {
+            only,
+            ..settings.filter.clone()
+        },
+        ..settings.clone()
+    };
     Ok(present(settings, printer, &snapshot, true))
+}
+
+/// `--category` and `--only` against what the snapshot holds: an unknown
+/// category is an error listing the known ones; a command name (`rg`)
+/// means the tool whose installation it is. Returns the tool names.
+fn check_selection(settings: &Settings, snapshot: &Snapshot) -> anyhow::Result<Vec<String>> {
+    let mut categories: Vec<&str> = snapshot.tools.iter().map(|t| t.category.as_str()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    settings
+        .filter
+        .check_category(&categories)
+        .map_err(anyhow::Error::msg)?;
+    settings
+        .filter
+        .only
+        .iter()
+        .map(|name| {
+            let by_name = snapshot.tools.iter().find(|t| &t.name == name);
+            let by_command = || {
+                snapshot.tools.iter().find(|t| {
+                    t.installations.iter().any(|i| {
+                        std::path::Path::new(&i.path)
+                            .file_name()
+                            .is_some_and(|f| f == name.as_str())
+                    })
+                })
+            };
+            by_name
+                .or_else(by_command)
+                .map(|t| t.name.clone())
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--only: no tool or command named {:?} in the snapshot {}",
+                        crate::printer::visible(name),
+                        settings.snapshot_path.display()
+                    )
+                })
+        })
+        .collect()
 }
 
 /// Prints the snapshot (when `print`) and decides the outcome from `--fail-on`
@@ -35,9 +83,19 @@ pub(super) fn present(
         .iter()
         .filter(|t| settings.filter.accepts(t))
         .collect();
-    if settings.fails(&shown) {
-        Outcome::Failure
-    } else {
-        Outcome::Success
+    let tripped = settings.tripped(&shown);
+    if tripped.is_empty() {
+        return Outcome::Success;
     }
+    // Say which tools tripped it, so a red CI job explains itself.
+    let names: Vec<String> = tripped
+        .iter()
+        .map(|t| format!("{} ({})", t.name, t.status.id()))
+        .collect();
+    printer.note(&format!(
+        "--fail-on: {} tool(s) tripped it: {}",
+        names.len(),
+        names.join(", ")
+    ));
+    Outcome::Failure
 }

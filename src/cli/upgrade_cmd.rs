@@ -12,7 +12,7 @@ use tabled::settings::Style;
 
 use crate::catalog::Tool;
 use crate::install;
-use crate::model::ToolRecord;
+use crate::model::{Status, ToolRecord};
 use crate::plan::{Context, Plan, Wanted, plan};
 use crate::printer::Printer;
 use crate::render::Format;
@@ -61,23 +61,36 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         })?;
         names.extend(p.tools.iter().cloned());
     }
-    for name in &names {
-        if catalog.get(name).is_none() {
-            bail!("no tool named {name:?} in the catalog (see `toolup catalog list`)");
-        }
-    }
     let tools: Vec<&Tool> = if names.is_empty() {
         settings.select(&catalog)?
     } else {
-        catalog
-            .tools
-            .iter()
-            .filter(|t| names.iter().any(|n| n == t.name()))
-            .collect()
+        let mut named = settings.resolve_names(&catalog, &names)?;
+        named.sort_by_key(|t| t.name());
+        named
     };
     // A dry run looks things up exactly as the real run does, so it shows
     // the same plan.
     let (snapshot, _) = super::audit::gather(settings, printer, &tools, true);
+    // `install X` of an X that is there already says so rather than nothing.
+    if request.wanted.missing && !request.wanted.outdated && !request.tools.is_empty() {
+        for record in snapshot
+            .tools
+            .iter()
+            .filter(|r| r.status != Status::NotInstalled)
+        {
+            let at = record.installed.as_ref().map_or_else(String::new, |i| {
+                format!(
+                    " ({} at {})",
+                    i.version.as_deref().unwrap_or("version unknown"),
+                    i.path
+                )
+            });
+            printer.note(&format!(
+                "{} is already installed{at}; `toolup upgrade {}` upgrades it",
+                record.name, record.name
+            ));
+        }
+    }
     let records: Vec<(&Tool, Option<&ToolRecord>)> = tools
         .iter()
         .map(|t| (*t, snapshot.tools.iter().find(|r| r.name == t.name())))

@@ -19,9 +19,40 @@ pub enum Format {
 /// Which records to show.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// Tool names (commands are resolved to their tools first).
     pub only: Vec<String>,
     pub category: Option<String>,
-    pub status: Option<Status>,
+    /// Any of these (empty: all).
+    pub status: Vec<StatusWord>,
+}
+
+/// A word `--status` takes: a status, or `installed` (all but not-installed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusWord {
+    Is(Status),
+    Installed,
+}
+
+impl StatusWord {
+    /// Every word, for errors and help.
+    pub const WORDS: &'static str =
+        "up-to-date, outdated, not-installed (or missing), unknown, installed";
+
+    /// Parses one word; `missing` is `not-installed`.
+    pub fn parse(word: &str) -> Option<StatusWord> {
+        match word.trim() {
+            "installed" => Some(StatusWord::Installed),
+            "missing" => Some(StatusWord::Is(Status::NotInstalled)),
+            other => Status::from_id(other).map(StatusWord::Is),
+        }
+    }
+
+    fn accepts(self, status: Status) -> bool {
+        match self {
+            StatusWord::Is(s) => s == status,
+            StatusWord::Installed => status != Status::NotInstalled,
+        }
+    }
 }
 
 impl Filter {
@@ -29,7 +60,20 @@ impl Filter {
     pub fn accepts(&self, tool: &ToolRecord) -> bool {
         (self.only.is_empty() || self.only.iter().any(|n| n == &tool.name))
             && self.category.as_ref().is_none_or(|c| c == &tool.category)
-            && self.status.is_none_or(|s| s == tool.status)
+            && (self.status.is_empty() || self.status.iter().any(|w| w.accepts(tool.status)))
+    }
+
+    /// An error when `--category` names none of `categories`: a filter that
+    /// matches nothing must not pass for one that found nothing wrong.
+    pub fn check_category(&self, categories: &[&str]) -> Result<(), String> {
+        match &self.category {
+            Some(c) if !categories.contains(&c.as_str()) => Err(format!(
+                "--category {:?}: no such category (one of {})",
+                crate::printer::visible(c),
+                categories.join(", ")
+            )),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -131,13 +131,11 @@ fn filters_and_fail_on() {
     let out = sb.run(&["audit", "--only", "nosuchtool"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nosuchtool"), "{}", stderr(&out));
+    // A command names its tool.
     sb.tool("tubinname", &["tub"], "");
     let out = sb.run(&["audit", "--only", "tub"]);
-    assert!(
-        stderr(&out).contains("\"tubinname\" provides `tub`"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("tubinname"), "{}", stdout(&out));
 }
 
 #[test]
@@ -409,4 +407,82 @@ fn colour_follows_the_flag_and_the_shells_conventions() {
     };
     assert!(script("xterm"), "a terminal gets colour");
     assert!(!script("dumb"), "TERM=dumb gets none");
+}
+
+#[test]
+fn selections_say_what_they_did() {
+    let sb = sandbox_with_tools();
+    sb.tool("tulong", &["tul"], "");
+    sb.fake(&sb.bin, "tul", "tulong 3.0.0");
+    sb.collect(&[]);
+    // An unknown category or state is an error that lists the valid ones.
+    for args in [
+        &["audit", "--category", "tst"][..],
+        &["render", "--category", "tst"],
+    ] {
+        let out = sb.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("no such category (one of test)"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let out = sb.run(&["render", "--status", "outdatd"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not-installed (or missing)"),
+        "{}",
+        stderr(&out)
+    );
+    // --status takes a list, with the same words as --fail-on.
+    let shown = |args: &[&str]| -> Vec<String> {
+        let out = sb.run(&[&["render", "--format", "json"], args].concat());
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        shown(&["--status", "outdated,not-installed"]),
+        ["tumiss", "tuone"]
+    );
+    assert_eq!(shown(&["--status", "missing"]), ["tumiss"]);
+    assert_eq!(
+        shown(&["--status", "installed"]),
+        ["tulong", "tuone", "tutwo"]
+    );
+    // A command works where a tool name does.
+    assert_eq!(shown(&["--only", "tul"]), ["tulong"]);
+    let out = sb.run(&["audit", "--only", "tul", "--format", "json"]);
+    assert!(stdout(&out).contains("\"tulong\""), "{}", stderr(&out));
+    let out = sb.run(&["latest", "tul", "--format", "json"]);
+    assert!(stdout(&out).contains("\"tulong\""), "{}", stderr(&out));
+    // --fail-on names what tripped it; `missing` and `not-installed` are one.
+    for word in ["missing", "not-installed"] {
+        let out = sb.run(&["render", "--fail-on", word]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains("--fail-on: 1 tool(s) tripped it: tumiss (not-installed)"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // install of something already there says so.
+    let out = sb.run(&[
+        "install",
+        "tul",
+        "--dry-run",
+        "--environment",
+        "workstation",
+    ]);
+    assert!(
+        stderr(&out).contains("tulong is already installed (3.0.0 at"),
+        "{}",
+        stderr(&out)
+    );
 }
