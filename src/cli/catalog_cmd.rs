@@ -3,7 +3,6 @@
 use std::fmt::Write;
 
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use crate::catalog::{CatalogSource, load_catalog};
 use crate::printer::Printer;
@@ -55,8 +54,7 @@ fn list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
             t.spec.description.clone(),
         ]);
     }
-    let mut table = builder.build();
-    table.with(Style::blank());
+    let table = crate::render::fit(builder, crate::render::terminal_width(), &[4, 3, 2, 0]);
     printer.out(&format!(
         "{table}\n\n{} tools, {} presets\n",
         tools.len(),

@@ -1,7 +1,6 @@
 //! `toolup config show`: the merged configuration and where each value came from.
 
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use crate::printer::Printer;
 use crate::settings::Settings;
@@ -66,8 +65,7 @@ pub fn show(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
         };
         builder.push_record(["project file".to_owned(), state, file.display().to_string()]);
     }
-    let mut table = builder.build();
-    table.with(Style::blank());
+    let table = crate::render::fit(builder, crate::render::terminal_width(), &[2, 1]);
     printer.out(&format!("{table}\n"));
     Ok(Outcome::Success)
 }

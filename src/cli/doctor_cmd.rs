@@ -38,7 +38,7 @@ fn text(report: &Report) -> String {
             out.push_str(heading(area));
             out.push('\n');
         }
-        out.push_str(&line(f));
+        out.push_str(&fitted(&line(f), crate::render::terminal_width()));
     }
     let broken = report
         .findings
@@ -56,6 +56,19 @@ fn text(report: &Report) -> String {
         (b, w) => format!("\n{b} broken, {w} warning(s): see the fixes above\n"),
     });
     visible(&out).into_owned()
+}
+
+/// Each line wrapped to `width`, continuations indented like the detail lines.
+fn fitted(text: &str, width: Option<usize>) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let pad = " ".repeat(indent.clamp(10, 20));
+        let wrapped = crate::render::wrap_words(line, width.map(|w| w.saturating_sub(2)));
+        out.push_str(&wrapped.replace('\n', &format!("\n{pad}")));
+        out.push('\n');
+    }
+    out
 }
 
 fn heading(area: &str) -> &'static str {

@@ -2,7 +2,6 @@
 
 use anyhow::Context;
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use crate::printer::Printer;
 use crate::render::Format;
@@ -36,8 +35,7 @@ pub fn history(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome>
             e.message.clone(),
         ]);
     }
-    let mut table = builder.build();
-    table.with(Style::blank());
+    let table = crate::render::fit(builder, crate::render::terminal_width(), &[6, 2, 0]);
     printer.out(&format!("{table}\n"));
     Ok(Outcome::Success)
 }

@@ -4,7 +4,6 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use crate::model::{Counts, Durations, Latest, Meta, SCHEMA_VERSION};
 use crate::printer::Printer;
@@ -106,8 +105,7 @@ pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::R
                     ]),
                 }
             }
-            let mut table = builder.build();
-            table.with(Style::blank());
+            let table = crate::render::fit(builder, crate::render::terminal_width(), &[5, 2, 4, 0]);
             printer.out(&format!("{table}\n"));
         }
     }

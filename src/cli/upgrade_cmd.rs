@@ -8,7 +8,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use crate::catalog::Tool;
 use crate::install;
@@ -155,7 +154,11 @@ fn ask_candidates(queries: &[(&'static str, String)]) -> crate::plan::Candidates
         });
         let result = match answer {
             Ok(out) if out.status.is_some_and(|s| s.success()) => {
-                Ok(m.parse_candidate(&String::from_utf8_lossy(&out.stdout)))
+                let text = String::from_utf8_lossy(&out.stdout);
+                Ok(crate::plan::Candidate {
+                    candidate: m.parse_candidate(&text),
+                    installed: m.parse_installed(&text),
+                })
             }
             Ok(out) => Err(format!(
                 "`{}` {}: {}",
@@ -293,7 +296,8 @@ fn print_plan(settings: &Settings, printer: Printer, the_plan: &Plan) {
             let to = match (&a.to_version, &a.manager_version) {
                 (Some(v), Some(m)) if m != v => format!("{v} ({} {m})", a.manager),
                 (Some(v), _) => v.clone(),
-                (None, _) => format!("whatever {} resolves", a.manager),
+                (None, Some(m)) => format!("{} {m}", a.manager),
+                (None, None) => format!("whatever {} resolves", a.manager),
             };
             builder.push_record([
                 a.kind.id().to_owned(),
@@ -306,12 +310,18 @@ fn print_plan(settings: &Settings, printer: Printer, the_plan: &Plan) {
                 a.reason.clone(),
             ]);
         }
-        let mut table = builder.build();
-        table.with(Style::blank());
+        let table = crate::render::fit(
+            builder,
+            crate::render::terminal_width(),
+            &[7, 5, 6, 3, 1, 2],
+        );
         text.push_str(&format!("{table}\n"));
     }
+    let width = crate::render::terminal_width();
     for s in &the_plan.skipped {
-        text.push_str(&format!("skipped {}: {}\n", s.tool, s.reason));
+        let line = format!("skipped {}: {}", s.tool, s.reason);
+        text.push_str(&crate::render::wrap_words(&line, width).replace('\n', "\n  "));
+        text.push('\n');
     }
     printer.out(&text);
 }

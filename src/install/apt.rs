@@ -47,6 +47,15 @@ impl PackageManager for Apt {
             .filter(|v| !v.is_empty() && *v != "(none)")
             .map(str::to_owned)
     }
+    /// `  Installed: 2.14.18-1` (or `(none)`).
+    fn parse_installed(&self, output: &str) -> Option<String> {
+        output
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Installed:"))
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && *v != "(none)")
+            .map(str::to_owned)
+    }
     fn upstream_of(&self, version: &str) -> Option<String> {
         super::distro_upstream(version)
     }

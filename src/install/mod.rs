@@ -99,6 +99,11 @@ pub trait PackageManager: Sync {
     fn parse_candidate(&self, _output: &str) -> Option<String> {
         None
     }
+    /// The installed package's version (the manager's spelling) from the
+    /// same query's output, where it says.
+    fn parse_installed(&self, _output: &str) -> Option<String> {
+        None
+    }
     /// The upstream release inside a version in the manager's spelling
     /// (`1:2.43.0-1` is `2.43.0`), to compare with what is installed.
     fn upstream_of(&self, version: &str) -> Option<String> {

@@ -121,10 +121,18 @@ pub struct Context<'a> {
     pub via: Option<&'a str>,
 }
 
-/// What a manager with its own repository said it would install, by
-/// (manager id, package): `Ok(None)` when it has no candidate, `Err` when it
-/// could not be asked.
-pub type Candidates = BTreeMap<(&'static str, String), Result<Option<String>, String>>;
+/// What a manager with its own repository said, by (manager id, package):
+/// `Err` when it could not be asked.
+pub type Candidates = BTreeMap<(&'static str, String), Result<Candidate, String>>;
+
+/// A system manager's answer, in its own spelling of versions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Candidate {
+    /// What it would install (`None`: nothing).
+    pub candidate: Option<String>,
+    /// What it has installed, where it says.
+    pub installed: Option<String>,
+}
 
 /// The (manager, package) pairs whose candidate the plan needs: actions
 /// through managers with their own repositories.
@@ -158,7 +166,7 @@ pub fn settle_candidates(plan: &mut Plan, candidates: &Candidates) {
             tool: action.tool.clone(),
             reason,
         };
-        let candidate = match answer {
+        let (candidate, installed) = match answer {
             Err(e) => {
                 plan.skipped.push(skip(format!(
                     "could not ask {} which version it would install: {e}",
@@ -166,7 +174,11 @@ pub fn settle_candidates(plan: &mut Plan, candidates: &Candidates) {
                 )));
                 continue;
             }
-            Ok(None) => {
+            Ok(Candidate {
+                candidate: Some(c),
+                installed,
+            }) => (c.clone(), installed.clone()),
+            Ok(_) => {
                 plan.skipped.push(skip(format!(
                     "{} has no candidate for {}",
                     manager.id(),
@@ -174,13 +186,22 @@ pub fn settle_candidates(plan: &mut Plan, candidates: &Candidates) {
                 )));
                 continue;
             }
-            Ok(Some(c)) => c.clone(),
         };
         let offered = manager
             .upstream_of(&candidate)
             .unwrap_or_else(|| candidate.clone());
-        let newer = match (&action.from_version, action.kind) {
-            (Some(from), ActionKind::Upgrade) => matches!(
+        // Whether the package's version is the program's (git's is; a cloud
+        // SDK's kubectl package is not): only then does the candidate say
+        // which version the program will report.
+        let tracks = match (installed.as_deref(), action.from_version.as_deref()) {
+            (Some(i), Some(from)) => manager
+                .upstream_of(i)
+                .is_some_and(|i| Version::parse(&i).ok() == Version::parse(from).ok()),
+            _ => true,
+        };
+        let newer = match (action.kind, installed.as_deref(), &action.from_version) {
+            (ActionKind::Upgrade, Some(i), _) => i != candidate,
+            (ActionKind::Upgrade, None, Some(from)) => matches!(
                 (Version::parse(&offered), Version::parse(from)),
                 (Ok(o), Ok(f)) if o > f
             ),
@@ -191,7 +212,7 @@ pub fn settle_candidates(plan: &mut Plan, candidates: &Candidates) {
             plan.skipped.push(skip(format!(
                 "{} has no newer version than {}{upstream}: pass --via MANAGER to take it from another manager",
                 manager.id(),
-                action.from_version.clone().unwrap_or_default()
+                installed.clone().or_else(|| action.from_version.clone()).unwrap_or_default()
             )));
             continue;
         }
@@ -201,8 +222,9 @@ pub fn settle_candidates(plan: &mut Plan, candidates: &Candidates) {
             ActionKind::Upgrade => manager.upgrade(&action.package, pinned),
             ActionKind::Uninstall => action.argv,
         };
-        action.major = is_major(action.from_version.as_deref(), Some(&offered));
-        action.to_version = Some(offered);
+        let to_version = tracks.then_some(offered);
+        action.major = is_major(action.from_version.as_deref(), to_version.as_deref());
+        action.to_version = to_version;
         action.manager_version = Some(candidate);
         kept.push(action);
     }

@@ -102,6 +102,131 @@ pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter) -> String {
     }
 }
 
+/// The width tables must fit: `COLUMNS` when set (as ls and uv read it),
+/// else the terminal's, else none — piped output is never cut or wrapped.
+pub fn terminal_width() -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c >= 20)
+    {
+        return Some(columns);
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return None;
+    }
+    // SAFETY: TIOCGWINSZ fills the winsize we pass; a zeroed one is valid.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    (ok && size.ws_col >= 20).then_some(usize::from(size.ws_col))
+}
+
+/// The narrowest a column gets.
+const MIN_COLUMN: usize = 6;
+
+/// A table in toolup's style, fitted to `width`: the widest of the columns
+/// `shrink` names gives up a character at a time (the state and other
+/// columns not named never do), and cells wrap at word boundaries — a word
+/// longer than its column is split — so nothing is lost, only folded.
+/// Without a width (piped), the table is as wide as its content.
+pub fn fit(builder: tabled::builder::Builder, width: Option<usize>, shrink: &[usize]) -> String {
+    use tabled::settings::{Style, Width};
+    let mut rows: Vec<Vec<String>> = builder.into();
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let natural: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .flat_map(|cell| cell.lines().map(|l| l.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    if let Some(width) = width {
+        // What the style adds around the cells (padding, separators), measured.
+        let mut probe = tabled::builder::Builder::from(rows.clone()).build();
+        probe.with(Style::blank());
+        let overhead = probe.total_width().saturating_sub(natural.iter().sum());
+        let mut widths = natural.clone();
+        let mut excess = (widths.iter().sum::<usize>() + overhead).saturating_sub(width);
+        while excess > 0 {
+            let Some(&widest) = shrink
+                .iter()
+                .filter(|c| **c < columns && widths[**c] > MIN_COLUMN)
+                .max_by_key(|c| {
+                    (
+                        widths[**c],
+                        std::cmp::Reverse(shrink.iter().position(|x| x == *c)),
+                    )
+                })
+            else {
+                break;
+            };
+            widths[widest] -= 1;
+            excess -= 1;
+        }
+        for row in &mut rows {
+            for (c, cell) in row.iter_mut().enumerate() {
+                if widths[c] < natural[c] {
+                    *cell = wrap_cell(cell, widths[c]);
+                }
+            }
+        }
+    }
+    let mut table = tabled::builder::Builder::from(rows).build();
+    table.with(Style::blank());
+    // A terminal too narrow even for that: cut, marked.
+    if let Some(width) = width
+        && table.total_width() > width
+    {
+        table.with(Width::truncate(width).suffix("…"));
+    }
+    table.to_string()
+}
+
+/// A cell's text in lines of at most `width` characters: broken at spaces,
+/// and a longer word split.
+fn wrap_cell(text: &str, width: usize) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        for wrapped in wrap_words(line, Some(width)).lines() {
+            let chars: Vec<char> = wrapped.chars().collect();
+            out.extend(
+                chars
+                    .chunks(width.max(1))
+                    .map(|c| c.iter().collect::<String>()),
+            );
+        }
+    }
+    out.join("\n")
+}
+
+/// `text` broken at spaces into lines of at most `width` characters (a
+/// longer word keeps its own line); unchanged without a width.
+pub fn wrap_words(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return text.to_owned();
+    };
+    // The line's own indentation stays; only the words after it wrap.
+    let body = text.trim_start_matches(' ');
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = text[..text.len() - body.len()].to_owned();
+    let mut empty = true;
+    for word in body.split(' ') {
+        if !empty && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    lines.push(line);
+    lines.join("\n")
+}
+
 /// The table's state cells and their colours (SGR codes), for `Printer::out_styled`.
 pub const STATE_STYLES: &[(&str, &str)] = table::STATE_STYLES;
 

@@ -1,12 +1,9 @@
 //! The terminal table: one row per tool, grouped by category, coloured only when asked.
 
 use tabled::builder::Builder;
-use tabled::settings::Style;
 
 use super::{grouped, installed_version, latest_version, method, notes, summary};
 use crate::model::{Meta, Status, ToolRecord};
-
-const NOTES_WIDTH: usize = 90;
 
 pub(super) fn render(meta: &Meta, tools: &[&ToolRecord]) -> String {
     let mut builder = Builder::default();
@@ -37,13 +34,11 @@ pub(super) fn render(meta: &Meta, tools: &[&ToolRecord]) -> String {
             notes_cell(tool),
         ]);
     }
-    let mut table = builder.build();
-    table.with(Style::blank());
-    format!(
-        "{table}\n\n{} (snapshot {})\n",
-        summary(tools),
-        meta.created_at
-    )
+    // Notes, then names and versions give way; the state never does.
+    let width = super::terminal_width();
+    let table = super::fit(builder, width, &[6, 2, 3, 5, 0, 4]);
+    let summary = format!("{} (snapshot {})", summary(tools), meta.created_at);
+    format!("{table}\n\n{}\n", super::wrap_words(&summary, width))
 }
 
 fn state(status: Status) -> &'static str {
@@ -63,43 +58,10 @@ pub(super) const STATE_STYLES: &[(&str, &str)] = &[
     ("? unknown", "35"),
 ];
 
-/// The notes column: an error (the cause of `unknown`) is wrapped onto as many
-/// lines as it needs, never cut; plain notes are cut to one line.
+/// The notes column: the error first, then remarks — never cut; the table
+/// wraps it to the terminal's width.
 fn notes_cell(tool: &ToolRecord) -> String {
-    let text = notes(tool);
-    if tool.error.is_some() {
-        wrap(&text, NOTES_WIDTH)
-    } else {
-        truncate(&text, NOTES_WIDTH)
-    }
-}
-
-/// Breaks `text` at spaces into lines of at most `width` characters (a longer
-/// word keeps its own line whole).
-fn wrap(text: &str, width: usize) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if !line.is_empty() && needed > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines.push(line);
-    lines.join("\n")
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(width - 1).collect();
-    out.push('…');
-    out
+    notes(tool)
 }
 
 #[cfg(test)]
@@ -120,27 +82,26 @@ mod tests {
     }
 
     #[test]
-    fn the_cause_of_unknown_is_never_cut() {
+    fn the_cause_of_unknown_is_never_cut_and_the_table_fits() {
         let cause = "installed version unreadable: `t --version` printed nothing a version \
                      pattern matches; its first line was: Usage: t [OPTIONS] <COMMAND> and the \
                      rest of a very long help text";
-        let cell = notes_cell(&record(Some(cause), &["shadowed by /usr/bin/t"]));
-        assert_eq!(
-            cell.replace('\n', " "),
-            format!("{cause}; shadowed by /usr/bin/t")
-        );
-        assert!(
-            cell.lines().all(|l| l.chars().count() <= NOTES_WIDTH),
-            "{cell}"
-        );
-        assert!(!cell.contains('…'));
-    }
-
-    #[test]
-    fn plain_notes_stay_on_one_line() {
-        let long = "x ".repeat(80);
-        let cell = notes_cell(&record(None, &[&long]));
-        assert_eq!(cell.lines().count(), 1);
-        assert!(cell.ends_with('…'));
+        let tool = record(Some(cause), &["shadowed by /usr/bin/t"]);
+        for width in [80, 120] {
+            let mut builder = tabled::builder::Builder::default();
+            builder.push_record(["TOOL", "NOTES"]);
+            builder.push_record([tool.name.clone(), notes_cell(&tool)]);
+            let text = super::super::fit(builder, Some(width), &[1, 0]);
+            assert!(text.lines().all(|l| l.chars().count() <= width), "{text}");
+            let words: Vec<&str> = text.split_whitespace().collect();
+            for word in format!("{cause}; shadowed by /usr/bin/t").split_whitespace() {
+                assert!(words.contains(&word), "{word} lost at {width}:\n{text}");
+            }
+        }
+        // Piped (no width): one line each, nothing cut.
+        let mut builder = tabled::builder::Builder::default();
+        builder.push_record([tool.name.clone(), notes_cell(&tool)]);
+        let piped = super::super::fit(builder, None, &[1, 0]);
+        assert!(piped.contains(cause), "{piped}");
     }
 }

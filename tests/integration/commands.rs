@@ -486,3 +486,74 @@ fn selections_say_what_they_did() {
         stderr(&out)
     );
 }
+
+/// The widest line of `text`, in characters.
+fn widest(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+#[test]
+fn tables_fit_80_columns_and_piped_output_is_never_cut() {
+    let sb = sandbox_with_tools();
+    sb.tool(
+        "tu-a-rather-long-tool-name",
+        &["tulongname"],
+        "[install]\nnpm = \"@some-scope/a-rather-long-package-name\"",
+    );
+    sb.script(
+        &sb.bin,
+        "tulongname",
+        "echo 'Usage: tulongname [OPTIONS] <COMMAND> — this build prints a long help text and no version at all'",
+    );
+    sb.latest(&[
+        ("tuone", "1.1.0"),
+        ("tu-a-rather-long-tool-name", "12.345.6789-beta.1"),
+    ]);
+    sb.fake(&sb.bin, "npm", "npm 10.0.0");
+    let at80 = |args: &[&str], catalog: bool| {
+        let mut cmd = sb.cmd(args);
+        cmd.env("COLUMNS", "80");
+        if catalog {
+            cmd.env_remove("TOOLUP_CATALOG");
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        stdout(&out)
+    };
+    let cause = "Usage: tulongname [OPTIONS] <COMMAND> — this build prints a long help text";
+    for (args, catalog) in [
+        (&["audit"][..], false),
+        (&["render"], false),
+        (&["catalog", "list"], true),
+        (
+            &[
+                "upgrade",
+                "--all",
+                "--dry-run",
+                "--environment",
+                "workstation",
+            ],
+            false,
+        ),
+    ] {
+        let text = at80(args, catalog);
+        assert!(
+            widest(&text) <= 80,
+            "{args:?} is {} wide:\n{text}",
+            widest(&text)
+        );
+        // Folded, never cut.
+        assert!(
+            !text.lines().any(|l| l.trim_end().ends_with('…')),
+            "{args:?} cut something:\n{text}"
+        );
+    }
+    // Piped with no COLUMNS: one line per tool, nothing cut or wrapped.
+    let piped = stdout(&sb.run(&["render"]));
+    assert!(piped.lines().any(|l| l.contains(cause)), "{piped}");
+    assert!(widest(&piped) > 80);
+}

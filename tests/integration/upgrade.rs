@@ -635,8 +635,9 @@ fn a_system_package_targets_what_its_manager_can_deliver() {
     let out = plan(&[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out)
-            .contains("skipped tuansible: apt has no newer version than 2.14.18 (upstream 2.21.5)"),
+        stdout(&out).contains(
+            "skipped tuansible: apt has no newer version than 2.14.18-1 (upstream 2.21.5)"
+        ),
         "{}",
         stdout(&out)
     );
@@ -669,6 +670,24 @@ fn a_system_package_targets_what_its_manager_can_deliver() {
         !sb.root.join("apt.log").exists(),
         "a dry run runs no apt-get"
     );
+    // A package whose version is not the program's (a cloud SDK's kubectl:
+    // package 1:528.0.0-0, program 1.32.4): the plan names the package's
+    // candidate and claims no program version, and no "major" jump.
+    std::fs::write(&candidate, "1:529.0.0-0").unwrap();
+    sb.script(
+        &sb.bin,
+        "apt-cache",
+        &format!(
+            "echo 'tuansible-core:'; echo '  Installed: 1:528.0.0-0'; echo \"  Candidate: $(/bin/cat {c})\"",
+            c = candidate.display()
+        ),
+    );
+    let out = plan(&["--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let action = &doc["actions"][0];
+    assert!(action["to_version"].is_null(), "{doc:#}");
+    assert_eq!(action["manager_version"], "1:529.0.0-0");
+    assert_eq!(action["major"], false);
 }
 
 #[test]
