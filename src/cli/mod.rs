@@ -11,6 +11,7 @@ mod history_cmd;
 mod latest_cmd;
 mod reconcile_cmd;
 mod render_cmd;
+mod shell_cmd;
 mod trust_cmd;
 mod upgrade_cmd;
 
@@ -135,6 +136,13 @@ pub enum Command {
         #[arg(long)]
         untrust: bool,
     },
+    /// Print a shell completion script: `source <(toolup completions bash)`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `toolup man | man -l -`.
+    Man,
     /// Show the configuration files' merged values and where each came from.
     Config {
         #[command(subcommand)]
@@ -404,6 +412,8 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             },
         ),
         Command::Rollback { tool } => history_cmd::rollback(settings, printer, tool),
+        Command::Completions { shell } => shell_cmd::completions(settings, printer, *shell),
+        Command::Man => shell_cmd::man(printer),
         Command::Trust { path, untrust } => {
             trust_cmd::run(settings, printer, path.as_deref(), *untrust)
         }

@@ -557,3 +557,47 @@ fn tables_fit_80_columns_and_piped_output_is_never_cut() {
     assert!(piped.lines().any(|l| l.contains(cause)), "{piped}");
     assert!(widest(&piped) > 80);
 }
+
+/// What bash completes for `words` (the last one being completed), with the
+/// script `toolup completions bash` prints sourced in a real bash.
+fn bash_completes(sb: &Sandbox, words: &[&str]) -> Vec<String> {
+    let script = stdout(&sb.run(&["completions", "bash"]));
+    let path = sb.root.join("toolup.bash");
+    std::fs::write(&path, script).unwrap();
+    let line = words.join(" ");
+    let program = format!(
+        "source {}\nCOMP_WORDS=({line})\nCOMP_CWORD={}\nCOMP_LINE='{line}'\nCOMP_POINT=${{#COMP_LINE}}\n_toolup toolup \"${{COMP_WORDS[-1]}}\" \"${{COMP_WORDS[-2]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        path.display(),
+        words.len() - 1
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(program)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn bash_completes_commands_and_tool_names_and_the_man_page_renders() {
+    let sb = sandbox_with_tools();
+    let subcommands = bash_completes(&sb, &["toolup", "au"]);
+    assert_eq!(subcommands, ["audit"]);
+    let tools = bash_completes(&sb, &["toolup", "install", "tuo"]);
+    assert_eq!(tools, ["tuone"]);
+    let only = bash_completes(&sb, &["toolup", "render", "--only", "tut"]);
+    assert_eq!(only, ["tutwo"]);
+    let page = sb.root.join("toolup.1");
+    std::fs::write(&page, stdout(&sb.run(&["man"]))).unwrap();
+    let out = Command::new("man")
+        .arg("-l")
+        .arg(&page)
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("NAME") && text.contains("toolup"), "{text}");
+}
