@@ -24,6 +24,20 @@ impl Printer {
         self.write(&json_safe(text));
     }
 
+    /// Prints text toolup itself generated (a completion script, a man
+    /// page) exactly as it is.
+    pub fn out_verbatim(&self, text: &str) {
+        self.write(text);
+    }
+
+    /// Prints a document as pretty JSON (see `out_json`).
+    pub fn json<T: serde::Serialize>(&self, doc: &T) -> anyhow::Result<()> {
+        let mut text = serde_json::to_string_pretty(doc)?;
+        text.push('\n');
+        self.out_json(&text);
+        Ok(())
+    }
+
     /// Prints text for people like `out`, then colours each of `styles`'
     /// tokens (`(text, SGR code)`) — after escaping, so the only escape
     /// sequences that reach the terminal are toolup's own.

@@ -36,11 +36,7 @@ fn list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
                 })
             })
             .collect();
-        printer.out_json(&format!(
-            "{}
-",
-            serde_json::to_string_pretty(&rows)?
-        ));
+        printer.json(&serde_json::json!({"schema_version": 1, "tools": rows}))?;
         return Ok(Outcome::Success);
     }
     let mut builder = Builder::default();
@@ -67,6 +63,26 @@ fn show(settings: &Settings, printer: Printer, name: &str) -> anyhow::Result<Out
     let catalog = settings.catalog()?;
     let tool = catalog.resolve(name).map_err(anyhow::Error::msg)?;
     let s = &tool.spec;
+    if settings.format == Format::Json {
+        printer.json(&serde_json::json!({
+            "schema_version": 1,
+            "name": s.name,
+            "description": s.description,
+            "category": s.category,
+            "homepage": s.homepage,
+            "bins": s.bins,
+            "version_args": tool.version_args(),
+            "version_pattern": s.version_pattern,
+            "identity": s.identity,
+            "version_file": s.version_file,
+            "upstream": tool.upstream.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "tags": s.tags,
+            "requires": s.requires,
+            "config_files": s.config_files,
+            "install": s.install,
+        }))?;
+        return Ok(Outcome::Success);
+    }
     let mut out = String::new();
     let _ = writeln!(out, "name:            {}", s.name);
     let _ = writeln!(out, "description:     {}", s.description);
@@ -107,5 +123,42 @@ fn validate(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
         catalog.tools.len(),
         catalog.presets.len()
     ));
+    Ok(Outcome::Success)
+}
+
+/// `toolup presets`: the catalog's presets and the user's, with their tools.
+pub fn presets(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    let catalog = settings.catalog()?;
+    let mut rows: Vec<(String, String, Vec<String>)> = catalog
+        .presets
+        .values()
+        .map(|p| (p.name.clone(), p.description.clone(), p.tools.clone()))
+        .collect();
+    for (name, tools) in &settings.config.presets {
+        rows.retain(|(n, _, _)| n != name);
+        rows.push((name.clone(), "from your config".to_owned(), tools.clone()));
+    }
+    rows.sort();
+    match settings.format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "schema_version": 1,
+                "presets": rows.iter().map(|(name, description, tools)| serde_json::json!({
+                    "name": name, "description": description, "tools": tools,
+                })).collect::<Vec<_>>(),
+            });
+            printer.json(&doc)?;
+        }
+        Format::Table => {
+            let mut builder = Builder::default();
+            builder.push_record(["PRESET", "DESCRIPTION", "TOOLS"]);
+            for (name, description, tools) in &rows {
+                builder.push_record([name.clone(), description.clone(), tools.join(" ")]);
+            }
+            let table = crate::render::fit(builder, crate::render::terminal_width(), &[2, 1]);
+            printer.out(&format!("{table}\n"));
+        }
+        Format::Markdown => anyhow::bail!("`toolup presets` prints table or json, not markdown"),
+    }
     Ok(Outcome::Success)
 }

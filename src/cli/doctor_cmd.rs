@@ -11,11 +11,7 @@ use super::Outcome;
 pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let report = crate::doctor::examine(settings);
     match settings.format {
-        Format::Json => printer.out_json(&format!(
-            "{}
-",
-            serde_json::to_string_pretty(&report)?
-        )),
+        Format::Json => printer.json(&report)?,
         Format::Table => printer.out(&text(&report)),
         Format::Markdown => anyhow::bail!("`toolup doctor` prints table or json, not markdown"),
     }

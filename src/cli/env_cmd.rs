@@ -9,11 +9,9 @@ use super::Outcome;
 pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let env = settings.environment();
     if settings.format == Format::Json {
-        printer.out_json(&format!(
-            "{}
-",
-            serde_json::to_string_pretty(&env)?
-        ));
+        let mut doc = serde_json::to_value(&env)?;
+        doc["schema_version"] = 1.into();
+        printer.json(&doc)?;
         return Ok(Outcome::Success);
     }
     let mut text = format!(

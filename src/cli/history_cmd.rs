@@ -15,11 +15,7 @@ pub fn history(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome>
     let dirs = settings.dirs.as_ref().context("no home directory")?;
     let entries = history::read(&dirs.history());
     if settings.format == Format::Json {
-        printer.out_json(&format!(
-            "{}
-",
-            serde_json::to_string_pretty(&entries)?
-        ));
+        printer.json(&serde_json::json!({"schema_version": 1, "entries": entries}))?;
         return Ok(Outcome::Success);
     }
     let mut builder = Builder::default();

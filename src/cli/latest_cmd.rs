@@ -76,11 +76,7 @@ pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::R
                 },
                 tools: records,
             };
-            printer.out_json(&format!(
-                "{}
-",
-                serde_json::to_string_pretty(&doc)?
-            ));
+            printer.json(&doc)?;
         }
         Format::Table | Format::Markdown => {
             let mut builder = Builder::default();

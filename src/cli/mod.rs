@@ -29,7 +29,7 @@ use crate::settings::Settings;
 #[derive(Debug, Parser)]
 #[command(name = "toolup", version, about, long_about = None)]
 pub struct Cli {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Global options")]
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
@@ -38,6 +38,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find every catalog tool, compare with upstream, write the snapshot and print it.
+    #[command(
+        after_help = "Examples:\n  toolup audit --status outdated,unknown\n  toolup audit --format json --fail-on outdated > tools.json"
+    )]
     Audit,
     /// Like audit, but only write the snapshot (prints nothing but errors).
     Collect {
@@ -47,11 +50,17 @@ pub enum Command {
         update_baseline: Option<PathBuf>,
     },
     /// Print the latest upstream releases, without looking at this machine.
+    #[command(
+        after_help = "Examples:\n  toolup latest ruff prettier rg\n  toolup latest --category python --format json"
+    )]
     Latest {
         /// Tools to look up [default: the whole catalog, or --only/--category].
         tools: Vec<String>,
     },
     /// Print the snapshot file; never starts a process or opens a socket.
+    #[command(
+        after_help = "Examples:\n  toolup render --snapshot tools_snapshot.json --fail-on missing\n  toolup render --format markdown >> \"$GITHUB_STEP_SUMMARY\""
+    )]
     Render,
     /// Inspect the tool catalog.
     Catalog {
@@ -65,6 +74,9 @@ pub enum Command {
     /// something is broken, with the fix named.
     Doctor,
     /// Install tools that are missing, through the package manager that fits.
+    #[command(
+        after_help = "Examples:\n  toolup install ripgrep jq --dry-run\n  toolup install rg --via cargo --yes"
+    )]
     Install {
         #[arg(required = true)]
         tools: Vec<String>,
@@ -75,6 +87,9 @@ pub enum Command {
         run: RunArgs,
     },
     /// Upgrade outdated tools (and, with --missing, install missing ones).
+    #[command(
+        after_help = "Examples:\n  toolup upgrade --missing --preset agent --dry-run\n  toolup upgrade --all --atomic --yes"
+    )]
     Upgrade {
         /// Tools to consider [default: the whole catalog, or --only/--category].
         tools: Vec<String>,
@@ -101,6 +116,9 @@ pub enum Command {
         run: RunArgs,
     },
     /// Tools installed more than once: which copy runs, shadowed newer copies, the fix.
+    #[command(
+        after_help = "Examples:\n  toolup reconcile\n  toolup reconcile --aggressive --dry-run"
+    )]
     Reconcile {
         tools: Vec<String>,
         /// Remove the non-preferred copies through their own package managers
@@ -136,6 +154,8 @@ pub enum Command {
         #[arg(long)]
         untrust: bool,
     },
+    /// The presets (named sets of tools for `upgrade --preset`) and their tools.
+    Presets,
     /// Print a shell completion script: `source <(toolup completions bash)`.
     Completions {
         #[arg(value_enum)]
@@ -179,8 +199,10 @@ pub struct RunArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
-    /// Print the merged configuration with the file each value came from.
+    /// Every setting, its value and the file (or default) it came from.
     Show,
+    /// The configuration files read, lowest precedence first.
+    Path,
 }
 
 /// What `--fail-on` can name.
@@ -333,7 +355,48 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The formats a command prints, the first its default; any other
+/// `--format` is refused rather than silently ignored.
+fn formats(command: &Command) -> (&'static str, &'static [Format]) {
+    const ALL: &[Format] = &[Format::Table, Format::Json, Format::Markdown];
+    const DATA: &[Format] = &[Format::Table, Format::Json];
+    const TEXT: &[Format] = &[Format::Table];
+    match command {
+        Command::Audit => ("audit", ALL),
+        Command::Collect { .. } => ("collect", ALL),
+        Command::Render => ("render", ALL),
+        Command::Latest { .. } => ("latest", DATA),
+        Command::Catalog { action } => match action {
+            CatalogAction::List => ("catalog list", DATA),
+            CatalogAction::Show { .. } => ("catalog show", DATA),
+            CatalogAction::Validate => ("catalog validate", TEXT),
+        },
+        Command::Config { .. } => ("config", DATA),
+        Command::Env => ("env", DATA),
+        Command::Doctor => ("doctor", DATA),
+        Command::Install { .. } => ("install", DATA),
+        Command::Upgrade { .. } => ("upgrade", DATA),
+        Command::Reconcile { .. } => ("reconcile", DATA),
+        Command::History => ("history", DATA),
+        Command::Presets => ("presets", DATA),
+        Command::FetchRelease { .. } => ("fetch-release", TEXT),
+        Command::Rollback { .. } => ("rollback", TEXT),
+        Command::Trust { .. } => ("trust", TEXT),
+        Command::Completions { .. } => ("completions", TEXT),
+        Command::Man => ("man", TEXT),
+    }
+}
+
 fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    let (name, allowed) = formats(command);
+    if !allowed.contains(&settings.format) {
+        let names: Vec<&str> = allowed.iter().map(|f| f.id()).collect();
+        anyhow::bail!(
+            "`toolup {name}` prints {}, not {}",
+            names.join(" or "),
+            settings.format.id()
+        );
+    }
     match command {
         Command::Audit => audit::run(settings, printer, true, None),
         Command::Collect { update_baseline } => {
@@ -342,9 +405,10 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         Command::Latest { tools } => latest_cmd::run(settings, printer, tools),
         Command::Render => render_cmd::run(settings, printer),
         Command::Catalog { action } => catalog_cmd::run(action, settings, printer),
-        Command::Config {
-            action: ConfigAction::Show,
-        } => config_cmd::show(settings, printer),
+        Command::Config { action } => match action {
+            ConfigAction::Show => config_cmd::show(settings, printer),
+            ConfigAction::Path => config_cmd::path(settings, printer),
+        },
         Command::Env => env_cmd::run(settings, printer),
         Command::Doctor => doctor_cmd::run(settings, printer),
         Command::Install { tools, via, run } => upgrade_cmd::run(
@@ -414,6 +478,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         Command::Rollback { tool } => history_cmd::rollback(settings, printer, tool),
         Command::Completions { shell } => shell_cmd::completions(settings, printer, *shell),
         Command::Man => shell_cmd::man(printer),
+        Command::Presets => catalog_cmd::presets(settings, printer),
         Command::Trust { path, untrust } => {
             trust_cmd::run(settings, printer, path.as_deref(), *untrust)
         }

@@ -55,11 +55,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         })
         .collect();
     if settings.format == Format::Json {
-        printer.out_json(&format!(
-            "{}
-",
-            serde_json::to_string_pretty(&found)?
-        ));
+        printer.json(&serde_json::json!({"schema_version": 1, "tools": found}))?;
     } else {
         printer.out(&describe(&found, request.aggressive));
     }

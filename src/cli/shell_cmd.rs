@@ -54,13 +54,13 @@ pub fn completions(
     let mut cmd = with_names(settings);
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "toolup", &mut out);
-    printer.out_json(&String::from_utf8_lossy(&out));
+    printer.out_verbatim(&String::from_utf8_lossy(&out));
     Ok(Outcome::Success)
 }
 
 pub fn man(printer: Printer) -> anyhow::Result<Outcome> {
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    printer.out_json(&String::from_utf8_lossy(&out));
+    printer.out_verbatim(&String::from_utf8_lossy(&out));
     Ok(Outcome::Success)
 }

@@ -276,10 +276,9 @@ pub(super) fn available_managers() -> BTreeSet<&'static str> {
 
 fn print_plan(settings: &Settings, printer: Printer, the_plan: &Plan) {
     if settings.format == Format::Json {
-        printer.out_json(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(the_plan).unwrap_or_default()
-        ));
+        if let Err(e) = printer.json(the_plan) {
+            printer.error(&e.to_string());
+        }
         return;
     }
     let mut text = format!(

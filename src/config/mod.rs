@@ -139,6 +139,20 @@ impl ConfigFile {
     }
 }
 
+/// A duration as a person writes it in a config file: `90d`, `12h`, `10s`.
+pub fn show_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if d.subsec_nanos() != 0 || secs == 0 {
+        return humantime::format_duration(d).to_string();
+    }
+    match secs {
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
 /// A config problem, naming where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -294,27 +308,15 @@ impl Config {
                 ));
             }
             self.probe_timeout = Some(d);
-            self.note(
-                "audit.timeout",
-                humantime::format_duration(d).to_string(),
-                file,
-            );
+            self.note("audit.timeout", show_duration(d), file);
         }
         if let Some(d) = duration("ttl", &parsed.upstream.ttl)? {
             self.latest_ttl = Some(d);
-            self.note(
-                "upstream.ttl",
-                humantime::format_duration(d).to_string(),
-                file,
-            );
+            self.note("upstream.ttl", show_duration(d), file);
         }
         if let Some(d) = duration("min_release_age", &parsed.upstream.min_release_age)? {
             self.min_release_age = Some(d);
-            self.note(
-                "upstream.min_release_age",
-                humantime::format_duration(d).to_string(),
-                file,
-            );
+            self.note("upstream.min_release_age", show_duration(d), file);
         }
         if let Some(offline) = parsed.upstream.offline {
             self.offline = Some(offline);
@@ -364,10 +366,19 @@ impl Config {
                 ));
             }
             self.managers.insert(ecosystem.clone(), order.clone());
+            self.note(&format!("managers.{ecosystem}"), order.join(", "), file);
         }
         for (tool, section) in &parsed.tools {
             if let Some(policy) = section.breaking_changes {
                 self.tool_breaking_changes.insert(tool.clone(), policy);
+                self.note(
+                    &format!("tools.{tool}.breaking_changes"),
+                    format!("{policy:?}").to_lowercase(),
+                    file,
+                );
+            }
+            if let Some(pin) = &section.pin {
+                self.note(&format!("tools.{tool}.pin"), pin.clone(), file);
             }
             match section.pin.as_deref() {
                 Some("never") => {
@@ -388,6 +399,9 @@ impl Config {
                 None => {}
             }
         }
+        for (name, tools) in &parsed.presets {
+            self.note(&format!("presets.{name}"), tools.join(", "), file);
+        }
         self.presets.extend(parsed.presets.clone());
         if let Some(keep) = parsed.backups.keep {
             self.backups_keep = Some(keep);
@@ -395,11 +409,7 @@ impl Config {
         }
         if let Some(d) = duration("max_age", &parsed.backups.max_age)? {
             self.backups_max_age = Some(d);
-            self.note(
-                "backups.max_age",
-                humantime::format_duration(d).to_string(),
-                file,
-            );
+            self.note("backups.max_age", show_duration(d), file);
         }
         let known = crate::upstream::addresses::config_keys();
         for (key, url) in &parsed.sources {

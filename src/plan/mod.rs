@@ -89,6 +89,8 @@ impl Undo {
 /// The whole plan, and what was left out and why.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Plan {
+    /// The plan document's version (see docs/json.md).
+    pub schema_version: u32,
     pub environment: String,
     pub actions: Vec<Action>,
     pub skipped: Vec<Skipped>,
@@ -313,6 +315,7 @@ pub fn preference(
 /// Plans actions for `tools`, each paired with its audit record.
 pub fn plan(tools: &[(&Tool, Option<&ToolRecord>)], wanted: Wanted, cx: &Context<'_>) -> Plan {
     let mut out = Plan {
+        schema_version: 1,
         environment: cx.environment.to_string(),
         ..Plan::default()
     };

@@ -16,6 +16,17 @@ pub enum Format {
     Markdown,
 }
 
+impl Format {
+    /// The word `--format` takes.
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
 /// Which records to show.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {

@@ -601,3 +601,110 @@ fn bash_completes_commands_and_tool_names_and_the_man_page_renders() {
     let text = stdout(&out);
     assert!(text.contains("NAME") && text.contains("toolup"), "{text}");
 }
+
+/// The README's sample configuration, as a user would copy it.
+fn readme_sample() -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("```toml\n")
+        .expect("the README has a TOML sample")
+        + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    readme[start..end].to_owned()
+}
+
+#[test]
+fn the_readme_sample_configuration_is_accepted_and_config_show_shows_every_setting() {
+    let sb = sandbox_with_tools();
+    let config = sb.home.join(".config/toolup");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), readme_sample()).unwrap();
+    let out = sb.run(&["config", "show", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "the README's sample is rejected: {}",
+        stderr(&out)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    let keys: Vec<&str> = doc["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    for key in [
+        "audit.jobs",
+        "audit.timeout",
+        "upstream.ttl",
+        "upstream.min_release_age",
+        "upstream.offline",
+        "breaking_changes",
+        "backups.keep",
+        "backups.max_age",
+        "environment.kind",
+        "managers.python",
+        "tools.node.pin",
+        "tools.node.breaking_changes",
+        "presets.mine",
+        "sources.pypi",
+    ] {
+        assert!(keys.contains(&key), "{key} missing from {keys:?}");
+    }
+    let max_age = doc["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "backups.max_age")
+        .unwrap();
+    assert_eq!(max_age["value"], "90d");
+    assert!(max_age["from"].as_str().unwrap().ends_with("config.toml"));
+    let out = sb.run(&["config", "path"]);
+    assert!(
+        stdout(&out).contains(".config/toolup/config.toml"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn every_format_is_honoured_or_refused() {
+    let sb = sandbox_with_tools();
+    sb.collect(&[]);
+    // JSON everywhere it is offered, each document versioned.
+    for args in [
+        &["catalog", "list"][..],
+        &["catalog", "show", "tuone"],
+        &["config", "show"],
+        &["config", "path"],
+        &["env"],
+        &["history"],
+        &["presets"],
+        &["doctor"],
+        &["upgrade", "--dry-run", "--environment", "workstation"],
+    ] {
+        let out = sb.run(&[args, &["--format", "json"]].concat());
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}{}", stdout(&out), stderr(&out)));
+        assert_eq!(doc["schema_version"], 1, "{args:?}: {doc:#}");
+    }
+    let render = sb.run(&["render", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&render.stdout).unwrap();
+    assert_eq!(doc["__meta__"]["schema_version"], 1);
+    // Refused, never ignored.
+    for args in [
+        &["history", "--format", "markdown"][..],
+        &["man", "--format", "json"],
+        &["catalog", "validate", "--format", "json"],
+        &["env", "--format", "markdown"],
+    ] {
+        let out = sb.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("prints"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}

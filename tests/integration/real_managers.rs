@@ -135,7 +135,7 @@ npm = "semver""#,
         "the tool runs at its old version"
     );
     let history: serde_json::Value =
-        serde_json::from_slice(&run(&["history", "--format", "json"]).stdout).unwrap();
+        crate::support::history_entries(&run(&["history", "--format", "json"]));
     let outcomes: Vec<&str> = history
         .as_array()
         .unwrap()

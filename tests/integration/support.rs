@@ -158,6 +158,13 @@ pub fn json_stdout(out: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(out), stderr(out)))
 }
 
+/// The entries of a `toolup history --format json` document.
+pub fn history_entries(out: &Output) -> serde_json::Value {
+    let doc = json_stdout(out);
+    assert_eq!(doc["schema_version"], 1, "{doc:#}");
+    doc["entries"].clone()
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

@@ -145,8 +145,7 @@ fn install_runs_the_manager_validates_and_records_history() {
         "{}",
         stderr(&out)
     );
-    let history = sb.run(&["history", "--format", "json"]);
-    let entries: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    let entries = crate::support::history_entries(&sb.run(&["history", "--format", "json"]));
     // Recorded as started before npm ran, then its outcome.
     assert_eq!(entries[0]["outcome"], "started");
     assert_eq!(entries[1]["outcome"], "ok");
@@ -184,7 +183,7 @@ fn a_failed_upgrade_restores_the_old_bytes_and_says_so() {
         "its config file too"
     );
     let entries: serde_json::Value =
-        serde_json::from_slice(&sb.run(&["history", "--format", "json"]).stdout).unwrap();
+        crate::support::history_entries(&sb.run(&["history", "--format", "json"]));
     assert_eq!(entries[1]["outcome"], "rolled-back");
 
     // Now it works; and `rollback` puts the old version back by hand.
@@ -440,7 +439,7 @@ fn reconcile_shows_shadowed_copies_and_removes_only_what_it_may() {
         "remove --yes turec\n"
     );
     let entries: serde_json::Value =
-        serde_json::from_slice(&sb.run(&["history", "--format", "json"]).stdout).unwrap();
+        crate::support::history_entries(&sb.run(&["history", "--format", "json"]));
     assert_eq!(
         (
             entries[0]["action"].as_str(),
@@ -496,7 +495,7 @@ printf '#!/bin/sh\necho "%s 1.1.0"\n' "$pkg" > {bin}/$pkg
         "the new install was removed"
     );
     let entries: serde_json::Value =
-        serde_json::from_slice(&sb.run(&["history", "--format", "json"]).stdout).unwrap();
+        crate::support::history_entries(&sb.run(&["history", "--format", "json"]));
     let summary: Vec<(String, String)> = entries
         .as_array()
         .unwrap()
@@ -870,7 +869,7 @@ fn gone(pid: u32) -> bool {
 
 fn outcomes(sb: &Sandbox) -> Vec<String> {
     let history: serde_json::Value =
-        serde_json::from_slice(&sb.run(&["history", "--format", "json"]).stdout).unwrap();
+        crate::support::history_entries(&sb.run(&["history", "--format", "json"]));
     history
         .as_array()
         .unwrap()

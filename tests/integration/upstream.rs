@@ -616,7 +616,7 @@ fn config_files_set_sources_and_the_release_age_and_bad_keys_are_named() {
     let text = stdout(&out);
     assert!(
         text.contains("upstream.min_release_age")
-            && text.contains("2days")
+            && text.contains("2d")
             && text.contains(&project.display().to_string()),
         "{text}"
     );
