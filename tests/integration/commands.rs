@@ -90,13 +90,29 @@ fn markdown_output_is_a_table() {
     sb.collect(&[]);
     let out = sb.run(&["render", "--format", "markdown"]);
     let text = stdout(&out);
+    // What needs attention first; the command to type and where it is.
+    let outdated = text.find("### Outdated (1)").expect(&text);
+    let fine = text.find("### Up to date (1)").expect(&text);
+    assert!(outdated < fine, "{text}");
+    let bin = sb.bin.display();
     assert!(
-        text.contains("| Category | State | Tool | Installed | Method | Latest | Notes |"),
+        text.contains(&format!(
+            "| tuone | `tuone` ({bin}/tuone) | 1.0.0 | 1.1.0 | unknown |  |"
+        )),
         "{text}"
     );
+    // Not-installed tools are folded away.
     assert!(
-        text.contains("| test | outdated | tuone | 1.0.0 | unknown | 1.1.0 |  |"),
+        text.contains(
+            "<details><summary>Not installed (1)</summary>\n\ntumiss (9.0.0)\n\n</details>"
+        ),
         "{text}"
+    );
+    // An agent's context: the installed ones only.
+    let small = stdout(&sb.run(&["render", "--format", "markdown", "--status", "installed"]));
+    assert!(
+        !small.contains("tumiss") && small.contains("tutwo"),
+        "{small}"
     );
 }
 
