@@ -2,6 +2,7 @@
 
 #![allow(clippy::disallowed_methods)] // tests start toolup and strace directly
 
+mod cli_snapshots;
 mod commands;
 mod discovery;
 mod fixture_server;
