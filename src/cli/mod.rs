@@ -43,6 +43,9 @@ pub enum Command {
     )]
     Audit,
     /// Like audit, but only write the snapshot (prints nothing but errors).
+    #[command(
+        after_help = "Examples:\n  toolup collect\n  toolup collect --refresh --update-baseline"
+    )]
     Collect {
         /// Also merge this run's fetched releases into the repository baseline
         /// (default ./latest_versions.json); only successful fetches change it.
@@ -63,15 +66,20 @@ pub enum Command {
     )]
     Render,
     /// Inspect the tool catalog.
+    #[command(
+        after_help = "Examples:\n  toolup catalog list --category python\n  toolup catalog show rg"
+    )]
     Catalog {
         #[command(subcommand)]
         action: CatalogAction,
     },
     /// What kind of machine this is (ci, server, workstation) and why.
+    #[command(after_help = "Examples:\n  toolup env\n  toolup env --format json")]
     Env,
     /// Check what toolup relies on: registry addresses (and where each came
     /// from), the GitHub token and quota, toolup's files, PATH. Exit 1 when
     /// something is broken, with the fix named.
+    #[command(after_help = "Examples:\n  toolup doctor\n  toolup doctor --offline --format json")]
     Doctor,
     /// Install tools that are missing, through the package manager that fits.
     #[command(
@@ -129,6 +137,7 @@ pub enum Command {
         run: RunArgs,
     },
     /// Show the history of installs, upgrades and rollbacks.
+    #[command(after_help = "Examples:\n  toolup history\n  toolup history --format json")]
     History,
     /// Install a binary from a GitHub release (what `install`'s github manager runs).
     #[command(hide = true)]
@@ -142,10 +151,14 @@ pub enum Command {
         remove: bool,
     },
     /// Restore the files the last upgrade of TOOL replaced.
+    #[command(after_help = "Examples:\n  toolup rollback ripgrep")]
     Rollback { tool: String },
     /// Trust a project's .toolup.toml as it is now, so it may also set
     /// sources, managers, pins, presets, environment, breaking changes and
     /// backups (an edited file is untrusted again).
+    #[command(
+        after_help = "Examples:\n  toolup trust\n  toolup trust --untrust path/to/.toolup.toml"
+    )]
     Trust {
         /// The file, or a directory holding one [default: the nearest
         /// .toolup.toml from the working directory up].
@@ -155,15 +168,23 @@ pub enum Command {
         untrust: bool,
     },
     /// The presets (named sets of tools for `upgrade --preset`) and their tools.
+    #[command(
+        after_help = "Examples:\n  toolup presets\n  toolup upgrade --missing --preset agent --dry-run"
+    )]
     Presets,
     /// Print a shell completion script: `source <(toolup completions bash)`.
+    #[command(
+        after_help = "Examples:\n  source <(toolup completions bash)\n  toolup completions fish > ~/.config/fish/completions/toolup.fish"
+    )]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
     /// Print the man page (roff): `toolup man | man -l -`.
+    #[command(after_help = "Examples:\n  toolup man | man -l -")]
     Man,
     /// Show the configuration files' merged values and where each came from.
+    #[command(after_help = "Examples:\n  toolup config show\n  toolup config path")]
     Config {
         #[command(subcommand)]
         action: ConfigAction,
