@@ -21,5 +21,6 @@ pub mod render;
 pub mod secrets;
 pub mod settings;
 pub mod state;
+pub mod system;
 pub mod toml_location;
 pub mod upstream;

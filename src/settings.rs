@@ -28,6 +28,9 @@ pub struct Settings {
     pub filter: Filter,
     pub jobs: usize,
     pub probe_timeout: Duration,
+    /// `--timeout` or `audit.timeout` when one was given (commands whose
+    /// processes take longer than a probe use their own default otherwise).
+    pub timeout_given: Option<Duration>,
     pub fail_on: Vec<FailOn>,
     pub offline: bool,
     /// Fetch even when the latest-versions cache is within its TTL.
@@ -140,6 +143,10 @@ impl Settings {
                 .map(Duration::from_secs_f64)
                 .or(config.probe_timeout)
                 .unwrap_or(Duration::from_secs(10)),
+            timeout_given: args
+                .timeout
+                .map(Duration::from_secs_f64)
+                .or(config.probe_timeout),
             fail_on: args.fail_on.clone(),
             offline,
             refresh: args.refresh,
@@ -313,6 +320,7 @@ impl Settings {
                     FailOn::Outdated => t.status == Status::Outdated,
                     FailOn::NotInstalled => t.status == Status::NotInstalled,
                     FailOn::Unknown => t.status == Status::Unknown,
+                    FailOn::Pending | FailOn::Security | FailOn::Reboot => false,
                 })
             })
             .collect()

@@ -12,6 +12,7 @@ mod latest_cmd;
 mod reconcile_cmd;
 mod render_cmd;
 mod shell_cmd;
+mod system_cmd;
 mod trust_cmd;
 mod upgrade_cmd;
 
@@ -167,6 +168,15 @@ pub enum Command {
         #[arg(long)]
         untrust: bool,
     },
+    /// The whole system: what apt, npm -g, rustup, cargo, pipx, uv tools and
+    /// the other updaters would update (`--only` names updaters here).
+    #[command(
+        after_help = "Examples:\n  toolup system check\n  toolup system check --only apt,npm --format json --fail-on security"
+    )]
+    System {
+        #[command(subcommand)]
+        action: SystemAction,
+    },
     /// The presets (named sets of tools for `upgrade --preset`) and their tools.
     #[command(
         after_help = "Examples:\n  toolup presets\n  toolup upgrade --missing --preset agent --dry-run"
@@ -189,6 +199,21 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SystemAction {
+    /// Ask every applicable updater what is pending (read-only, side by
+    /// side); save the answer for `system status`.
+    Check {
+        /// Leave these updaters out (comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "UPDATERS")]
+        skip: Vec<String>,
+    },
+    /// The last `system check`, with its age; starts no process.
+    Status,
+    /// The updaters toolup knows, and which apply here.
+    Updaters,
 }
 
 #[derive(Debug, Subcommand)]
@@ -233,6 +258,12 @@ pub enum FailOn {
     #[value(alias = "missing")]
     NotInstalled,
     Unknown,
+    /// `system check`: any update pending.
+    Pending,
+    /// `system check`: any security update pending.
+    Security,
+    /// `system check`: a reboot is needed.
+    Reboot,
 }
 
 /// Options every command accepts.
@@ -400,6 +431,11 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
         Command::Reconcile { .. } => ("reconcile", DATA),
         Command::History => ("history", DATA),
         Command::Presets => ("presets", DATA),
+        Command::System { action } => match action {
+            SystemAction::Check { .. } => ("system check", ALL),
+            SystemAction::Status => ("system status", ALL),
+            SystemAction::Updaters => ("system updaters", DATA),
+        },
         Command::FetchRelease { .. } => ("fetch-release", TEXT),
         Command::Rollback { .. } => ("rollback", TEXT),
         Command::Trust { .. } => ("trust", TEXT),
@@ -500,6 +536,11 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         Command::Completions { shell } => shell_cmd::completions(settings, printer, *shell),
         Command::Man => shell_cmd::man(printer),
         Command::Presets => catalog_cmd::presets(settings, printer),
+        Command::System { action } => match action {
+            SystemAction::Check { skip } => system_cmd::check(settings, printer, skip),
+            SystemAction::Status => system_cmd::status(settings, printer),
+            SystemAction::Updaters => system_cmd::updaters(settings, printer),
+        },
         Command::Trust { path, untrust } => {
             trust_cmd::run(settings, printer, path.as_deref(), *untrust)
         }

@@ -56,6 +56,11 @@ impl AppDirs {
         self.state.join("journal")
     }
 
+    /// The last `toolup system check`.
+    pub fn system_check(&self) -> PathBuf {
+        self.state.join("system_check.json")
+    }
+
     /// The probe cache file.
     pub fn probe_cache(&self) -> PathBuf {
         self.cache.join("probe_cache.json")

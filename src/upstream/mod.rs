@@ -421,6 +421,52 @@ pub fn merge_into_file(
     result
 }
 
+/// The latest version of each registry package named like a catalog
+/// source (`pypi:ruff`, `crates:ripgrep`, `npm:prettier`), asked in
+/// parallel through the same sources, addresses and HTTP client as the
+/// audit: for updaters that compare what a manager installed with its
+/// registry. Answers come in the order asked.
+pub fn latest_of(
+    specs: &[String],
+    addresses: &Addresses,
+    http: HttpOptions,
+) -> Vec<Result<String, String>> {
+    let client = HttpClient::new(http);
+    let cx = sources::Context::new(&client, addresses, None);
+    let ask = |spec: &String| -> Result<String, String> {
+        let upstreams = crate::catalog::Upstreams::parse(spec)?;
+        let upstream = upstreams
+            .iter()
+            .next()
+            .ok_or_else(|| format!("{spec}: no source"))?;
+        let (_, name) = spec.split_once(':').unwrap_or(("", spec));
+        let query = sources::Query {
+            tool: name,
+            upstream,
+            etag: None,
+            hint: None,
+            prereleases: false,
+            cutoff: None,
+        };
+        match sources::lookup(&cx, &query) {
+            sources::Lookup::Found(release) => Ok(release.version),
+            sources::Lookup::Unchanged => Err(format!("{spec}: no answer")),
+            sources::Lookup::Failed(e) => Err(e),
+        }
+    };
+    std::thread::scope(|scope| {
+        let mut answers = Vec::with_capacity(specs.len());
+        for chunk in specs.chunks(16) {
+            let handles: Vec<_> = chunk.iter().map(|s| scope.spawn(|| ask(s))).collect();
+            answers.extend(handles.into_iter().map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("the lookup failed".to_owned()))
+            }));
+        }
+        answers
+    })
+}
+
 /// The negative cache beside a latest-versions cache.
 fn failures_path(cache: &Path) -> std::path::PathBuf {
     cache.with_file_name("upstream_failures.json")

@@ -12,6 +12,7 @@ mod methods;
 mod real_managers;
 mod registry_discovery;
 mod support;
+mod system;
 mod trust;
 mod upgrade;
 mod upstream;

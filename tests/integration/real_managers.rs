@@ -347,3 +347,135 @@ fn latest_answers_from_the_registries_the_machines_clients_know() {
         );
     }
 }
+
+/// `toolup system check --only U --format json` as this machine's user runs it.
+fn system_check(home: Option<&Path>, only: &str, env: &[(&str, &Path)]) -> serde_json::Value {
+    let toolup = Path::new(env!("CARGO_BIN_EXE_toolup"));
+    let mut cmd = Command::new(toolup);
+    cmd.args(["system", "check", "--only", only, "--format", "json"]);
+    if let Some(h) = home {
+        cmd.env("HOME", h);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)))
+}
+
+fn pending_of(doc: &serde_json::Value, updater: &str) -> Vec<(String, String, String)> {
+    let u = doc["updaters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["updater"] == updater)
+        .unwrap_or_else(|| panic!("no {updater}: {doc:#}"));
+    assert!(u["error"].is_null(), "{u:#}");
+    let mut list: Vec<(String, String, String)> = u["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let s = |k: &str| p[k].as_str().unwrap_or("").to_owned();
+            (s("name"), s("from"), s("to"))
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+#[test]
+#[ignore = "second tier: needs apt's lists and npm"]
+fn system_check_agrees_with_apt_and_npm_themselves() {
+    if which("apt").is_none() || which("npm").is_none() {
+        return skip("apt or npm is not on PATH");
+    }
+    let doc = system_check(None, "apt,npm", &[]);
+    // apt: exactly `apt list --upgradable`, security where the suite says so.
+    let listed = String::from_utf8(
+        Command::new("apt")
+            .args(["list", "--upgradable"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let mut expected: Vec<(String, String, String)> = listed
+        .lines()
+        .filter(|l| l.contains("[upgradable from:"))
+        .map(|l| {
+            let (name, rest) = l.split_once('/').unwrap();
+            let new = rest.split_whitespace().nth(1).unwrap();
+            let old = l.rsplit_once("from: ").unwrap().1.trim_end_matches(']');
+            (name.to_owned(), old.to_owned(), new.to_owned())
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(pending_of(&doc, "apt"), expected);
+    // npm: exactly `npm outdated --global --json` (those whose latest differs).
+    let npm = Command::new("npm")
+        .args(["outdated", "--global", "--json"])
+        .output()
+        .unwrap();
+    let outdated: serde_json::Value =
+        serde_json::from_slice(&npm.stdout).unwrap_or(serde_json::json!({}));
+    let mut expected: Vec<(String, String, String)> = outdated
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, e)| e["current"] != e["latest"])
+        .map(|(n, e)| {
+            (
+                n.clone(),
+                e["current"].as_str().unwrap_or("").to_owned(),
+                e["latest"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(pending_of(&doc, "npm"), expected);
+}
+
+#[test]
+#[ignore = "second tier: needs npm, uv and their registries"]
+fn system_check_lists_old_versions_installed_in_sandboxes() {
+    let (Some(real_npm), Some(uv)) = (which("npm"), which("uv")) else {
+        return skip("npm or uv is not on PATH");
+    };
+    let sb = Sandbox::new();
+    let prefix = sb.root.join("npm-prefix");
+    npm(&sb, &prefix, &["install", "--global", "semver@7.5.4"]);
+    let latest_semver = client_says(&sb.home, "npm", &["view", "semver", "version"], |l| {
+        let l = l.trim();
+        (!l.is_empty()).then(|| l.to_owned())
+    });
+    let doc = system_check(Some(&sb.home), "npm", &[("NPM_CONFIG_PREFIX", &prefix)]);
+    assert_eq!(
+        pending_of(&doc, "npm"),
+        [("semver".to_owned(), "7.5.4".to_owned(), latest_semver)]
+    );
+    let _ = real_npm;
+    // uv: an old cowsay in a sandboxed tool dir; PyPI says what is latest.
+    let tools = sb.root.join("uv-tools");
+    let bin = sb.root.join("uv-bin");
+    let out = Command::new(&uv)
+        .args(["tool", "install", "cowsay==5.0"])
+        .env("UV_TOOL_DIR", &tools)
+        .env("UV_TOOL_BIN_DIR", &bin)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = system_check(
+        Some(&sb.home),
+        "uv",
+        &[("UV_TOOL_DIR", &tools), ("UV_TOOL_BIN_DIR", &bin)],
+    );
+    let pending = pending_of(&doc, "uv");
+    assert_eq!(pending.len(), 1, "{doc:#}");
+    assert_eq!(
+        (pending[0].0.as_str(), pending[0].1.as_str()),
+        ("cowsay", "5.0")
+    );
+    assert!(!pending[0].2.is_empty() && pending[0].2 != "5.0");
+}

@@ -1,0 +1,319 @@
+//! `toolup system check | status | updaters`: what the whole machine would
+//! update, asked read-only before anything is touched.
+
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use tabled::builder::Builder;
+
+use crate::cli::FailOn;
+use crate::printer::Printer;
+use crate::render::Format;
+use crate::settings::Settings;
+use crate::system::updaters::ALL;
+use crate::system::{CheckContext, CheckReport, Host, Updater};
+
+use super::Outcome;
+
+/// How long one updater's check may take before its process group is killed
+/// (`--timeout` sets it).
+const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The updaters `--only` and `--skip` select; unknown names are an error
+/// listing the known ones.
+fn selected(settings: &Settings, skip: &[String]) -> anyhow::Result<Vec<&'static dyn Updater>> {
+    let known: Vec<&str> = ALL.iter().map(|u| u.id()).collect();
+    for name in settings.filter.only.iter().chain(skip) {
+        if !known.contains(&name.as_str()) {
+            bail!(
+                "no updater named {:?} (one of {})",
+                crate::printer::visible(name),
+                known.join(", ")
+            );
+        }
+    }
+    Ok(ALL
+        .iter()
+        .copied()
+        .filter(|u| {
+            settings.filter.only.is_empty() || settings.filter.only.iter().any(|n| n == u.id())
+        })
+        .filter(|u| !skip.iter().any(|n| n == u.id()))
+        .collect())
+}
+
+fn fail_on_words(settings: &Settings) -> anyhow::Result<()> {
+    if let Some(bad) = settings
+        .fail_on
+        .iter()
+        .find(|f| matches!(f, FailOn::Outdated | FailOn::NotInstalled | FailOn::Unknown))
+    {
+        bail!("--fail-on {bad:?} is for audits; `toolup system` takes pending, security or reboot");
+    }
+    Ok(())
+}
+
+pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::Result<Outcome> {
+    fail_on_words(settings)?;
+    let updaters = selected(settings, skip)?;
+    let host = Host::current();
+    if settings.refresh {
+        refresh(&updaters, &host, printer);
+    }
+    let addresses = settings.addresses();
+    let http = settings.http_options();
+    let offline = settings.offline;
+    let latest = move |specs: &[String]| -> Vec<Result<String, String>> {
+        if offline {
+            return specs
+                .iter()
+                .map(|_| Err("offline: registries are not asked".to_owned()))
+                .collect();
+        }
+        crate::upstream::latest_of(specs, &addresses, http.clone())
+    };
+    let cx = CheckContext {
+        host: &host,
+        timeout: settings.timeout_given.unwrap_or(CHECK_TIMEOUT),
+        latest: &latest,
+    };
+    let report = crate::system::check::run(&updaters, &cx);
+    if let Some(dirs) = &settings.dirs
+        && let Err(e) = crate::system::check::save(&dirs.system_check(), &report)
+    {
+        printer.warn(&format!(
+            "cannot save {}: {e}",
+            dirs.system_check().display()
+        ));
+    }
+    present(settings, printer, &report, None)
+}
+
+/// `--refresh`: the package lists, through each updater's refresh command;
+/// it needs root, and says so rather than asking for a password.
+fn refresh(updaters: &[&'static dyn Updater], host: &Host, printer: Printer) {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    for u in updaters.iter().filter(|u| u.applies(host)) {
+        let Some(argv) = u.refresh_argv() else {
+            continue;
+        };
+        if !root {
+            printer.warn(&format!(
+                "{}: refreshing the package lists needs root: run `sudo {}` (the check reads the lists as they are)",
+                u.id(),
+                argv.join(" ")
+            ));
+            continue;
+        }
+        let result = crate::exec::run(&crate::exec::ProcessRequest {
+            program: std::path::Path::new(&argv[0]),
+            args: &argv[1..],
+            timeout: Duration::from_secs(600),
+            max_capture: 64 * 1024,
+            env: &[("LC_ALL", "C.UTF-8")],
+            cwd: None,
+            isolate_network: false,
+            interruptible: false,
+        });
+        if !result.is_ok_and(|o| o.status.is_some_and(|s| s.success())) {
+            printer.warn(&format!("{}: `{}` failed", u.id(), argv.join(" ")));
+        }
+    }
+}
+
+pub fn status(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    fail_on_words(settings)?;
+    let dirs = settings.dirs.as_ref().context("no home directory")?;
+    let report = crate::system::check::load(&dirs.system_check()).map_err(anyhow::Error::msg)?;
+    let age = humantime::parse_rfc3339(&report.checked_at)
+        .ok()
+        .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
+        .map(|d| crate::config::show_duration(Duration::from_secs(d.as_secs())));
+    present(settings, printer, &report, age)
+}
+
+fn present(
+    settings: &Settings,
+    printer: Printer,
+    report: &CheckReport,
+    age: Option<String>,
+) -> anyhow::Result<Outcome> {
+    match settings.format {
+        Format::Json => printer.json(report)?,
+        Format::Table => printer.out(&table(report, age.as_deref())),
+        Format::Markdown => printer.out(&markdown(report)),
+    }
+    let failed = report.failed();
+    let tripped = settings.fail_on.iter().any(|f| match f {
+        FailOn::Pending => report.pending() > 0,
+        FailOn::Security => report.security() > 0,
+        FailOn::Reboot => report.reboot_required,
+        _ => false,
+    });
+    if tripped {
+        printer.note(&format!(
+            "--fail-on: {} pending, {} security, reboot {}",
+            report.pending(),
+            report.security(),
+            reboot_word(report)
+        ));
+    }
+    Ok(if failed || tripped {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
+}
+
+fn table(report: &CheckReport, age: Option<&str>) -> String {
+    let width = crate::render::terminal_width();
+    let mut summary = Builder::default();
+    summary.push_record([
+        "UPDATER", "PENDING", "SECURITY", "DOWNLOAD", "ESTIMATE", "TOOK", "NOTES",
+    ]);
+    for u in &report.updaters {
+        summary.push_record([
+            u.updater.clone(),
+            u.pending.len().to_string(),
+            u.security.to_string(),
+            u.download_bytes
+                .map_or_else(|| "-".to_owned(), crate::upstream::human_bytes),
+            u.estimate.clone(),
+            format!("{:.1}s", u.elapsed_ms as f64 / 1000.0),
+            u.error.clone().unwrap_or_default(),
+        ]);
+    }
+    let mut out = crate::render::fit(summary, width, &[6]);
+    out.push('\n');
+    let rows: Vec<_> = report
+        .updaters
+        .iter()
+        .flat_map(|u| u.pending.iter().map(move |p| (u, p)))
+        .collect();
+    if !rows.is_empty() {
+        let mut list = Builder::default();
+        list.push_record(["UPDATER", "PACKAGE", "FROM", "TO", "SECURITY"]);
+        for (u, p) in rows {
+            list.push_record([
+                u.updater.clone(),
+                p.name.clone(),
+                p.from.clone().unwrap_or_else(|| "-".into()),
+                p.to.clone().unwrap_or_else(|| "-".into()),
+                if p.security {
+                    "yes".into()
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&crate::render::fit(list, width, &[1, 2, 3]));
+        out.push('\n');
+    }
+    let when = age.map_or_else(
+        || report.checked_at.clone(),
+        |a| format!("{} ({a} ago)", report.checked_at),
+    );
+    out.push_str(&format!(
+        "\n{} pending ({} security) from {} updater(s); reboot {}; checked {when}\n",
+        report.pending(),
+        report.security(),
+        report.updaters.len(),
+        match &report.reboot_reason {
+            Some(why) => format!("needed: {why}"),
+            None => "not needed".to_owned(),
+        }
+    ));
+    if !report.not_applicable.is_empty() {
+        out.push_str(&format!("not here: {}\n", report.not_applicable.join(", ")));
+    }
+    crate::render::wrap_words(&out, None)
+}
+
+fn reboot_word(report: &CheckReport) -> &'static str {
+    if report.reboot_required {
+        "needed"
+    } else {
+        "not needed"
+    }
+}
+
+fn markdown(report: &CheckReport) -> String {
+    let mut out = format!(
+        "## System updates\n\n{} pending ({} security); reboot {}.\n\n| Updater | Pending | Security | Notes |\n|---|---|---|---|\n",
+        report.pending(),
+        report.security(),
+        reboot_word(report)
+    );
+    for u in &report.updaters {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            u.updater,
+            u.pending.len(),
+            u.security,
+            u.error.clone().unwrap_or_default().replace('|', "\\|")
+        ));
+    }
+    for u in report.updaters.iter().filter(|u| !u.pending.is_empty()) {
+        out.push_str(&format!(
+            "\n<details><summary>{} ({})</summary>\n\n",
+            u.updater,
+            u.pending.len()
+        ));
+        for p in &u.pending {
+            out.push_str(&format!(
+                "- {} {} → {}{}\n",
+                p.name.replace('<', "&lt;"),
+                p.from.as_deref().unwrap_or("-"),
+                p.to.as_deref().unwrap_or("-"),
+                if p.security { " (security)" } else { "" }
+            ));
+        }
+        out.push_str("\n</details>\n");
+    }
+    out
+}
+
+pub fn updaters(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    let host = Host::current();
+    let rows: Vec<_> = ALL
+        .iter()
+        .map(|u| {
+            serde_json::json!({
+                "id": u.id(),
+                "program": u.program(),
+                "applies": u.applies(&host),
+                "check": u.check_argv(),
+                "update": u.update_argv(),
+                "needs_root": u.needs_root(),
+                "runs_after": u.runs_after(),
+            })
+        })
+        .collect();
+    if settings.format == Format::Json {
+        printer.json(&serde_json::json!({"schema_version": 1, "updaters": rows}))?;
+        return Ok(Outcome::Success);
+    }
+    let mut b = Builder::default();
+    b.push_record(["UPDATER", "HERE", "CHECK", "UPDATE", "ROOT"]);
+    for u in ALL {
+        let check = u.check_argv().join(" ");
+        b.push_record([
+            u.id().to_owned(),
+            if u.applies(&host) { "yes" } else { "-" }.to_owned(),
+            if check.is_empty() {
+                "(registry lookups)".to_owned()
+            } else {
+                check
+            },
+            u.update_argv().join(" "),
+            if u.needs_root() { "yes" } else { "" }.to_owned(),
+        ]);
+    }
+    printer.out(&format!(
+        "{}\n",
+        crate::render::fit(b, crate::render::terminal_width(), &[3, 2])
+    ));
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,43 @@
+//! Whether the machine wants a reboot: Debian's `/var/run/reboot-required`
+//! (with the packages that asked, from `reboot-required.pkgs`), and on the
+//! RPM family `needs-restarting -r` (exit 1 when a reboot is needed).
+
+use std::time::Duration;
+
+use super::updater::{CheckContext, Host};
+
+/// Why a reboot is needed, if it is.
+pub fn required(cx: &CheckContext<'_>) -> Option<String> {
+    for dir in ["/var/run", "/run"] {
+        let flag = std::path::Path::new(dir).join("reboot-required");
+        if flag.is_file() {
+            let pkgs = std::fs::read_to_string(format!("{dir}/reboot-required.pkgs"))
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Some(if pkgs.is_empty() {
+                format!("{} exists", flag.display())
+            } else {
+                format!("{} exists (asked by {pkgs})", flag.display())
+            });
+        }
+    }
+    needs_restarting(cx)
+}
+
+fn needs_restarting(cx: &CheckContext<'_>) -> Option<String> {
+    let host: &Host = cx.host;
+    host.which("needs-restarting")?;
+    let quick = CheckContext {
+        timeout: cx.timeout.min(Duration::from_secs(30)),
+        ..*cx
+    };
+    let out = quick
+        .run(&["needs-restarting".to_owned(), "-r".to_owned()])
+        .ok()?;
+    (out.code == 1).then(|| {
+        let why = out.stdout.lines().next().unwrap_or("").trim().to_owned();
+        format!("needs-restarting -r: {why}")
+    })
+}

@@ -1,0 +1,187 @@
+//! The updater model: a second small trait, kept apart from
+//! `install::PackageManager`. An updater says whether it applies here, how
+//! to check (read-only, no root) and read the answer, what it would run to
+//! download and to update, the named locks each phase holds, and what must
+//! run before it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::exec::{ProcessRequest, run};
+
+/// One pending update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    pub name: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// From a security suite or advisory.
+    #[serde(default)]
+    pub security: bool,
+    pub download_bytes: Option<u64>,
+}
+
+impl Pending {
+    pub fn new(name: &str, from: Option<&str>, to: Option<&str>) -> Pending {
+        Pending {
+            name: name.to_owned(),
+            from: from.map(str::to_owned),
+            to: to.map(str::to_owned),
+            security: false,
+            download_bytes: None,
+        }
+    }
+}
+
+/// The phases of an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Check,
+    Download,
+    Update,
+}
+
+/// What an updater may look at to decide whether it applies.
+#[derive(Debug, Clone)]
+pub struct Host {
+    pub path: Vec<PathBuf>,
+    pub os: &'static str,
+    pub home: Option<PathBuf>,
+}
+
+impl Host {
+    /// This machine.
+    pub fn current() -> Host {
+        Host {
+            path: std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).collect(),
+            os: std::env::consts::OS,
+            home: std::env::var_os("HOME").map(PathBuf::from),
+        }
+    }
+
+    /// The program `name` on PATH.
+    pub fn which(&self, name: &str) -> Option<PathBuf> {
+        self.path.iter().map(|d| d.join(name)).find(|p| {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+    }
+}
+
+/// Latest versions of registry packages, asked by `kind:name`, answered in order.
+pub type LatestLookup = dyn Fn(&[String]) -> Vec<Result<String, String>> + Sync;
+
+/// What a check may use.
+pub struct CheckContext<'a> {
+    pub host: &'a Host,
+    /// Each check is killed (its whole process group) after this.
+    pub timeout: Duration,
+    /// The latest versions of registry packages (`pypi:NAME`, `crates:NAME`)
+    /// through toolup's own upstream layer, in the order asked.
+    pub latest: &'a LatestLookup,
+}
+
+impl CheckContext<'_> {
+    /// Runs a read-only check command.
+    pub fn run(&self, argv: &[String]) -> Result<CheckRun, String> {
+        let program = self
+            .host
+            .which(&argv[0])
+            .ok_or_else(|| format!("{} is not on PATH", argv[0]))?;
+        let out = run(&ProcessRequest {
+            program: &program,
+            args: &argv[1..],
+            timeout: self.timeout,
+            max_capture: 4 * 1024 * 1024,
+            env: &[
+                ("LC_ALL", "C.UTF-8"),
+                ("NO_COLOR", "1"),
+                ("NPM_CONFIG_UPDATE_NOTIFIER", "false"),
+            ],
+            cwd: None,
+            isolate_network: false,
+            interruptible: false,
+        })
+        .map_err(|e| format!("cannot run {}: {e}", argv[0]))?;
+        if out.timed_out {
+            return Err(format!(
+                "`{}` did not finish within {}s (killed)",
+                argv.join(" "),
+                self.timeout.as_secs()
+            ));
+        }
+        Ok(CheckRun {
+            code: out.status.and_then(|s| s.code()).unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: crate::discover::parse::clean_output(&[], &out.stderr),
+        })
+    }
+}
+
+/// What a check command left.
+pub struct CheckRun {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// One way the machine gets updated.
+pub trait Updater: Sync {
+    /// Its id (`apt`, `npm`, `rustup`, …), also the name users select it by.
+    fn id(&self) -> &'static str;
+    /// The program that must be on PATH.
+    fn program(&self) -> &'static str;
+    /// Whether it applies here: by default, its program is on PATH.
+    fn applies(&self, host: &Host) -> bool {
+        host.which(self.program()).is_some()
+    }
+    /// The read-only check (no root): argv.
+    fn check_argv(&self) -> Vec<String>;
+    /// Whether `code` means the check ran (tools differ: dnf exits 100 when
+    /// updates exist, `checkupdates` 2 when none, `npm outdated` 1 when
+    /// something is outdated).
+    fn check_ran(&self, code: i32) -> bool {
+        code == 0
+    }
+    /// Reads the check's stdout into pending updates.
+    fn parse(&self, stdout: &str) -> Result<Vec<Pending>, String>;
+    /// Runs the check: `check_argv`, `check_ran`, `parse`. Updaters that
+    /// compare with registries through toolup's upstream layer override it.
+    fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
+        let argv = self.check_argv();
+        let out = cx.run(&argv)?;
+        if !self.check_ran(out.code) {
+            let why = out.stderr.lines().last().unwrap_or("").trim().to_owned();
+            return Err(format!("`{}` exited {}: {why}", argv.join(" "), out.code));
+        }
+        self.parse(&out.stdout)
+    }
+    /// What refreshes its package lists (needs root), if it keeps any.
+    fn refresh_argv(&self) -> Option<Vec<String>> {
+        None
+    }
+    /// What it runs to download without installing, where it can separate that.
+    fn download_argv(&self) -> Option<Vec<String>> {
+        None
+    }
+    /// What it runs to update.
+    fn update_argv(&self) -> Vec<String>;
+    /// The update needs root (through `sudo -n` when toolup is not root).
+    fn needs_root(&self) -> bool {
+        false
+    }
+    /// The named locks a phase holds (`pkgmgr:dpkg`, `runtime:python`, `system:network`).
+    fn locks(&self, phase: Phase) -> Vec<&'static str>;
+    /// The updaters that must finish first.
+    fn runs_after(&self) -> &'static [&'static str] {
+        &[]
+    }
+}
+
+/// `["a", "b"]` as argv.
+pub fn argv(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|s| (*s).to_owned()).collect()
+}

@@ -1,0 +1,82 @@
+//! Crates installed with `cargo install`: cargo's own record
+//! (`$CARGO_HOME/.crates2.json`) against the crates registry, asked through
+//! toolup's upstream layer — no cargo-update needed.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::system::updater::{CheckContext, Host, Pending, Phase, Updater, argv};
+
+pub struct Cargo;
+
+#[derive(Deserialize)]
+struct Crates2 {
+    #[serde(default)]
+    installs: BTreeMap<String, serde_json::Value>,
+}
+
+fn record(host: &Host) -> Option<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| host.home.as_ref().map(|h| h.join(".cargo")))?;
+    Some(home.join(".crates2.json"))
+}
+
+/// `(name, version)` of every crate installed from the crates.io registry:
+/// keys look like `ripgrep 14.1.0 (registry+https://github.com/rust-lang/crates.io-index)`.
+pub(crate) fn installed(text: &str) -> Result<Vec<(String, String)>, String> {
+    let doc: Crates2 = serde_json::from_str(text).map_err(|e| format!(".crates2.json: {e}"))?;
+    Ok(doc
+        .installs
+        .keys()
+        .filter_map(|key| {
+            let mut words = key.splitn(3, ' ');
+            let (name, version, source) = (words.next()?, words.next()?, words.next()?);
+            (source.contains("registry+") || source.contains("sparse+"))
+                .then(|| (name.to_owned(), version.to_owned()))
+        })
+        .collect())
+}
+
+impl Updater for Cargo {
+    fn id(&self) -> &'static str {
+        "cargo"
+    }
+    fn program(&self) -> &'static str {
+        "cargo"
+    }
+    fn applies(&self, host: &Host) -> bool {
+        host.which("cargo").is_some() && record(host).is_some_and(|p| p.is_file())
+    }
+    fn check_argv(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn parse(&self, _stdout: &str) -> Result<Vec<Pending>, String> {
+        Ok(Vec::new())
+    }
+    fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
+        let path = record(cx.host).ok_or("no cargo home")?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let crates = installed(&text)?;
+        let specs: Vec<String> = crates.iter().map(|(n, _)| format!("crates:{n}")).collect();
+        let latest = (cx.latest)(&specs);
+        super::registry::newer(crates.iter().zip(latest))
+    }
+    fn update_argv(&self) -> Vec<String> {
+        // Each pending crate is reinstalled at its new version by the runner.
+        argv(&["cargo", "install", "--locked"])
+    }
+    fn locks(&self, phase: Phase) -> Vec<&'static str> {
+        match phase {
+            Phase::Check => vec![],
+            Phase::Download => vec!["system:network"],
+            Phase::Update => vec!["runtime:rust-crates"],
+        }
+    }
+    fn runs_after(&self) -> &'static [&'static str] {
+        &["rustup"]
+    }
+}

@@ -1,0 +1,248 @@
+//! The built-in updaters, one file each. Adding one is a file and a line in
+//! `ALL`.
+
+mod apt;
+mod brew;
+mod cargo;
+mod dnf;
+mod flatpak;
+mod fwupd;
+mod gem;
+mod npm;
+mod pacman;
+mod pipx;
+mod pnpm;
+mod registry;
+mod rustup;
+mod snap;
+mod uv;
+mod zypper;
+
+use super::Updater;
+
+/// Every built-in updater, in the order reports list them.
+pub static ALL: &[&dyn Updater] = &[
+    &apt::Apt,
+    &dnf::Dnf,
+    &pacman::Pacman,
+    &zypper::Zypper,
+    &brew::Brew,
+    &flatpak::Flatpak,
+    &snap::Snap,
+    &fwupd::Fwupd,
+    &rustup::Rustup,
+    &cargo::Cargo,
+    &pipx::Pipx,
+    &uv::Uv,
+    &npm::Npm,
+    &pnpm::Pnpm,
+    &gem::Gem,
+];
+
+/// The updater with this id.
+pub fn by_id(id: &str) -> Option<&'static dyn Updater> {
+    ALL.iter().copied().find(|u| u.id() == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    macro_rules! fixture {
+        ($name:literal) => {
+            include_str!(concat!("../../../tests/fixtures/updaters/", $name))
+        };
+    }
+
+    /// `(updater, output, how many pending, one of them as name from to)`.
+    type Case = (
+        &'static str,
+        &'static str,
+        usize,
+        Option<(&'static str, &'static str, &'static str)>,
+    );
+
+    fn cases() -> Vec<Case> {
+        vec![
+            (
+                "apt",
+                fixture!("apt-list-upgradable.txt"),
+                80,
+                Some(("bash", "5.2.15-2+b8", "5.2.15-2+b13")),
+            ),
+            ("apt", fixture!("apt-list-upgradable-none.txt"), 0, None),
+            (
+                "npm",
+                fixture!("npm-outdated-global.json"),
+                2,
+                Some(("npm", "11.19.1", "11.21.2")),
+            ),
+            ("npm", fixture!("npm-outdated-global-none.json"), 0, None),
+            (
+                "rustup",
+                fixture!("rustup-check.txt"),
+                2,
+                Some(("stable-x86_64-unknown-linux-gnu", "1.95.0", "1.99.1")),
+            ),
+            ("rustup", fixture!("rustup-check-none.txt"), 0, None),
+            (
+                "pacman",
+                fixture!("checkupdates.txt"),
+                2,
+                Some(("linux", "6.8.9.arch1-1", "6.9.1.arch1-1")),
+            ),
+            ("pacman", "", 0, None),
+            (
+                "zypper",
+                fixture!("zypper-list-updates.txt"),
+                2,
+                Some(("curl", "8.6.0-1.1", "8.7.1-1.1")),
+            ),
+            (
+                "brew",
+                fixture!("brew-outdated.json"),
+                2,
+                Some(("jq", "1.6", "1.7.1")),
+            ),
+            ("brew", r#"{"formulae":[],"casks":[]}"#, 0, None),
+            (
+                "gem",
+                fixture!("gem-outdated.txt"),
+                2,
+                Some(("rake", "13.0.6", "13.2.1")),
+            ),
+            ("gem", "", 0, None),
+            (
+                "pnpm",
+                fixture!("pnpm-outdated-global.json"),
+                1,
+                Some(("typescript", "5.3.3", "5.4.5")),
+            ),
+            ("pnpm", "", 0, None),
+            (
+                "fwupd",
+                fixture!("fwupdmgr-get-updates.json"),
+                1,
+                Some(("System Firmware", "1.2.3", "1.3.0")),
+            ),
+            ("fwupd", "", 0, None),
+        ]
+    }
+
+    #[test]
+    fn every_parser_reads_its_tools_output() {
+        for (id, output, count, sample) in cases() {
+            let pending = by_id(id)
+                .unwrap()
+                .parse(output)
+                .unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(pending.len(), count, "{id}: {pending:#?}");
+            if let Some((name, from, to)) = sample {
+                let p = pending
+                    .iter()
+                    .find(|p| p.name == name)
+                    .unwrap_or_else(|| panic!("{id}: no {name}"));
+                assert_eq!(
+                    (p.from.as_deref(), p.to.as_deref()),
+                    (Some(from), Some(to)),
+                    "{id}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parsers_without_from_versions_and_with_sizes() {
+        let dnf = by_id("dnf")
+            .unwrap()
+            .parse(fixture!("dnf-check-update.txt"))
+            .unwrap();
+        assert_eq!(
+            dnf.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["bash", "kernel"]
+        );
+        assert_eq!(dnf[0].to.as_deref(), Some("5.2.26-3.fc40"));
+        let flatpak = by_id("flatpak")
+            .unwrap()
+            .parse(fixture!("flatpak-remote-ls-updates.txt"))
+            .unwrap();
+        assert_eq!(flatpak.len(), 2);
+        let snap = by_id("snap")
+            .unwrap()
+            .parse(fixture!("snap-refresh-list.txt"))
+            .unwrap();
+        assert_eq!(snap.len(), 2);
+        assert_eq!(snap[0].download_bytes, Some(93_000_000));
+        let fw = by_id("fwupd")
+            .unwrap()
+            .parse(fixture!("fwupdmgr-get-updates.json"))
+            .unwrap();
+        assert_eq!(fw[0].download_bytes, Some(1_234_567));
+    }
+
+    #[test]
+    fn apt_flags_candidates_from_the_security_suite() {
+        let pending = by_id("apt")
+            .unwrap()
+            .parse(fixture!("apt-list-upgradable.txt"))
+            .unwrap();
+        assert_eq!(pending.iter().filter(|p| p.security).count(), 20);
+        assert!(
+            pending
+                .iter()
+                .find(|p| p.name == "libcups2")
+                .unwrap()
+                .security
+        );
+        assert!(!pending.iter().find(|p| p.name == "bash").unwrap().security);
+    }
+
+    #[test]
+    fn registry_checked_updaters_read_what_is_installed() {
+        assert_eq!(
+            pipx::installed(fixture!("pipx-list.json")).unwrap(),
+            [("ruff".to_owned(), "0.4.1".to_owned())]
+        );
+        assert_eq!(
+            uv::installed(fixture!("uv-tool-list.txt")),
+            [
+                ("ruff".to_owned(), "0.4.1".to_owned()),
+                ("httpie".to_owned(), "3.2.2".to_owned())
+            ]
+        );
+        let crates2 = r#"{"installs": {"ripgrep 14.1.0 (registry+https://github.com/rust-lang/crates.io-index)": {}, "local 0.1.0 (path+file:///src/local)": {}}}"#;
+        assert_eq!(
+            cargo::installed(crates2).unwrap(),
+            [("ripgrep".to_owned(), "14.1.0".to_owned())]
+        );
+    }
+
+    #[test]
+    fn ids_are_unique_and_every_updater_says_its_locks() {
+        let mut ids: Vec<_> = ALL.iter().map(|u| u.id()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), ALL.len());
+        for u in ALL {
+            assert!(
+                !u.locks(crate::system::Phase::Update).is_empty(),
+                "{}",
+                u.id()
+            );
+            assert!(
+                u.locks(crate::system::Phase::Update)
+                    .iter()
+                    .all(|l| l.contains(':')),
+                "{}: locks are category:resource",
+                u.id()
+            );
+            for after in u.runs_after() {
+                assert!(
+                    by_id(after).is_some(),
+                    "{} runs after unknown {after}",
+                    u.id()
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! pacman: Arch packages, checked with `checkupdates` (pacman-contrib),
+//! which syncs a private copy of the database and so needs no root. It
+//! exits 2 when there is nothing to update; lines are `name old -> new`.
+
+use crate::system::updater::{Pending, Phase, Updater, argv};
+
+pub struct Pacman;
+
+impl Updater for Pacman {
+    fn id(&self) -> &'static str {
+        "pacman"
+    }
+    fn program(&self) -> &'static str {
+        "checkupdates"
+    }
+    fn check_argv(&self) -> Vec<String> {
+        argv(&["checkupdates"])
+    }
+    fn check_ran(&self, code: i32) -> bool {
+        code == 0 || code == 2
+    }
+    fn parse(&self, stdout: &str) -> Result<Vec<Pending>, String> {
+        Ok(stdout
+            .lines()
+            .filter_map(|line| {
+                let mut words = line.split_whitespace();
+                let (name, old, arrow, new) =
+                    (words.next()?, words.next()?, words.next()?, words.next()?);
+                (arrow == "->").then(|| Pending::new(name, Some(old), Some(new)))
+            })
+            .collect())
+    }
+    fn download_argv(&self) -> Option<Vec<String>> {
+        Some(argv(&[
+            "pacman",
+            "--sync",
+            "--refresh",
+            "--sysupgrade",
+            "--downloadonly",
+            "--noconfirm",
+        ]))
+    }
+    fn update_argv(&self) -> Vec<String> {
+        argv(&[
+            "pacman",
+            "--sync",
+            "--refresh",
+            "--sysupgrade",
+            "--noconfirm",
+        ])
+    }
+    fn needs_root(&self) -> bool {
+        true
+    }
+    fn locks(&self, phase: Phase) -> Vec<&'static str> {
+        match phase {
+            Phase::Check => vec![],
+            Phase::Download => vec!["pkgmgr:pacman", "system:network"],
+            Phase::Update => vec!["pkgmgr:pacman"],
+        }
+    }
+}
