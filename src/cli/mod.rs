@@ -177,6 +177,14 @@ pub enum Command {
         #[command(subcommand)]
         action: SystemAction,
     },
+    /// External updater plugins (manifests in plugins.d/).
+    #[command(
+        after_help = "Examples:\n  toolup plugins list\n  toolup plugins validate ~/.config/toolup/plugins.d/mine.toml"
+    )]
+    Plugins {
+        #[command(subcommand)]
+        action: PluginsAction,
+    },
     /// The presets (named sets of tools for `upgrade --preset`) and their tools.
     #[command(
         after_help = "Examples:\n  toolup presets\n  toolup upgrade --missing --preset agent --dry-run"
@@ -199,6 +207,16 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsAction {
+    /// Every plugin manifest found, and whether it loads.
+    List,
+    /// One plugin: its manifest and its own answers.
+    Info { name: String },
+    /// Run the protocol's conformance checks against a manifest's plugin.
+    Validate { path: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -431,6 +449,7 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
         Command::Reconcile { .. } => ("reconcile", DATA),
         Command::History => ("history", DATA),
         Command::Presets => ("presets", DATA),
+        Command::Plugins { .. } => ("plugins", DATA),
         Command::System { action } => match action {
             SystemAction::Check { .. } => ("system check", ALL),
             SystemAction::Status => ("system status", ALL),
@@ -536,6 +555,13 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         Command::Completions { shell } => shell_cmd::completions(settings, printer, *shell),
         Command::Man => shell_cmd::man(printer),
         Command::Presets => catalog_cmd::presets(settings, printer),
+        Command::Plugins { action } => match action {
+            PluginsAction::List => system_cmd::plugins_list(settings, printer),
+            PluginsAction::Info { name } => system_cmd::plugins_info(settings, printer, name),
+            PluginsAction::Validate { path } => {
+                system_cmd::plugins_validate(settings, printer, path)
+            }
+        },
         Command::System { action } => match action {
             SystemAction::Check { skip } => system_cmd::check(settings, printer, skip),
             SystemAction::Status => system_cmd::status(settings, printer),

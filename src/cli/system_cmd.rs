@@ -10,7 +10,6 @@ use crate::cli::FailOn;
 use crate::printer::Printer;
 use crate::render::Format;
 use crate::settings::Settings;
-use crate::system::updaters::ALL;
 use crate::system::{CheckContext, CheckReport, Host, Updater};
 
 use super::Outcome;
@@ -21,8 +20,17 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The updaters `--only` and `--skip` select; unknown names are an error
 /// listing the known ones.
-fn selected(settings: &Settings, skip: &[String]) -> anyhow::Result<Vec<&'static dyn Updater>> {
-    let known: Vec<&str> = ALL.iter().map(|u| u.id()).collect();
+fn selected(
+    settings: &Settings,
+    printer: Printer,
+    skip: &[String],
+) -> anyhow::Result<Vec<&'static dyn Updater>> {
+    let (all, problems) =
+        crate::system::available(settings.dirs.as_ref().map(|d| d.config.as_path()));
+    for problem in &problems {
+        printer.warn(problem);
+    }
+    let known: Vec<&str> = all.iter().map(|u| u.id()).collect();
     for name in settings.filter.only.iter().chain(skip) {
         if !known.contains(&name.as_str()) {
             bail!(
@@ -32,7 +40,7 @@ fn selected(settings: &Settings, skip: &[String]) -> anyhow::Result<Vec<&'static
             );
         }
     }
-    Ok(ALL
+    Ok(all
         .iter()
         .copied()
         .filter(|u| {
@@ -55,7 +63,7 @@ fn fail_on_words(settings: &Settings) -> anyhow::Result<()> {
 
 pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::Result<Outcome> {
     fail_on_words(settings)?;
-    let updaters = selected(settings, skip)?;
+    let updaters = selected(settings, printer, skip)?;
     let host = Host::current();
     if settings.refresh {
         refresh(&updaters, &host, printer);
@@ -277,7 +285,8 @@ fn markdown(report: &CheckReport) -> String {
 
 pub fn updaters(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let host = Host::current();
-    let rows: Vec<_> = ALL
+    let all = selected(settings, printer, &[])?;
+    let rows: Vec<_> = all
         .iter()
         .map(|u| {
             serde_json::json!({
@@ -297,7 +306,7 @@ pub fn updaters(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome
     }
     let mut b = Builder::default();
     b.push_record(["UPDATER", "HERE", "CHECK", "UPDATE", "ROOT"]);
-    for u in ALL {
+    for u in &all {
         let check = u.check_argv().join(" ");
         b.push_record([
             u.id().to_owned(),
@@ -316,4 +325,126 @@ pub fn updaters(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome
         crate::render::fit(b, crate::render::terminal_width(), &[3, 2])
     ));
     Ok(Outcome::Success)
+}
+
+/// `toolup plugins list`: every manifest found, loadable or not.
+pub fn plugins_list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    let config = settings.dirs.as_ref().map(|d| d.config.as_path());
+    let rows: Vec<(String, String, String, String)> = crate::system::plugins::manifests(config)
+        .into_iter()
+        .map(|path| match crate::system::plugins::Plugin::load(&path) {
+            Ok(p) => (
+                p.manifest.name.clone(),
+                p.executable.display().to_string(),
+                path.display().to_string(),
+                "ok".to_owned(),
+            ),
+            Err(e) => (
+                "-".to_owned(),
+                "-".to_owned(),
+                path.display().to_string(),
+                e,
+            ),
+        })
+        .collect();
+    if settings.format == Format::Json {
+        let list: Vec<_> = rows
+            .iter()
+            .map(|(n, e, m, s)| serde_json::json!({"name": n, "executable": e, "manifest": m, "status": s}))
+            .collect();
+        printer.json(&serde_json::json!({"schema_version": 1, "plugins": list}))?;
+        return Ok(Outcome::Success);
+    }
+    let mut b = Builder::default();
+    b.push_record(["PLUGIN", "EXECUTABLE", "MANIFEST", "STATUS"]);
+    for (n, e, m, st) in rows {
+        b.push_record([n, e, m, st]);
+    }
+    printer.out(&format!(
+        "{}\n",
+        crate::render::fit(b, crate::render::terminal_width(), &[3, 2, 1])
+    ));
+    Ok(Outcome::Success)
+}
+
+/// `toolup plugins info NAME`: the manifest and the plugin's own answers.
+pub fn plugins_info(settings: &Settings, printer: Printer, name: &str) -> anyhow::Result<Outcome> {
+    let config = settings.dirs.as_ref().map(|d| d.config.as_path());
+    let (plugins, problems) = crate::system::plugins::load_all(config);
+    for problem in &problems {
+        printer.warn(problem);
+    }
+    let plugin = plugins
+        .iter()
+        .find(|p| p.manifest.name == name)
+        .with_context(|| format!("no plugin named {:?}", crate::printer::visible(name)))?;
+    let host = Host::current();
+    let doc = serde_json::json!({
+        "schema_version": 1,
+        "name": plugin.manifest.name,
+        "description": plugin.manifest.description,
+        "manifest": plugin.manifest_path,
+        "executable": plugin.executable,
+        "version": plugin.ask("version", Duration::from_secs(10)).stdout.trim(),
+        "applies": plugin.applies(&host),
+        "needs_root": plugin.needs_root(),
+        "download": plugin.download_argv(),
+        "update": plugin.update_argv(),
+        "locks": {
+            "check": plugin.locks(crate::system::Phase::Check),
+            "download": plugin.locks(crate::system::Phase::Download),
+            "update": plugin.locks(crate::system::Phase::Update),
+        },
+        "runs_after": plugin.runs_after(),
+    });
+    if settings.format == Format::Json {
+        printer.json(&doc)?;
+    } else {
+        let mut text = String::new();
+        for (k, v) in doc.as_object().into_iter().flatten() {
+            text.push_str(&format!("{k:<12} {v}\n"));
+        }
+        printer.out(&text);
+    }
+    Ok(Outcome::Success)
+}
+
+/// `toolup plugins validate PATH`: the protocol's conformance checks, each reported.
+pub fn plugins_validate(
+    settings: &Settings,
+    printer: Printer,
+    path: &std::path::Path,
+) -> anyhow::Result<Outcome> {
+    let plugin = crate::system::plugins::Plugin::load(path).map_err(anyhow::Error::msg)?;
+    let checks = crate::system::plugins::validate(&plugin);
+    let failed = checks.iter().filter(|c| !c.ok).count();
+    if settings.format == Format::Json {
+        printer.json(&serde_json::json!({
+            "schema_version": 1, "plugin": plugin.manifest.name, "checks": checks,
+        }))?;
+    } else {
+        let mut text = format!("plugin {} ({})\n", plugin.manifest.name, path.display());
+        for c in &checks {
+            text.push_str(&format!(
+                "  {:<4} {}: {}\n",
+                if c.ok { "ok" } else { "FAIL" },
+                c.check,
+                c.detail
+            ));
+        }
+        text.push_str(&if failed == 0 {
+            "conforms\n".to_owned()
+        } else {
+            format!(
+                "{failed} check(s) failed: plugin {} does not conform\n",
+                plugin.manifest.name
+            )
+        });
+        printer.out(&text);
+    }
+    Ok(if failed == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
 }

@@ -4,9 +4,27 @@
 //! touched.
 
 pub mod check;
+pub mod plugins;
 pub mod reboot;
 pub mod updater;
 pub mod updaters;
 
 pub use check::{CheckReport, UpdaterCheck};
 pub use updater::{CheckContext, Host, Pending, Phase, Updater};
+
+/// The built-in updaters and the external plugins, a plugin replacing a
+/// built-in of the same name; the warnings name manifests that were skipped.
+pub fn available(config_dir: Option<&std::path::Path>) -> (Vec<&'static dyn Updater>, Vec<String>) {
+    let (plugins, problems) = plugins::load_all(config_dir);
+    let plugins: Vec<&'static plugins::Plugin> = plugins
+        .into_iter()
+        .map(|p| &*Box::leak(Box::new(p)))
+        .collect();
+    let mut all: Vec<&'static dyn Updater> = updaters::ALL
+        .iter()
+        .copied()
+        .filter(|u| !plugins.iter().any(|p| p.id() == u.id()))
+        .collect();
+    all.extend(plugins.into_iter().map(|p| p as &'static dyn Updater));
+    (all, problems)
+}

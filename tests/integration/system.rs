@@ -137,3 +137,160 @@ fn a_check_that_prints_garbage_names_its_updater_and_the_others_complete() {
     assert!(text.contains("npm: npm outdated:"), "{doc:#}");
     assert_eq!(doc["updaters"][0]["pending"].as_array().unwrap().len(), 80);
 }
+
+/// A plugin script answering the protocol; `overrides` replaces whole
+/// `case` arms (`command) body ;;`).
+fn plugin(sb: &Sandbox, name: &str, overrides: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = sb.home.join(".config/toolup/plugins.d");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut arms: Vec<(String, String)> = [
+        ("is-applicable", "exit 0"),
+        (
+            "estimate-update",
+            r#"echo '{"status": "success", "data": {"packages_to_update": [{"name": "widget", "current_version": "1.0", "new_version": "1.1", "download_size_bytes": 2048}], "security_updates": false}}'"#,
+        ),
+        ("can-separate-download", "exit 1"),
+        ("update", "exit 0"),
+        ("does-require-sudo", "exit 1"),
+        ("version", "echo 0.1.0"),
+        ("update-mutexes", "echo pkgmgr:widgets"),
+        ("runs-after", "echo apt"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    for (command, body) in overrides {
+        arms.retain(|(k, _)| k != command);
+        if !body.is_empty() {
+            arms.push(((*command).to_owned(), (*body).to_owned()));
+        }
+    }
+    let mut script = String::from("case \"$1\" in\n");
+    for (k, v) in &arms {
+        script.push_str(&format!("  {k}) {v} ;;\n"));
+    }
+    script.push_str("  *) echo \"unknown command $1\" >&2; exit 127 ;;\nesac\n");
+    sb.script(&dir, &format!("{name}-plugin"), &script);
+    let manifest = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &manifest,
+        format!(
+            "name = \"{name}\"\nexecutable = \"{name}-plugin\"\ndescription = \"test\"\nruns_after = [\"npm\"]\n\n[timeouts]\nestimate_update = 2\n\n[mutexes]\nupdate = [\"system:widgets\"]\n"
+        ),
+    )
+    .unwrap();
+    manifest
+}
+
+#[test]
+fn plugins_validate_names_each_broken_plugin() {
+    let sb = Sandbox::new();
+    let good = plugin(&sb, "tugood", &[]);
+    let out = sb.run(&["plugins", "validate", good.to_str().unwrap()]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("conforms"), "{}", stdout(&out));
+
+    let missing = plugin(&sb, "tunover", &[("version", "")]);
+    let out = sb.run(&["plugins", "validate", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("FAIL version: exited 127: unknown command version")
+            && stdout(&out).contains("plugin tunover does not conform"),
+        "{}",
+        stdout(&out)
+    );
+
+    let hangs = plugin(&sb, "tuhang", &[("estimate-update", "exec /bin/sleep 60")]);
+    let started = Instant::now();
+    let out = sb.run(&["plugins", "validate", hangs.to_str().unwrap()]);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(
+        stdout(&out).contains("FAIL estimate-update: did not finish (killed at its timeout)"),
+        "{}",
+        stdout(&out)
+    );
+
+    let garbage = plugin(&sb, "tujunk", &[("estimate-update", "echo 'not json'")]);
+    let out = sb.run(&["plugins", "validate", garbage.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains(
+            "FAIL estimate-update: plugin tujunk: `estimate-update` printed no valid JSON"
+        ),
+        "{}",
+        stdout(&out)
+    );
+
+    let sudo = plugin(
+        &sb,
+        "tusudo",
+        &[
+            ("does-require-sudo", "exit 0"),
+            ("sudo-programs-paths", "echo apt-get"),
+        ],
+    );
+    let out = sb.run(&["plugins", "validate", sudo.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains("FAIL sudo-programs-paths: not absolute paths that exist"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A manifest that does not parse is named with its line and field, and
+    // skipped by the rest while the others go on.
+    let broken = sb.home.join(".config/toolup/plugins.d/tubroken.toml");
+    std::fs::write(
+        &broken,
+        "name = \"tubroken\"\nexecutable = \"nope\"\ntimeout = 3\n",
+    )
+    .unwrap();
+    let out = sb.run(&["plugins", "validate", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("tubroken.toml:3: field `timeout`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.run(&[
+        "system",
+        "check",
+        "--timeout",
+        "5",
+        "--only",
+        "tugood,tuhang",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        stderr(&out).contains("skipped plugin:") && stderr(&out).contains("tubroken.toml"),
+        "{}",
+        stderr(&out)
+    );
+    let doc = json_stdout(&out);
+    let by = |id: &str| {
+        doc["updaters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["updater"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {id}: {doc:#}"))
+    };
+    assert_eq!(by("tugood")["pending"][0]["name"], "widget");
+    assert_eq!(by("tugood")["download_bytes"], 2048);
+    assert!(
+        by("tuhang")["error"]
+            .as_str()
+            .unwrap()
+            .contains("did not finish"),
+        "{doc:#}"
+    );
+    // Static and dynamic locks and order merge; the plugin is an updater like any.
+    let out = sb.run(&["plugins", "info", "tugood", "--format", "json"]);
+    let info = json_stdout(&out);
+    assert_eq!(
+        info["locks"]["update"],
+        serde_json::json!(["system:widgets", "pkgmgr:widgets"])
+    );
+    assert_eq!(info["runs_after"], serde_json::json!(["npm", "apt"]));
+    assert_eq!(info["version"], "0.1.0");
+}
