@@ -16,6 +16,17 @@ fn recorded(name: &str) -> String {
     .unwrap()
 }
 
+/// One updater's entry in a `system check --format json` document.
+fn updater(doc: &serde_json::Value, id: &str) -> serde_json::Value {
+    doc["updaters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["updater"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {id} in {doc:#}"))
+}
+
 /// A sandbox whose PATH holds apt and npm answering with recorded outputs,
 /// and rustup hanging.
 fn machine() -> Sandbox {
@@ -49,15 +60,7 @@ fn every_updater_is_checked_side_by_side_and_a_hanging_one_is_killed() {
     assert!(took < Duration::from_secs(20), "took {took:?}");
     let doc = json_stdout(&out);
     assert_eq!(doc["schema_version"], 1);
-    let by = |id: &str| {
-        doc["updaters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["updater"] == id)
-            .unwrap_or_else(|| panic!("no {id} in {doc:#}"))
-            .clone()
-    };
+    let by = |id: &str| updater(&doc, id);
     let apt = by("apt");
     assert_eq!(apt["pending"].as_array().unwrap().len(), 80);
     assert_eq!(apt["security"], 20);
@@ -266,15 +269,7 @@ fn plugins_validate_names_each_broken_plugin() {
         stderr(&out)
     );
     let doc = json_stdout(&out);
-    let by = |id: &str| {
-        doc["updaters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["updater"] == id)
-            .cloned()
-            .unwrap_or_else(|| panic!("no {id}: {doc:#}"))
-    };
+    let by = |id: &str| updater(&doc, id);
     assert_eq!(by("tugood")["pending"][0]["name"], "widget");
     assert_eq!(by("tugood")["download_bytes"], 2048);
     assert!(
