@@ -227,6 +227,10 @@ pub enum SystemAction {
         /// Leave these updaters out (comma-separated).
         #[arg(long, value_delimiter = ',', value_name = "UPDATERS")]
         skip: Vec<String>,
+        /// Check only what an update would need — the program, root or a
+        /// working `sudo -n`, free disk, the manager's locks — changing nothing.
+        #[arg(long)]
+        validate_only: bool,
     },
     /// The last `system check`, with its age; starts no process.
     Status,
@@ -563,7 +567,11 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             }
         },
         Command::System { action } => match action {
-            SystemAction::Check { skip } => system_cmd::check(settings, printer, skip),
+            SystemAction::Check {
+                skip,
+                validate_only: true,
+            } => system_cmd::validate_only(settings, printer, skip),
+            SystemAction::Check { skip, .. } => system_cmd::check(settings, printer, skip),
             SystemAction::Status => system_cmd::status(settings, printer),
             SystemAction::Updaters => system_cmd::updaters(settings, printer),
         },

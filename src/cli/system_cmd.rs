@@ -80,10 +80,12 @@ pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::
         }
         crate::upstream::latest_of(specs, &addresses, http.clone())
     };
+    let catalog = || catalog_outdated(settings);
     let cx = CheckContext {
         host: &host,
         timeout: settings.timeout_given.unwrap_or(CHECK_TIMEOUT),
         latest: &latest,
+        catalog: &catalog,
     };
     let report = crate::system::check::run(&updaters, &cx);
     if let Some(dirs) = &settings.dirs
@@ -95,6 +97,30 @@ pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::
         ));
     }
     present(settings, printer, &report, None)
+}
+
+/// toolup's own audit, quietly: the catalog tools it finds outdated.
+fn catalog_outdated(settings: &Settings) -> Result<Vec<crate::system::Pending>, String> {
+    let quiet = Settings {
+        quiet: true,
+        filter: crate::render::Filter::default(),
+        ..settings.clone()
+    };
+    let catalog = quiet.catalog().map_err(|e| e.to_string())?;
+    let tools: Vec<&crate::catalog::Tool> = catalog.tools.iter().collect();
+    let (snapshot, _) = super::audit::gather(&quiet, Printer { quiet: true }, &tools, true);
+    Ok(snapshot
+        .tools
+        .iter()
+        .filter(|t| t.status == crate::model::Status::Outdated)
+        .map(|t| {
+            crate::system::Pending::new(
+                &t.name,
+                t.installed.as_ref().and_then(|i| i.version.as_deref()),
+                t.latest.as_ref().map(|l| l.version.as_str()),
+            )
+        })
+        .collect())
 }
 
 /// `--refresh`: the package lists, through each updater's refresh command;
@@ -441,6 +467,50 @@ pub fn plugins_validate(
             )
         });
         printer.out(&text);
+    }
+    Ok(if failed == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
+}
+
+/// `system check --validate-only`: what an update would need, and whether it is there.
+pub fn validate_only(
+    settings: &Settings,
+    printer: Printer,
+    skip: &[String],
+) -> anyhow::Result<Outcome> {
+    let updaters = selected(settings, printer, skip)?;
+    let host = Host::current();
+    let requirements = crate::system::validate::run(&updaters, &host);
+    let failed = requirements.iter().filter(|r| !r.ok).count();
+    match settings.format {
+        Format::Json => printer.json(&serde_json::json!({
+            "schema_version": 1,
+            "requirements": requirements,
+        }))?,
+        _ => {
+            let mut b = Builder::default();
+            b.push_record(["UPDATER", "NEEDS", "OK", "DETAIL"]);
+            for r in &requirements {
+                b.push_record([
+                    r.updater.clone(),
+                    r.need.clone(),
+                    if r.ok { "yes" } else { "NO" }.to_owned(),
+                    r.detail.clone(),
+                ]);
+            }
+            printer.out(&format!(
+                "{}\n\n{}\n",
+                crate::render::fit(b, crate::render::terminal_width(), &[3]),
+                if failed == 0 {
+                    "everything an update needs is there".to_owned()
+                } else {
+                    format!("{failed} requirement(s) missing")
+                }
+            ));
+        }
     }
     Ok(if failed == 0 {
         Outcome::Success

@@ -8,9 +8,10 @@ pub mod plugins;
 pub mod reboot;
 pub mod updater;
 pub mod updaters;
+pub mod validate;
 
 pub use check::{CheckReport, UpdaterCheck};
-pub use updater::{CheckContext, Host, Pending, Phase, Updater};
+pub use updater::{CheckContext, Host, LockFile, Pending, Phase, Updater};
 
 /// The built-in updaters and the external plugins, a plugin replacing a
 /// built-in of the same name; the warnings name manifests that were skipped.

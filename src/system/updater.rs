@@ -74,6 +74,9 @@ impl Host {
 /// Latest versions of registry packages, asked by `kind:name`, answered in order.
 pub type LatestLookup = dyn Fn(&[String]) -> Vec<Result<String, String>> + Sync;
 
+/// The catalog tools the audit finds outdated.
+pub type CatalogLookup<'a> = dyn Fn() -> Result<Vec<Pending>, String> + Sync + 'a;
+
 /// What a check may use.
 pub struct CheckContext<'a> {
     pub host: &'a Host,
@@ -82,6 +85,8 @@ pub struct CheckContext<'a> {
     /// The latest versions of registry packages (`pypi:NAME`, `crates:NAME`)
     /// through toolup's own upstream layer, in the order asked.
     pub latest: &'a LatestLookup,
+    /// toolup's own audit: the catalog tools it finds outdated.
+    pub catalog: &'a CatalogLookup<'a>,
 }
 
 impl CheckContext<'_> {
@@ -179,6 +184,23 @@ pub trait Updater: Sync {
     fn runs_after(&self) -> &'static [&'static str] {
         &[]
     }
+    /// Where an update writes, for the free-space check of `--validate-only`.
+    fn writes(&self, host: &Host) -> Vec<PathBuf> {
+        host.home.iter().cloned().collect()
+    }
+    /// The lock files its manager takes, for `--validate-only`.
+    fn lock_files(&self) -> Vec<LockFile> {
+        Vec::new()
+    }
+}
+
+/// A lock a package manager takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockFile {
+    /// An fcntl lock on the file (dpkg, apt, rpm).
+    Fcntl(PathBuf),
+    /// The file's existence is the lock (pacman's `db.lck`).
+    Exists(PathBuf),
 }
 
 /// `["a", "b"]` as argv.

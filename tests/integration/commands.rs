@@ -622,9 +622,13 @@ fn bash_completes_commands_and_tool_names_and_the_man_page_renders() {
 fn readme_sample() -> String {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme
-        .find("```toml\n")
-        .expect("the README has a TOML sample")
+    let section = readme
+        .find("### Configuration")
+        .expect("the README has a Configuration section");
+    let start = section
+        + readme[section..]
+            .find("```toml\n")
+            .expect("the section has a TOML sample")
         + "```toml\n".len();
     let end = start + readme[start..].find("```").unwrap();
     readme[start..end].to_owned()

@@ -289,3 +289,56 @@ fn plugins_validate_names_each_broken_plugin() {
     assert_eq!(info["runs_after"], serde_json::json!(["npm", "apt"]));
     assert_eq!(info["version"], "0.1.0");
 }
+
+#[test]
+fn validate_only_says_what_an_update_needs_and_who_holds_a_lock() {
+    let sb = machine();
+    // apt is there to check with, but apt-get, which updates, is not.
+    let out = sb.run(&[
+        "system",
+        "check",
+        "--validate-only",
+        "--only",
+        "apt,npm",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json_stdout(&out);
+    let text = doc.to_string();
+    assert!(text.contains("apt-get is not on PATH"), "{doc:#}");
+    assert!(text.contains("\"need\":\"disk\""), "{doc:#}");
+    let out = sb.run(&["system", "check", "--validate-only", "--only", "npm"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("everything an update needs is there"));
+
+    // A lock held by another process is named with its pid and command.
+    let lock = sb.root.join("lock");
+    std::fs::write(&lock, "").unwrap();
+    let mut holder = std::process::Command::new("python3")
+        .arg("-c")
+        .arg("import fcntl, sys, time\nf = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(30)")
+        .arg(&lock)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(holder.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "held");
+    let (free, detail) =
+        toolup::system::validate::lock_state(&toolup::system::LockFile::Fcntl(lock.clone()));
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert!(!free, "{detail}");
+    assert!(
+        detail.contains(&format!("held by pid {}", holder.id())),
+        "{detail}"
+    );
+    assert!(detail.contains("python3"), "{detail}");
+    let (free, _) = toolup::system::validate::lock_state(&toolup::system::LockFile::Fcntl(lock));
+    assert!(free);
+}

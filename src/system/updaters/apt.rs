@@ -2,7 +2,7 @@
 //! (`apt list --upgradable`, no root); refreshing them is `apt-get update`,
 //! which needs root. A candidate from a `-security` suite is a security update.
 
-use crate::system::updater::{Pending, Phase, Updater, argv};
+use crate::system::updater::{Host, LockFile, Pending, Phase, Updater, argv};
 
 pub struct Apt;
 
@@ -54,6 +54,19 @@ impl Updater for Apt {
     }
     fn needs_root(&self) -> bool {
         true
+    }
+    fn writes(&self, _host: &Host) -> Vec<std::path::PathBuf> {
+        vec!["/var/cache/apt/archives".into(), "/usr".into()]
+    }
+    fn lock_files(&self) -> Vec<LockFile> {
+        [
+            "/var/lib/dpkg/lock-frontend",
+            "/var/lib/dpkg/lock",
+            "/var/cache/apt/archives/lock",
+        ]
+        .iter()
+        .map(|p| LockFile::Fcntl(p.into()))
+        .collect()
     }
     fn locks(&self, phase: Phase) -> Vec<&'static str> {
         match phase {

@@ -1,7 +1,7 @@
 //! dnf: Fedora and RHEL packages. `dnf check-update` exits 100 when updates
 //! exist, 0 when none; its list is `name.arch  version  repo`.
 
-use crate::system::updater::{Pending, Phase, Updater, argv};
+use crate::system::updater::{Host, LockFile, Pending, Phase, Updater, argv};
 
 pub struct Dnf;
 
@@ -42,6 +42,12 @@ impl Updater for Dnf {
     }
     fn needs_root(&self) -> bool {
         true
+    }
+    fn writes(&self, _host: &Host) -> Vec<std::path::PathBuf> {
+        vec!["/var/cache/dnf".into(), "/usr".into()]
+    }
+    fn lock_files(&self) -> Vec<LockFile> {
+        vec![LockFile::Fcntl("/var/lib/rpm/.rpm.lock".into())]
     }
     fn locks(&self, phase: Phase) -> Vec<&'static str> {
         match phase {

@@ -4,9 +4,11 @@
 mod apt;
 mod brew;
 mod cargo;
+mod catalog;
 mod dnf;
 mod flatpak;
 mod fwupd;
+mod gcloud;
 mod gem;
 mod npm;
 mod pacman;
@@ -14,6 +16,7 @@ mod pipx;
 mod pnpm;
 mod registry;
 mod rustup;
+mod sdkman;
 mod snap;
 mod uv;
 mod zypper;
@@ -37,6 +40,9 @@ pub static ALL: &[&dyn Updater] = &[
     &npm::Npm,
     &pnpm::Pnpm,
     &gem::Gem,
+    &sdkman::Sdkman,
+    &gcloud::Gcloud,
+    &catalog::Catalog,
 ];
 
 /// The updater with this id.
@@ -126,6 +132,20 @@ mod tests {
                 Some(("System Firmware", "1.2.3", "1.3.0")),
             ),
             ("fwupd", "", 0, None),
+            (
+                "gcloud",
+                r#"[{"id": "kubectl", "state": {"name": "Update Available"}, "current_version_string": "1.28.2", "latest_version_string": "1.29.4"}, {"id": "gsutil", "state": {"name": "Installed"}, "current_version_string": "5.27", "latest_version_string": "5.27"}]"#,
+                1,
+                Some(("kubectl", "1.28.2", "1.29.4")),
+            ),
+            ("gcloud", "[]", 0, None),
+            (
+                "sdkman",
+                "Updates are available:\n\njava (17.0.1-tem < 21.0.2-tem)\ngradle (8.4 < 8.7)\n",
+                2,
+                Some(("java", "17.0.1-tem", "21.0.2-tem")),
+            ),
+            ("sdkman", "All candidates are up-to-date.\n", 0, None),
         ]
     }
 

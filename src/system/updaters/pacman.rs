@@ -2,7 +2,7 @@
 //! which syncs a private copy of the database and so needs no root. It
 //! exits 2 when there is nothing to update; lines are `name old -> new`.
 
-use crate::system::updater::{Pending, Phase, Updater, argv};
+use crate::system::updater::{Host, LockFile, Pending, Phase, Updater, argv};
 
 pub struct Pacman;
 
@@ -51,6 +51,12 @@ impl Updater for Pacman {
     }
     fn needs_root(&self) -> bool {
         true
+    }
+    fn writes(&self, _host: &Host) -> Vec<std::path::PathBuf> {
+        vec!["/var/cache/pacman/pkg".into(), "/usr".into()]
+    }
+    fn lock_files(&self) -> Vec<LockFile> {
+        vec![LockFile::Exists("/var/lib/pacman/db.lck".into())]
     }
     fn locks(&self, phase: Phase) -> Vec<&'static str> {
         match phase {

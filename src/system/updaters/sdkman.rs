@@ -1,0 +1,80 @@
+//! SDKMAN!: `sdk` is a shell function, so the check sources SDKMAN's own
+//! init script in bash — a fixed script, the path passed as an argument —
+//! and reads `sdk outdated`: `java (17.0.1-tem < 21.0.2-tem)` per candidate.
+
+use std::path::PathBuf;
+
+use crate::system::updater::{CheckContext, Host, Pending, Phase, Updater, argv};
+
+pub struct Sdkman;
+
+fn init_script(host: &Host) -> Option<PathBuf> {
+    let dir = std::env::var_os("SDKMAN_DIR")
+        .map(PathBuf::from)
+        .or_else(|| host.home.as_ref().map(|h| h.join(".sdkman")))?;
+    Some(dir.join("bin/sdkman-init.sh")).filter(|p| p.is_file())
+}
+
+/// Runs `sdk ARGS…` with SDKMAN loaded; the script text never changes.
+fn sdk(host: &Host, args: &[&str]) -> Vec<String> {
+    let init = init_script(host).map_or_else(String::new, |p| p.display().to_string());
+    let mut out = argv(&[
+        "bash",
+        "-c",
+        "source \"$1\" && shift && sdk \"$@\"",
+        "sdk",
+        &init,
+    ]);
+    out.extend(args.iter().map(|a| (*a).to_owned()));
+    out
+}
+
+impl Updater for Sdkman {
+    fn id(&self) -> &'static str {
+        "sdkman"
+    }
+    fn program(&self) -> &'static str {
+        "bash"
+    }
+    fn applies(&self, host: &Host) -> bool {
+        host.which("bash").is_some() && init_script(host).is_some()
+    }
+    fn check_argv(&self) -> Vec<String> {
+        sdk(&Host::current(), &["outdated"])
+    }
+    fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
+        let out = cx.run(&sdk(cx.host, &["outdated"]))?;
+        if out.code != 0 {
+            return Err(format!(
+                "`sdk outdated` exited {}: {}",
+                out.code,
+                out.stderr.trim()
+            ));
+        }
+        self.parse(&out.stdout)
+    }
+    fn parse(&self, stdout: &str) -> Result<Vec<Pending>, String> {
+        Ok(stdout
+            .lines()
+            .filter_map(|line| {
+                let (name, rest) = line.trim().split_once(" (")?;
+                let (from, to) = rest.trim_end_matches(')').split_once(" < ")?;
+                Some(Pending::new(
+                    name.trim(),
+                    Some(from.trim()),
+                    Some(to.trim()),
+                ))
+            })
+            .collect())
+    }
+    fn update_argv(&self) -> Vec<String> {
+        sdk(&Host::current(), &["upgrade"])
+    }
+    fn locks(&self, phase: Phase) -> Vec<&'static str> {
+        match phase {
+            Phase::Check => vec![],
+            Phase::Download => vec!["system:network"],
+            Phase::Update => vec!["runtime:jvm"],
+        }
+    }
+}
