@@ -4,6 +4,22 @@ use crate::system::updater::{Pending, Phase, Updater, argv};
 
 pub struct Gem;
 
+/// `name (current < latest)` lines, as gem and sdkman print them.
+pub(super) fn older_than(stdout: &str) -> Vec<Pending> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let (name, rest) = line.trim().split_once(" (")?;
+            let (from, to) = rest.trim_end_matches(')').split_once(" < ")?;
+            Some(Pending::new(
+                name.trim(),
+                Some(from.trim()),
+                Some(to.trim()),
+            ))
+        })
+        .collect()
+}
+
 impl Updater for Gem {
     fn id(&self) -> &'static str {
         "gem"
@@ -15,14 +31,7 @@ impl Updater for Gem {
         argv(&["gem", "outdated"])
     }
     fn parse(&self, stdout: &str) -> Result<Vec<Pending>, String> {
-        Ok(stdout
-            .lines()
-            .filter_map(|line| {
-                let (name, rest) = line.trim().split_once(" (")?;
-                let (from, to) = rest.trim_end_matches(')').split_once(" < ")?;
-                Some(Pending::new(name, Some(from.trim()), Some(to.trim())))
-            })
-            .collect())
+        Ok(older_than(stdout))
     }
     fn update_argv(&self) -> Vec<String> {
         argv(&["gem", "update", "--user-install", "--no-document"])

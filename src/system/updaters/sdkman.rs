@@ -54,18 +54,7 @@ impl Updater for Sdkman {
         self.parse(&out.stdout)
     }
     fn parse(&self, stdout: &str) -> Result<Vec<Pending>, String> {
-        Ok(stdout
-            .lines()
-            .filter_map(|line| {
-                let (name, rest) = line.trim().split_once(" (")?;
-                let (from, to) = rest.trim_end_matches(')').split_once(" < ")?;
-                Some(Pending::new(
-                    name.trim(),
-                    Some(from.trim()),
-                    Some(to.trim()),
-                ))
-            })
-            .collect())
+        Ok(super::gem::older_than(stdout))
     }
     fn update_argv(&self) -> Vec<String> {
         sdk(&Host::current(), &["upgrade"])
