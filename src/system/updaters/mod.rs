@@ -112,6 +112,15 @@ mod tests {
             ),
             ("brew", r#"{"formulae":[],"casks":[]}"#, 0, None),
             (
+                "zypper",
+                "Loading repository data...\nReading installed packages...\nNo updates found.\n",
+                0,
+                None,
+            ),
+            ("dnf", "", 0, None),
+            ("flatpak", "", 0, None),
+            ("snap", "", 0, None),
+            (
                 "gem",
                 fixture!("gem-outdated.txt"),
                 2,
