@@ -18,6 +18,7 @@ pub mod model;
 pub mod plan;
 pub mod printer;
 pub mod render;
+pub mod runner;
 pub mod secrets;
 pub mod settings;
 pub mod state;

@@ -85,7 +85,9 @@ pub(super) fn recover_interrupted(
                 env: &[("DEBIAN_FRONTEND", "noninteractive"), ("NO_COLOR", "1")],
                 cwd: None,
                 isolate_network: false,
-                interruptible: false,
+                stop: crate::exec::Stop::Never,
+                changes: true,
+                background: false,
             })
             .map_err(|e| e.to_string())
             .and_then(|out| {
@@ -505,7 +507,13 @@ fn run_argv(action: &Action, interruptible: bool) -> Result<(), String> {
             env: &[("DEBIAN_FRONTEND", "noninteractive"), ("NO_COLOR", "1")],
             cwd: None,
             isolate_network: false,
-            interruptible,
+            stop: if interruptible {
+                crate::exec::Stop::OnInterrupt
+            } else {
+                crate::exec::Stop::Never
+            },
+            changes: true,
+            background: false,
         })
         .map_err(|e| format!("cannot run {}: {e}", argv[0]))?;
         if out.interrupted {

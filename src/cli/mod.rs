@@ -13,6 +13,7 @@ mod reconcile_cmd;
 mod render_cmd;
 mod shell_cmd;
 mod system_cmd;
+mod system_update;
 mod trust_cmd;
 mod upgrade_cmd;
 
@@ -231,6 +232,18 @@ pub enum SystemAction {
         /// working `sudo -n`, free disk, the manager's locks — changing nothing.
         #[arg(long)]
         validate_only: bool,
+    },
+    /// Update what `system check` finds pending: side by side where locks
+    /// allow, in order, each phase logged, resumable.
+    Update {
+        /// Leave these updaters out (comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "UPDATERS")]
+        skip: Vec<String>,
+        /// Run only what the last run left pending, failed or interrupted.
+        #[arg(long)]
+        resume: bool,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// The last `system check`, with its age; starts no process.
     Status,
@@ -457,6 +470,7 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
         Command::System { action } => match action {
             SystemAction::Check { .. } => ("system check", ALL),
             SystemAction::Status => ("system status", ALL),
+            SystemAction::Update { .. } => ("system update", DATA),
             SystemAction::Updaters => ("system updaters", DATA),
         },
         Command::FetchRelease { .. } => ("fetch-release", TEXT),
@@ -573,6 +587,16 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             } => system_cmd::validate_only(settings, printer, skip),
             SystemAction::Check { skip, .. } => system_cmd::check(settings, printer, skip),
             SystemAction::Status => system_cmd::status(settings, printer),
+            SystemAction::Update { skip, resume, run } => system_update::run(
+                settings,
+                printer,
+                &system_update::Request {
+                    skip: skip.clone(),
+                    dry_run: run.dry_run,
+                    yes: run.yes,
+                    resume: *resume,
+                },
+            ),
             SystemAction::Updaters => system_cmd::updaters(settings, printer),
         },
         Command::Trust { path, untrust } => {

@@ -25,6 +25,7 @@ pub struct Request {
 }
 
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
+    crate::exec::set_dry_run(request.dry_run);
     super::apply::recover_interrupted(settings, printer, request.dry_run || !request.aggressive);
     let catalog = settings.catalog()?;
     let tools: Vec<&Tool> = if request.tools.is_empty() {

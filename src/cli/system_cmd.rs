@@ -20,7 +20,7 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The updaters `--only` and `--skip` select; unknown names are an error
 /// listing the known ones.
-fn selected(
+pub(super) fn selected(
     settings: &Settings,
     printer: Printer,
     skip: &[String],
@@ -68,6 +68,24 @@ pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::
     if settings.refresh {
         refresh(&updaters, &host, printer);
     }
+    let report = run_check(settings, &updaters, &host);
+    if let Some(dirs) = &settings.dirs
+        && let Err(e) = crate::system::check::save(&dirs.system_check(), &report)
+    {
+        printer.warn(&format!(
+            "cannot save {}: {e}",
+            dirs.system_check().display()
+        ));
+    }
+    present(settings, printer, &report, None)
+}
+
+/// Checks `updaters` with what the settings say (registries, timeout).
+pub(super) fn run_check(
+    settings: &Settings,
+    updaters: &[&'static dyn Updater],
+    host: &Host,
+) -> CheckReport {
     let addresses = settings.addresses();
     let http = settings.http_options();
     let offline = settings.offline;
@@ -82,21 +100,12 @@ pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::
     };
     let catalog = || catalog_outdated(settings);
     let cx = CheckContext {
-        host: &host,
+        host,
         timeout: settings.timeout_given.unwrap_or(CHECK_TIMEOUT),
         latest: &latest,
         catalog: &catalog,
     };
-    let report = crate::system::check::run(&updaters, &cx);
-    if let Some(dirs) = &settings.dirs
-        && let Err(e) = crate::system::check::save(&dirs.system_check(), &report)
-    {
-        printer.warn(&format!(
-            "cannot save {}: {e}",
-            dirs.system_check().display()
-        ));
-    }
-    present(settings, printer, &report, None)
+    crate::system::check::run(updaters, &cx)
 }
 
 /// toolup's own audit, quietly: the catalog tools it finds outdated.
@@ -148,7 +157,9 @@ fn refresh(updaters: &[&'static dyn Updater], host: &Host, printer: Printer) {
             env: &[("LC_ALL", "C.UTF-8")],
             cwd: None,
             isolate_network: false,
-            interruptible: false,
+            stop: crate::exec::Stop::Never,
+            changes: true,
+            background: false,
         });
         if !result.is_ok_and(|o| o.status.is_some_and(|s| s.success())) {
             printer.warn(&format!("{}: `{}` failed", u.id(), argv.join(" ")));

@@ -37,6 +37,8 @@ pub struct Request {
 }
 
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
+    // Nothing that changes the system can start in a dry run, whoever asks.
+    crate::exec::set_dry_run(request.dry_run);
     super::apply::recover_interrupted(settings, printer, request.dry_run);
     let catalog = settings.catalog()?;
     let mut names: Vec<String> = request.tools.clone();
@@ -150,7 +152,9 @@ fn ask_candidates(queries: &[(&'static str, String)]) -> crate::plan::Candidates
             env: &[("LC_ALL", "C.UTF-8"), ("NO_COLOR", "1")],
             cwd: None,
             isolate_network: false,
-            interruptible: false,
+            stop: crate::exec::Stop::Never,
+            changes: false,
+            background: false,
         });
         let result = match answer {
             Ok(out) if out.status.is_some_and(|s| s.success()) => {

@@ -90,7 +90,9 @@ fn run_version(
         env: PROBE_ENV,
         cwd: None,
         isolate_network: true,
-        interruptible: false,
+        stop: crate::exec::Stop::Never,
+        changes: false,
+        background: false,
     })
 }
 

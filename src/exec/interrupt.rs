@@ -7,13 +7,13 @@
 //! replaced, records it, and exits 130. Outside of that, the signals keep
 //! their default meaning.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static INTERRUPTED: AtomicU32 = AtomicU32::new(0);
 
 extern "C" fn on_signal(_: libc::c_int) {
-    // An atomic store is async-signal-safe.
-    INTERRUPTED.store(true, Ordering::SeqCst);
+    // An atomic add is async-signal-safe.
+    INTERRUPTED.fetch_add(1, Ordering::SeqCst);
 }
 
 /// From now on, SIGINT and SIGTERM set the flag instead of ending toolup.
@@ -32,5 +32,10 @@ pub fn catch() {
 
 /// True once SIGINT or SIGTERM arrived after `catch`.
 pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+    INTERRUPTED.load(Ordering::SeqCst) >= 1
+}
+
+/// True once a second one arrived: stop even what was let finish.
+pub fn forced() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst) >= 2
 }

@@ -31,9 +31,37 @@ pub struct ProcessRequest<'a> {
     pub cwd: Option<&'a Path>,
     /// Run without a way out to the network (probes): see `isolate`.
     pub isolate_network: bool,
-    /// Stop it (its whole process group) when toolup is interrupted: a
-    /// package manager while a plan runs.
-    pub interruptible: bool,
+    /// When toolup's interruption stops it (its whole process group).
+    pub stop: Stop,
+    /// It changes the system: in a dry run (`set_dry_run`) it is not
+    /// started, whoever asks — no caller can escape `--dry-run`.
+    pub changes: bool,
+    /// Run it in the background: lowest CPU and idle I/O priority.
+    pub background: bool,
+}
+
+/// When an interruption (SIGINT/SIGTERM) stops a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Never: a probe, a restore, a check.
+    Never,
+    /// At the first: a tool upgrade is put back at once.
+    OnInterrupt,
+    /// At the second: a system update's phase finishes after the first.
+    OnSecondInterrupt,
+}
+
+static DRY_RUN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on nothing that changes the system starts; each such request
+/// answers as if it had succeeded, and says so in its output.
+pub fn set_dry_run(on: bool) {
+    DRY_RUN.store(on, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// True in a dry run.
+pub fn dry_run() -> bool {
+    DRY_RUN.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// What a finished (or killed) process left behind.
@@ -48,6 +76,8 @@ pub struct ProcessOutput {
     pub elapsed: Duration,
     /// Stopped because toolup was interrupted (SIGINT/SIGTERM).
     pub interrupted: bool,
+    /// Not started: a dry run.
+    pub dry: bool,
 }
 
 /// The environment every probe runs with, so output is plain and stable.
@@ -72,6 +102,19 @@ const LINGER_AFTER_EXIT: Duration = Duration::from_millis(100);
 /// Runs a program to completion or until its timeout, killing its whole process group then.
 pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     let started = Instant::now();
+    if request.changes && dry_run() {
+        use std::os::unix::process::ExitStatusExt;
+        return Ok(ProcessOutput {
+            status: Some(ExitStatus::from_raw(0)),
+            stdout: b"dry run: not started\n".to_vec(),
+            stderr: Vec::new(),
+            timed_out: false,
+            truncated: false,
+            elapsed: started.elapsed(),
+            interrupted: false,
+            dry: true,
+        });
+    }
     #[allow(clippy::disallowed_methods)] // the one allowed place
     let mut command = Command::new(request.program);
     command
@@ -87,6 +130,7 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         command.current_dir(dir);
     }
     let parent = libc::pid_t::try_from(std::process::id()).unwrap_or(0);
+    let background = request.background;
     let isolation = request.isolate_network.then(|| {
         for (key, value) in NO_PHONE_HOME {
             command.env(key, value);
@@ -104,6 +148,18 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
             // toolup died before the line above took effect.
             if libc::getppid() != parent {
                 libc::_exit(137);
+            }
+            if background {
+                // Lowest CPU priority, idle I/O class (ioprio_set, who = this process).
+                libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+                const IOPRIO_WHO_PROCESS: libc::c_long = 1;
+                const IOPRIO_CLASS_IDLE: libc::c_long = 3;
+                libc::syscall(
+                    libc::SYS_ioprio_set,
+                    IOPRIO_WHO_PROCESS,
+                    0,
+                    IOPRIO_CLASS_IDLE << 13,
+                );
             }
             if let Some(isolation) = &isolation {
                 isolation.enter();
@@ -125,7 +181,7 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
             timed_out = true;
             break;
         }
-        if request.interruptible && interrupt::interrupted() {
+        if stops(request.stop) {
             interrupted = true;
             break;
         }
@@ -151,7 +207,7 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         match child.try_wait() {
             Ok(Some(s)) => status = Some(s),
             Ok(None) if Instant::now() >= deadline => timed_out = true,
-            Ok(None) if request.interruptible && interrupt::interrupted() => interrupted = true,
+            Ok(None) if stops(request.stop) => interrupted = true,
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
             Err(_) => break,
         }
@@ -181,7 +237,16 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         truncated,
         elapsed: started.elapsed(),
         interrupted,
+        dry: false,
     })
+}
+
+fn stops(stop: Stop) -> bool {
+    match stop {
+        Stop::Never => false,
+        Stop::OnInterrupt => interrupt::interrupted(),
+        Stop::OnSecondInterrupt => interrupt::forced(),
+    }
 }
 
 /// Asks the child's group to stop (SIGTERM), and kills it after a grace
@@ -302,7 +367,9 @@ mod tests {
             env: PROBE_ENV,
             cwd: None,
             isolate_network: false,
-            interruptible: false,
+            stop: Stop::Never,
+            changes: false,
+            background: false,
         })
         .unwrap()
     }
@@ -370,7 +437,9 @@ mod tests {
             env: &[],
             cwd: None,
             isolate_network: false,
-            interruptible: false,
+            stop: Stop::Never,
+            changes: false,
+            background: false,
         });
         assert!(result.is_err());
     }

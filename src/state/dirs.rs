@@ -56,6 +56,11 @@ impl AppDirs {
         self.state.join("journal")
     }
 
+    /// System update runs: journals, and each job's logs.
+    pub fn runs(&self) -> PathBuf {
+        self.state.join("runs")
+    }
+
     /// The last `toolup system check`.
     pub fn system_check(&self) -> PathBuf {
         self.state.join("system_check.json")

@@ -177,7 +177,9 @@ impl Plugin {
             env: &env,
             cwd: None,
             isolate_network: false,
-            interruptible: false,
+            stop: crate::exec::Stop::Never,
+            changes: false,
+            background: false,
         }) {
             Ok(out) => Answer {
                 code: out.status.and_then(|s| s.code()),
@@ -327,6 +329,13 @@ impl Updater for Plugin {
     }
     fn needs_root(&self) -> bool {
         self.ask("does-require-sudo", self.query()).code == Some(0)
+    }
+    fn phase_timeout(&self, phase: Phase) -> Duration {
+        Duration::from_secs(match phase {
+            Phase::Check => self.manifest.timeouts.estimate_update,
+            Phase::Download => self.manifest.timeouts.download,
+            Phase::Update => self.manifest.timeouts.update,
+        })
     }
     /// The manifest's locks ∪ what the plugin answers.
     fn locks(&self, phase: Phase) -> Vec<&'static str> {

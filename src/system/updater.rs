@@ -108,7 +108,9 @@ impl CheckContext<'_> {
             ],
             cwd: None,
             isolate_network: false,
-            interruptible: false,
+            stop: crate::exec::Stop::Never,
+            changes: false,
+            background: false,
         })
         .map_err(|e| format!("cannot run {}: {e}", argv[0]))?;
         if out.timed_out {
@@ -183,6 +185,14 @@ pub trait Updater: Sync {
     /// The updaters that must finish first.
     fn runs_after(&self) -> &'static [&'static str] {
         &[]
+    }
+    /// How long a phase may run before its process group is killed.
+    fn phase_timeout(&self, phase: Phase) -> Duration {
+        match phase {
+            Phase::Check => Duration::from_secs(120),
+            Phase::Download => Duration::from_secs(30 * 60),
+            Phase::Update => Duration::from_secs(60 * 60),
+        }
     }
     /// Where an update writes, for the free-space check of `--validate-only`.
     fn writes(&self, host: &Host) -> Vec<PathBuf> {

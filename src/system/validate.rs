@@ -121,7 +121,9 @@ fn sudo_works(host: &Host) -> bool {
         env: &[],
         cwd: None,
         isolate_network: false,
-        interruptible: false,
+        stop: crate::exec::Stop::Never,
+        changes: false,
+        background: false,
     })
     .is_ok_and(|o| o.status.is_some_and(|s| s.success()))
 }

@@ -504,7 +504,9 @@ pub(crate) fn run_client(
         env: crate::exec::PROBE_ENV,
         cwd,
         isolate_network: false,
-        interruptible: false,
+        stop: crate::exec::Stop::Never,
+        changes: false,
+        background: false,
     }) {
         Ok(out) => out,
         Err(e) => {

@@ -54,7 +54,9 @@ fn gh_auth_token(gh: &Path) -> Option<Token> {
         env: &[("GH_PROMPT_DISABLED", "1"), ("NO_COLOR", "1")],
         cwd: None,
         isolate_network: false,
-        interruptible: false,
+        stop: crate::exec::Stop::Never,
+        changes: false,
+        background: false,
     })
     .ok()?;
     if !out.status.is_some_and(|s| s.success()) {

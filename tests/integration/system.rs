@@ -342,3 +342,258 @@ fn validate_only_says_what_an_update_needs_and_who_holds_a_lock() {
     let (free, _) = toolup::system::validate::lock_state(&toolup::system::LockFile::Fcntl(lock));
     assert!(free);
 }
+
+/// A plugin whose `update` records its start and end (nanoseconds) in
+/// `ROOT/times/NAME`, sleeping `secs` between; pending until it ran.
+fn timed_plugin(
+    sb: &Sandbox,
+    name: &str,
+    secs: &str,
+    locks: &[&str],
+    after: &[&str],
+    update: Option<&str>,
+) {
+    let times = sb.root.join("times");
+    std::fs::create_dir_all(&times).unwrap();
+    let record = times.join(name);
+    let body = update.map_or_else(
+        || {
+            format!(
+                "/bin/date +%s%N > {r}.start; /bin/sleep {secs}; /bin/date +%s%N > {r}.end",
+                r = record.display()
+            )
+        },
+        str::to_owned,
+    );
+    let dir = sb.home.join(".config/toolup/plugins.d");
+    std::fs::create_dir_all(&dir).unwrap();
+    sb.script(
+        &dir,
+        &format!("{name}-plugin"),
+        &format!(
+            r#"case "$1" in
+  is-applicable) exit 0 ;;
+  estimate-update) echo '{{"status": "success", "data": {{"packages_to_update": [{{"name": "{name}-pkg", "current_version": "1", "new_version": "2"}}]}}}}' ;;
+  can-separate-download|does-require-sudo) exit 1 ;;
+  version) echo 1.0 ;;
+  update) {body} ;;
+  *) exit 127 ;;
+esac"#
+        ),
+    );
+    let list = |v: &[&str]| {
+        v.iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    std::fs::write(
+        dir.join(format!("{name}.toml")),
+        format!(
+            "name = \"{name}\"\nexecutable = \"{name}-plugin\"\nruns_after = [{}]\n[mutexes]\nupdate = [{}]\n[timeouts]\nupdate = 3\n",
+            list(after),
+            list(locks)
+        ),
+    )
+    .unwrap();
+}
+
+/// `(start, end)` in nanoseconds of each plugin that ran.
+fn times(sb: &Sandbox, names: &[&str]) -> Vec<(u128, u128)> {
+    names
+        .iter()
+        .map(|n| {
+            let read = |suffix: &str| -> u128 {
+                std::fs::read_to_string(sb.root.join(format!("times/{n}.{suffix}")))
+                    .unwrap_or_else(|e| panic!("{n}.{suffix}: {e}"))
+                    .trim()
+                    .parse()
+                    .unwrap()
+            };
+            (read("start"), read("end"))
+        })
+        .collect()
+}
+
+fn update(sb: &Sandbox, only: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["system", "update", "--yes", "--only", only, "--jobs", "4"];
+    args.extend_from_slice(extra);
+    sb.run(&args)
+}
+
+#[test]
+fn independent_jobs_overlap_and_jobs_sharing_a_lock_never_do() {
+    let sb = Sandbox::new();
+    let free: Vec<String> = (0..4).map(|i| format!("tufree{i}")).collect();
+    for name in &free {
+        timed_plugin(&sb, name, "0.5", &[], &[], None);
+    }
+    let out = update(&sb, &free.join(","), &[]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let names: Vec<&str> = free.iter().map(String::as_str).collect();
+    let spans = times(&sb, &names);
+    let overlapping = spans
+        .iter()
+        .enumerate()
+        .any(|(i, a)| spans.iter().skip(i + 1).any(|b| a.0 < b.1 && b.0 < a.1));
+    assert!(
+        overlapping,
+        "4 slots: independent jobs run side by side: {spans:?}"
+    );
+
+    let shared: Vec<String> = (0..3).map(|i| format!("tushared{i}")).collect();
+    for name in &shared {
+        timed_plugin(&sb, name, "0.3", &["pkgmgr:one"], &[], None);
+    }
+    let out = update(&sb, &shared.join(","), &[]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let names: Vec<&str> = shared.iter().map(String::as_str).collect();
+    let mut spans = times(&sb, &names);
+    spans.sort();
+    for pair in spans.windows(2) {
+        assert!(pair[0].1 <= pair[1].0, "one lock: no overlap: {spans:?}");
+    }
+}
+
+#[test]
+fn order_cycles_timeouts_crashes_and_resume() {
+    let sb = Sandbox::new();
+    timed_plugin(&sb, "tufirst", "0.2", &[], &[], None);
+    timed_plugin(&sb, "tusecond", "0.1", &[], &["tufirst"], None);
+    let out = update(&sb, "tufirst,tusecond", &[]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let spans = times(&sb, &["tufirst", "tusecond"]);
+    assert!(spans[0].1 <= spans[1].0, "runs_after holds: {spans:?}");
+
+    // A cycle is refused by name.
+    timed_plugin(&sb, "tuloopa", "0", &[], &["tuloopb"], None);
+    timed_plugin(&sb, "tuloopb", "0", &[], &["tuloopa"], None);
+    let out = update(&sb, "tuloopa,tuloopb", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cycle: tuloopa → tuloopb → tuloopa")
+            || stderr(&out).contains("cycle: tuloopb → tuloopa → tuloopb"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A hanging job is killed at its timeout; one that crashes fails; the rest complete.
+    timed_plugin(&sb, "tuhangs", "0", &[], &[], Some("exec /bin/sleep 60"));
+    let flag = sb.root.join("crash");
+    std::fs::write(&flag, "").unwrap();
+    timed_plugin(
+        &sb,
+        "tucrash",
+        "0",
+        &[],
+        &[],
+        Some(&format!(
+            "if [ -e {f} ]; then echo 'broken halfway' >&2; exit 3; fi; /bin/date +%s%N > {t}.start; /bin/date +%s%N > {t}.end",
+            f = flag.display(),
+            t = sb.root.join("times/tucrash").display()
+        )),
+    );
+    timed_plugin(&sb, "tufine", "0", &[], &[], None);
+    let started = std::time::Instant::now();
+    let out = update(&sb, "tuhangs,tucrash,tufine", &[]);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("tuhangs: update failed") && err.contains("did not finish within 3s"),
+        "{err}"
+    );
+    assert!(
+        err.contains("tucrash: update failed") && err.contains("broken halfway"),
+        "{err}"
+    );
+    assert!(err.contains("(log "), "a failure names its log: {err}");
+    assert!(sb.root.join("times/tufine.end").exists());
+    // Resume runs only what failed, and the crash is gone now.
+    std::fs::remove_file(&flag).unwrap();
+    std::fs::remove_file(sb.root.join("times/tufine.end")).unwrap();
+    timed_plugin(&sb, "tuhangs", "0", &[], &[], None);
+    let out = update(&sb, "tuhangs,tucrash,tufine", &["--resume"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stderr(&out).contains("resuming run"), "{}", stderr(&out));
+    assert!(sb.root.join("times/tucrash.end").exists());
+    assert!(
+        !sb.root.join("times/tufine.end").exists(),
+        "the finished job was not run again"
+    );
+}
+
+#[test]
+fn an_interrupted_run_exits_130_and_resume_completes_it() {
+    let sb = Sandbox::new();
+    timed_plugin(&sb, "tuslow", "1", &["pkgmgr:one"], &[], None);
+    timed_plugin(&sb, "tulater", "0", &["pkgmgr:one"], &["tuslow"], None);
+    let child = sb
+        .cmd(&["system", "update", "--yes", "--only", "tuslow,tulater"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = sb.root.join("times/tuslow.start");
+    let began = std::time::Instant::now();
+    while !start.exists() && began.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: signalling the toolup child this test started.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(
+        sb.root.join("times/tuslow.end").exists(),
+        "the running phase finished"
+    );
+    assert!(
+        !sb.root.join("times/tulater.start").exists(),
+        "nothing new started"
+    );
+    let journals = sb.home.join(".local/state/toolup/runs");
+    let journal: serde_json::Value = std::fs::read_dir(&journals)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .map(|e| serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap())
+        .unwrap();
+    assert_eq!(journal["jobs"]["tuslow"]["state"], "done", "{journal:#}");
+    assert_eq!(
+        journal["jobs"]["tulater"]["state"], "pending",
+        "{journal:#}"
+    );
+    let out = update(&sb, "tuslow,tulater", &["--resume"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(sb.root.join("times/tulater.end").exists());
+}
+
+#[test]
+fn a_second_update_is_refused_naming_the_first() {
+    let sb = Sandbox::new();
+    timed_plugin(&sb, "tuhold", "2", &[], &[], None);
+    let mut first = sb
+        .cmd(&["system", "update", "--yes", "--only", "tuhold"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = sb.root.join("times/tuhold.start");
+    let began = std::time::Instant::now();
+    while !start.exists() && began.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = update(&sb, "tuhold", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "another `toolup system update` is running (pid {}",
+            first.id()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    first.wait().unwrap();
+    let out = sb.run(&["system", "update", "--yes", "--only", "tuhold", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

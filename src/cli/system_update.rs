@@ -1,0 +1,351 @@
+//! `toolup system update`: the updaters with something pending, side by
+//! side where their locks allow, in `runs_after` order, resumable.
+
+use std::io::IsTerminal;
+use std::sync::Mutex;
+
+use anyhow::{Context as _, bail};
+use tabled::builder::Builder;
+
+use crate::printer::Printer;
+use crate::render::Format;
+use crate::runner::journal::RunJournal;
+use crate::runner::{Event, Job, Options, Outcome as JobOutcome, Step};
+use crate::settings::Settings;
+use crate::system::{Host, Phase, Updater};
+
+use super::Outcome;
+
+/// What the user asked `system update` to do.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub skip: Vec<String>,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub resume: bool,
+}
+
+/// System package managers: language toolchains update after them
+/// (topgrade-rs/topgrade#1039).
+const SYSTEM: &[&str] = &["apt", "dnf", "pacman", "zypper", "brew"];
+const TOOLCHAINS: &[&str] = &[
+    "rustup", "cargo", "npm", "pnpm", "pipx", "uv", "gem", "sdkman", "gcloud", "toolup",
+];
+
+pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
+    crate::exec::set_dry_run(request.dry_run);
+    let dirs = settings
+        .dirs
+        .clone()
+        .context("no home directory for the run's journal")?;
+    let _only_one = single_run(&dirs.state)?;
+    let updaters = super::system_cmd::selected(settings, printer, &request.skip)?;
+    let host = Host::current();
+    let runs = dirs.runs();
+    let chosen: Vec<&'static dyn Updater> = if request.resume {
+        let last = RunJournal::latest(&runs).context("no earlier run to resume")?;
+        let again = last.unfinished();
+        if again.is_empty() {
+            printer.note(&format!("run {}: nothing left to resume", last.run_id));
+            return Ok(Outcome::Success);
+        }
+        printer.note(&format!(
+            "resuming run {}: {}",
+            last.run_id,
+            again.join(", ")
+        ));
+        updaters
+            .iter()
+            .copied()
+            .filter(|u| again.iter().any(|a| a == u.id()))
+            .collect()
+    } else {
+        pending_updaters(settings, &updaters, &host, printer)
+    };
+    if chosen.is_empty() {
+        printer.note("nothing to update");
+        return Ok(Outcome::Success);
+    }
+    let jobs = jobs_for(&chosen);
+    if let Some(cycle) = crate::runner::find_cycle(&jobs) {
+        bail!("the updaters' order has a cycle: {cycle}");
+    }
+    show_plan(settings, printer, &jobs);
+    if !request.dry_run && !request.yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("refusing to update the system without --yes: there is no terminal to ask");
+        }
+        if !super::upgrade_cmd::confirm(&format!("Update {} updater(s)?", jobs.len())) {
+            printer.note("nothing was changed");
+            return Ok(Outcome::Success);
+        }
+    }
+    let ids: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+    let journal = Mutex::new(RunJournal::new(&ids));
+    let log_dir = runs.join(&journal.lock().unwrap_or_else(|e| e.into_inner()).run_id);
+    std::fs::create_dir_all(&log_dir).ok();
+    let save = |j: &RunJournal| {
+        if let Err(e) = j.save(&runs) {
+            printer.warn(&format!("cannot save the run journal: {e}"));
+        }
+    };
+    save(&journal.lock().unwrap_or_else(|e| e.into_inner()));
+    crate::exec::interrupt::catch();
+    let json = settings.format == Format::Json;
+    let on_event = |event: &Event| {
+        let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
+        j.record(event);
+        save(&j);
+        drop(j);
+        if json {
+            if let Ok(line) = serde_json::to_string(event) {
+                printer.out_json(&format!("{line}\n"));
+            }
+        } else {
+            printer.note(&describe(event));
+        }
+    };
+    let results = crate::runner::run(
+        &jobs,
+        &Options {
+            parallel: settings.jobs.clamp(1, 8),
+            log_dir: Some(log_dir),
+        },
+        &on_event,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let mut j = journal.into_inner().unwrap_or_else(|e| e.into_inner());
+    for r in &results {
+        j.finish(&r.id, &r.outcome);
+    }
+    save(&j);
+    if !json {
+        summary(printer, &j, &results);
+    }
+    Ok(if crate::exec::interrupt::interrupted() {
+        printer.error(&format!(
+            "interrupted: `toolup system update --resume` runs what is left of run {}",
+            j.run_id
+        ));
+        Outcome::Interrupted
+    } else if results
+        .iter()
+        .any(|r| !matches!(r.outcome, JobOutcome::Ok | JobOutcome::Skipped(_)))
+    {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
+}
+
+/// One `system update` at a time on a machine: a lock on the state dir's
+/// `system_update.lock`, holding the holder's pid, so a second run names it.
+fn single_run(state: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    use std::io::{Read, Seek, Write};
+    std::fs::create_dir_all(state)?;
+    let path = state.join("system_update.lock");
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)?;
+    if file.try_lock().is_err() {
+        let mut pid = String::new();
+        let _ = file.read_to_string(&mut pid);
+        let pid = pid.trim().to_owned();
+        let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
+            .map(|b| {
+                String::from_utf8_lossy(&b)
+                    .replace('\0', " ")
+                    .trim()
+                    .to_owned()
+            })
+            .unwrap_or_default();
+        bail!(
+            "another `toolup system update` is running (pid {pid}: {}); wait for it, or stop it",
+            crate::printer::visible(&cmd)
+        );
+    }
+    file.set_len(0)?;
+    file.rewind()?;
+    write!(file, "{}", std::process::id())?;
+    Ok(file)
+}
+
+/// The updaters whose check says something is pending (read-only, side by side).
+fn pending_updaters(
+    settings: &Settings,
+    updaters: &[&'static dyn Updater],
+    host: &Host,
+    printer: Printer,
+) -> Vec<&'static dyn Updater> {
+    let report = super::system_cmd::run_check(settings, updaters, host);
+    for u in &report.updaters {
+        if let Some(e) = &u.error {
+            printer.warn(&format!("{e}: not updated"));
+        }
+    }
+    updaters
+        .iter()
+        .copied()
+        .filter(|u| {
+            report
+                .updaters
+                .iter()
+                .any(|c| c.updater == u.id() && c.error.is_none() && !c.pending.is_empty())
+        })
+        .collect()
+}
+
+/// A job per updater: download (where it can separate it), then update;
+/// `sudo -n` where root is needed and toolup is not root; its locks; its
+/// order, with toolchains after the system's package manager.
+pub fn jobs_for(updaters: &[&'static dyn Updater]) -> Vec<Job> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    let ids: Vec<&str> = updaters.iter().map(|u| u.id()).collect();
+    updaters
+        .iter()
+        .map(|u| {
+            let sudo = |argv: Vec<String>| {
+                if u.needs_root() && !root {
+                    let mut s = vec!["sudo".to_owned(), "-n".to_owned()];
+                    s.extend(argv);
+                    s
+                } else {
+                    argv
+                }
+            };
+            let mut steps = Vec::new();
+            if u.id() == "apt" && dpkg_interrupted() {
+                steps.push(Step {
+                    phase: "repair".to_owned(),
+                    argv: sudo(vec!["dpkg".into(), "--configure".into(), "-a".into()]),
+                    timeout: u.phase_timeout(Phase::Update),
+                    locks: vec!["pkgmgr:dpkg".to_owned()],
+                });
+            }
+            if let Some(argv) = u.download_argv() {
+                steps.push(Step {
+                    phase: "download".to_owned(),
+                    argv: sudo(argv),
+                    timeout: u.phase_timeout(Phase::Download),
+                    locks: u
+                        .locks(Phase::Download)
+                        .iter()
+                        .map(|l| (*l).to_owned())
+                        .collect(),
+                });
+            }
+            steps.push(Step {
+                phase: "update".to_owned(),
+                argv: sudo(u.update_argv()),
+                timeout: u.phase_timeout(Phase::Update),
+                locks: u
+                    .locks(Phase::Update)
+                    .iter()
+                    .map(|l| (*l).to_owned())
+                    .collect(),
+            });
+            let mut runs_after: Vec<String> =
+                u.runs_after().iter().map(|s| (*s).to_owned()).collect();
+            if TOOLCHAINS.contains(&u.id()) {
+                runs_after.extend(
+                    SYSTEM
+                        .iter()
+                        .filter(|s| ids.contains(s))
+                        .map(|s| (*s).to_owned()),
+                );
+            }
+            Job {
+                id: u.id().to_owned(),
+                steps,
+                runs_after,
+            }
+        })
+        .collect()
+}
+
+/// dpkg was interrupted: its journal of half-done work is not empty.
+fn dpkg_interrupted() -> bool {
+    std::fs::read_dir("/var/lib/dpkg/updates").is_ok_and(|mut d| d.next().is_some())
+}
+
+fn show_plan(settings: &Settings, printer: Printer, jobs: &[Job]) {
+    if settings.format == Format::Json {
+        return;
+    }
+    let mut b = Builder::default();
+    b.push_record(["UPDATER", "PHASE", "COMMAND", "LOCKS", "AFTER"]);
+    for j in jobs {
+        for s in &j.steps {
+            b.push_record([
+                j.id.clone(),
+                s.phase.clone(),
+                s.argv.join(" "),
+                s.locks.join(" "),
+                j.runs_after.join(" "),
+            ]);
+        }
+    }
+    printer.out(&format!(
+        "{}\n",
+        crate::render::fit(b, crate::render::terminal_width(), &[2, 4, 3])
+    ));
+}
+
+fn describe(event: &Event) -> String {
+    match event {
+        Event::Started { job, phase } => format!("{job}: {phase} started"),
+        Event::Finished {
+            job,
+            phase,
+            outcome,
+            elapsed_ms,
+            log,
+        } => {
+            let why = match outcome {
+                JobOutcome::Failed(w) | JobOutcome::Skipped(w) => format!(": {w}"),
+                _ => String::new(),
+            };
+            let log = match (outcome, log) {
+                (JobOutcome::Ok, _) | (_, None) => String::new(),
+                (_, Some(p)) => format!(" (log {})", p.display()),
+            };
+            format!(
+                "{job}: {phase} {} in {:.1}s{why}{log}",
+                outcome.id(),
+                *elapsed_ms as f64 / 1000.0
+            )
+        }
+    }
+}
+
+fn summary(printer: Printer, journal: &RunJournal, results: &[crate::runner::JobResult]) {
+    let mut b = Builder::default();
+    b.push_record(["UPDATER", "OUTCOME", "TIME", "LOG"]);
+    for r in results {
+        let log = journal
+            .jobs
+            .get(&r.id)
+            .and_then(|e| e.log.clone())
+            .map_or_else(String::new, |p| p.display().to_string());
+        b.push_record([
+            r.id.clone(),
+            r.outcome.id().to_owned(),
+            format!("{:.1}s", r.elapsed.as_secs_f64()),
+            log,
+        ]);
+    }
+    let ok = results
+        .iter()
+        .filter(|r| r.outcome == JobOutcome::Ok)
+        .count();
+    printer.out(&format!(
+        "\n{}\n\nrun {}: {ok} of {} updater(s) ok\n",
+        crate::render::fit(b, crate::render::terminal_width(), &[3]),
+        journal.run_id,
+        results.len()
+    ));
+}

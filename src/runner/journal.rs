@@ -1,0 +1,152 @@
+//! A run's journal: every job's state, saved atomically after every
+//! transition, so an interrupted or crashed run can be resumed with what
+//! was pending, failed or interrupted.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Event, Outcome};
+
+/// A job's state in the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    Pending,
+    Running,
+    Done,
+    Failed,
+    Skipped,
+    Interrupted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobEntry {
+    pub state: JobState,
+    pub phase: Option<String>,
+    pub reason: Option<String>,
+    pub log: Option<PathBuf>,
+}
+
+/// One run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunJournal {
+    pub schema_version: u32,
+    pub run_id: String,
+    pub started_at: String,
+    pub jobs: BTreeMap<String, JobEntry>,
+}
+
+impl RunJournal {
+    /// A new run of `jobs`, all pending; the id is time-based and unique.
+    pub fn new(jobs: &[String]) -> RunJournal {
+        let now = crate::collect::now_rfc3339();
+        RunJournal {
+            schema_version: 1,
+            run_id: format!("{}-{}", now.replace([':', '-'], ""), std::process::id()),
+            started_at: now,
+            jobs: jobs
+                .iter()
+                .map(|j| {
+                    (
+                        j.clone(),
+                        JobEntry {
+                            state: JobState::Pending,
+                            phase: None,
+                            reason: None,
+                            log: None,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Applies an event.
+    pub fn record(&mut self, event: &Event) {
+        match event {
+            Event::Started { job, phase } => {
+                if let Some(e) = self.jobs.get_mut(job) {
+                    e.state = JobState::Running;
+                    e.phase = Some(phase.clone());
+                }
+            }
+            Event::Finished {
+                job, outcome, log, ..
+            } => {
+                if let Some(e) = self.jobs.get_mut(job) {
+                    // A finished phase leaves the job running until its last.
+                    e.log.clone_from(log);
+                    match outcome {
+                        Outcome::Ok => e.state = JobState::Running,
+                        Outcome::Failed(why) => {
+                            e.state = JobState::Failed;
+                            e.reason = Some(why.clone());
+                        }
+                        Outcome::Skipped(why) => {
+                            e.state = JobState::Skipped;
+                            e.reason = Some(why.clone());
+                        }
+                        Outcome::RolledBack => e.state = JobState::Failed,
+                        Outcome::Interrupted => e.state = JobState::Interrupted,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies a job's final outcome.
+    pub fn finish(&mut self, job: &str, outcome: &Outcome) {
+        if let Some(e) = self.jobs.get_mut(job) {
+            e.state = match outcome {
+                Outcome::Ok => JobState::Done,
+                Outcome::Failed(_) | Outcome::RolledBack => JobState::Failed,
+                Outcome::Skipped(why) if why.starts_with("interrupted") => JobState::Pending,
+                Outcome::Skipped(_) => JobState::Skipped,
+                Outcome::Interrupted => JobState::Interrupted,
+            };
+        }
+    }
+
+    /// The jobs a resume runs: pending, running (cut off), failed, interrupted.
+    pub fn unfinished(&self) -> Vec<String> {
+        self.jobs
+            .iter()
+            .filter(|(_, e)| {
+                matches!(
+                    e.state,
+                    JobState::Pending
+                        | JobState::Running
+                        | JobState::Failed
+                        | JobState::Interrupted
+                )
+            })
+            .map(|(j, _)| j.clone())
+            .collect()
+    }
+
+    pub fn path_in(&self, dir: &Path) -> PathBuf {
+        dir.join(format!("{}.json", self.run_id))
+    }
+
+    /// Saves atomically.
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        crate::state::write_atomic(&self.path_in(dir), &text)
+    }
+
+    /// The newest run in `dir`.
+    pub fn latest(dir: &Path) -> Option<RunJournal> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files.iter().rev().find_map(|f| {
+            serde_json::from_slice(&crate::state::read_bounded(f, 16 << 20).ok()?).ok()
+        })
+    }
+}

@@ -1,0 +1,397 @@
+//! The runner: jobs with phases, run as soon as their predecessors are done
+//! and their locks are free — a ready queue over a DAG, not rigid waves.
+//!
+//! - Edges: each job's `runs_after` (jobs not in the run are ignored); a
+//!   cycle is refused with the cycle named.
+//! - Locks: each phase names the locks it holds (`pkgmgr:dpkg`); two phases
+//!   holding one lock never overlap; a phase's locks are released when it
+//!   ends, so nothing waits while holding.
+//! - Processes go through `exec`, so a dry run starts none of them; they get
+//!   no stdin, run in the background (nice, idle I/O), under the phase's
+//!   timeout; each phase's whole output goes to its own log file.
+//! - Interruption: after the first SIGINT/SIGTERM no job starts and running
+//!   phases finish; a second one stops them (outcome `interrupted`).
+//! - Every transition is reported as an event and saved in the run journal.
+
+pub mod journal;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::exec::{ProcessRequest, Stop, interrupt, run as run_process};
+
+/// One step of a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// `download`, `update`, …
+    pub phase: String,
+    pub argv: Vec<String>,
+    pub timeout: Duration,
+    pub locks: Vec<String>,
+}
+
+/// A unit of work: its steps run in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: String,
+    pub steps: Vec<Step>,
+    pub runs_after: Vec<String>,
+}
+
+/// How a job (or a step) ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "outcome", content = "reason")]
+pub enum Outcome {
+    Ok,
+    Failed(String),
+    Skipped(String),
+    RolledBack,
+    Interrupted,
+}
+
+impl Outcome {
+    pub fn id(&self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Failed(_) => "failed",
+            Outcome::Skipped(_) => "skipped",
+            Outcome::RolledBack => "rolled-back",
+            Outcome::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// What renderers and the journal hear.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "event")]
+pub enum Event {
+    Started {
+        job: String,
+        phase: String,
+    },
+    Finished {
+        job: String,
+        phase: String,
+        #[serde(flatten)]
+        outcome: Outcome,
+        elapsed_ms: u64,
+        log: Option<PathBuf>,
+    },
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Jobs at once.
+    pub parallel: usize,
+    /// Where each step's output goes (`JOB.PHASE.log`).
+    pub log_dir: Option<PathBuf>,
+}
+
+/// A job's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobResult {
+    pub id: String,
+    pub outcome: Outcome,
+    pub elapsed: Duration,
+}
+
+/// The cycle in `jobs`' `runs_after` edges, if there is one, as
+/// `a → b → a`.
+pub fn find_cycle(jobs: &[Job]) -> Option<String> {
+    let ids: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
+    let edges: BTreeMap<&str, Vec<&str>> = jobs
+        .iter()
+        .map(|j| {
+            let before: Vec<&str> = j
+                .runs_after
+                .iter()
+                .map(String::as_str)
+                .filter(|b| ids.contains(b))
+                .collect();
+            (j.id.as_str(), before)
+        })
+        .collect();
+    fn visit<'a>(
+        node: &'a str,
+        edges: &BTreeMap<&'a str, Vec<&'a str>>,
+        path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+    ) -> Option<String> {
+        if let Some(at) = path.iter().position(|n| *n == node) {
+            let mut cycle: Vec<&str> = path[at..].to_vec();
+            cycle.push(node);
+            return Some(cycle.join(" → "));
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node);
+        for next in edges.get(node).into_iter().flatten() {
+            if let Some(c) = visit(next, edges, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node);
+        None
+    }
+    let mut done = BTreeSet::new();
+    for id in &ids {
+        if let Some(c) = visit(id, &edges, &mut Vec::new(), &mut done) {
+            return Some(c);
+        }
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Pending,
+    Running,
+    Finished,
+}
+
+struct Shared {
+    state: BTreeMap<String, State>,
+    held: BTreeSet<String>,
+    results: Vec<JobResult>,
+}
+
+/// Runs `jobs`; `on_event` hears every transition (from worker threads).
+/// A cycle is an error naming it.
+pub fn run(
+    jobs: &[Job],
+    options: &Options,
+    on_event: &(dyn Fn(&Event) + Sync),
+) -> Result<Vec<JobResult>, String> {
+    if let Some(cycle) = find_cycle(jobs) {
+        return Err(format!("the jobs' order has a cycle: {cycle}"));
+    }
+    let ids: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
+    let shared = Mutex::new(Shared {
+        state: jobs
+            .iter()
+            .map(|j| (j.id.clone(), State::Pending))
+            .collect(),
+        held: BTreeSet::new(),
+        results: Vec::new(),
+    });
+    let changed = Condvar::new();
+    let ready = |s: &Shared, job: &Job| {
+        s.state[&job.id] == State::Pending
+            && job
+                .runs_after
+                .iter()
+                .filter(|b| ids.contains(b.as_str()))
+                .all(|b| s.state[b] == State::Finished)
+            && job
+                .steps
+                .first()
+                .is_none_or(|step| step.locks.iter().all(|l| !s.held.contains(l)))
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..options.parallel.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+                    let job = loop {
+                        if interrupt::interrupted() {
+                            // Start nothing new: what is pending stays pending.
+                            return;
+                        }
+                        if let Some(job) = jobs.iter().find(|j| ready(&s, j)) {
+                            break job;
+                        }
+                        if !s.state.values().any(|st| *st == State::Pending) {
+                            return;
+                        }
+                        s = changed
+                            .wait_timeout(s, Duration::from_millis(100))
+                            .map(|(g, _)| g)
+                            .unwrap_or_else(|e| e.into_inner().0);
+                    };
+                    s.state.insert(job.id.clone(), State::Running);
+                    if let Some(first) = job.steps.first() {
+                        s.held.extend(first.locks.iter().cloned());
+                    }
+                    drop(s);
+                    let result = run_job(job, options, on_event, &shared, &changed);
+                    let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+                    s.state.insert(job.id.clone(), State::Finished);
+                    s.results.push(result);
+                    drop(s);
+                    changed.notify_all();
+                }
+            });
+        }
+    });
+    let mut s = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    // Jobs never started (interrupted before their turn) are reported too.
+    for job in jobs {
+        if s.state[&job.id] == State::Pending {
+            s.results.push(JobResult {
+                id: job.id.clone(),
+                outcome: Outcome::Skipped("interrupted before it started".to_owned()),
+                elapsed: Duration::ZERO,
+            });
+        }
+    }
+    Ok(s.results)
+}
+
+/// Runs one job's steps; its first step's locks are already held.
+fn run_job(
+    job: &Job,
+    options: &Options,
+    on_event: &(dyn Fn(&Event) + Sync),
+    shared: &Mutex<Shared>,
+    changed: &Condvar,
+) -> JobResult {
+    let started = Instant::now();
+    let mut outcome = Outcome::Ok;
+    for (i, step) in job.steps.iter().enumerate() {
+        if i > 0 {
+            // Take this step's locks (the previous step's were released).
+            let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+            while step.locks.iter().any(|l| s.held.contains(l)) {
+                s = changed
+                    .wait_timeout(s, Duration::from_millis(100))
+                    .map(|(g, _)| g)
+                    .unwrap_or_else(|e| e.into_inner().0);
+            }
+            s.held.extend(step.locks.iter().cloned());
+        }
+        on_event(&Event::Started {
+            job: job.id.clone(),
+            phase: step.phase.clone(),
+        });
+        let step_started = Instant::now();
+        let (step_outcome, log) = run_step(job, step, options);
+        {
+            let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+            for l in &step.locks {
+                s.held.remove(l);
+            }
+        }
+        changed.notify_all();
+        on_event(&Event::Finished {
+            job: job.id.clone(),
+            phase: step.phase.clone(),
+            outcome: step_outcome.clone(),
+            elapsed_ms: step_started.elapsed().as_millis() as u64,
+            log,
+        });
+        if step_outcome != Outcome::Ok {
+            outcome = step_outcome;
+            break;
+        }
+        if interrupt::interrupted() && i + 1 < job.steps.len() {
+            outcome = Outcome::Interrupted;
+            break;
+        }
+    }
+    JobResult {
+        id: job.id.clone(),
+        outcome,
+        elapsed: started.elapsed(),
+    }
+}
+
+fn run_step(job: &Job, step: &Step, options: &Options) -> (Outcome, Option<PathBuf>) {
+    let Some((program, args)) = step.argv.split_first() else {
+        return (Outcome::Skipped("nothing to run".to_owned()), None);
+    };
+    let program = PathBuf::from(program);
+    let out = run_process(&ProcessRequest {
+        program: &program,
+        args,
+        timeout: step.timeout,
+        max_capture: 8 * 1024 * 1024,
+        env: &[
+            ("DEBIAN_FRONTEND", "noninteractive"),
+            ("NO_COLOR", "1"),
+            ("TERM", "dumb"),
+        ],
+        cwd: None,
+        isolate_network: false,
+        stop: Stop::OnSecondInterrupt,
+        changes: true,
+        background: true,
+    });
+    let log = options.log_dir.as_ref().map(|d| {
+        d.join(format!(
+            "{}.{}.log",
+            job.id.replace(['/', '\\'], "_"),
+            step.phase
+        ))
+    });
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => {
+            return (
+                Outcome::Failed(format!("cannot run {}: {e}", program.display())),
+                None,
+            );
+        }
+    };
+    if let Some(path) = &log {
+        let mut text = format!("$ {}\n", step.argv.join(" "));
+        text.push_str(&String::from_utf8_lossy(&out.stdout));
+        text.push_str(&String::from_utf8_lossy(&out.stderr));
+        let _ = crate::state::write_atomic(path, text.as_bytes());
+    }
+    let outcome = if out.interrupted {
+        Outcome::Interrupted
+    } else if out.timed_out {
+        Outcome::Failed(format!(
+            "did not finish within {}s (killed)",
+            step.timeout.as_secs()
+        ))
+    } else if out.status.is_some_and(|s| s.success()) {
+        Outcome::Ok
+    } else {
+        let text = crate::discover::parse::clean_output(&out.stdout, &out.stderr);
+        let tail: Vec<&str> = text.lines().rev().take(3).collect();
+        Outcome::Failed(format!(
+            "exit {}: {}",
+            out.status.and_then(|s| s.code()).unwrap_or(-1),
+            tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+        ))
+    };
+    (outcome, log)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(id: &str, after: &[&str]) -> Job {
+        Job {
+            id: id.to_owned(),
+            steps: Vec::new(),
+            runs_after: after.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_cycle_is_named() {
+        let jobs = [
+            job("a", &["c"]),
+            job("b", &["a"]),
+            job("c", &["b"]),
+            job("d", &[]),
+        ];
+        let cycle = find_cycle(&jobs).unwrap();
+        assert!(
+            cycle.contains("a") && cycle.contains("b") && cycle.contains("c"),
+            "{cycle}"
+        );
+        assert_eq!(cycle.matches('→').count(), 3, "{cycle}");
+        assert!(find_cycle(&[job("a", &[]), job("b", &["a", "not-in-run"])]).is_none());
+    }
+}
