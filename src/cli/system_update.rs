@@ -154,17 +154,9 @@ fn single_run(state: &std::path::Path) -> anyhow::Result<std::fs::File> {
         let mut pid = String::new();
         let _ = file.read_to_string(&mut pid);
         let pid = pid.trim().to_owned();
-        let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
-            .map(|b| {
-                String::from_utf8_lossy(&b)
-                    .replace('\0', " ")
-                    .trim()
-                    .to_owned()
-            })
-            .unwrap_or_default();
         bail!(
             "another `toolup system update` is running (pid {pid}: {}); wait for it, or stop it",
-            crate::printer::visible(&cmd)
+            crate::system::validate::command_line(&pid)
         );
     }
     file.set_len(0)?;

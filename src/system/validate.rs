@@ -143,26 +143,29 @@ pub fn lock_state(lock: &LockFile) -> (bool, String) {
         }
         LockFile::Fcntl(path) => match fcntl_holder(path) {
             None => (true, format!("{} is free", path.display())),
-            Some(pid) => {
-                let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
-                    .map(|b| {
-                        String::from_utf8_lossy(&b)
-                            .replace('\0', " ")
-                            .trim()
-                            .to_owned()
-                    })
-                    .unwrap_or_default();
-                (
-                    false,
-                    format!(
-                        "{} is held by pid {pid} ({})",
-                        path.display(),
-                        crate::printer::visible(&cmd)
-                    ),
-                )
-            }
+            Some(pid) => (
+                false,
+                format!(
+                    "{} is held by pid {pid} ({})",
+                    path.display(),
+                    command_line(&pid.to_string())
+                ),
+            ),
         },
     }
+}
+
+/// A process's command line, fit for a message (escaped), or empty.
+pub fn command_line(pid: &str) -> String {
+    let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|b| {
+            String::from_utf8_lossy(&b)
+                .replace('\0', " ")
+                .trim()
+                .to_owned()
+        })
+        .unwrap_or_default();
+    crate::printer::visible(&cmd).into_owned()
 }
 
 /// The pid holding an fcntl write lock on `path`, asked without taking it.
