@@ -16,6 +16,7 @@ fn main() {
                 argv: Vec::new(),
                 timeout: std::time::Duration::from_secs(1),
                 locks: vec![format!("lock:{}", i % 10)],
+                wait_for: Vec::new(),
             }],
             runs_after: if i % 3 == 0 && i > 0 {
                 vec![format!("job{}", i - 1)]
@@ -30,6 +31,7 @@ fn main() {
         &Options {
             parallel: 8,
             log_dir: None,
+            lock_timeout: std::time::Duration::from_secs(1),
         },
         &|_| {},
     )

@@ -25,6 +25,10 @@ pub struct Request {
     pub resume: bool,
 }
 
+/// How long a job waits for a package manager's lock that another program
+/// holds (unattended-upgrades, another apt), as Ansible's `lock_timeout`.
+const LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// System package managers: language toolchains update after them
 /// (topgrade-rs/topgrade#1039).
 const SYSTEM: &[&str] = &["apt", "dnf", "pacman", "zypper", "brew"];
@@ -110,6 +114,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         &Options {
             parallel: settings.jobs.clamp(1, 8),
             log_dir: Some(log_dir),
+            lock_timeout: LOCK_TIMEOUT,
         },
         &on_event,
     )
@@ -216,6 +221,7 @@ pub fn jobs_for(updaters: &[&'static dyn Updater]) -> Vec<Job> {
                     argv: sudo(vec!["dpkg".into(), "--configure".into(), "-a".into()]),
                     timeout: u.phase_timeout(Phase::Update),
                     locks: vec!["pkgmgr:dpkg".to_owned()],
+                    wait_for: u.lock_files(),
                 });
             }
             if let Some(argv) = u.download_argv() {
@@ -228,6 +234,7 @@ pub fn jobs_for(updaters: &[&'static dyn Updater]) -> Vec<Job> {
                         .iter()
                         .map(|l| (*l).to_owned())
                         .collect(),
+                    wait_for: u.lock_files(),
                 });
             }
             steps.push(Step {
@@ -239,6 +246,7 @@ pub fn jobs_for(updaters: &[&'static dyn Updater]) -> Vec<Job> {
                     .iter()
                     .map(|l| (*l).to_owned())
                     .collect(),
+                wait_for: u.lock_files(),
             });
             let mut runs_after: Vec<String> =
                 u.runs_after().iter().map(|s| (*s).to_owned()).collect();
@@ -290,6 +298,7 @@ fn show_plan(settings: &Settings, printer: Printer, jobs: &[Job]) {
 fn describe(event: &Event) -> String {
     match event {
         Event::Started { job, phase } => format!("{job}: {phase} started"),
+        Event::Waiting { job, phase, holder } => format!("{job}: {phase} waits: {holder}"),
         Event::Finished {
             job,
             phase,

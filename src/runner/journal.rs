@@ -72,6 +72,7 @@ impl RunJournal {
                     e.phase = Some(phase.clone());
                 }
             }
+            Event::Waiting { .. } => {}
             Event::Finished {
                 job, outcome, log, ..
             } => {

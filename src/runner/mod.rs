@@ -32,6 +32,9 @@ pub struct Step {
     pub argv: Vec<String>,
     pub timeout: Duration,
     pub locks: Vec<String>,
+    /// Lock files another program (unattended-upgrades, another apt) may
+    /// hold: the step waits for them, up to `Options::lock_timeout`.
+    pub wait_for: Vec<crate::system::LockFile>,
 }
 
 /// A unit of work: its steps run in order.
@@ -73,6 +76,12 @@ pub enum Event {
         job: String,
         phase: String,
     },
+    /// Waiting for a lock another program holds, named.
+    Waiting {
+        job: String,
+        phase: String,
+        holder: String,
+    },
     Finished {
         job: String,
         phase: String,
@@ -90,6 +99,8 @@ pub struct Options {
     pub parallel: usize,
     /// Where each step's output goes (`JOB.PHASE.log`).
     pub log_dir: Option<PathBuf>,
+    /// How long a step waits for lock files others hold before it fails.
+    pub lock_timeout: Duration,
 }
 
 /// A job's result.
@@ -271,7 +282,10 @@ fn run_job(
             phase: step.phase.clone(),
         });
         let step_started = Instant::now();
-        let (step_outcome, log) = run_step(job, step, options);
+        let (step_outcome, log) = match wait_for_locks(job, step, options, on_event) {
+            Ok(()) => run_step(job, step, options),
+            Err(why) => (Outcome::Failed(why), None),
+        };
         {
             let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
             for l in &step.locks {
@@ -299,6 +313,49 @@ fn run_job(
         id: job.id.clone(),
         outcome,
         elapsed: started.elapsed(),
+    }
+}
+
+/// Waits while another program holds one of the step's lock files, saying
+/// who (every 10 s), up to the lock timeout — never failing at once.
+fn wait_for_locks(
+    job: &Job,
+    step: &Step,
+    options: &Options,
+    on_event: &(dyn Fn(&Event) + Sync),
+) -> Result<(), String> {
+    let started = Instant::now();
+    let mut said: Option<Instant> = None;
+    loop {
+        let held: Vec<String> = step
+            .wait_for
+            .iter()
+            .map(crate::system::validate::lock_state)
+            .filter(|(free, _)| !free)
+            .map(|(_, detail)| detail)
+            .collect();
+        if held.is_empty() {
+            return Ok(());
+        }
+        if started.elapsed() >= options.lock_timeout {
+            return Err(format!(
+                "waited {}s for a lock: {}",
+                options.lock_timeout.as_secs(),
+                held.join("; ")
+            ));
+        }
+        if said.is_none_or(|t| t.elapsed() >= Duration::from_secs(10)) {
+            on_event(&Event::Waiting {
+                job: job.id.clone(),
+                phase: step.phase.clone(),
+                holder: held.join("; "),
+            });
+            said = Some(Instant::now());
+        }
+        if interrupt::interrupted() {
+            return Err("interrupted while waiting for a lock".to_owned());
+        }
+        std::thread::sleep(Duration::from_millis(200));
     }
 }
 

@@ -38,6 +38,10 @@ pub struct Manifest {
     /// Passed as `TOOLUP_PLUGIN_<NAME>_<KEY>` variables.
     #[serde(default)]
     pub settings: BTreeMap<String, String>,
+    /// Files its manager locks with fcntl (as dpkg does): an update waits
+    /// while another program holds them.
+    #[serde(default)]
+    pub lock_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -329,6 +333,13 @@ impl Updater for Plugin {
     }
     fn needs_root(&self) -> bool {
         self.ask("does-require-sudo", self.query()).code == Some(0)
+    }
+    fn lock_files(&self) -> Vec<super::LockFile> {
+        self.manifest
+            .lock_files
+            .iter()
+            .map(|p| super::LockFile::Fcntl(p.clone()))
+            .collect()
     }
     fn phase_timeout(&self, phase: Phase) -> Duration {
         Duration::from_secs(match phase {

@@ -597,3 +597,50 @@ fn a_second_update_is_refused_naming_the_first() {
     let out = sb.run(&["system", "update", "--yes", "--only", "tuhold", "--dry-run"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn an_update_waits_for_a_lock_another_program_holds_and_names_it() {
+    let sb = Sandbox::new();
+    timed_plugin(&sb, "tulocked", "0", &[], &[], None);
+    let lock = sb.root.join("dpkg-lock-frontend");
+    std::fs::write(&lock, "").unwrap();
+    let manifest = sb.home.join(".config/toolup/plugins.d/tulocked.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replacen(
+            "runs_after",
+            &format!("lock_files = [{:?}]\nruns_after", lock),
+            1,
+        ),
+    )
+    .unwrap();
+    // Another program holds the lock for a moment, as unattended-upgrades would.
+    let mut holder = std::process::Command::new("python3")
+        .arg("-c")
+        .arg("import fcntl, sys, time\nf = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(1.5)")
+        .arg(&lock)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(holder.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let out = update(&sb, "tulocked", &[]);
+    holder.wait().unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "tulocked: update waits: {} is held by pid {}",
+            lock.display(),
+            holder.id()
+        )) && err.contains("python3"),
+        "{err}"
+    );
+    let times = times(&sb, &["tulocked"]);
+    assert!(times[0].0 > 0, "it went on once the lock was released");
+}
