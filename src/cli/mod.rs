@@ -242,6 +242,10 @@ pub enum SystemAction {
         /// Run only what the last run left pending, failed or interrupted.
         #[arg(long)]
         resume: bool,
+        /// Only security updates (apt: candidates from a security suite),
+        /// and only from updaters that can tell them apart.
+        #[arg(long)]
+        security_only: bool,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -587,7 +591,12 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             } => system_cmd::validate_only(settings, printer, skip),
             SystemAction::Check { skip, .. } => system_cmd::check(settings, printer, skip),
             SystemAction::Status => system_cmd::status(settings, printer),
-            SystemAction::Update { skip, resume, run } => system_update::run(
+            SystemAction::Update {
+                skip,
+                resume,
+                security_only,
+                run,
+            } => system_update::run(
                 settings,
                 printer,
                 &system_update::Request {
@@ -595,6 +604,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                     dry_run: run.dry_run,
                     yes: run.yes,
                     resume: *resume,
+                    security_only: *security_only,
                 },
             ),
             SystemAction::Updaters => system_cmd::updaters(settings, printer),

@@ -12,7 +12,7 @@ use crate::render::Format;
 use crate::runner::journal::RunJournal;
 use crate::runner::{Event, Job, Options, Outcome as JobOutcome, Step};
 use crate::settings::Settings;
-use crate::system::{Host, Phase, Updater};
+use crate::system::{Host, Pending, Phase, Updater};
 
 use super::Outcome;
 
@@ -23,6 +23,8 @@ pub struct Request {
     pub dry_run: bool,
     pub yes: bool,
     pub resume: bool,
+    /// Only security updates, where the updater can tell them apart.
+    pub security_only: bool,
 }
 
 /// How long a job waits for a package manager's lock that another program
@@ -46,7 +48,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     let updaters = super::system_cmd::selected(settings, printer, &request.skip)?;
     let host = Host::current();
     let runs = dirs.runs();
-    let chosen: Vec<&'static dyn Updater> = if request.resume {
+    let chosen: Vec<(&'static dyn Updater, Option<Vec<String>>)> = if request.resume {
         let last = RunJournal::latest(&runs).context("no earlier run to resume")?;
         let again = last.unfinished();
         if again.is_empty() {
@@ -62,15 +64,24 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             .iter()
             .copied()
             .filter(|u| again.iter().any(|a| a == u.id()))
+            .map(|u| (u, None))
             .collect()
+    } else if request.security_only {
+        security_only(
+            pending_updaters(settings, &updaters, &host, printer),
+            printer,
+        )
     } else {
         pending_updaters(settings, &updaters, &host, printer)
+            .into_iter()
+            .map(|(u, _)| (u, None))
+            .collect()
     };
     if chosen.is_empty() {
         printer.note("nothing to update");
         return Ok(Outcome::Success);
     }
-    let jobs = jobs_for(&chosen);
+    let jobs = jobs_for(&chosen)?;
     if let Some(cycle) = crate::runner::find_cycle(&jobs) {
         bail!("the updaters' order has a cycle: {cycle}");
     }
@@ -176,7 +187,7 @@ fn pending_updaters(
     updaters: &[&'static dyn Updater],
     host: &Host,
     printer: Printer,
-) -> Vec<&'static dyn Updater> {
+) -> Vec<(&'static dyn Updater, Vec<Pending>)> {
     let report = super::system_cmd::run_check(settings, updaters, host);
     for u in &report.updaters {
         if let Some(e) = &u.error {
@@ -186,11 +197,38 @@ fn pending_updaters(
     updaters
         .iter()
         .copied()
-        .filter(|u| {
-            report
-                .updaters
-                .iter()
-                .any(|c| c.updater == u.id() && c.error.is_none() && !c.pending.is_empty())
+        .filter_map(|u| {
+            let c = report.updaters.iter().find(|c| c.updater == u.id())?;
+            (c.error.is_none() && !c.pending.is_empty()).then(|| (u, c.pending.clone()))
+        })
+        .collect()
+}
+
+/// `--security-only`: each updater's argv for exactly its security
+/// updates; an updater that cannot tell them apart, or has none, is left
+/// out and says so.
+fn security_only(
+    pending: Vec<(&'static dyn Updater, Vec<Pending>)>,
+    printer: Printer,
+) -> Vec<(&'static dyn Updater, Option<Vec<String>>)> {
+    pending
+        .into_iter()
+        .filter_map(|(u, list)| {
+            let security: Vec<Pending> = list.into_iter().filter(|p| p.security).collect();
+            match u.security_update_argv(&security) {
+                None => {
+                    printer.note(&format!(
+                        "{}: cannot tell security updates apart: left out",
+                        u.id()
+                    ));
+                    None
+                }
+                Some(_) if security.is_empty() => {
+                    printer.note(&format!("{}: no security updates", u.id()));
+                    None
+                }
+                Some(argv) => Some((u, Some(argv))),
+            }
         })
         .collect()
 }
@@ -198,13 +236,19 @@ fn pending_updaters(
 /// A job per updater: download (where it can separate it), then update;
 /// `sudo -n` where root is needed and toolup is not root; its locks; its
 /// order, with toolchains after the system's package manager.
-pub fn jobs_for(updaters: &[&'static dyn Updater]) -> Vec<Job> {
+/// `update` replaces an updater's update argv (`--security-only`), and
+/// drops its download phase. Every argv is checked against the updater's
+/// whitelist before anything runs.
+pub fn jobs_for(
+    chosen: &[(&'static dyn Updater, Option<Vec<String>>)],
+) -> anyhow::Result<Vec<Job>> {
     // SAFETY: geteuid has no preconditions and cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
-    let ids: Vec<&str> = updaters.iter().map(|u| u.id()).collect();
-    updaters
+    let ids: Vec<&str> = chosen.iter().map(|(u, _)| u.id()).collect();
+    let jobs: Vec<Job> = chosen
         .iter()
-        .map(|u| {
+        .map(|(u, update)| {
+            let u = *u;
             let sudo = |argv: Vec<String>| {
                 if u.needs_root() && !root {
                     let mut s = vec!["sudo".to_owned(), "-n".to_owned()];
@@ -224,7 +268,7 @@ pub fn jobs_for(updaters: &[&'static dyn Updater]) -> Vec<Job> {
                     wait_for: u.lock_files(),
                 });
             }
-            if let Some(argv) = u.download_argv() {
+            if let Some(argv) = u.download_argv().filter(|_| update.is_none()) {
                 steps.push(Step {
                     phase: "download".to_owned(),
                     argv: sudo(argv),
@@ -239,7 +283,7 @@ pub fn jobs_for(updaters: &[&'static dyn Updater]) -> Vec<Job> {
             }
             steps.push(Step {
                 phase: "update".to_owned(),
-                argv: sudo(u.update_argv()),
+                argv: sudo(update.clone().unwrap_or_else(|| u.update_argv())),
                 timeout: u.phase_timeout(Phase::Update),
                 locks: u
                     .locks(Phase::Update)
@@ -264,7 +308,18 @@ pub fn jobs_for(updaters: &[&'static dyn Updater]) -> Vec<Job> {
                 runs_after,
             }
         })
-        .collect()
+        .collect();
+    for (job, (u, _)) in jobs.iter().zip(chosen) {
+        for step in &job.steps {
+            let bare = step
+                .argv
+                .strip_prefix(&["sudo".to_owned(), "-n".to_owned()])
+                .unwrap_or(&step.argv);
+            u.check_shape(bare)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", u.id()))?;
+        }
+    }
+    Ok(jobs)
 }
 
 /// dpkg was interrupted: its journal of half-done work is not empty.

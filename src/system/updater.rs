@@ -176,6 +176,16 @@ pub trait Updater: Sync {
     }
     /// What it runs to update.
     fn update_argv(&self) -> Vec<String>;
+    /// What it runs to take only these security updates, where it can tell
+    /// them apart (apt); `None` where it cannot.
+    fn security_update_argv(&self, _security: &[Pending]) -> Option<Vec<String>> {
+        None
+    }
+    /// Refuses an argv that is not one of the shapes this updater runs
+    /// (a whitelist, checked before anything starts).
+    fn check_shape(&self, _argv: &[String]) -> Result<(), String> {
+        Ok(())
+    }
     /// The update needs root (through `sudo -n` when toolup is not root).
     fn needs_root(&self) -> bool {
         false

@@ -644,3 +644,48 @@ fn an_update_waits_for_a_lock_another_program_holds_and_names_it() {
     let times = times(&sb, &["tulocked"]);
     assert!(times[0].0 > 0, "it went on once the lock was released");
 }
+
+#[test]
+fn security_only_upgrades_exactly_the_security_packages() {
+    let sb = machine();
+    let log = sb.root.join("apt-get.log");
+    sb.script(
+        &sb.bin,
+        "apt-get",
+        &format!("echo \"$@\" >> {}", log.display()),
+    );
+    sb.script(&sb.bin, "sudo", "shift\nexec \"$@\"");
+    let out = sb.run(&[
+        "system",
+        "update",
+        "--yes",
+        "--only",
+        "apt,npm",
+        "--security-only",
+    ]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stderr(&out).contains("npm: cannot tell security updates apart: left out"),
+        "{}",
+        stderr(&out)
+    );
+    let ran = std::fs::read_to_string(&log).unwrap();
+    let expected: Vec<String> = recorded("apt-list-upgradable.txt")
+        .lines()
+        .filter(|l| l.contains("-security"))
+        .map(|l| l.split('/').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(expected.len(), 20);
+    assert_eq!(
+        ran.trim(),
+        format!("install --yes --only-upgrade {}", expected.join(" "))
+    );
+    // The full update: dist-upgrade, downloads first.
+    std::fs::remove_file(&log).unwrap();
+    let out = sb.run(&["system", "update", "--yes", "--only", "apt"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "--yes --download-only dist-upgrade\n--yes dist-upgrade\n"
+    );
+}

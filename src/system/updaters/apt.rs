@@ -6,6 +6,16 @@ use crate::system::updater::{Host, LockFile, Pending, Phase, Updater, argv};
 
 pub struct Apt;
 
+/// Debian's package-name grammar (policy 5.6.1): lower-case letters,
+/// digits, `+`, `-`, `.`, at least two characters, starting alphanumeric.
+pub fn is_package_name(name: &str) -> bool {
+    name.len() >= 2
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
+}
+
 impl Updater for Apt {
     fn id(&self) -> &'static str {
         "apt"
@@ -51,6 +61,41 @@ impl Updater for Apt {
     }
     fn update_argv(&self) -> Vec<String> {
         argv(&["apt-get", "--yes", "dist-upgrade"])
+    }
+    /// Exactly the packages whose candidate comes from a security suite.
+    fn security_update_argv(&self, security: &[Pending]) -> Option<Vec<String>> {
+        let mut out = argv(&["apt-get", "install", "--yes", "--only-upgrade"]);
+        out.extend(
+            security
+                .iter()
+                .filter(|p| p.security && is_package_name(&p.name))
+                .map(|p| p.name.clone()),
+        );
+        Some(out)
+    }
+    /// The shapes toolup runs apt in (seed 002's whitelist).
+    fn check_shape(&self, command: &[String]) -> Result<(), String> {
+        let words: Vec<&str> = command.iter().map(String::as_str).collect();
+        let fixed: [&[&str]; 4] = [
+            &["apt-get", "update"],
+            &["apt-get", "--yes", "dist-upgrade"],
+            &["apt-get", "--yes", "--download-only", "dist-upgrade"],
+            &["dpkg", "--configure", "-a"],
+        ];
+        if fixed.contains(&words.as_slice()) {
+            return Ok(());
+        }
+        match words.as_slice() {
+            ["apt-get", "install", "--yes", "--only-upgrade", names @ ..]
+                if !names.is_empty() && names.iter().all(|n| is_package_name(n)) =>
+            {
+                Ok(())
+            }
+            _ => Err(format!(
+                "not a command toolup runs apt with: {}",
+                command.join(" ")
+            )),
+        }
     }
     fn needs_root(&self) -> bool {
         true

@@ -210,6 +210,30 @@ mod tests {
     }
 
     #[test]
+    fn apt_runs_only_whitelisted_shapes_with_valid_names() {
+        let apt = by_id("apt").unwrap();
+        let words = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        assert!(
+            apt.check_shape(&words("apt-get --yes dist-upgrade"))
+                .is_ok()
+        );
+        assert!(
+            apt.check_shape(&words("apt-get install --yes --only-upgrade libc6 bash"))
+                .is_ok()
+        );
+        for bad in [
+            "apt-get install --yes --only-upgrade",
+            "apt-get install --yes --only-upgrade -oDebug::X=1",
+            "apt-get install --yes --only-upgrade Bad_Name",
+            "apt-get --yes remove bash",
+            "rm -rf /",
+        ] {
+            assert!(apt.check_shape(&words(bad)).is_err(), "{bad}");
+        }
+        assert!(apt::is_package_name("libstdc++6") && !apt::is_package_name("a"));
+    }
+
+    #[test]
     fn apt_flags_candidates_from_the_security_suite() {
         let pending = by_id("apt")
             .unwrap()
