@@ -246,6 +246,12 @@ pub enum SystemAction {
         /// and only from updaters that can tell them apart.
         #[arg(long)]
         security_only: bool,
+        /// Update now, outside the maintenance windows (`[system] approval`).
+        #[arg(long)]
+        approve: bool,
+        /// A desktop notification at the end (notify-send).
+        #[arg(long)]
+        notify: bool,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -253,6 +259,13 @@ pub enum SystemAction {
     Status,
     /// The updaters toolup knows, and which apply here.
     Updaters,
+    /// A minimal sudoers drop-in for what `system update` runs as root,
+    /// checked with `visudo -c`.
+    Sudoers {
+        /// The user who runs toolup [default: SUDO_USER, then USER].
+        #[arg(long)]
+        user: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -476,6 +489,7 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
             SystemAction::Status => ("system status", ALL),
             SystemAction::Update { .. } => ("system update", DATA),
             SystemAction::Updaters => ("system updaters", DATA),
+            SystemAction::Sudoers { .. } => ("system sudoers", TEXT),
         },
         Command::FetchRelease { .. } => ("fetch-release", TEXT),
         Command::Rollback { .. } => ("rollback", TEXT),
@@ -595,6 +609,8 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 skip,
                 resume,
                 security_only,
+                approve,
+                notify,
                 run,
             } => system_update::run(
                 settings,
@@ -605,9 +621,14 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                     yes: run.yes,
                     resume: *resume,
                     security_only: *security_only,
+                    approve: *approve,
+                    notify: *notify,
                 },
             ),
             SystemAction::Updaters => system_cmd::updaters(settings, printer),
+            SystemAction::Sudoers { user } => {
+                system_update::sudoers(settings, printer, user.as_deref())
+            }
         },
         Command::Trust { path, untrust } => {
             trust_cmd::run(settings, printer, path.as_deref(), *untrust)

@@ -25,6 +25,10 @@ pub struct Request {
     pub resume: bool,
     /// Only security updates, where the updater can tell them apart.
     pub security_only: bool,
+    /// Approve an update outside the maintenance windows.
+    pub approve: bool,
+    /// A desktop notification at the end.
+    pub notify: bool,
 }
 
 /// How long a job waits for a package manager's lock that another program
@@ -40,6 +44,9 @@ const TOOLCHAINS: &[&str] = &[
 
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
     crate::exec::set_dry_run(request.dry_run);
+    if !request.dry_run && !approved(settings, request, printer) {
+        return Ok(Outcome::Success);
+    }
     let dirs = settings
         .dirs
         .clone()
@@ -138,6 +145,9 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     if !json {
         summary(printer, &j, &results);
     }
+    if request.notify {
+        notify(&results);
+    }
     Ok(if crate::exec::interrupt::interrupted() {
         printer.error(&format!(
             "interrupted: `toolup system update --resume` runs what is left of run {}",
@@ -152,6 +162,46 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     } else {
         Outcome::Success
     })
+}
+
+/// Approval (seed 002): with `[system] approval = "required"`, outside every
+/// maintenance window an update runs only with `--approve` or a terminal's
+/// yes; a scheduled run there skips, saying why.
+fn approved(settings: &Settings, request: &Request, printer: Printer) -> bool {
+    if !settings.config.approval_required || request.approve {
+        return true;
+    }
+    let (weekday, minute) = crate::system::window::now_local();
+    if settings
+        .config
+        .maintenance
+        .iter()
+        .any(|w| w.contains(weekday, minute))
+    {
+        return true;
+    }
+    let windows: Vec<&str> = settings
+        .config
+        .maintenance
+        .iter()
+        .map(|w| w.text())
+        .collect();
+    let when = if windows.is_empty() {
+        "no maintenance window is configured".to_owned()
+    } else {
+        format!("outside the maintenance windows ({})", windows.join(", "))
+    };
+    if std::io::stdin().is_terminal()
+        && super::upgrade_cmd::confirm(&format!(
+            "Approval is required and it is {when}. Update now?"
+        ))
+    {
+        return true;
+    }
+    printer.note(&format!(
+        "not updating: approval is required and it is {when}; pass --approve to update now"
+    ));
+    false
 }
 
 /// One `system update` at a time on a machine: a lock on the state dir's
@@ -378,6 +428,20 @@ fn describe(event: &Event) -> String {
     }
 }
 
+/// `--notify`: a desktop notification, when `notify-send` is there.
+fn notify(results: &[crate::runner::JobResult]) {
+    let Some(program) = Host::current().which("notify-send") else {
+        return;
+    };
+    let ok = results
+        .iter()
+        .filter(|r| r.outcome == JobOutcome::Ok)
+        .count();
+    let body = format!("{ok} of {} updater(s) ok", results.len());
+    let args = ["toolup system update".to_owned(), body];
+    let _ = crate::exec::run_quick(&program, &args, std::time::Duration::from_secs(5));
+}
+
 fn summary(printer: Printer, journal: &RunJournal, results: &[crate::runner::JobResult]) {
     let mut b = Builder::default();
     b.push_record(["UPDATER", "OUTCOME", "TIME", "LOG"]);
@@ -404,4 +468,98 @@ fn summary(printer: Printer, journal: &RunJournal, results: &[crate::runner::Job
         journal.run_id,
         results.len()
     ));
+}
+
+/// `toolup system sudoers`: a minimal sudoers drop-in for the commands
+/// `system update` runs as root — absolute paths, exact arguments (a `*`
+/// only where apt takes the security packages' names) — checked with
+/// `visudo -c` when visudo is there.
+pub fn sudoers(
+    settings: &Settings,
+    printer: Printer,
+    user: Option<&str>,
+) -> anyhow::Result<Outcome> {
+    let updaters = super::system_cmd::selected(settings, printer, &[])?;
+    let host = Host::current();
+    let user = user
+        .map(str::to_owned)
+        .or_else(|| std::env::var("SUDO_USER").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .context("no user: pass --user NAME")?;
+    if !user
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        || user.is_empty()
+    {
+        bail!("{:?} is not a user name", crate::printer::visible(&user));
+    }
+    let mut commands: Vec<String> = Vec::new();
+    for u in updaters
+        .iter()
+        .filter(|u| u.applies(&host) && u.needs_root())
+    {
+        let mut argvs: Vec<Vec<String>> =
+            [u.refresh_argv(), u.download_argv(), Some(u.update_argv())]
+                .into_iter()
+                .flatten()
+                .collect();
+        if u.id() == "apt" {
+            argvs.push(vec!["dpkg".into(), "--configure".into(), "-a".into()]);
+            argvs.push(vec![
+                "apt-get".into(),
+                "install".into(),
+                "--yes".into(),
+                "--only-upgrade".into(),
+                "*".into(),
+            ]);
+        }
+        for argv in argvs {
+            let Some(program) = host.which(&argv[0]).or_else(|| {
+                std::path::Path::new(&argv[0])
+                    .is_absolute()
+                    .then(|| argv[0].clone().into())
+            }) else {
+                printer.warn(&format!("{}: {} is not on PATH: left out", u.id(), argv[0]));
+                continue;
+            };
+            let line = std::iter::once(program.display().to_string())
+                .chain(argv[1..].iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !commands.contains(&line) {
+                commands.push(line);
+            }
+        }
+    }
+    let mut text = "# toolup: what `toolup system update` runs as root, through `sudo -n`.\n# Install: toolup system sudoers > toolup.sudoers && visudo -cf toolup.sudoers \\\n#   && sudo install -m 0440 toolup.sudoers /etc/sudoers.d/toolup\n".to_owned();
+    if commands.is_empty() {
+        text.push_str("# nothing here needs root\n");
+    } else {
+        text.push_str(&format!(
+            "{user} ALL=(root) NOPASSWD: {}\n",
+            commands.join(", \\\n    ")
+        ));
+    }
+    if let Some(visudo) = host.which("visudo").or_else(|| {
+        let p = std::path::PathBuf::from("/usr/sbin/visudo");
+        p.is_file().then_some(p)
+    }) {
+        let file = tempfile::NamedTempFile::new()?;
+        std::fs::write(file.path(), &text)?;
+        let args = [
+            "-c".to_owned(),
+            "-f".to_owned(),
+            file.path().display().to_string(),
+        ];
+        let out = crate::exec::run_quick(&visudo, &args, std::time::Duration::from_secs(10))?;
+        if !out.status.is_some_and(|s| s.success()) {
+            bail!(
+                "visudo -c rejects the drop-in: {}",
+                String::from_utf8_lossy(&out.stdout).trim()
+            );
+        }
+        printer.note("checked with visudo -c");
+    }
+    printer.out(&text);
+    Ok(Outcome::Success)
 }

@@ -48,6 +48,19 @@ struct ConfigFile {
     presets: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     backups: BackupsSection,
+    #[serde(default)]
+    system: SystemSection,
+}
+
+/// `[system]`: how whole-system updates may run.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SystemSection {
+    /// "required": outside a maintenance window, updates need `--approve`.
+    approval: Option<String>,
+    /// Windows like "Sun 02:00-05:00", "daily 01:00-03:00".
+    #[serde(default)]
+    maintenance: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -129,6 +142,10 @@ impl ConfigFile {
             self.backups.keep.is_some() || self.backups.max_age.is_some(),
             "[backups]",
         );
+        drop(
+            self.system.approval.is_some() || !self.system.maintenance.is_empty(),
+            "[system]",
+        );
         let kept = ConfigFile {
             audit: std::mem::take(&mut self.audit),
             upstream: std::mem::take(&mut self.upstream),
@@ -198,6 +215,10 @@ pub struct Config {
     pub presets: BTreeMap<String, Vec<String>>,
     pub backups_keep: Option<usize>,
     pub backups_max_age: Option<Duration>,
+    /// `[system] approval = "required"`.
+    pub approval_required: bool,
+    /// `[system] maintenance` windows.
+    pub maintenance: Vec<crate::system::window::Window>,
     /// The project file in effect, and whether the user trusts it.
     pub project_file: Option<(PathBuf, bool)>,
     /// What an untrusted project file asked for and did not get.
@@ -410,6 +431,38 @@ impl Config {
         if let Some(d) = duration("max_age", &parsed.backups.max_age)? {
             self.backups_max_age = Some(d);
             self.note("backups.max_age", show_duration(d), file);
+        }
+        match parsed.system.approval.as_deref() {
+            None => {}
+            Some("required") => {
+                self.approval_required = true;
+                self.note("system.approval", "required".to_owned(), file);
+            }
+            Some("none") => {
+                self.approval_required = false;
+                self.note("system.approval", "none".to_owned(), file);
+            }
+            Some(other) => {
+                return Err(error(
+                    "approval",
+                    format!("{other:?}: expected \"required\" or \"none\""),
+                ));
+            }
+        }
+        if !parsed.system.maintenance.is_empty() {
+            let windows = parsed
+                .system
+                .maintenance
+                .iter()
+                .map(|w| crate::system::window::Window::parse(w))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| error("maintenance", e))?;
+            self.maintenance = windows;
+            self.note(
+                "system.maintenance",
+                parsed.system.maintenance.join(", "),
+                file,
+            );
         }
         let known = crate::upstream::addresses::config_keys();
         for (key, url) in &parsed.sources {

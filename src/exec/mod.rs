@@ -241,6 +241,28 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     })
 }
 
+/// Runs a short, read-only helper (`sudo -n true`, `visudo -c`,
+/// `notify-send`): never stopped by an interruption, nothing to do in a
+/// dry run's terms, 64 KiB of each stream kept.
+pub fn run_quick(
+    program: &Path,
+    args: &[String],
+    timeout: Duration,
+) -> std::io::Result<ProcessOutput> {
+    run(&ProcessRequest {
+        program,
+        args,
+        timeout,
+        max_capture: 64 * 1024,
+        env: &[],
+        cwd: None,
+        isolate_network: false,
+        stop: Stop::Never,
+        changes: false,
+        background: false,
+    })
+}
+
 fn stops(stop: Stop) -> bool {
     match stop {
         Stop::Never => false,
@@ -428,19 +450,11 @@ mod tests {
 
     #[test]
     fn missing_program_is_an_error() {
-        let args = Vec::new();
-        let result = run(&ProcessRequest {
-            program: Path::new("/nonexistent/toolup-test"),
-            args: &args,
-            timeout: Duration::from_secs(1),
-            max_capture: 10,
-            env: &[],
-            cwd: None,
-            isolate_network: false,
-            stop: Stop::Never,
-            changes: false,
-            background: false,
-        });
+        let result = run_quick(
+            Path::new("/nonexistent/toolup-test"),
+            &[],
+            Duration::from_secs(1),
+        );
         assert!(result.is_err());
     }
 }

@@ -9,6 +9,7 @@ pub mod reboot;
 pub mod updater;
 pub mod updaters;
 pub mod validate;
+pub mod window;
 
 pub use check::{CheckReport, UpdaterCheck};
 pub use updater::{CheckContext, Host, LockFile, Pending, Phase, Updater};

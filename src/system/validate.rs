@@ -113,19 +113,8 @@ fn sudo_works(host: &Host) -> bool {
         return false;
     };
     let args = ["-n".to_owned(), "true".to_owned()];
-    crate::exec::run(&crate::exec::ProcessRequest {
-        program: &sudo,
-        args: &args,
-        timeout: Duration::from_secs(5),
-        max_capture: 1024,
-        env: &[],
-        cwd: None,
-        isolate_network: false,
-        stop: crate::exec::Stop::Never,
-        changes: false,
-        background: false,
-    })
-    .is_ok_and(|o| o.status.is_some_and(|s| s.success()))
+    crate::exec::run_quick(&sudo, &args, Duration::from_secs(5))
+        .is_ok_and(|o| o.status.is_some_and(|s| s.success()))
 }
 
 /// Whether a lock is free, and if not who holds it.

@@ -689,3 +689,91 @@ fn security_only_upgrades_exactly_the_security_packages() {
         "--yes --download-only dist-upgrade\n--yes dist-upgrade\n"
     );
 }
+
+#[test]
+fn outside_its_maintenance_windows_an_update_needs_approval() {
+    let sb = Sandbox::new();
+    timed_plugin(&sb, "tuwindow", "0", &[], &[], None);
+    // A daily window that is certainly not now: it starts in 3 hours.
+    let now = std::process::Command::new("date")
+        .arg("+%H")
+        .output()
+        .unwrap();
+    let hour: u32 = String::from_utf8_lossy(&now.stdout).trim().parse().unwrap();
+    let (from, to) = ((hour + 3) % 24, (hour + 4) % 24);
+    let config = sb.home.join(".config/toolup/config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[system]\napproval = \"required\"\nmaintenance = [\"daily {from:02}:00-{to:02}:00\"]\n"
+        ),
+    )
+    .unwrap();
+    let out = update(&sb, "tuwindow", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "not updating: approval is required and it is outside the maintenance windows (daily"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!sb.root.join("times/tuwindow.start").exists());
+    let out = update(&sb, "tuwindow", &["--approve"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sb.root.join("times/tuwindow.start").exists());
+    // A window that is now lets it run unasked.
+    std::fs::remove_file(sb.root.join("times/tuwindow.start")).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "[system]\napproval = \"required\"\nmaintenance = [\"daily {hour:02}:00-{:02}:00\"]\n",
+            (hour + 1) % 24
+        ),
+    )
+    .unwrap();
+    let out = update(&sb, "tuwindow", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sb.root.join("times/tuwindow.start").exists());
+    // A bad window is named.
+    std::fs::write(
+        &config,
+        "[system]\nmaintenance = [\"Funday 01:00-02:00\"]\n",
+    )
+    .unwrap();
+    let out = update(&sb, "tuwindow", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("config.toml:2: key `maintenance`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn sudoers_lists_what_runs_as_root_and_visudo_accepts_it() {
+    let sb = machine();
+    sb.script(&sb.bin, "apt-get", "exit 0");
+    sb.script(&sb.bin, "dpkg", "exit 0");
+    let out = sb.run(&["system", "sudoers", "--user", "alice", "--only", "apt"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let bin = sb.bin.display();
+    assert!(
+        text.contains(&format!("alice ALL=(root) NOPASSWD: {bin}/apt-get update")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{bin}/apt-get install --yes --only-upgrade *")),
+        "{text}"
+    );
+    if Path::new("/usr/sbin/visudo").exists() {
+        assert!(
+            stderr(&out).contains("checked with visudo -c"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let out = sb.run(&["system", "sudoers", "--user", "bob;rm"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,133 @@
+//! Maintenance windows (seed 002's approval): `Sun 02:00-05:00`,
+//! `Mon-Fri 22:00-23:30`, `daily 01:00-03:00`; a window may cross midnight
+//! (`Sat 23:00-01:00`, which ends on Sunday). Times are the machine's local time.
+
+/// One window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    /// Days it starts on, 0 = Sunday.
+    days: Vec<u8>,
+    /// Minutes after midnight.
+    start: u16,
+    end: u16,
+    text: String,
+}
+
+const DAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+fn day(name: &str) -> Option<u8> {
+    let lower = name.to_ascii_lowercase();
+    DAYS.iter()
+        .position(|d| lower.starts_with(d))
+        .map(|i| i as u8)
+}
+
+fn minutes(text: &str) -> Option<u16> {
+    let (h, m) = text.split_once(':')?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+impl Window {
+    pub fn parse(text: &str) -> Result<Window, String> {
+        let bad = || {
+            format!(
+                "{text:?}: expected DAYS HH:MM-HH:MM, like \"Sun 02:00-05:00\" or \"daily 01:00-03:00\""
+            )
+        };
+        let (days, times) = text.trim().split_once(' ').ok_or_else(bad)?;
+        let days: Vec<u8> = match days.to_ascii_lowercase().as_str() {
+            "daily" | "*" => (0..7).collect(),
+            spec => {
+                let mut out = Vec::new();
+                for part in spec.split(',') {
+                    match part.split_once('-') {
+                        Some((a, b)) => {
+                            let (a, b) = (day(a).ok_or_else(bad)?, day(b).ok_or_else(bad)?);
+                            let mut d = a;
+                            loop {
+                                out.push(d);
+                                if d == b {
+                                    break;
+                                }
+                                d = (d + 1) % 7;
+                            }
+                        }
+                        None => out.push(day(part).ok_or_else(bad)?),
+                    }
+                }
+                out
+            }
+        };
+        let (start, end) = times.trim().split_once('-').ok_or_else(bad)?;
+        let (start, end) = (
+            minutes(start).ok_or_else(bad)?,
+            minutes(end).ok_or_else(bad)?,
+        );
+        if start == end {
+            return Err(bad());
+        }
+        Ok(Window {
+            days,
+            start,
+            end,
+            text: text.trim().to_owned(),
+        })
+    }
+
+    /// Whether `weekday` (0 = Sunday) at `minute` after midnight is inside.
+    pub fn contains(&self, weekday: u8, minute: u16) -> bool {
+        if self.start < self.end {
+            self.days.contains(&weekday) && (self.start..self.end).contains(&minute)
+        } else {
+            // Across midnight: the evening of a listed day, or the morning after.
+            (self.days.contains(&weekday) && minute >= self.start)
+                || (self.days.contains(&((weekday + 6) % 7)) && minute < self.end)
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Local weekday (0 = Sunday) and minute of the day, now.
+pub fn now_local() -> (u8, u16) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let t = libc::time_t::try_from(now).unwrap_or(0);
+    // SAFETY: localtime_r fills the zeroed tm we pass from a valid time_t.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    unsafe { libc::localtime_r(&t, &mut tm) };
+    (
+        u8::try_from(tm.tm_wday).unwrap_or(0),
+        u16::try_from(tm.tm_hour * 60 + tm.tm_min).unwrap_or(0),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_by_day_and_across_midnight() {
+        let sun = Window::parse("Sun 02:00-05:00").unwrap();
+        assert!(sun.contains(0, 2 * 60) && sun.contains(0, 4 * 60 + 59));
+        assert!(!sun.contains(0, 5 * 60) && !sun.contains(1, 3 * 60));
+        let late = Window::parse("Sat 23:00-01:00").unwrap();
+        assert!(late.contains(6, 23 * 60 + 30) && late.contains(0, 30));
+        assert!(!late.contains(0, 23 * 60 + 30));
+        let weekdays = Window::parse("Mon-Fri 22:00-23:30").unwrap();
+        assert!(weekdays.contains(3, 22 * 60) && !weekdays.contains(6, 22 * 60));
+        assert!(Window::parse("daily 01:00-03:00").unwrap().contains(4, 90));
+        for bad in [
+            "Sun",
+            "Funday 01:00-02:00",
+            "Sun 25:00-26:00",
+            "Sun 01:00-01:00",
+        ] {
+            assert!(Window::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
