@@ -259,6 +259,17 @@ pub enum SystemAction {
     Status,
     /// The updaters toolup knows, and which apply here.
     Updaters,
+    /// The recorded update phases: wall and CPU time, peak RSS, outcome.
+    History {
+        /// Only this updater's.
+        #[arg(long)]
+        updater: Option<String>,
+        /// The newest N.
+        #[arg(long, default_value_t = 50)]
+        last: usize,
+    },
+    /// Per updater and phase: the median time with its interquartile range.
+    Stats,
     /// A minimal sudoers drop-in for what `system update` runs as root,
     /// checked with `visudo -c`.
     Sudoers {
@@ -489,6 +500,8 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
             SystemAction::Status => ("system status", ALL),
             SystemAction::Update { .. } => ("system update", DATA),
             SystemAction::Updaters => ("system updaters", DATA),
+            SystemAction::History { .. } => ("system history", DATA),
+            SystemAction::Stats => ("system stats", DATA),
             SystemAction::Sudoers { .. } => ("system sudoers", TEXT),
         },
         Command::FetchRelease { .. } => ("fetch-release", TEXT),
@@ -626,6 +639,10 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 },
             ),
             SystemAction::Updaters => system_cmd::updaters(settings, printer),
+            SystemAction::History { updater, last } => {
+                system_cmd::history(settings, printer, updater.as_deref(), *last)
+            }
+            SystemAction::Stats => system_cmd::stats(settings, printer),
             SystemAction::Sudoers { user } => {
                 system_update::sudoers(settings, printer, user.as_deref())
             }

@@ -105,7 +105,98 @@ pub(super) fn run_check(
         latest: &latest,
         catalog: &catalog,
     };
-    crate::system::check::run(updaters, &cx)
+    let store = settings
+        .dirs
+        .as_ref()
+        .and_then(|d| crate::state::store::Store::open(&d.history_store()).ok())
+        .map(std::sync::Mutex::new);
+    let estimate = |updater: &str| -> String {
+        let Some(store) = &store else {
+            return "no history".to_owned();
+        };
+        let store = store.lock().unwrap_or_else(|e| e.into_inner());
+        store
+            .estimate(updater, "update")
+            .map_or_else(|e| format!("history unreadable: {e}"), |e| e.describe())
+    };
+    crate::system::check::run(updaters, &cx, &estimate)
+}
+
+/// `toolup system history [--updater X] [--last N]`: the recorded phases.
+pub fn history(
+    settings: &Settings,
+    printer: Printer,
+    updater: Option<&str>,
+    last: usize,
+) -> anyhow::Result<Outcome> {
+    let dirs = settings.dirs.as_ref().context("no home directory")?;
+    let store =
+        crate::state::store::Store::open(&dirs.history_store()).map_err(anyhow::Error::msg)?;
+    let phases = store.phases(updater, last).map_err(anyhow::Error::msg)?;
+    if settings.format == Format::Json {
+        printer.json(&serde_json::json!({"schema_version": 1, "phases": phases}))?;
+        return Ok(Outcome::Success);
+    }
+    let mut b = Builder::default();
+    b.push_record([
+        "STARTED", "UPDATER", "PHASE", "OUTCOME", "WALL", "CPU", "PEAK RSS", "PACKAGES", "RUN",
+    ]);
+    for p in &phases {
+        b.push_record([
+            p.started_at.clone(),
+            p.updater.clone(),
+            p.phase.clone(),
+            p.outcome.clone(),
+            format!("{:.1}s", p.wall_ms as f64 / 1000.0),
+            match (p.user_ms, p.system_ms) {
+                (Some(u), Some(s)) => format!("{:.1}s", (u + s) as f64 / 1000.0),
+                _ => "-".to_owned(),
+            },
+            p.peak_rss_kib.map_or_else(
+                || "-".to_owned(),
+                |k| crate::upstream::human_bytes(k * 1024),
+            ),
+            p.packages.to_string(),
+            p.run_id.clone(),
+        ]);
+    }
+    printer.out(&format!(
+        "{}\n",
+        crate::render::fit(b, crate::render::terminal_width(), &[8, 0])
+    ));
+    Ok(Outcome::Success)
+}
+
+/// `toolup system stats`: per updater and phase, what the history says.
+pub fn stats(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+    let dirs = settings.dirs.as_ref().context("no home directory")?;
+    let store =
+        crate::state::store::Store::open(&dirs.history_store()).map_err(anyhow::Error::msg)?;
+    let mut rows = Vec::new();
+    for (updater, phase) in store.kinds().map_err(anyhow::Error::msg)? {
+        let estimate = store
+            .estimate(&updater, &phase)
+            .map_err(anyhow::Error::msg)?;
+        rows.push((updater, phase, estimate));
+    }
+    if settings.format == Format::Json {
+        let list: Vec<_> = rows
+            .iter()
+            .map(|(u, p, e)| serde_json::json!({"updater": u, "phase": p, "estimate": e}))
+            .collect();
+        printer.json(&serde_json::json!({"schema_version": 1, "stats": list}))?;
+        return Ok(Outcome::Success);
+    }
+    let mut b = Builder::default();
+    b.push_record(["UPDATER", "PHASE", "ESTIMATE"]);
+    for (u, p, e) in rows {
+        b.push_record([u, p, e.describe()]);
+    }
+    printer.out(&format!(
+        "{}\n",
+        crate::render::fit(b, crate::render::terminal_width(), &[2])
+    ));
+    Ok(Outcome::Success)
 }
 
 /// toolup's own audit, quietly: the catalog tools it finds outdated.

@@ -55,6 +55,8 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     let updaters = super::system_cmd::selected(settings, printer, &request.skip)?;
     let host = Host::current();
     let runs = dirs.runs();
+    let mut sizes: std::collections::BTreeMap<String, (u64, Option<u64>)> =
+        std::collections::BTreeMap::new();
     let chosen: Vec<(&'static dyn Updater, Option<Vec<String>>)> = if request.resume {
         let last = RunJournal::latest(&runs).context("no earlier run to resume")?;
         let again = last.unfinished();
@@ -73,16 +75,23 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             .filter(|u| again.iter().any(|a| a == u.id()))
             .map(|u| (u, None))
             .collect()
-    } else if request.security_only {
-        security_only(
-            pending_updaters(settings, &updaters, &host, printer),
-            printer,
-        )
     } else {
-        pending_updaters(settings, &updaters, &host, printer)
-            .into_iter()
-            .map(|(u, _)| (u, None))
-            .collect()
+        let pending = pending_updaters(settings, &updaters, &host, printer);
+        for (u, list) in &pending {
+            let bytes: Vec<u64> = list.iter().filter_map(|p| p.download_bytes).collect();
+            sizes.insert(
+                u.id().to_owned(),
+                (
+                    list.len() as u64,
+                    (!bytes.is_empty()).then(|| bytes.iter().sum()),
+                ),
+            );
+        }
+        if request.security_only {
+            security_only(pending, printer)
+        } else {
+            pending.into_iter().map(|(u, _)| (u, None)).collect()
+        }
     };
     if chosen.is_empty() {
         printer.note("nothing to update");
@@ -114,11 +123,52 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     save(&journal.lock().unwrap_or_else(|e| e.into_inner()));
     crate::exec::interrupt::catch();
     let json = settings.format == Format::Json;
+    let store = crate::state::store::Store::open(&dirs.history_store())
+        .map_err(|e| printer.warn(&format!("the history store: {e}")))
+        .ok()
+        .map(Mutex::new);
+    let host = hostname();
     let on_event = |event: &Event| {
         let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
         j.record(event);
         save(&j);
+        let run_id = j.run_id.clone();
         drop(j);
+        if let (
+            Some(store),
+            Event::Finished {
+                job,
+                phase,
+                outcome,
+                elapsed_ms,
+                usage,
+                ..
+            },
+        ) = (&store, event)
+        {
+            let (packages, bytes) = sizes.get(job).copied().unwrap_or((0, None));
+            let record = crate::state::store::PhaseRecord {
+                run_id,
+                host: host.clone(),
+                updater: job.clone(),
+                phase: phase.clone(),
+                started_at: crate::collect::now_rfc3339(),
+                wall_ms: *elapsed_ms,
+                user_ms: usage.map(|u| u.user_ms),
+                system_ms: usage.map(|u| u.system_ms),
+                peak_rss_kib: usage.map(|u| u.peak_rss_kib),
+                packages,
+                bytes,
+                outcome: outcome.id().to_owned(),
+            };
+            if let Err(e) = store
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .record(&record)
+            {
+                printer.warn(&format!("cannot record the phase in the history: {e}"));
+            }
+        }
         if json {
             if let Ok(line) = serde_json::to_string(event) {
                 printer.out_json(&format!("{line}\n"));
@@ -162,6 +212,13 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     } else {
         Outcome::Success
     })
+}
+
+/// This machine's name, for the history.
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_default()
 }
 
 /// Approval (seed 002): with `[system] approval = "required"`, outside every
@@ -410,6 +467,7 @@ fn describe(event: &Event) -> String {
             outcome,
             elapsed_ms,
             log,
+            ..
         } => {
             let why = match outcome {
                 JobOutcome::Failed(w) | JobOutcome::Skipped(w) => format!(": {w}"),

@@ -78,6 +78,8 @@ pub struct ProcessOutput {
     pub interrupted: bool,
     /// Not started: a dry run.
     pub dry: bool,
+    /// CPU time and peak RSS, when the process was reaped.
+    pub usage: Option<Usage>,
 }
 
 /// The environment every probe runs with, so output is plain and stable.
@@ -113,6 +115,7 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
             elapsed: started.elapsed(),
             interrupted: false,
             dry: true,
+            usage: None,
         });
     }
     #[allow(clippy::disallowed_methods)] // the one allowed place
@@ -175,6 +178,7 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     let mut timed_out = false;
 
     let mut interrupted = false;
+    let mut usage: Option<libc::rusage> = None;
     while streams.open() {
         let now = Instant::now();
         if now >= deadline {
@@ -195,34 +199,41 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         let wait = (deadline - now).min(Duration::from_millis(50));
         streams.poll_once(wait);
         if exited_at.is_none()
-            && let Ok(Some(s)) = child.try_wait()
+            && let Some((s, u)) = reap(&child, false)
         {
             status = Some(s);
+            usage = Some(u);
             exited_at = Some(Instant::now());
         }
     }
     // Both pipes closed but the child runs on (it closed them itself): the
     // deadline still holds.
     while status.is_none() && !timed_out && !interrupted {
-        match child.try_wait() {
-            Ok(Some(s)) => status = Some(s),
-            Ok(None) if Instant::now() >= deadline => timed_out = true,
-            Ok(None) if stops(request.stop) => interrupted = true,
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(_) => break,
+        match reap(&child, false) {
+            Some((s, u)) => {
+                status = Some(s);
+                usage = Some(u);
+            }
+            None if Instant::now() >= deadline => timed_out = true,
+            None if stops(request.stop) => interrupted = true,
+            None => std::thread::sleep(Duration::from_millis(10)),
         }
     }
     // On a timeout, or when descendants still hold the pipes after the child
     // exited, end the whole group so nothing lingers on our behalf.
-    if interrupted {
-        stop_group(&mut child);
+    if interrupted && let Some((s, u)) = stop_group(&child) {
+        status = Some(s);
+        usage = Some(u);
     }
     if timed_out || streams.open() {
         kill_group(&child);
     }
-    if status.is_none() {
+    if status.is_none()
+        && let Some((s, u)) = reap(&child, true)
+    {
         // The group was just sent SIGKILL: this wait is short.
-        status = child.wait().ok();
+        status = Some(s);
+        usage = Some(u);
     }
     let (stdout, stderr, truncated) = streams.finish();
     Ok(ProcessOutput {
@@ -238,6 +249,7 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         elapsed: started.elapsed(),
         interrupted,
         dry: false,
+        usage: usage.map(Usage::from),
     })
 }
 
@@ -273,7 +285,7 @@ fn stops(stop: Stop) -> bool {
 
 /// Asks the child's group to stop (SIGTERM), and kills it after a grace
 /// period: a package manager gets the chance to release its locks.
-fn stop_group(child: &mut Child) {
+fn stop_group(child: &Child) -> Option<(ExitStatus, libc::rusage)> {
     if let Ok(pid) = libc::pid_t::try_from(child.id()) {
         // SAFETY: as in kill_group, the group is the child's own.
         unsafe {
@@ -282,12 +294,48 @@ fn stop_group(child: &mut Child) {
     }
     let grace = Instant::now() + Duration::from_secs(5);
     while Instant::now() < grace {
-        if matches!(child.try_wait(), Ok(Some(_))) {
-            break;
+        if let Some(done) = reap(child, false) {
+            return Some(done);
         }
         std::thread::sleep(Duration::from_millis(20));
     }
     kill_group(child);
+    None
+}
+
+/// Reaps the child with `wait4`, which also says what it used (CPU time,
+/// peak RSS); `block` waits for it, otherwise `None` while it runs.
+fn reap(child: &Child, block: bool) -> Option<(ExitStatus, libc::rusage)> {
+    use std::os::unix::process::ExitStatusExt;
+    let pid = libc::pid_t::try_from(child.id()).ok()?;
+    let mut status: libc::c_int = 0;
+    // SAFETY: wait4 writes the status and the zeroed rusage we pass, for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let flags = if block { 0 } else { libc::WNOHANG };
+    let got = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
+    (got == pid).then(|| (ExitStatus::from_raw(status), usage))
+}
+
+/// What a process used, from `wait4`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub user_ms: u64,
+    pub system_ms: u64,
+    pub max_rss_kib: u64,
+}
+
+impl From<libc::rusage> for Usage {
+    fn from(u: libc::rusage) -> Usage {
+        let ms = |t: libc::timeval| {
+            u64::try_from(t.tv_sec).unwrap_or(0) * 1000
+                + u64::try_from(t.tv_usec).unwrap_or(0) / 1000
+        };
+        Usage {
+            user_ms: ms(u.ru_utime),
+            system_ms: ms(u.ru_stime),
+            max_rss_kib: u64::try_from(u.ru_maxrss).unwrap_or(0),
+        }
+    }
 }
 
 fn kill_group(child: &Child) {

@@ -89,7 +89,18 @@ pub enum Event {
         outcome: Outcome,
         elapsed_ms: u64,
         log: Option<PathBuf>,
+        /// CPU time and peak RSS from `wait4`, when it ran.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        usage: Option<Usage>,
     },
+}
+
+/// What a step's process used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    pub user_ms: u64,
+    pub system_ms: u64,
+    pub peak_rss_kib: u64,
 }
 
 /// How to run.
@@ -282,9 +293,9 @@ fn run_job(
             phase: step.phase.clone(),
         });
         let step_started = Instant::now();
-        let (step_outcome, log) = match wait_for_locks(job, step, options, on_event) {
+        let (step_outcome, log, usage) = match wait_for_locks(job, step, options, on_event) {
             Ok(()) => run_step(job, step, options),
-            Err(why) => (Outcome::Failed(why), None),
+            Err(why) => (Outcome::Failed(why), None, None),
         };
         {
             let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
@@ -299,6 +310,7 @@ fn run_job(
             outcome: step_outcome.clone(),
             elapsed_ms: step_started.elapsed().as_millis() as u64,
             log,
+            usage,
         });
         if step_outcome != Outcome::Ok {
             outcome = step_outcome;
@@ -359,9 +371,13 @@ fn wait_for_locks(
     }
 }
 
-fn run_step(job: &Job, step: &Step, options: &Options) -> (Outcome, Option<PathBuf>) {
+fn run_step(
+    job: &Job,
+    step: &Step,
+    options: &Options,
+) -> (Outcome, Option<PathBuf>, Option<Usage>) {
     let Some((program, args)) = step.argv.split_first() else {
-        return (Outcome::Skipped("nothing to run".to_owned()), None);
+        return (Outcome::Skipped("nothing to run".to_owned()), None, None);
     };
     let program = PathBuf::from(program);
     let out = run_process(&ProcessRequest {
@@ -393,9 +409,15 @@ fn run_step(job: &Job, step: &Step, options: &Options) -> (Outcome, Option<PathB
             return (
                 Outcome::Failed(format!("cannot run {}: {e}", program.display())),
                 None,
+                None,
             );
         }
     };
+    let usage = out.usage.map(|u| Usage {
+        user_ms: u.user_ms,
+        system_ms: u.system_ms,
+        peak_rss_kib: u.max_rss_kib,
+    });
     if let Some(path) = &log {
         let mut text = format!("$ {}\n", step.argv.join(" "));
         text.push_str(&String::from_utf8_lossy(&out.stdout));
@@ -420,7 +442,7 @@ fn run_step(job: &Job, step: &Step, options: &Options) -> (Outcome, Option<PathB
             tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
         ))
     };
-    (outcome, log)
+    (outcome, log, usage)
 }
 
 #[cfg(test)]

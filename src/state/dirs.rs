@@ -56,6 +56,11 @@ impl AppDirs {
         self.state.join("journal")
     }
 
+    /// The history of update phases (SQLite).
+    pub fn history_store(&self) -> PathBuf {
+        self.state.join("history.sqlite")
+    }
+
     /// System update runs: journals, and each job's logs.
     pub fn runs(&self) -> PathBuf {
         self.state.join("runs")

@@ -7,6 +7,7 @@ mod dirs;
 pub mod history;
 pub mod journal;
 mod snapshot_store;
+pub mod store;
 pub mod tree;
 
 pub use atomic::{Staged, read_bounded, scratch, set_aside, write_atomic, write_private};

@@ -50,14 +50,19 @@ impl CheckReport {
     }
 }
 
-/// Checks `updaters` (those that apply) in parallel.
-pub fn run(updaters: &[&dyn Updater], cx: &CheckContext<'_>) -> CheckReport {
+/// Checks `updaters` (those that apply) in parallel; `estimate` says how
+/// long each one's update took before (from the history store).
+pub fn run(
+    updaters: &[&dyn Updater],
+    cx: &CheckContext<'_>,
+    estimate: &(dyn Fn(&str) -> String + Sync),
+) -> CheckReport {
     let (applicable, not): (Vec<&dyn Updater>, Vec<&dyn Updater>) =
         updaters.iter().partition(|u| u.applies(cx.host));
     let (reboot, updaters) = std::thread::scope(|scope| {
         let handles: Vec<_> = applicable
             .iter()
-            .map(|u| scope.spawn(move || one(*u, cx)))
+            .map(|u| scope.spawn(move || one(*u, cx, estimate)))
             .collect();
         let reboot = super::reboot::required(cx);
         let results: Vec<UpdaterCheck> = handles
@@ -87,7 +92,11 @@ pub fn run(updaters: &[&dyn Updater], cx: &CheckContext<'_>) -> CheckReport {
     }
 }
 
-fn one(updater: &dyn Updater, cx: &CheckContext<'_>) -> UpdaterCheck {
+fn one(
+    updater: &dyn Updater,
+    cx: &CheckContext<'_>,
+    estimate: &(dyn Fn(&str) -> String + Sync),
+) -> UpdaterCheck {
     let started = Instant::now();
     let result = updater.check(cx);
     let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -100,7 +109,7 @@ fn one(updater: &dyn Updater, cx: &CheckContext<'_>) -> UpdaterCheck {
         updater: updater.id().to_owned(),
         security: pending.iter().filter(|p| p.security).count(),
         download_bytes: (!sizes.is_empty()).then(|| sizes.iter().sum()),
-        estimate: "no history".to_owned(),
+        estimate: estimate(updater.id()),
         pending,
         error,
         elapsed_ms,

@@ -777,3 +777,59 @@ fn sudoers_lists_what_runs_as_root_and_visudo_accepts_it() {
     let out = sb.run(&["system", "sudoers", "--user", "bob;rm"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn every_phase_is_recorded_and_checks_estimate_from_history() {
+    let sb = Sandbox::new();
+    timed_plugin(&sb, "tuhist", "0.1", &[], &[], None);
+    let out = sb.run(&["system", "check", "--only", "tuhist", "--format", "json"]);
+    assert_eq!(
+        updater(&json_stdout(&out), "tuhist")["estimate"],
+        "no history"
+    );
+    for _ in 0..3 {
+        let out = update(&sb, "tuhist", &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let out = sb.run(&[
+        "system",
+        "history",
+        "--updater",
+        "tuhist",
+        "--format",
+        "json",
+    ]);
+    let doc = json_stdout(&out);
+    let phases = doc["phases"].as_array().unwrap();
+    assert_eq!(phases.len(), 3, "{doc:#}");
+    let p = &phases[0];
+    assert_eq!(
+        (
+            p["updater"].as_str(),
+            p["phase"].as_str(),
+            p["outcome"].as_str()
+        ),
+        (Some("tuhist"), Some("update"), Some("ok"))
+    );
+    assert!(p["wall_ms"].as_u64().unwrap() >= 100, "{p:#}");
+    assert!(
+        p["user_ms"].is_u64() && p["peak_rss_kib"].as_u64().unwrap() > 0,
+        "wait4's rusage: {p:#}"
+    );
+    assert_eq!(p["packages"], 1);
+    let out = sb.run(&["system", "check", "--only", "tuhist", "--format", "json"]);
+    let estimate = updater(&json_stdout(&out), "tuhist")["estimate"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        estimate.contains("(IQR") && estimate.contains("3 runs"),
+        "{estimate}"
+    );
+    let out = sb.run(&["system", "stats"]);
+    assert!(
+        stdout(&out).contains("tuhist") && stdout(&out).contains("3 runs"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -1,0 +1,309 @@
+//! The history of update phases, in SQLite (rusqlite, bundled): one row per
+//! job phase — run, host, updater, phase, start, wall time, CPU user and
+//! system time and peak RSS (from `wait4`), packages, bytes, outcome — and
+//! the estimates drawn from it: the median with the interquartile range,
+//! outliers dropped, "no history" or "limited data" when thin.
+
+use std::path::Path;
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+/// One job phase, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhaseRecord {
+    pub run_id: String,
+    pub host: String,
+    pub updater: String,
+    pub phase: String,
+    pub started_at: String,
+    pub wall_ms: u64,
+    pub user_ms: Option<u64>,
+    pub system_ms: Option<u64>,
+    pub peak_rss_kib: Option<u64>,
+    pub packages: u64,
+    pub bytes: Option<u64>,
+    pub outcome: String,
+}
+
+/// How long something may take, from its history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Estimate {
+    NoHistory,
+    /// Fewer than `MIN_RUNS` runs: their median, marked as thin.
+    Limited {
+        runs: usize,
+        median_ms: u64,
+    },
+    Known {
+        runs: usize,
+        median_ms: u64,
+        q1_ms: u64,
+        q3_ms: u64,
+    },
+}
+
+/// Below this many successful runs an estimate is "limited data".
+pub const MIN_RUNS: usize = 3;
+
+impl Estimate {
+    /// From wall times: outliers beyond 1.5 IQR dropped, then the median
+    /// and quartiles.
+    pub fn from_times(mut times: Vec<u64>) -> Estimate {
+        if times.is_empty() {
+            return Estimate::NoHistory;
+        }
+        times.sort_unstable();
+        if times.len() < MIN_RUNS {
+            return Estimate::Limited {
+                runs: times.len(),
+                median_ms: quantile(&times, 0.5),
+            };
+        }
+        let (q1, q3) = (quantile(&times, 0.25), quantile(&times, 0.75));
+        // Tukey's fences, no tighter than half the median, and only with
+        // enough runs to tell an outlier from the spread.
+        let fence = if times.len() < 5 {
+            u64::MAX / 4
+        } else {
+            ((q3 - q1) * 3 / 2).max(quantile(&times, 0.5) / 2)
+        };
+        let kept: Vec<u64> = times
+            .iter()
+            .copied()
+            .filter(|t| t.saturating_add(fence) >= q1 && *t <= q3.saturating_add(fence))
+            .collect();
+        Estimate::Known {
+            runs: kept.len(),
+            median_ms: quantile(&kept, 0.5),
+            q1_ms: quantile(&kept, 0.25),
+            q3_ms: quantile(&kept, 0.75),
+        }
+    }
+
+    /// `12s (IQR 9s–15s, 8 runs)`, `about 12s (limited data: 2 runs)`, `no history`.
+    pub fn describe(&self) -> String {
+        let s = |ms: u64| {
+            let secs = ms as f64 / 1000.0;
+            if secs < 10.0 {
+                format!("{secs:.1}s")
+            } else {
+                format!("{secs:.0}s")
+            }
+        };
+        match self {
+            Estimate::NoHistory => "no history".to_owned(),
+            Estimate::Limited { runs, median_ms } => {
+                format!("about {} (limited data: {runs} run(s))", s(*median_ms))
+            }
+            Estimate::Known {
+                runs,
+                median_ms,
+                q1_ms,
+                q3_ms,
+            } => format!(
+                "{} (IQR {}–{}, {runs} runs)",
+                s(*median_ms),
+                s(*q1_ms),
+                s(*q3_ms)
+            ),
+        }
+    }
+}
+
+/// The `q` quantile of sorted values (nearest rank).
+fn quantile(sorted: &[u64], q: f64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let at = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[at.min(sorted.len() - 1)]
+}
+
+/// The store.
+pub struct Store {
+    conn: Connection,
+}
+
+fn err(e: rusqlite::Error) -> String {
+    e.to_string()
+}
+
+impl Store {
+    /// Opens (creating) the store at `path`.
+    pub fn open(path: &Path) -> Result<Store, String> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let conn = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE IF NOT EXISTS phases (
+                 run_id TEXT NOT NULL, host TEXT NOT NULL, updater TEXT NOT NULL,
+                 phase TEXT NOT NULL, started_at TEXT NOT NULL, wall_ms INTEGER NOT NULL,
+                 user_ms INTEGER, system_ms INTEGER, peak_rss_kib INTEGER,
+                 packages INTEGER NOT NULL, bytes INTEGER, outcome TEXT NOT NULL);
+             CREATE INDEX IF NOT EXISTS phases_by_updater ON phases (updater, phase, started_at);",
+        )
+        .map_err(err)?;
+        Ok(Store { conn })
+    }
+
+    /// Records one phase.
+    pub fn record(&self, r: &PhaseRecord) -> Result<(), String> {
+        let n = |v: Option<u64>| v.and_then(|v| i64::try_from(v).ok());
+        self.conn
+            .execute(
+                "INSERT INTO phases VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    r.run_id,
+                    r.host,
+                    r.updater,
+                    r.phase,
+                    r.started_at,
+                    n(Some(r.wall_ms)),
+                    n(r.user_ms),
+                    n(r.system_ms),
+                    n(r.peak_rss_kib),
+                    n(Some(r.packages)),
+                    n(r.bytes),
+                    r.outcome
+                ],
+            )
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// The newest `last` phases, of one updater or all, newest first.
+    pub fn phases(&self, updater: Option<&str>, last: usize) -> Result<Vec<PhaseRecord>, String> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT run_id, host, updater, phase, started_at, wall_ms, user_ms, system_ms,
+                        peak_rss_kib, packages, bytes, outcome
+                 FROM phases WHERE ?1 IS NULL OR updater = ?1
+                 ORDER BY started_at DESC, rowid DESC LIMIT ?2",
+            )
+            .map_err(err)?;
+        let u = |v: Option<i64>| v.and_then(|v| u64::try_from(v).ok());
+        let rows = stmt
+            .query_map(
+                params![updater, i64::try_from(last).unwrap_or(i64::MAX)],
+                |row| {
+                    Ok(PhaseRecord {
+                        run_id: row.get(0)?,
+                        host: row.get(1)?,
+                        updater: row.get(2)?,
+                        phase: row.get(3)?,
+                        started_at: row.get(4)?,
+                        wall_ms: u(row.get(5)?).unwrap_or(0),
+                        user_ms: u(row.get(6)?),
+                        system_ms: u(row.get(7)?),
+                        peak_rss_kib: u(row.get(8)?),
+                        packages: u(row.get(9)?).unwrap_or(0),
+                        bytes: u(row.get(10)?),
+                        outcome: row.get(11)?,
+                    })
+                },
+            )
+            .map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+    }
+
+    /// The estimate of a phase, from its successful runs (the newest 50).
+    pub fn estimate(&self, updater: &str, phase: &str) -> Result<Estimate, String> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT wall_ms FROM phases WHERE updater = ?1 AND phase = ?2 AND outcome = 'ok'
+                 ORDER BY started_at DESC LIMIT 50",
+            )
+            .map_err(err)?;
+        let times = stmt
+            .query_map(params![updater, phase], |row| row.get::<_, i64>(0))
+            .map_err(err)?
+            .filter_map(Result::ok)
+            .filter_map(|t| u64::try_from(t).ok())
+            .collect();
+        Ok(Estimate::from_times(times))
+    }
+
+    /// Every (updater, phase) with history.
+    pub fn kinds(&self) -> Result<Vec<(String, String)>, String> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT updater, phase FROM phases ORDER BY updater, phase")
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimates_drop_outliers_and_say_when_data_is_thin() {
+        assert_eq!(Estimate::from_times(vec![]), Estimate::NoHistory);
+        assert!(matches!(
+            Estimate::from_times(vec![1000, 2000]),
+            Estimate::Limited { runs: 2, .. }
+        ));
+        let e = Estimate::from_times(vec![10_000, 11_000, 12_000, 9_000, 10_500, 600_000]);
+        match e {
+            Estimate::Known {
+                runs, median_ms, ..
+            } => {
+                assert_eq!(runs, 5, "the 10-minute outlier is dropped");
+                assert_eq!(median_ms, 10_500);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            e.describe().contains("(IQR") && e.describe().ends_with("5 runs)"),
+            "{}",
+            e.describe()
+        );
+    }
+
+    #[test]
+    fn phases_round_trip_and_estimate() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("history.sqlite")).unwrap();
+        for (i, ms) in [1000u64, 1200, 1100, 900].iter().enumerate() {
+            store
+                .record(&PhaseRecord {
+                    run_id: format!("run{i}"),
+                    host: "h".into(),
+                    updater: "apt".into(),
+                    phase: "update".into(),
+                    started_at: format!("2026-12-0{}T00:00:00Z", i + 1),
+                    wall_ms: *ms,
+                    user_ms: Some(10),
+                    system_ms: Some(5),
+                    peak_rss_kib: Some(2048),
+                    packages: 3,
+                    bytes: None,
+                    outcome: "ok".into(),
+                })
+                .unwrap();
+        }
+        let last = store.phases(Some("apt"), 2).unwrap();
+        assert_eq!(last.len(), 2);
+        assert_eq!(last[0].run_id, "run3", "newest first");
+        assert!(matches!(
+            store.estimate("apt", "update").unwrap(),
+            Estimate::Known { runs: 4, .. }
+        ));
+        assert_eq!(
+            store.estimate("npm", "update").unwrap(),
+            Estimate::NoHistory
+        );
+    }
+}
