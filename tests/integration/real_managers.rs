@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{Sandbox, record, stderr};
+use crate::support::{Sandbox, record, stderr, stdout};
 use toolup::state::backup::sha256_hex;
 
 /// `toolup upgrade semver`, reading every version afresh.
@@ -478,4 +478,153 @@ fn system_check_lists_old_versions_installed_in_sandboxes() {
         ("cowsay", "5.0")
     );
     assert!(!pending[0].2.is_empty() && pending[0].2 != "5.0");
+}
+
+/// An apt sandbox: a local repository with two suites (`stable`, and
+/// `stable-security` labelled Debian-Security) built with dpkg-deb and
+/// apt-ftparchive, and a private root holding version 1.0 of `tusec` and
+/// `tuplain`; apt and dpkg are pointed at it through `APT_CONFIG`. Returns
+/// the config file and the root.
+fn apt_sandbox(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let script = r#"set -e
+R=$1; S=$R/root
+for pkg in tusec tuplain; do for v in 1.0 2.0; do
+  d=$R/build/$pkg-$v; mkdir -p $d/DEBIAN $d/usr/share/$pkg
+  printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: t <t@example.com>\nDescription: test\n' $pkg $v > $d/DEBIAN/control
+  echo $v > $d/usr/share/$pkg/version
+  mkdir -p $R/pool; dpkg-deb --build --root-owner-group $d $R/pool/${pkg}_${v}_all.deb >/dev/null
+done; done
+mkdir -p $R/repo/pool/stable $R/repo/pool/security
+cp $R/pool/tuplain_2.0_all.deb $R/repo/pool/stable/; cp $R/pool/tusec_2.0_all.deb $R/repo/pool/security/
+cd $R/repo
+for s in stable:stable:Debian stable-security:security:Debian-Security; do
+  IFS=: read suite dir label <<< "$s"; mkdir -p dists/$suite/main/binary-all
+  apt-ftparchive packages pool/$dir > dists/$suite/main/binary-all/Packages
+  apt-ftparchive -o APT::FTPArchive::Release::Suite=$suite -o APT::FTPArchive::Release::Label=$label \
+    -o APT::FTPArchive::Release::Architectures=all -o APT::FTPArchive::Release::Components=main \
+    release dists/$suite > dists/$suite/Release
+done
+mkdir -p $S/var/lib/dpkg/info $S/var/lib/dpkg/updates $S/var/lib/apt/lists/partial $S/var/log/apt \
+  $S/var/cache/apt/archives/partial $S/etc/apt/sources.list.d $S/etc/apt/preferences.d $S/etc/apt/apt.conf.d
+touch $S/var/lib/dpkg/status $S/var/lib/dpkg/available
+printf 'deb [trusted=yes] file:%s stable main\ndeb [trusted=yes] file:%s stable-security main\n' $R/repo $R/repo > $S/etc/apt/sources.list
+{
+  echo "Dir \"$S/\";"
+  echo "Dir::State::status \"$S/var/lib/dpkg/status\";"
+  echo "Dir::Etc::main \"$S/etc/apt/apt.conf\";"
+  echo "Dir::Etc::Parts \"$S/etc/apt/apt.conf.d\";"
+  echo "Dir::Etc::sourcelist \"$S/etc/apt/sources.list\";"
+  echo "Dir::Etc::sourceparts \"$S/etc/apt/sources.list.d\";"
+  echo "Dir::Etc::preferencesparts \"$S/etc/apt/preferences.d\";"
+  echo "Dir::Bin::dpkg \"/usr/bin/dpkg\";"
+  echo "DPkg::Options { \"--root=$S\"; \"--admindir=$S/var/lib/dpkg\"; \"--force-not-root\"; \"--force-bad-path\"; };"
+  echo "APT::Architecture \"amd64\";"
+  echo "DPkg::Lock::Timeout \"0\";"
+} > $R/apt.conf
+dpkg --root=$S --admindir=$S/var/lib/dpkg --force-not-root --force-bad-path -i $R/pool/tusec_1.0_all.deb $R/pool/tuplain_1.0_all.deb >/dev/null
+APT_CONFIG=$R/apt.conf apt-get update -qq >/dev/null
+"#;
+    std::fs::create_dir_all(dir).unwrap();
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .arg("apt-sandbox")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    (dir.join("apt.conf"), dir.join("root"))
+}
+
+fn installed_version(root: &Path, pkg: &str) -> String {
+    std::fs::read_to_string(root.join(format!("usr/share/{pkg}/version")))
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+#[test]
+#[ignore = "second tier: needs apt, dpkg-deb and apt-ftparchive (apt-utils), and root"]
+fn apt_security_only_and_a_held_lock_in_a_sandboxed_root() {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let root_user = unsafe { libc::geteuid() } == 0;
+    if ["apt-get", "dpkg-deb", "apt-ftparchive"]
+        .iter()
+        .any(|p| which(p).is_none())
+        || !root_user
+    {
+        return skip("apt-get, dpkg-deb or apt-ftparchive missing, or not root");
+    }
+    let sb = Sandbox::new();
+    let (config, root) = apt_sandbox(&sb.root.join("apt"));
+    let toolup = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
+        cmd.args(args)
+            .env("HOME", &sb.home)
+            .env("APT_CONFIG", &config)
+            .env("TOOLUP_OFFLINE", "1");
+        cmd
+    };
+    let out = toolup(&[
+        "system",
+        "update",
+        "--only",
+        "apt",
+        "--security-only",
+        "--yes",
+    ])
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        installed_version(&root, "tusec"),
+        "2.0",
+        "the security package"
+    );
+    assert_eq!(
+        installed_version(&root, "tuplain"),
+        "1.0",
+        "and nothing else"
+    );
+
+    // Another program holds the sandbox's dpkg frontend lock for a while:
+    // toolup waits, names it, and goes on once it is released.
+    let lock = root.join("var/lib/dpkg/lock-frontend");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&lock)
+        .unwrap();
+    let mut holder = Command::new("python3")
+        .arg("-c")
+        .arg("import fcntl, sys, time\nf = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(2)")
+        .arg(&lock)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(holder.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let out = toolup(&["system", "update", "--only", "apt", "--yes"])
+        .output()
+        .unwrap();
+    holder.wait().unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{} is held by pid {}",
+            lock.display(),
+            holder.id()
+        )) && err.contains("python3"),
+        "{err}"
+    );
+    assert_eq!(
+        installed_version(&root, "tuplain"),
+        "2.0",
+        "the full update took the rest"
+    );
 }

@@ -6,6 +6,23 @@ use crate::system::updater::{Host, LockFile, Pending, Phase, Updater, argv};
 
 pub struct Apt;
 
+/// dpkg's admin dir as apt sees it: the directory of `Dir::State::status`.
+fn admin_dir() -> Option<std::path::PathBuf> {
+    let apt_config = Host::current().which("apt-config")?;
+    let args = [
+        "shell".to_owned(),
+        "STATUS".to_owned(),
+        "Dir::State::status/f".to_owned(),
+    ];
+    let out =
+        crate::exec::run_quick(&apt_config, &args, std::time::Duration::from_secs(10)).ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let value = text.trim().strip_prefix("STATUS='")?.strip_suffix('\'')?;
+    std::path::Path::new(value)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+}
+
 /// Debian's package-name grammar (policy 5.6.1): lower-case letters,
 /// digits, `+`, `-`, `.`, at least two characters, starting alphanumeric.
 pub fn is_package_name(name: &str) -> bool {
@@ -103,15 +120,14 @@ impl Updater for Apt {
     fn writes(&self, _host: &Host) -> Vec<std::path::PathBuf> {
         vec!["/var/cache/apt/archives".into(), "/usr".into()]
     }
+    /// dpkg's locks in the admin dir apt is configured with (`APT_CONFIG`
+    /// may point it elsewhere).
     fn lock_files(&self) -> Vec<LockFile> {
-        [
-            "/var/lib/dpkg/lock-frontend",
-            "/var/lib/dpkg/lock",
-            "/var/cache/apt/archives/lock",
+        let admin = admin_dir().unwrap_or_else(|| "/var/lib/dpkg".into());
+        vec![
+            LockFile::Fcntl(admin.join("lock-frontend")),
+            LockFile::Fcntl(admin.join("lock")),
         ]
-        .iter()
-        .map(|p| LockFile::Fcntl(p.into()))
-        .collect()
     }
     fn locks(&self, phase: Phase) -> Vec<&'static str> {
         match phase {
