@@ -595,19 +595,7 @@ fn apt_security_only_and_a_held_lock_in_a_sandboxed_root() {
         .append(true)
         .open(&lock)
         .unwrap();
-    let mut holder = Command::new("python3")
-        .arg("-c")
-        .arg("import fcntl, sys, time\nf = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(2)")
-        .arg(&lock)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(holder.stdout.as_mut().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+    let mut holder = crate::support::hold_lock(&lock, 2);
     let out = toolup(&["system", "update", "--only", "apt", "--yes"])
         .output()
         .unwrap();

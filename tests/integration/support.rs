@@ -158,6 +158,28 @@ pub fn json_stdout(out: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(out), stderr(out)))
 }
 
+/// Another program holding an fcntl write lock on `path` (as dpkg and
+/// unattended-upgrades do) for `secs` seconds; returns once it holds it.
+pub fn hold_lock(path: &Path, secs: f64) -> std::process::Child {
+    let mut holder = Command::new("python3")
+        .arg("-c")
+        .arg(format!(
+            "import fcntl, sys, time\nf = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep({secs})"
+        ))
+        .arg(path)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(holder.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "held");
+    holder
+}
+
 /// The entries of a `toolup history --format json` document.
 pub fn history_entries(out: &Output) -> serde_json::Value {
     let doc = json_stdout(out);

@@ -315,20 +315,7 @@ fn validate_only_says_what_an_update_needs_and_who_holds_a_lock() {
     // A lock held by another process is named with its pid and command.
     let lock = sb.root.join("lock");
     std::fs::write(&lock, "").unwrap();
-    let mut holder = std::process::Command::new("python3")
-        .arg("-c")
-        .arg("import fcntl, sys, time\nf = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(30)")
-        .arg(&lock)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(holder.stdout.as_mut().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    assert_eq!(line.trim(), "held");
+    let mut holder = crate::support::hold_lock(&lock, 30);
     let (free, detail) =
         toolup::system::validate::lock_state(&toolup::system::LockFile::Fcntl(lock.clone()));
     holder.kill().unwrap();
@@ -616,19 +603,7 @@ fn an_update_waits_for_a_lock_another_program_holds_and_names_it() {
     )
     .unwrap();
     // Another program holds the lock for a moment, as unattended-upgrades would.
-    let mut holder = std::process::Command::new("python3")
-        .arg("-c")
-        .arg("import fcntl, sys, time\nf = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(1.5)")
-        .arg(&lock)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(holder.stdout.as_mut().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+    let mut holder = crate::support::hold_lock(&lock, 1.5);
     let out = update(&sb, "tulocked", &[]);
     holder.wait().unwrap();
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
