@@ -595,7 +595,7 @@ fn apt_security_only_and_a_held_lock_in_a_sandboxed_root() {
         .append(true)
         .open(&lock)
         .unwrap();
-    let mut holder = crate::support::hold_lock(&lock, 2);
+    let mut holder = crate::support::hold_lock(&lock, 2.0);
     let out = toolup(&["system", "update", "--only", "apt", "--yes"])
         .output()
         .unwrap();

@@ -315,7 +315,7 @@ fn validate_only_says_what_an_update_needs_and_who_holds_a_lock() {
     // A lock held by another process is named with its pid and command.
     let lock = sb.root.join("lock");
     std::fs::write(&lock, "").unwrap();
-    let mut holder = crate::support::hold_lock(&lock, 30);
+    let mut holder = crate::support::hold_lock(&lock, 30.0);
     let (free, detail) =
         toolup::system::validate::lock_state(&toolup::system::LockFile::Fcntl(lock.clone()));
     holder.kill().unwrap();
