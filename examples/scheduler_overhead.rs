@@ -32,6 +32,7 @@ fn main() {
             parallel: 8,
             log_dir: None,
             lock_timeout: std::time::Duration::from_secs(1),
+            stop_on_failure: false,
         },
         &|_| {},
     )

@@ -133,9 +133,10 @@ pub(super) fn recover_interrupted(
     handled
 }
 
-/// Runs the plan level by level. Within a level, actions of different
-/// managers run in parallel (at most `--jobs` at once); one manager's actions
-/// run one after another, since package managers lock their own state.
+/// Runs the plan through the shared runner: a job per action; an action
+/// runs after the actions of the level before it (a tool's `requires`);
+/// one manager's actions never overlap (package managers lock their own
+/// state), different managers run side by side (at most `--jobs`).
 pub(super) fn execute(
     settings: &Settings,
     printer: Printer,
@@ -143,7 +144,6 @@ pub(super) fn execute(
     request: &Request,
 ) -> anyhow::Result<Outcome> {
     use std::sync::Mutex;
-    use std::sync::atomic::{AtomicBool, Ordering};
     let dirs = settings
         .dirs
         .clone()
@@ -151,52 +151,66 @@ pub(super) fn execute(
     // Ctrl-C or SIGTERM from here on: start nothing new, stop the running
     // manager, put back what it replaced, record it, exit 130.
     crate::exec::interrupt::catch();
-    let failed = AtomicBool::new(false);
-    let stop = AtomicBool::new(false);
     // What succeeded, and how to undo it, for --atomic.
     let done: Mutex<Vec<(&Action, Option<backup::Backup>)>> = Mutex::new(Vec::new());
-    let max_level = the_plan.actions.iter().map(|a| a.level).max().unwrap_or(0);
-    for level in 0..=max_level {
-        if stop.load(Ordering::Relaxed) {
-            break;
-        }
-        let mut groups: std::collections::BTreeMap<&str, Vec<&Action>> =
-            std::collections::BTreeMap::new();
-        for a in the_plan.actions.iter().filter(|a| a.level == level) {
-            groups.entry(a.manager).or_default().push(a);
-        }
-        let queue = Mutex::new(groups.into_values());
-        let workers = settings.jobs.clamp(1, 8);
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-                        let Some(group) = next else { break };
-                        for action in group {
-                            if stop.load(Ordering::Relaxed) || crate::exec::interrupt::interrupted()
-                            {
-                                break;
-                            }
-                            let (outcome, made) = perform(settings, action, &dirs);
-                            let ok = report(printer, &dirs, action, &outcome);
-                            if ok {
-                                done.lock()
-                                    .unwrap_or_else(|e| e.into_inner())
-                                    .push((action, made));
-                            } else {
-                                failed.store(true, Ordering::Relaxed);
-                                if request.fail_fast || request.atomic {
-                                    stop.store(true, Ordering::Relaxed);
-                                }
-                            }
-                        }
-                    }
-                });
+    let id = |i: usize| i.to_string();
+    let jobs: Vec<crate::runner::Job> = the_plan
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| crate::runner::Job {
+            id: id(i),
+            steps: vec![crate::runner::Step {
+                phase: a.kind.id().to_owned(),
+                argv: full_argv(a),
+                timeout: ACTION_TIMEOUT,
+                locks: vec![format!("manager:{}", a.manager)],
+                wait_for: Vec::new(),
+            }],
+            runs_after: the_plan
+                .actions
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.level + 1 == a.level)
+                .map(|(k, _)| id(k))
+                .collect(),
+        })
+        .collect();
+    let execute = |job: &crate::runner::Job, _: &crate::runner::Step| {
+        let action = &the_plan.actions[job.id.parse::<usize>().ok()?];
+        let (outcome, made) = perform(settings, action, &dirs);
+        let ok = report(printer, &dirs, action, &outcome);
+        Some(match outcome {
+            Ok(_) if ok => {
+                done.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((action, made));
+                crate::runner::Outcome::Ok
             }
-        });
-    }
-    if failed.load(Ordering::Relaxed) && request.atomic {
+            Ok(note) => crate::runner::Outcome::Failed(note),
+            Err(ActionFailure {
+                interrupted: true, ..
+            }) => crate::runner::Outcome::Interrupted,
+            Err(ActionFailure {
+                rolled_back: true, ..
+            }) => crate::runner::Outcome::RolledBack,
+            Err(ActionFailure { message, .. }) => crate::runner::Outcome::Failed(message),
+        })
+    };
+    let results = crate::runner::run_with(
+        &jobs,
+        &crate::runner::Options::in_process(settings.jobs, request.fail_fast || request.atomic),
+        &|_| {},
+        &execute,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let failed = results.iter().any(|r| {
+        !matches!(
+            r.outcome,
+            crate::runner::Outcome::Ok | crate::runner::Outcome::Skipped(_)
+        )
+    });
+    if failed && request.atomic {
         undo(
             settings,
             printer,
@@ -207,7 +221,7 @@ pub(super) fn execute(
     Ok(if crate::exec::interrupt::interrupted() {
         printer.error("interrupted: the action that was running was stopped and put back; nothing else was started");
         Outcome::Interrupted
-    } else if failed.load(Ordering::Relaxed) {
+    } else if failed {
         Outcome::Failure
     } else {
         Outcome::Success

@@ -77,9 +77,33 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             return Ok(Outcome::Success);
         }
     }
+    // Through the shared runner: one manager's removals never overlap.
     let history_path = settings.dirs.as_ref().map(|d| d.history());
-    let mut failed = false;
-    for action in removals {
+    let jobs: Vec<crate::runner::Job> = removals
+        .iter()
+        .enumerate()
+        .map(|(i, a)| crate::runner::Job {
+            id: i.to_string(),
+            steps: vec![crate::runner::Step {
+                phase: "remove".to_owned(),
+                argv: super::apply::full_argv(a),
+                timeout: std::time::Duration::from_secs(30 * 60),
+                locks: vec![format!("manager:{}", a.manager)],
+                wait_for: Vec::new(),
+            }],
+            runs_after: Vec::new(),
+        })
+        .collect();
+    let execute = |job: &crate::runner::Job, _: &crate::runner::Step| {
+        let action = removals[job.id.parse::<usize>().ok()?];
+        // Recorded as started before it runs, or not run at all.
+        if let Some(path) = &history_path
+            && let Err(e) = history::append(path, &history_entry(action, "started", ""))
+        {
+            let why = format!("cannot record the removal ({e}): nothing was run");
+            printer.error(&format!("{}: {why}", action.tool));
+            return Some(crate::runner::Outcome::Failed(why));
+        }
         let result = run_manager(action);
         if let Some(path) = &history_path {
             let message = result
@@ -93,15 +117,31 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             );
             let _ = history::append(path, &entry);
         }
-        match result {
-            Ok(()) => printer.note(&format!("{}: {}", action.tool, action.reason)),
+        Some(match result {
+            Ok(()) => {
+                printer.note(&format!("{}: {}", action.tool, action.reason));
+                crate::runner::Outcome::Ok
+            }
             Err(e) => {
                 printer.error(&format!("{}: {e}", action.tool));
-                failed = true;
+                crate::runner::Outcome::Failed(e)
             }
-        }
-    }
-    Ok(if failed {
+        })
+    };
+    crate::exec::interrupt::catch();
+    let results = crate::runner::run_with(
+        &jobs,
+        &crate::runner::Options::in_process(settings.jobs, false),
+        &|_| {},
+        &execute,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let failed = results
+        .iter()
+        .any(|r| !matches!(r.outcome, crate::runner::Outcome::Ok));
+    Ok(if crate::exec::interrupt::interrupted() {
+        Outcome::Interrupted
+    } else if failed {
         Outcome::Failure
     } else {
         Outcome::Success

@@ -183,6 +183,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             parallel: settings.jobs.clamp(1, 8),
             log_dir: Some(log_dir),
             lock_timeout: LOCK_TIMEOUT,
+            stop_on_failure: false,
         },
         &on_event,
     )

@@ -112,7 +112,26 @@ pub struct Options {
     pub log_dir: Option<PathBuf>,
     /// How long a step waits for lock files others hold before it fails.
     pub lock_timeout: Duration,
+    /// After a failure, start nothing new (`--fail-fast`, `--atomic`).
+    pub stop_on_failure: bool,
 }
+
+impl Options {
+    /// For in-process work (tool upgrades, removals): no logs of its own,
+    /// nothing to wait for.
+    pub fn in_process(parallel: usize, stop_on_failure: bool) -> Options {
+        Options {
+            parallel: parallel.clamp(1, 8),
+            log_dir: None,
+            lock_timeout: Duration::from_secs(600),
+            stop_on_failure,
+        }
+    }
+}
+
+/// Carries out a step in-process instead of running its argv (a tool
+/// upgrade: back up, run the manager, validate, restore); `None` runs the argv.
+pub type Executor<'a> = dyn Fn(&Job, &Step) -> Option<Outcome> + Sync + 'a;
 
 /// A job's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +210,16 @@ pub fn run(
     options: &Options,
     on_event: &(dyn Fn(&Event) + Sync),
 ) -> Result<Vec<JobResult>, String> {
+    run_with(jobs, options, on_event, &|_, _| None)
+}
+
+/// `run`, with steps carried out by `execute` where it answers.
+pub fn run_with(
+    jobs: &[Job],
+    options: &Options,
+    on_event: &(dyn Fn(&Event) + Sync),
+    execute: &Executor<'_>,
+) -> Result<Vec<JobResult>, String> {
     if let Some(cycle) = find_cycle(jobs) {
         return Err(format!("the jobs' order has a cycle: {cycle}"));
     }
@@ -226,6 +255,16 @@ pub fn run(
                             // Start nothing new: what is pending stays pending.
                             return;
                         }
+                        if options.stop_on_failure
+                            && s.results.iter().any(|r| {
+                                matches!(
+                                    r.outcome,
+                                    Outcome::Failed(_) | Outcome::RolledBack | Outcome::Interrupted
+                                )
+                            })
+                        {
+                            return;
+                        }
                         if let Some(job) = jobs.iter().find(|j| ready(&s, j)) {
                             break job;
                         }
@@ -242,7 +281,7 @@ pub fn run(
                         s.held.extend(first.locks.iter().cloned());
                     }
                     drop(s);
-                    let result = run_job(job, options, on_event, &shared, &changed);
+                    let result = run_job(job, options, on_event, execute, &shared, &changed);
                     let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
                     s.state.insert(job.id.clone(), State::Finished);
                     s.results.push(result);
@@ -256,9 +295,14 @@ pub fn run(
     // Jobs never started (interrupted before their turn) are reported too.
     for job in jobs {
         if s.state[&job.id] == State::Pending {
+            let why = if interrupt::interrupted() {
+                "interrupted before it started"
+            } else {
+                "not started: an earlier job failed"
+            };
             s.results.push(JobResult {
                 id: job.id.clone(),
-                outcome: Outcome::Skipped("interrupted before it started".to_owned()),
+                outcome: Outcome::Skipped(why.to_owned()),
                 elapsed: Duration::ZERO,
             });
         }
@@ -271,6 +315,7 @@ fn run_job(
     job: &Job,
     options: &Options,
     on_event: &(dyn Fn(&Event) + Sync),
+    execute: &Executor<'_>,
     shared: &Mutex<Shared>,
     changed: &Condvar,
 ) -> JobResult {
@@ -294,7 +339,10 @@ fn run_job(
         });
         let step_started = Instant::now();
         let (step_outcome, log, usage) = match wait_for_locks(job, step, options, on_event) {
-            Ok(()) => run_step(job, step, options),
+            Ok(()) => match execute(job, step) {
+                Some(outcome) => (outcome, None, None),
+                None => run_step(job, step, options),
+            },
             Err(why) => (Outcome::Failed(why), None, None),
         };
         {
