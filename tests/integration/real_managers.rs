@@ -616,3 +616,52 @@ fn apt_security_only_and_a_held_lock_in_a_sandboxed_root() {
         "the full update took the rest"
     );
 }
+
+#[test]
+#[ignore = "second tier: needs npm and the npm registry"]
+fn system_update_upgrades_an_old_npm_global_and_records_it() {
+    let (Some(_), Some(node)) = (which("npm"), which("node")) else {
+        return skip("npm and node are not on PATH");
+    };
+    let sb = Sandbox::new();
+    let prefix = sb.root.join("npm-prefix");
+    npm(&sb, &prefix, &["install", "--global", "semver@7.5.4"]);
+    let toolup = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
+        cmd.args(args)
+            .env("HOME", &sb.home)
+            .env("NPM_CONFIG_PREFIX", &prefix)
+            .env("NPM_CONFIG_UPDATE_NOTIFIER", "false");
+        machine_network_env(&mut cmd);
+        cmd.output().unwrap()
+    };
+    let out = toolup(&["system", "update", "--only", "npm", "--yes"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let runs = Command::new(&node)
+        .arg(prefix.join("bin/semver"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let first = String::from_utf8_lossy(&runs.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        first.starts_with("SemVer 7.") && first != "SemVer 7.5.4",
+        "{first}"
+    );
+    let out = toolup(&["system", "history", "--updater", "npm", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let phase = &doc["phases"][0];
+    assert_eq!(
+        (phase["phase"].as_str(), phase["outcome"].as_str()),
+        (Some("update"), Some("ok")),
+        "{doc:#}"
+    );
+    assert!(
+        phase["wall_ms"].as_u64().unwrap() > 0 && phase["user_ms"].is_u64(),
+        "{doc:#}"
+    );
+    assert_eq!(phase["packages"], 1);
+}
