@@ -127,6 +127,26 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         .map_err(|e| printer.warn(&format!("the history store: {e}")))
         .ok()
         .map(Mutex::new);
+    let estimates: Vec<(String, String)> = jobs
+        .iter()
+        .map(|j| {
+            let estimate = store
+                .as_ref()
+                .and_then(|s| {
+                    s.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .estimate(&j.id, "update")
+                        .ok()
+                })
+                .map_or_else(|| "no history".to_owned(), |e| e.describe());
+            (j.id.clone(), estimate)
+        })
+        .collect();
+    let live = if json || settings.quiet {
+        None
+    } else {
+        crate::render::live::Live::new(&estimates)
+    };
     let host = hostname();
     let on_event = |event: &Event| {
         let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
@@ -173,6 +193,8 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             if let Ok(line) = serde_json::to_string(event) {
                 printer.out_json(&format!("{line}\n"));
             }
+        } else if let Some(live) = &live {
+            live.show(event);
         } else {
             printer.note(&describe(event));
         }
@@ -188,6 +210,9 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         &on_event,
     )
     .map_err(anyhow::Error::msg)?;
+    if let Some(live) = &live {
+        live.finish();
+    }
     let mut j = journal.into_inner().unwrap_or_else(|e| e.into_inner());
     for r in &results {
         j.finish(&r.id, &r.outcome);

@@ -2,6 +2,7 @@
 //! terminals, JSON (the snapshot document itself), Markdown for CI job
 //! summaries and agents' context files.
 
+pub mod live;
 mod markdown;
 pub mod progress;
 mod table;

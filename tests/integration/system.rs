@@ -808,3 +808,35 @@ fn every_phase_is_recorded_and_checks_estimate_from_history() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_terminal_gets_a_live_view_of_the_jobs() {
+    let sb = Sandbox::new();
+    timed_plugin(&sb, "tulive", "0.5", &[], &[], None);
+    let log = sb.root.join("typescript");
+    let path = std::env::join_paths(&sb.path).unwrap();
+    let status = std::process::Command::new("script")
+        .arg("-qec")
+        .arg(format!(
+            "{} system update --yes --only tulive",
+            env!("CARGO_BIN_EXE_toolup")
+        ))
+        .arg(&log)
+        .env_clear()
+        .env("HOME", &sb.home)
+        .env("PATH", format!("{}:/usr/bin:/bin", path.to_string_lossy()))
+        .env("TERM", "xterm")
+        .env("TOOLUP_CATALOG", &sb.catalog)
+        .env("TOOLUP_OFFLINE", "1")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let screen = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        screen.contains("tulive") && screen.contains("estimate: no history"),
+        "{screen}"
+    );
+    assert!(screen.contains("update ok"), "{screen}");
+    assert!(screen.contains("1/1 done"), "{screen}");
+}
