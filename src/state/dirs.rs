@@ -48,7 +48,7 @@ impl AppDirs {
 
     /// The JSON-lines history of actions.
     pub fn history(&self) -> PathBuf {
-        self.state.join("history.jsonl")
+        self.state.join("history.sqlite")
     }
 
     /// Actions in progress (see `state::journal`).

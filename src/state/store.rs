@@ -146,7 +146,12 @@ impl Store {
                  phase TEXT NOT NULL, started_at TEXT NOT NULL, wall_ms INTEGER NOT NULL,
                  user_ms INTEGER, system_ms INTEGER, peak_rss_kib INTEGER,
                  packages INTEGER NOT NULL, bytes INTEGER, outcome TEXT NOT NULL);
-             CREATE INDEX IF NOT EXISTS phases_by_updater ON phases (updater, phase, started_at);",
+             CREATE INDEX IF NOT EXISTS phases_by_updater ON phases (updater, phase, started_at);
+             CREATE TABLE IF NOT EXISTS actions (
+                 time TEXT NOT NULL, tool TEXT NOT NULL, action TEXT NOT NULL,
+                 manager TEXT NOT NULL, argv TEXT NOT NULL, from_version TEXT,
+                 to_version TEXT, outcome TEXT NOT NULL, message TEXT NOT NULL);
+             PRAGMA synchronous = FULL;",
         )
         .map_err(err)?;
         Ok(Store { conn })
@@ -229,6 +234,56 @@ impl Store {
             .filter_map(|t| u64::try_from(t).ok())
             .collect();
         Ok(Estimate::from_times(times))
+    }
+
+    /// Records one tool action (install, upgrade, rollback, …).
+    pub fn append_action(&self, e: &super::history::HistoryEntry) -> Result<(), String> {
+        let argv = serde_json::to_string(&e.argv).map_err(|e| e.to_string())?;
+        self.conn
+            .execute(
+                "INSERT INTO actions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    e.time,
+                    e.tool,
+                    e.action,
+                    e.manager,
+                    argv,
+                    e.from_version,
+                    e.to_version,
+                    e.outcome,
+                    e.message
+                ],
+            )
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// Every tool action, oldest first.
+    pub fn actions(&self) -> Result<Vec<super::history::HistoryEntry>, String> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT time, tool, action, manager, argv, from_version, to_version, outcome, message
+                 FROM actions ORDER BY rowid",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([], |row| {
+                let argv: String = row.get(4)?;
+                Ok(super::history::HistoryEntry {
+                    time: row.get(0)?,
+                    tool: row.get(1)?,
+                    action: row.get(2)?,
+                    manager: row.get(3)?,
+                    argv: serde_json::from_str(&argv).unwrap_or_default(),
+                    from_version: row.get(5)?,
+                    to_version: row.get(6)?,
+                    outcome: row.get(7)?,
+                    message: row.get(8)?,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
     }
 
     /// Every (updater, phase) with history.

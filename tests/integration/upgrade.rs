@@ -956,7 +956,7 @@ fn an_action_the_history_cannot_record_is_not_run() {
     let log = fake_npm(&sb, "1.1.0");
     // The history file cannot be appended to (a full disk, a read-only state dir).
     let state = sb.home.join(".local/state/toolup");
-    std::fs::create_dir_all(state.join("history.jsonl")).unwrap();
+    std::fs::create_dir_all(state.join("history.sqlite")).unwrap();
     let out = sb.run(&["upgrade", "tunote", "--yes", "--environment", "workstation"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
