@@ -33,6 +33,7 @@ fn main() {
             log_dir: None,
             lock_timeout: std::time::Duration::from_secs(1),
             stop_on_failure: false,
+            max_downloads: 2,
         },
         &|_| {},
     )

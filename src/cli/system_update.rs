@@ -206,6 +206,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             log_dir: Some(log_dir),
             lock_timeout: LOCK_TIMEOUT,
             stop_on_failure: false,
+            max_downloads: 2,
         },
         &on_event,
     )

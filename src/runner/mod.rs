@@ -114,6 +114,8 @@ pub struct Options {
     pub lock_timeout: Duration,
     /// After a failure, start nothing new (`--fail-fast`, `--atomic`).
     pub stop_on_failure: bool,
+    /// Download phases at once (they share the network).
+    pub max_downloads: usize,
 }
 
 impl Options {
@@ -125,6 +127,7 @@ impl Options {
             log_dir: None,
             lock_timeout: Duration::from_secs(600),
             stop_on_failure,
+            max_downloads: 8,
         }
     }
 }
@@ -201,6 +204,8 @@ struct Shared {
     state: BTreeMap<String, State>,
     held: BTreeSet<String>,
     results: Vec<JobResult>,
+    /// Download phases running now.
+    downloads: usize,
 }
 
 /// Runs `jobs`; `on_event` hears every transition (from worker threads).
@@ -231,6 +236,7 @@ pub fn run_with(
             .collect(),
         held: BTreeSet::new(),
         results: Vec::new(),
+        downloads: 0,
     });
     let changed = Condvar::new();
     let ready = |s: &Shared, job: &Job| {
@@ -240,10 +246,10 @@ pub fn run_with(
                 .iter()
                 .filter(|b| ids.contains(b.as_str()))
                 .all(|b| s.state[b] == State::Finished)
-            && job
-                .steps
-                .first()
-                .is_none_or(|step| step.locks.iter().all(|l| !s.held.contains(l)))
+            && job.steps.first().is_none_or(|step| {
+                step.locks.iter().all(|l| !s.held.contains(l))
+                    && (step.phase != "download" || s.downloads < options.max_downloads.max(1))
+            })
     };
     std::thread::scope(|scope| {
         for _ in 0..options.parallel.max(1) {
@@ -279,6 +285,9 @@ pub fn run_with(
                     s.state.insert(job.id.clone(), State::Running);
                     if let Some(first) = job.steps.first() {
                         s.held.extend(first.locks.iter().cloned());
+                        if first.phase == "download" {
+                            s.downloads += 1;
+                        }
                     }
                     drop(s);
                     let result = run_job(job, options, on_event, execute, &shared, &changed);
@@ -325,13 +334,18 @@ fn run_job(
         if i > 0 {
             // Take this step's locks (the previous step's were released).
             let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
-            while step.locks.iter().any(|l| s.held.contains(l)) {
+            while step.locks.iter().any(|l| s.held.contains(l))
+                || (step.phase == "download" && s.downloads >= options.max_downloads.max(1))
+            {
                 s = changed
                     .wait_timeout(s, Duration::from_millis(100))
                     .map(|(g, _)| g)
                     .unwrap_or_else(|e| e.into_inner().0);
             }
             s.held.extend(step.locks.iter().cloned());
+            if step.phase == "download" {
+                s.downloads += 1;
+            }
         }
         on_event(&Event::Started {
             job: job.id.clone(),
@@ -349,6 +363,9 @@ fn run_job(
             let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
             for l in &step.locks {
                 s.held.remove(l);
+            }
+            if step.phase == "download" {
+                s.downloads = s.downloads.saturating_sub(1);
             }
         }
         changed.notify_all();
@@ -520,5 +537,53 @@ mod tests {
         );
         assert_eq!(cycle.matches('→').count(), 3, "{cycle}");
         assert!(find_cycle(&[job("a", &[]), job("b", &["a", "not-in-run"])]).is_none());
+    }
+
+    #[test]
+    fn downloads_share_their_slots() {
+        let dir = tempfile::tempdir().unwrap();
+        let jobs: Vec<Job> = (0..3)
+            .map(|i| {
+                let f = dir.path().join(format!("j{i}"));
+                Job {
+                    id: format!("j{i}"),
+                    steps: vec![Step {
+                        phase: "download".to_owned(),
+                        argv: vec![
+                            "/bin/sh".to_owned(),
+                            "-c".to_owned(),
+                            format!(
+                                "date +%s%N > {f}.start; sleep 0.2; date +%s%N > {f}.end",
+                                f = f.display()
+                            ),
+                        ],
+                        timeout: Duration::from_secs(5),
+                        locks: Vec::new(),
+                        wait_for: Vec::new(),
+                    }],
+                    runs_after: Vec::new(),
+                }
+            })
+            .collect();
+        let options = Options {
+            max_downloads: 1,
+            ..Options::in_process(4, false)
+        };
+        run(&jobs, &options, &|_| {}).unwrap();
+        let read =
+            |p: PathBuf| -> u128 { std::fs::read_to_string(p).unwrap().trim().parse().unwrap() };
+        let mut spans: Vec<(u128, u128)> = (0..3)
+            .map(|i| {
+                let f = dir.path().join(format!("j{i}"));
+                (
+                    read(f.with_extension("start")),
+                    read(f.with_extension("end")),
+                )
+            })
+            .collect();
+        spans.sort();
+        for pair in spans.windows(2) {
+            assert!(pair[0].1 <= pair[1].0, "one download at a time: {spans:?}");
+        }
     }
 }
