@@ -88,6 +88,7 @@ pub(super) fn recover_interrupted(
                 stop: crate::exec::Stop::Never,
                 changes: true,
                 background: false,
+                on_stderr_line: None,
             })
             .map_err(|e| e.to_string())
             .and_then(|out| {
@@ -528,6 +529,7 @@ fn run_argv(action: &Action, interruptible: bool) -> Result<(), String> {
             },
             changes: true,
             background: false,
+            on_stderr_line: None,
         })
         .map_err(|e| format!("cannot run {}: {e}", argv[0]))?;
         if out.interrupted {

@@ -251,6 +251,7 @@ fn refresh(updaters: &[&'static dyn Updater], host: &Host, printer: Printer) {
             stop: crate::exec::Stop::Never,
             changes: true,
             background: false,
+            on_stderr_line: None,
         });
         if !result.is_ok_and(|o| o.status.is_some_and(|s| s.success())) {
             printer.warn(&format!("{}: `{}` failed", u.id(), argv.join(" ")));

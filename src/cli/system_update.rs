@@ -488,6 +488,18 @@ fn describe(event: &Event) -> String {
     match event {
         Event::Started { job, phase } => format!("{job}: {phase} started"),
         Event::Waiting { job, phase, holder } => format!("{job}: {phase} waits: {holder}"),
+        Event::Progress {
+            job,
+            phase,
+            percent,
+            message,
+        } => format!(
+            "{job}: {phase}{}{}",
+            percent.map_or_else(String::new, |p| format!(" {p:.0}%")),
+            message
+                .as_deref()
+                .map_or_else(String::new, |m| format!(" {m}"))
+        ),
         Event::Finished {
             job,
             phase,

@@ -155,6 +155,7 @@ fn ask_candidates(queries: &[(&'static str, String)]) -> crate::plan::Candidates
             stop: crate::exec::Stop::Never,
             changes: false,
             background: false,
+            on_stderr_line: None,
         });
         let result = match answer {
             Ok(out) if out.status.is_some_and(|s| s.success()) => {

@@ -93,6 +93,7 @@ fn run_version(
         stop: crate::exec::Stop::Never,
         changes: false,
         background: false,
+        on_stderr_line: None,
     })
 }
 

@@ -18,7 +18,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// How to run one program.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ProcessRequest<'a> {
     pub program: &'a Path,
     pub args: &'a [String],
@@ -38,6 +38,8 @@ pub struct ProcessRequest<'a> {
     pub changes: bool,
     /// Run it in the background: lowest CPU and idle I/O priority.
     pub background: bool,
+    /// Hears each line of stderr as it arrives (a plugin's progress lines).
+    pub on_stderr_line: Option<&'a (dyn Fn(&str) + Sync)>,
 }
 
 /// When an interruption (SIGINT/SIGTERM) stops a process.
@@ -172,6 +174,7 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     }
     let mut child = command.spawn()?;
     let mut streams = Streams::new(&mut child, request.max_capture);
+    streams.on_stderr_line = request.on_stderr_line;
     let deadline = started + request.timeout;
     let mut status = None;
     let mut exited_at: Option<Instant> = None;
@@ -272,6 +275,7 @@ pub fn run_quick(
         stop: Stop::Never,
         changes: false,
         background: false,
+        on_stderr_line: None,
     })
 }
 
@@ -349,7 +353,10 @@ fn kill_group(child: &Child) {
 }
 
 /// The child's stdout and stderr with their bounded buffers.
-struct Streams {
+struct Streams<'a> {
+    on_stderr_line: Option<&'a (dyn Fn(&str) + Sync)>,
+    /// The part of a stderr line not yet ended by a newline.
+    pending_line: Vec<u8>,
     pipes: [Option<Box<dyn ReadFd>>; 2],
     buffers: [Vec<u8>; 2],
     max: usize,
@@ -359,11 +366,13 @@ struct Streams {
 trait ReadFd: Read + AsRawFd + Send {}
 impl<T: Read + AsRawFd + Send> ReadFd for T {}
 
-impl Streams {
-    fn new(child: &mut Child, max: usize) -> Streams {
+impl<'a> Streams<'a> {
+    fn new(child: &mut Child, max: usize) -> Streams<'a> {
         let out = child.stdout.take().map(|p| Box::new(p) as Box<dyn ReadFd>);
         let err = child.stderr.take().map(|p| Box::new(p) as Box<dyn ReadFd>);
         Streams {
+            on_stderr_line: None,
+            pending_line: Vec::new(),
             pipes: [out, err],
             buffers: [Vec::new(), Vec::new()],
             max,
@@ -406,6 +415,18 @@ impl Streams {
             match pipe.read(&mut chunk) {
                 Ok(0) | Err(_) => self.pipes[i] = None,
                 Ok(n) => {
+                    if i == 1
+                        && let Some(hear) = self.on_stderr_line
+                    {
+                        self.pending_line.extend_from_slice(&chunk[..n]);
+                        while let Some(end) = self.pending_line.iter().position(|b| *b == b'\n') {
+                            let line: Vec<u8> = self.pending_line.drain(..=end).collect();
+                            hear(String::from_utf8_lossy(&line).trim_end());
+                        }
+                        if self.pending_line.len() > 64 * 1024 {
+                            self.pending_line.clear();
+                        }
+                    }
                     let buffer = &mut self.buffers[i];
                     let room = self.max.saturating_sub(buffer.len());
                     if n > room {
@@ -440,6 +461,7 @@ mod tests {
             stop: Stop::Never,
             changes: false,
             background: false,
+            on_stderr_line: None,
         })
         .unwrap()
     }

@@ -55,6 +55,20 @@ impl Live {
                     bar.set_message(format!("{phase}…"));
                 }
             }
+            Event::Progress {
+                job,
+                phase,
+                percent,
+                message,
+            } => {
+                if let Some(bar) = jobs.get(job) {
+                    let pct = percent.map_or_else(String::new, |p| format!(" {p:.0}%"));
+                    let msg = message
+                        .as_deref()
+                        .map_or_else(String::new, |m| format!(" {m}"));
+                    bar.set_message(format!("{phase}{pct}{msg}"));
+                }
+            }
             Event::Waiting { job, phase, holder } => {
                 if let Some(bar) = jobs.get(job) {
                     bar.set_message(format!("{phase}: waiting — {holder}"));

@@ -72,7 +72,7 @@ impl RunJournal {
                     e.phase = Some(phase.clone());
                 }
             }
-            Event::Waiting { .. } => {}
+            Event::Waiting { .. } | Event::Progress { .. } => {}
             Event::Finished {
                 job, outcome, log, ..
             } => {

@@ -82,6 +82,13 @@ pub enum Event {
         phase: String,
         holder: String,
     },
+    /// A plugin's progress line: `{"type": "progress", "percent": 45, "message": "…"}` on stderr.
+    Progress {
+        job: String,
+        phase: String,
+        percent: Option<f64>,
+        message: Option<String>,
+    },
     Finished {
         job: String,
         phase: String,
@@ -355,7 +362,7 @@ fn run_job(
         let (step_outcome, log, usage) = match wait_for_locks(job, step, options, on_event) {
             Ok(()) => match execute(job, step) {
                 Some(outcome) => (outcome, None, None),
-                None => run_step(job, step, options),
+                None => run_step(job, step, options, on_event),
             },
             Err(why) => (Outcome::Failed(why), None, None),
         };
@@ -436,15 +443,49 @@ fn wait_for_locks(
     }
 }
 
+/// A progress line, if `line` is one.
+fn progress(line: &str) -> Option<(Option<f64>, Option<String>)> {
+    #[derive(Deserialize)]
+    struct Line {
+        #[serde(rename = "type")]
+        kind: String,
+        percent: Option<f64>,
+        message: Option<String>,
+    }
+    let parsed: Line = serde_json::from_str(line.trim()).ok()?;
+    (parsed.kind == "progress").then(|| {
+        (
+            parsed
+                .percent
+                .filter(|p| p.is_finite())
+                .map(|p| p.clamp(0.0, 100.0)),
+            parsed
+                .message
+                .map(|m| crate::printer::visible(&m).into_owned()),
+        )
+    })
+}
+
 fn run_step(
     job: &Job,
     step: &Step,
     options: &Options,
+    on_event: &(dyn Fn(&Event) + Sync),
 ) -> (Outcome, Option<PathBuf>, Option<Usage>) {
     let Some((program, args)) = step.argv.split_first() else {
         return (Outcome::Skipped("nothing to run".to_owned()), None, None);
     };
     let program = PathBuf::from(program);
+    let hear = |line: &str| {
+        if let Some((percent, message)) = progress(line) {
+            on_event(&Event::Progress {
+                job: job.id.clone(),
+                phase: step.phase.clone(),
+                percent,
+                message,
+            });
+        }
+    };
     let out = run_process(&ProcessRequest {
         program: &program,
         args,
@@ -460,6 +501,7 @@ fn run_step(
         stop: Stop::OnSecondInterrupt,
         changes: true,
         background: true,
+        on_stderr_line: Some(&hear),
     });
     let log = options.log_dir.as_ref().map(|d| {
         d.join(format!(

@@ -184,6 +184,7 @@ impl Plugin {
             stop: crate::exec::Stop::Never,
             changes: false,
             background: false,
+            on_stderr_line: None,
         }) {
             Ok(out) => Answer {
                 code: out.status.and_then(|s| s.code()),

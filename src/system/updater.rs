@@ -111,6 +111,7 @@ impl CheckContext<'_> {
             stop: crate::exec::Stop::Never,
             changes: false,
             background: false,
+            on_stderr_line: None,
         })
         .map_err(|e| format!("cannot run {}: {e}", argv[0]))?;
         if out.timed_out {

@@ -507,6 +507,7 @@ pub(crate) fn run_client(
         stop: crate::exec::Stop::Never,
         changes: false,
         background: false,
+        on_stderr_line: None,
     }) {
         Ok(out) => out,
         Err(e) => {

@@ -57,6 +57,7 @@ fn gh_auth_token(gh: &Path) -> Option<Token> {
         stop: crate::exec::Stop::Never,
         changes: false,
         background: false,
+        on_stderr_line: None,
     })
     .ok()?;
     if !out.status.is_some_and(|s| s.success()) {

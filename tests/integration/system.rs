@@ -840,3 +840,35 @@ fn a_terminal_gets_a_live_view_of_the_jobs() {
     assert!(screen.contains("update ok"), "{screen}");
     assert!(screen.contains("1/1 done"), "{screen}");
 }
+
+#[test]
+fn a_plugins_progress_lines_become_events() {
+    let sb = Sandbox::new();
+    timed_plugin(
+        &sb,
+        "tuprogress",
+        "0",
+        &[],
+        &[],
+        Some(
+            r#"echo '{"type": "progress", "percent": 50, "message": "half way"}' >&2; echo 'not progress' >&2"#,
+        ),
+    );
+    let out = update(&sb, "tuprogress", &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let events: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let progress: Vec<&serde_json::Value> =
+        events.iter().filter(|e| e["event"] == "progress").collect();
+    assert_eq!(progress.len(), 1, "{events:#?}");
+    assert_eq!(progress[0]["percent"], 50.0);
+    assert_eq!(progress[0]["message"], "half way");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event"] == "finished" && e["outcome"] == "ok"),
+        "{events:#?}"
+    );
+}
