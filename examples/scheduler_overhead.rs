@@ -34,6 +34,8 @@ fn main() {
             lock_timeout: std::time::Duration::from_secs(1),
             stop_on_failure: false,
             max_downloads: 2,
+            memory_kib: Default::default(),
+            max_memory_kib: None,
         },
         &|_| {},
     )

@@ -207,6 +207,14 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             lock_timeout: LOCK_TIMEOUT,
             stop_on_failure: false,
             max_downloads: 2,
+            memory_kib: jobs
+                .iter()
+                .filter_map(|j| {
+                    let store = store.as_ref()?.lock().unwrap_or_else(|e| e.into_inner());
+                    Some((j.id.clone(), store.peak_rss_kib(&j.id).ok()??))
+                })
+                .collect(),
+            max_memory_kib: available_memory_kib().map(|a| a / 2),
         },
         &on_event,
     )
@@ -239,6 +247,18 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     } else {
         Outcome::Success
     })
+}
+
+/// Memory available now (`MemAvailable`), in KiB.
+fn available_memory_kib() -> Option<u64> {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("MemAvailable:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// This machine's name, for the history.

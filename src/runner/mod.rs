@@ -123,6 +123,10 @@ pub struct Options {
     pub stop_on_failure: bool,
     /// Download phases at once (they share the network).
     pub max_downloads: usize,
+    /// What each job is expected to use at its peak (KiB, from history).
+    pub memory_kib: BTreeMap<String, u64>,
+    /// Jobs start only while their expected peaks fit in this (one always may).
+    pub max_memory_kib: Option<u64>,
 }
 
 impl Options {
@@ -135,6 +139,8 @@ impl Options {
             lock_timeout: Duration::from_secs(600),
             stop_on_failure,
             max_downloads: 8,
+            memory_kib: BTreeMap::new(),
+            max_memory_kib: None,
         }
     }
 }
@@ -213,6 +219,8 @@ struct Shared {
     results: Vec<JobResult>,
     /// Download phases running now.
     downloads: usize,
+    /// Expected peak memory of the jobs running now (KiB).
+    memory_in_use: u64,
 }
 
 /// Runs `jobs`; `on_event` hears every transition (from worker threads).
@@ -244,6 +252,7 @@ pub fn run_with(
         held: BTreeSet::new(),
         results: Vec::new(),
         downloads: 0,
+        memory_in_use: 0,
     });
     let changed = Condvar::new();
     let ready = |s: &Shared, job: &Job| {
@@ -253,6 +262,10 @@ pub fn run_with(
                 .iter()
                 .filter(|b| ids.contains(b.as_str()))
                 .all(|b| s.state[b] == State::Finished)
+            && options.max_memory_kib.is_none_or(|max| {
+                let need = options.memory_kib.get(&job.id).copied().unwrap_or(0);
+                s.memory_in_use == 0 || s.memory_in_use + need <= max
+            })
             && job.steps.first().is_none_or(|step| {
                 step.locks.iter().all(|l| !s.held.contains(l))
                     && (step.phase != "download" || s.downloads < options.max_downloads.max(1))
@@ -290,6 +303,7 @@ pub fn run_with(
                             .unwrap_or_else(|e| e.into_inner().0);
                     };
                     s.state.insert(job.id.clone(), State::Running);
+                    s.memory_in_use += options.memory_kib.get(&job.id).copied().unwrap_or(0);
                     if let Some(first) = job.steps.first() {
                         s.held.extend(first.locks.iter().cloned());
                         if first.phase == "download" {
@@ -300,6 +314,9 @@ pub fn run_with(
                     let result = run_job(job, options, on_event, execute, &shared, &changed);
                     let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
                     s.state.insert(job.id.clone(), State::Finished);
+                    s.memory_in_use = s
+                        .memory_in_use
+                        .saturating_sub(options.memory_kib.get(&job.id).copied().unwrap_or(0));
                     s.results.push(result);
                     drop(s);
                     changed.notify_all();
@@ -581,8 +598,9 @@ mod tests {
         assert!(find_cycle(&[job("a", &[]), job("b", &["a", "not-in-run"])]).is_none());
     }
 
-    #[test]
-    fn downloads_share_their_slots() {
+    /// Three jobs whose one step records its start and end; returns their
+    /// spans after running them with `options`.
+    fn spans(phase: &str, options: &Options) -> Vec<(u128, u128)> {
         let dir = tempfile::tempdir().unwrap();
         let jobs: Vec<Job> = (0..3)
             .map(|i| {
@@ -590,7 +608,7 @@ mod tests {
                 Job {
                     id: format!("j{i}"),
                     steps: vec![Step {
-                        phase: "download".to_owned(),
+                        phase: phase.to_owned(),
                         argv: vec![
                             "/bin/sh".to_owned(),
                             "-c".to_owned(),
@@ -607,11 +625,7 @@ mod tests {
                 }
             })
             .collect();
-        let options = Options {
-            max_downloads: 1,
-            ..Options::in_process(4, false)
-        };
-        run(&jobs, &options, &|_| {}).unwrap();
+        run(&jobs, options, &|_| {}).unwrap();
         let read =
             |p: PathBuf| -> u128 { std::fs::read_to_string(p).unwrap().trim().parse().unwrap() };
         let mut spans: Vec<(u128, u128)> = (0..3)
@@ -624,8 +638,40 @@ mod tests {
             })
             .collect();
         spans.sort();
-        for pair in spans.windows(2) {
-            assert!(pair[0].1 <= pair[1].0, "one download at a time: {spans:?}");
-        }
+        spans
+    }
+
+    fn one_at_a_time(spans: &[(u128, u128)]) -> bool {
+        spans.windows(2).all(|pair| pair[0].1 <= pair[1].0)
+    }
+
+    #[test]
+    fn downloads_share_their_slots() {
+        let options = Options {
+            max_downloads: 1,
+            ..Options::in_process(4, false)
+        };
+        assert!(one_at_a_time(&spans("download", &options)));
+    }
+
+    #[test]
+    fn jobs_start_while_their_expected_memory_fits() {
+        let options = Options {
+            memory_kib: (0..3).map(|i| (format!("j{i}"), 600)).collect(),
+            max_memory_kib: Some(1000),
+            ..Options::in_process(4, false)
+        };
+        assert!(
+            one_at_a_time(&spans("update", &options)),
+            "600 + 600 > 1000"
+        );
+        let roomy = Options {
+            max_memory_kib: Some(10_000),
+            ..options
+        };
+        assert!(
+            !one_at_a_time(&spans("update", &roomy)),
+            "they fit side by side"
+        );
     }
 }

@@ -286,6 +286,19 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(err)
     }
 
+    /// The highest peak RSS an updater's recent phases reached (KiB).
+    pub fn peak_rss_kib(&self, updater: &str) -> Result<Option<u64>, String> {
+        self.conn
+            .query_row(
+                "SELECT MAX(peak_rss_kib) FROM (SELECT peak_rss_kib FROM phases
+                 WHERE updater = ?1 ORDER BY started_at DESC LIMIT 20)",
+                params![updater],
+                |row| row.get::<_, Option<i64>>(0),
+            )
+            .map(|v| v.and_then(|v| u64::try_from(v).ok()))
+            .map_err(err)
+    }
+
     /// Every (updater, phase) with history.
     pub fn kinds(&self) -> Result<Vec<(String, String)>, String> {
         let mut stmt = self
