@@ -15,6 +15,7 @@ pub mod environment;
 pub mod exec;
 pub mod install;
 pub mod model;
+pub mod modules;
 pub mod plan;
 pub mod printer;
 pub mod render;

@@ -48,6 +48,9 @@ pub struct Settings {
     /// `--environment`, overriding detection and config.
     pub environment_flag: Option<crate::environment::EnvKind>,
     pub backups: BackupPolicy,
+    /// Installed modules (enabled or not), and why any was passed over.
+    pub modules: Vec<crate::modules::Installed>,
+    pub module_problems: Vec<String>,
 }
 
 /// How many backups to keep, and for how long.
@@ -116,9 +119,14 @@ impl Settings {
         let offline =
             args.offline || env_flag(env_vars::TOOLUP_OFFLINE) || config.offline == Some(true);
         let color = crate::color::enabled(args.color_choice(), std::io::stdout().is_terminal());
+        let (modules, module_problems) = match (&dirs, read_config) {
+            (Some(d), true) => crate::modules::installed(&d.modules()),
+            _ => (Vec::new(), Vec::new()),
+        };
         Ok(Settings {
             catalog_source: CatalogSource {
                 replace: args.catalog.clone(),
+                modules: crate::modules::layers(&modules).catalogs,
                 overlay: dirs.as_ref().map(AppDirs::catalog_overlay),
                 strict: false,
             },
@@ -161,6 +169,8 @@ impl Settings {
             config,
             environment_flag: args.environment,
             backups,
+            modules,
+            module_problems,
         })
     }
 
@@ -180,6 +190,14 @@ impl Settings {
             },
             None => detect(&|k| std::env::var(k).ok(), &HostFacts::read()),
         }
+    }
+
+    /// The plugin directories: the system's, enabled modules', the user's.
+    pub fn plugin_dirs(&self) -> Vec<PathBuf> {
+        crate::system::plugins::dirs(
+            &crate::modules::layers(&self.modules).plugins,
+            self.dirs.as_ref().map(|d| d.config.as_path()),
+        )
     }
 
     /// Loads the catalog this run uses.

@@ -33,6 +33,17 @@ pub fn locate(text: &str, err: &toml::de::Error) -> Location {
     out
 }
 
+/// A parse or type error as one line: `FILE:LINE: field `KEY`: message`
+/// (the line and field where they can be found).
+pub fn describe(path: &std::path::Path, text: &str, err: &toml::de::Error) -> String {
+    let at = locate(text, err);
+    let line = at.line.map_or_else(String::new, |l| format!(":{l}"));
+    let field = at
+        .field
+        .map_or_else(String::new, |f| format!(": field `{f}`"));
+    format!("{}{line}{field}: {}", path.display(), err.message().trim())
+}
+
 /// The 1-based line where `key = …` is written, if it is.
 pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
     let leaf = key.rsplit('.').next().unwrap_or(key);

@@ -16,6 +16,9 @@ static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
 pub struct CatalogSource {
     /// `--catalog DIR` / `TOOLUP_CATALOG`: replaces the embedded catalog.
     pub replace: Option<PathBuf>,
+    /// Enabled modules' `catalog/` directories, in order: each adds or
+    /// overrides tools over the base, below the user's overlay.
+    pub modules: Vec<PathBuf>,
     /// The user's overlay (config dir `catalog/`): adds or overrides tools.
     pub overlay: Option<PathBuf>,
     /// Compile every regex while loading (always done for files on disk;
@@ -40,6 +43,9 @@ pub fn load_catalog(source: &CatalogSource) -> Result<Catalog, CatalogError> {
     };
     let base_strict = source.strict || source.replace.is_some();
     merge(base, base_strict, &mut tools, &mut presets)?;
+    for dir in source.modules.iter().filter(|d| d.is_dir()) {
+        merge(read_dir_files(dir)?, true, &mut tools, &mut presets)?;
+    }
     if let Some(dir) = source.overlay.as_deref().filter(|d| d.is_dir()) {
         merge(read_dir_files(dir)?, true, &mut tools, &mut presets)?;
     }
@@ -64,6 +70,15 @@ pub fn load_catalog(source: &CatalogSource) -> Result<Catalog, CatalogError> {
         }
     }
     Ok(catalog)
+}
+
+/// Parses every file of a catalog directory on its own (strictly, regexes
+/// compiled) and returns the tool names it defines.
+pub fn check_dir(dir: &Path) -> Result<Vec<String>, CatalogError> {
+    let mut tools = BTreeMap::new();
+    let mut presets = BTreeMap::new();
+    merge(read_dir_files(dir)?, true, &mut tools, &mut presets)?;
+    Ok(tools.into_keys().collect())
 }
 
 fn merge(

@@ -11,7 +11,7 @@ mod spec;
 mod upstream;
 
 pub use error::CatalogError;
-pub use load::{CatalogSource, is_valid_name, is_valid_package_name, load_catalog};
+pub use load::{CatalogSource, check_dir, is_valid_name, is_valid_package_name, load_catalog};
 pub use presets::Preset;
 pub use spec::{INSTALL_KEYS, Tool, ToolSpec, compile_pattern};
 pub use upstream::{Upstream, UpstreamField, Upstreams};

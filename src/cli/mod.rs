@@ -9,6 +9,7 @@ mod doctor_cmd;
 mod env_cmd;
 mod history_cmd;
 mod latest_cmd;
+mod modules_cmd;
 mod reconcile_cmd;
 mod render_cmd;
 mod shell_cmd;
@@ -186,6 +187,15 @@ pub enum Command {
         #[command(subcommand)]
         action: PluginsAction,
     },
+    /// A team's modules (catalog entries and plugins) from a git repository:
+    /// synced by schema version, replaced whole, rolled back on failure.
+    #[command(
+        after_help = "Examples:\n  toolup modules sync --repo https://git.example/team/toolup-modules.git --check-only\n  toolup modules list"
+    )]
+    Modules {
+        #[command(subcommand)]
+        action: ModulesAction,
+    },
     /// The presets (named sets of tools for `upgrade --preset`) and their tools.
     #[command(
         after_help = "Examples:\n  toolup presets\n  toolup upgrade --missing --preset agent --dry-run"
@@ -218,6 +228,38 @@ pub enum PluginsAction {
     Info { name: String },
     /// Run the protocol's conformance checks against a manifest's plugin.
     Validate { path: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModulesAction {
+    /// Fetch the repository and install or update the modules whose
+    /// schema_version is newer; each is validated, swapped in whole and
+    /// checked, and put back if it fails.
+    Sync {
+        /// The git repository [default: `[modules] repository` in your config].
+        #[arg(long, value_name = "URL")]
+        repo: Option<String>,
+        /// The branch [default: `[modules] branch`, else the repository's default].
+        #[arg(long, value_name = "BRANCH")]
+        branch: Option<String>,
+        /// Report what a sync would do; change nothing.
+        #[arg(long)]
+        check_only: bool,
+        /// Remove installed modules that are no longer in the repository
+        /// (they go to the backups, so `rollback` brings one back).
+        #[arg(long)]
+        prune: bool,
+    },
+    /// The installed modules: version, enabled, what they add, where from.
+    List,
+    /// One module: its manifest, source, backup and contents.
+    Info { name: String },
+    /// Let a module's tools and plugins take part again.
+    Enable { name: String },
+    /// Keep a module installed but inert: its tools and plugins are left out.
+    Disable { name: String },
+    /// Swap a module with its backup (the version before its last update).
+    Rollback { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -440,6 +482,11 @@ pub fn main() -> ExitCode {
                 for ignored in &settings.config.ignored {
                     printer.warn(&ignored.message());
                 }
+                if !matches!(cli.command, Command::Modules { .. }) {
+                    for problem in &settings.module_problems {
+                        printer.warn(problem);
+                    }
+                }
             }
             // Acting commands put interrupted actions back themselves; the
             // others say that one is pending.
@@ -495,6 +542,13 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
         Command::History => ("history", DATA),
         Command::Presets => ("presets", DATA),
         Command::Plugins { .. } => ("plugins", DATA),
+        Command::Modules { action } => match action {
+            ModulesAction::Sync { .. } => ("modules sync", DATA),
+            ModulesAction::List => ("modules list", DATA),
+            ModulesAction::Info { .. } => ("modules info", DATA),
+            ModulesAction::Enable { .. } | ModulesAction::Disable { .. } => ("modules", TEXT),
+            ModulesAction::Rollback { .. } => ("modules rollback", TEXT),
+        },
         Command::System { action } => match action {
             SystemAction::Check { .. } => ("system check", ALL),
             SystemAction::Status => ("system status", ALL),
@@ -604,6 +658,32 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         Command::Completions { shell } => shell_cmd::completions(settings, printer, *shell),
         Command::Man => shell_cmd::man(printer),
         Command::Presets => catalog_cmd::presets(settings, printer),
+        Command::Modules { action } => match action {
+            ModulesAction::Sync {
+                repo,
+                branch,
+                check_only,
+                prune,
+            } => modules_cmd::sync(
+                settings,
+                printer,
+                &modules_cmd::SyncArgs {
+                    repo: repo.as_deref(),
+                    branch: branch.as_deref(),
+                    check_only: *check_only,
+                    prune: *prune,
+                },
+            ),
+            ModulesAction::List => modules_cmd::list(settings, printer),
+            ModulesAction::Info { name } => modules_cmd::info(settings, printer, name),
+            ModulesAction::Enable { name } => {
+                modules_cmd::set_enabled(settings, printer, name, true)
+            }
+            ModulesAction::Disable { name } => {
+                modules_cmd::set_enabled(settings, printer, name, false)
+            }
+            ModulesAction::Rollback { name } => modules_cmd::rollback(settings, printer, name),
+        },
         Command::Plugins { action } => match action {
             PluginsAction::List => system_cmd::plugins_list(settings, printer),
             PluginsAction::Info { name } => system_cmd::plugins_info(settings, printer, name),

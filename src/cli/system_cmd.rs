@@ -25,8 +25,7 @@ pub(super) fn selected(
     printer: Printer,
     skip: &[String],
 ) -> anyhow::Result<Vec<&'static dyn Updater>> {
-    let (all, problems) =
-        crate::system::available(settings.dirs.as_ref().map(|d| d.config.as_path()));
+    let (all, problems) = crate::system::available(&settings.plugin_dirs());
     for problem in &problems {
         printer.warn(problem);
     }
@@ -458,24 +457,24 @@ pub fn updaters(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome
 
 /// `toolup plugins list`: every manifest found, loadable or not.
 pub fn plugins_list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
-    let config = settings.dirs.as_ref().map(|d| d.config.as_path());
-    let rows: Vec<(String, String, String, String)> = crate::system::plugins::manifests(config)
-        .into_iter()
-        .map(|path| match crate::system::plugins::Plugin::load(&path) {
-            Ok(p) => (
-                p.manifest.name.clone(),
-                p.executable.display().to_string(),
-                path.display().to_string(),
-                "ok".to_owned(),
-            ),
-            Err(e) => (
-                "-".to_owned(),
-                "-".to_owned(),
-                path.display().to_string(),
-                e,
-            ),
-        })
-        .collect();
+    let rows: Vec<(String, String, String, String)> =
+        crate::system::plugins::manifests(&settings.plugin_dirs())
+            .into_iter()
+            .map(|path| match crate::system::plugins::Plugin::load(&path) {
+                Ok(p) => (
+                    p.manifest.name.clone(),
+                    p.executable.display().to_string(),
+                    path.display().to_string(),
+                    "ok".to_owned(),
+                ),
+                Err(e) => (
+                    "-".to_owned(),
+                    "-".to_owned(),
+                    path.display().to_string(),
+                    e,
+                ),
+            })
+            .collect();
     if settings.format == Format::Json {
         let list: Vec<_> = rows
             .iter()
@@ -498,8 +497,7 @@ pub fn plugins_list(settings: &Settings, printer: Printer) -> anyhow::Result<Out
 
 /// `toolup plugins info NAME`: the manifest and the plugin's own answers.
 pub fn plugins_info(settings: &Settings, printer: Printer, name: &str) -> anyhow::Result<Outcome> {
-    let config = settings.dirs.as_ref().map(|d| d.config.as_path());
-    let (plugins, problems) = crate::system::plugins::load_all(config);
+    let (plugins, problems) = crate::system::plugins::load_all(&settings.plugin_dirs());
     for problem in &problems {
         printer.warn(problem);
     }

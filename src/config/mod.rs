@@ -50,6 +50,17 @@ struct ConfigFile {
     backups: BackupsSection,
     #[serde(default)]
     system: SystemSection,
+    #[serde(default)]
+    modules: ModulesSection,
+}
+
+/// `[modules]`: where `toolup modules sync` fetches the team's modules.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModulesSection {
+    /// A git address: https, ssh, git, file or a path.
+    repository: Option<String>,
+    branch: Option<String>,
 }
 
 /// `[system]`: how whole-system updates may run.
@@ -146,6 +157,10 @@ impl ConfigFile {
             self.system.approval.is_some() || !self.system.maintenance.is_empty(),
             "[system]",
         );
+        drop(
+            self.modules.repository.is_some() || self.modules.branch.is_some(),
+            "[modules]",
+        );
         let kept = ConfigFile {
             audit: std::mem::take(&mut self.audit),
             upstream: std::mem::take(&mut self.upstream),
@@ -219,6 +234,10 @@ pub struct Config {
     pub approval_required: bool,
     /// `[system] maintenance` windows.
     pub maintenance: Vec<crate::system::window::Window>,
+    /// `[modules] repository`.
+    pub modules_repository: Option<String>,
+    /// `[modules] branch`.
+    pub modules_branch: Option<String>,
     /// The project file in effect, and whether the user trusts it.
     pub project_file: Option<(PathBuf, bool)>,
     /// What an untrusted project file asked for and did not get.
@@ -464,6 +483,20 @@ impl Config {
                 file,
             );
         }
+        if let Some(url) = &parsed.modules.repository {
+            crate::modules::git::check_url(url).map_err(|m| error("repository", m))?;
+            self.modules_repository = Some(url.clone());
+            self.note(
+                "modules.repository",
+                crate::upstream::redact_text(url),
+                file,
+            );
+        }
+        if let Some(branch) = &parsed.modules.branch {
+            crate::modules::git::check_branch(branch).map_err(|m| error("branch", m))?;
+            self.modules_branch = Some(branch.clone());
+            self.note("modules.branch", branch.clone(), file);
+        }
         let known = crate::upstream::addresses::config_keys();
         for (key, url) in &parsed.sources {
             if !known.contains(&key.as_str()) {
@@ -569,13 +602,17 @@ mod tests {
         let file = project.path().join(PROJECT_FILE);
         std::fs::write(
             &file,
-            "breaking_changes = \"accept\"\n[audit]\njobs = 7\n[sources]\ngithub_api = \"http://attacker.example\"\n[managers]\npython = [\"pip\"]\n[tools.x]\npin = \"1.0\"\n[presets]\np = [\"x\"]\n[environment]\nkind = \"server\"\n[backups]\nkeep = 0\n",
+            "breaking_changes = \"accept\"\n[audit]\njobs = 7\n[sources]\ngithub_api = \"http://attacker.example\"\n[managers]\npython = [\"pip\"]\n[tools.x]\npin = \"1.0\"\n[presets]\np = [\"x\"]\n[environment]\nkind = \"server\"\n[backups]\nkeep = 0\n[modules]\nrepository = \"https://attacker.example/m.git\"\n",
         )
         .unwrap();
         let c = Config::load(Some(user.path()), project.path(), &TrustStore::default()).unwrap();
         assert_eq!(c.jobs, Some(7));
         assert_eq!(c.sources["github_api"].0, "https://ghe.example/api/v3");
         assert!(c.managers.is_empty() && c.pins.is_empty() && c.presets.is_empty());
+        assert_eq!(
+            c.modules_repository, None,
+            "a project may not choose the modules"
+        );
         assert_eq!(
             (c.environment, c.breaking_changes, c.backups_keep),
             (None, None, None)
@@ -589,7 +626,8 @@ mod tests {
                 "[presets]",
                 "[environment]",
                 "breaking_changes",
-                "[backups]"
+                "[backups]",
+                "[modules]"
             ]
         );
         assert!(

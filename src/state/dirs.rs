@@ -3,12 +3,14 @@
 
 use std::path::PathBuf;
 
-/// The three directories toolup owns.
+/// The directories toolup owns.
 #[derive(Debug, Clone)]
 pub struct AppDirs {
     pub config: PathBuf,
     pub cache: PathBuf,
     pub state: PathBuf,
+    /// Installed modules (`modules/`).
+    pub data: PathBuf,
 }
 
 impl AppDirs {
@@ -22,6 +24,7 @@ impl AppDirs {
         Some(AppDirs {
             config: dirs.config_dir().to_path_buf(),
             cache: dirs.cache_dir().to_path_buf(),
+            data: dirs.data_dir().to_path_buf(),
             state,
         })
     }
@@ -69,6 +72,11 @@ impl AppDirs {
     /// The last `toolup system check`.
     pub fn system_check(&self) -> PathBuf {
         self.state.join("system_check.json")
+    }
+
+    /// Installed modules and their index.
+    pub fn modules(&self) -> PathBuf {
+        crate::modules::dir(&self.data)
     }
 
     /// The probe cache file.

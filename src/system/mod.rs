@@ -16,8 +16,8 @@ pub use updater::{CheckContext, Host, LockFile, Pending, Phase, Updater};
 
 /// The built-in updaters and the external plugins, a plugin replacing a
 /// built-in of the same name; the warnings name manifests that were skipped.
-pub fn available(config_dir: Option<&std::path::Path>) -> (Vec<&'static dyn Updater>, Vec<String>) {
-    let (plugins, problems) = plugins::load_all(config_dir);
+pub fn available(plugin_dirs: &[std::path::PathBuf]) -> (Vec<&'static dyn Updater>, Vec<String>) {
+    let (plugins, problems) = plugins::load_all(plugin_dirs);
     let plugins: Vec<&'static plugins::Plugin> = plugins
         .into_iter()
         .map(|p| &*Box::leak(Box::new(p)))

@@ -3,9 +3,9 @@
 //! (JSON on stdout), `can-separate-download`, `download`, `update`,
 //! `does-require-sudo`, `sudo-programs-paths`, `version`, the
 //! `*-mutexes` and `runs-after` queries. Each is declared by a TOML
-//! manifest in `/etc/toolup/plugins.d/` or the user's `plugins.d/` (the
-//! user's wins by name). To the rest of toolup a plugin is an `Updater` like
-//! any built-in.
+//! manifest in `/etc/toolup/plugins.d/`, an enabled module's `plugins.d/`
+//! or the user's `plugins.d/` (a later one wins by file name). To the rest
+//! of toolup a plugin is an `Updater` like any built-in.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -115,14 +115,8 @@ impl Plugin {
     /// and field where it can.
     pub fn load(path: &Path) -> Result<Plugin, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let manifest: Manifest = toml::from_str(&text).map_err(|e| {
-            let at = crate::toml_location::locate(&text, &e);
-            let line = at.line.map_or_else(String::new, |l| format!(":{l}"));
-            let field = at
-                .field
-                .map_or_else(String::new, |f| format!(": field `{f}`"));
-            format!("{}{line}{field}: {}", path.display(), e.message().trim())
-        })?;
+        let manifest: Manifest =
+            toml::from_str(&text).map_err(|e| crate::toml_location::describe(path, &text, &e))?;
         if !crate::catalog::is_valid_name(&manifest.name) {
             return Err(format!(
                 "{}: field `name`: {:?} is not a name (lowercase letters, digits, - _ . +)",
@@ -375,14 +369,21 @@ impl Updater for Plugin {
     }
 }
 
-/// The manifests in the plugin directories, the user's overriding the
-/// system's by file name.
-pub fn manifests(user_dir: Option<&Path>) -> Vec<PathBuf> {
+/// The plugin directories, lowest precedence first: the system's, then each
+/// enabled module's, then the user's (`CONFIG/plugins.d`).
+pub fn dirs(modules: &[PathBuf], config_dir: Option<&Path>) -> Vec<PathBuf> {
+    std::iter::once(PathBuf::from(SYSTEM_DIR))
+        .chain(modules.iter().cloned())
+        .chain(config_dir.map(|d| d.join("plugins.d")))
+        .collect()
+}
+
+/// The manifests in the plugin directories (see `dirs`), a later
+/// directory's file replacing an earlier one of the same name.
+pub fn manifests(dirs: &[PathBuf]) -> Vec<PathBuf> {
     let mut by_name: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let dirs =
-        std::iter::once(PathBuf::from(SYSTEM_DIR)).chain(user_dir.map(|d| d.join("plugins.d")));
     for dir in dirs {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
+        let Ok(entries) = std::fs::read_dir(dir) else {
             continue;
         };
         for entry in entries.filter_map(Result::ok) {
@@ -397,10 +398,10 @@ pub fn manifests(user_dir: Option<&Path>) -> Vec<PathBuf> {
 }
 
 /// Every loadable plugin, and for each manifest that is not, why.
-pub fn load_all(user_dir: Option<&Path>) -> (Vec<Plugin>, Vec<String>) {
+pub fn load_all(dirs: &[PathBuf]) -> (Vec<Plugin>, Vec<String>) {
     let mut plugins = Vec::new();
     let mut problems = Vec::new();
-    for path in manifests(user_dir) {
+    for path in manifests(dirs) {
         match Plugin::load(&path) {
             Ok(p) => plugins.push(p),
             Err(e) => problems.push(format!("skipped plugin: {e}")),

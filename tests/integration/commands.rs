@@ -669,6 +669,7 @@ fn the_readme_sample_configuration_is_accepted_and_config_show_shows_every_setti
         "tools.node.breaking_changes",
         "presets.mine",
         "sources.pypi",
+        "modules.repository",
     ] {
         assert!(keys.contains(&key), "{key} missing from {keys:?}");
     }

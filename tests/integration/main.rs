@@ -9,6 +9,7 @@ mod fixture_server;
 mod hostile;
 mod isolation;
 mod methods;
+mod modules;
 mod real_managers;
 mod registry_discovery;
 mod support;

@@ -1,0 +1,155 @@
+//! Modules: a team's catalog entries and updater plugins, kept in a git
+//! repository and synced onto each machine (seed 004's system, for tools).
+//!
+//! A module is a directory with `module.toml` (name, semver
+//! `schema_version`, `enabled`, `min_toolup`, an optional post-update
+//! `check`), `catalog/*.toml` and `plugins.d/*.toml` with their
+//! executables. Installed modules live in the data dir's `modules/NAME/`,
+//! tracked by `modules/index.json`. Enabled modules' catalog entries overlay
+//! the built-in catalog (below the user's own overlay) and their plugins
+//! join the updaters; `sync` replaces a module only whole (stage, validate,
+//! swap with one rename, check, keep the old as a backup).
+
+pub mod git;
+pub mod index;
+pub mod manifest;
+pub mod sync;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+pub use index::{Entry, Index};
+pub use manifest::{MANIFEST, Manifest};
+
+/// The modules directory inside the data dir.
+pub fn dir(data: &Path) -> PathBuf {
+    data.join("modules")
+}
+
+/// An installed module as this run sees it.
+#[derive(Debug, Clone)]
+pub struct Installed {
+    pub manifest: Manifest,
+    pub dir: PathBuf,
+    /// Its index entry (where it came from), when there is one.
+    pub entry: Option<Entry>,
+    /// The module's own `enabled`, unless the user chose otherwise.
+    pub enabled: bool,
+}
+
+impl Installed {
+    /// The tool names its catalog defines (file stems).
+    pub fn tools(&self) -> Vec<String> {
+        stems(&self.dir.join("catalog"))
+    }
+
+    /// The updaters its plugins add (their manifests' names).
+    pub fn plugins(&self) -> Vec<String> {
+        plugin_names(&self.dir.join("plugins.d"))
+    }
+}
+
+/// The names of the plugin manifests in a `plugins.d` directory (a file
+/// that does not load is named by its file stem).
+pub fn plugin_names(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = crate::system::plugins::manifests(&[dir.to_path_buf()])
+        .iter()
+        .map(|path| {
+            crate::system::plugins::Plugin::load(path).map_or_else(
+                |_| {
+                    path.file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                },
+                |p| p.manifest.name,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn stems(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter_map(|p| p.file_stem()?.to_str().map(str::to_owned))
+        .filter(|s| s != "presets")
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every installed module, by name, and why any directory was passed over.
+/// Reads only: never repairs (a sync does that under its lock).
+pub fn installed(modules_dir: &Path) -> (Vec<Installed>, Vec<String>) {
+    let mut problems = Vec::new();
+    let index = Index::load(modules_dir).unwrap_or_else(|e| {
+        problems.push(e);
+        Index::default()
+    });
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(modules_dir) else {
+        return (out, problems);
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match Manifest::read(&dir) {
+            Ok(manifest) if manifest.name == name => {
+                let entry = index.modules.get(&name).cloned();
+                let enabled = entry
+                    .as_ref()
+                    .and_then(|e| e.enabled)
+                    .unwrap_or(manifest.enabled);
+                out.push(Installed {
+                    manifest,
+                    dir,
+                    entry,
+                    enabled,
+                });
+            }
+            Ok(manifest) => problems.push(format!(
+                "module in {}: its module.toml names {:?}; skipped",
+                dir.display(),
+                manifest.name
+            )),
+            Err(e) => problems.push(format!("module skipped: {e}")),
+        }
+    }
+    (out, problems)
+}
+
+/// What the enabled modules add: catalog directories and plugin directories.
+#[derive(Debug, Clone, Default)]
+pub struct Layers {
+    pub catalogs: Vec<PathBuf>,
+    pub plugins: Vec<PathBuf>,
+}
+
+/// The layers of the enabled modules, in name order.
+pub fn layers(installed: &[Installed]) -> Layers {
+    let mut layers = Layers::default();
+    for m in installed.iter().filter(|m| m.enabled) {
+        let (catalog, plugins) = (m.dir.join("catalog"), m.dir.join("plugins.d"));
+        if catalog.is_dir() {
+            layers.catalogs.push(catalog);
+        }
+        if plugins.is_dir() {
+            layers.plugins.push(plugins);
+        }
+    }
+    layers
+}
