@@ -215,8 +215,10 @@ pub fn sync(req: &Request<'_>) -> Result<Report, String> {
         } else {
             Outcome::Failed
         };
+        // Errors name the module's own paths, not the clone's.
+        let root_prefix = format!("{}/", root.display());
         let manifest = match source {
-            Ok(dir) => Manifest::read(dir),
+            Ok(dir) => Manifest::read(dir).map_err(|e| e.replace(&root_prefix, "")),
             Err(e) => Err(e.clone()),
         };
         let manifest = match manifest {
