@@ -12,6 +12,7 @@ use crate::modules::{Installed, installed};
 use crate::printer::{Printer, visible};
 use crate::render::Format;
 use crate::settings::Settings;
+use crate::state::history::HistoryEntry;
 
 use super::Outcome;
 
@@ -84,6 +85,9 @@ pub fn sync(settings: &Settings, printer: Printer, args: &SyncArgs<'_>) -> anyho
         catalog: &catalog,
     })
     .map_err(anyhow::Error::msg)?;
+    if !report.check_only {
+        record(settings, printer, &report);
+    }
     let (now, _) = installed(&dirs.modules());
     let failed = report.modules.iter().any(|m| m.outcome.is_failure());
     if settings.format == Format::Json {
@@ -107,6 +111,56 @@ pub fn sync(settings: &Settings, printer: Printer, args: &SyncArgs<'_>) -> anyho
     } else {
         Outcome::Success
     })
+}
+
+/// Puts what the sync changed (or refused) in `toolup history`.
+fn record(settings: &Settings, printer: Printer, report: &Report) {
+    for m in &report.modules {
+        let (action, outcome) = match m.outcome {
+            ModuleOutcome::Installed => ("module-install", "ok"),
+            ModuleOutcome::Updated => ("module-update", "ok"),
+            ModuleOutcome::RolledBack => ("module-update", "rolled-back"),
+            ModuleOutcome::Failed => ("module-install", "failed"),
+            ModuleOutcome::Refused => ("module-update", "skipped"),
+            ModuleOutcome::Pruned => ("module-prune", "ok"),
+            _ => continue,
+        };
+        remember(
+            settings,
+            printer,
+            HistoryEntry {
+                from_version: m.installed.clone(),
+                to_version: m.repository.clone(),
+                message: m.detail.clone(),
+                ..history_entry(&m.name, action, outcome)
+            },
+        );
+    }
+}
+
+/// A history entry for module `name`.
+fn history_entry(name: &str, action: &str, outcome: &str) -> HistoryEntry {
+    HistoryEntry {
+        time: crate::collect::now_rfc3339(),
+        tool: format!("module:{name}"),
+        action: action.to_owned(),
+        manager: "modules".to_owned(),
+        argv: Vec::new(),
+        from_version: None,
+        to_version: None,
+        outcome: outcome.to_owned(),
+        message: String::new(),
+    }
+}
+
+fn remember(settings: &Settings, printer: Printer, entry: HistoryEntry) {
+    let Some(dirs) = &settings.dirs else { return };
+    if let Err(e) = crate::state::history::append(&dirs.history(), &entry) {
+        printer.warn(&format!(
+            "could not record {} in the history: {e}",
+            entry.tool
+        ));
+    }
 }
 
 fn contributions_json(modules: &[Installed]) -> Vec<serde_json::Value> {
@@ -346,6 +400,15 @@ pub fn rollback(settings: &Settings, printer: Printer, name: &str) -> anyhow::Re
     let _ = repair(settings, printer)?;
     let (from, to) = crate::modules::sync::rollback(&modules_dir(settings)?, name)
         .map_err(anyhow::Error::msg)?;
+    remember(
+        settings,
+        printer,
+        HistoryEntry {
+            from_version: Some(from.clone()),
+            to_version: Some(to.clone()),
+            ..history_entry(name, "module-rollback", "ok")
+        },
+    );
     printer.note(&format!(
         "module {name}: {from} → {to}; a sync leaves {from} alone and installs anything newer (rollback again to go back to {from})"
     ));

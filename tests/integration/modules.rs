@@ -255,6 +255,15 @@ fn modules_sync_installs_updates_only_what_is_newer_and_puts_back_what_fails() {
     );
     assert_eq!(outcome(&doc, "team-a").0, "updated");
     assert_eq!(index(&sb)["modules"]["team-b"]["schema_version"], "1.0.0");
+    let history = crate::support::history_entries(&sb.run(&["history", "--format", "json"]));
+    let rolled: Vec<&serde_json::Value> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["tool"] == "module:team-b" && e["outcome"] == "rolled-back")
+        .collect();
+    assert_eq!(rolled.len(), 1, "history says what happened: {history:#}");
+    assert_eq!(rolled[0]["to_version"], "1.1.0");
 
     // A module whose post-update check fails comes back to the version before.
     std::fs::remove_file(repo.module_dir("team-b").join("catalog/broken.toml")).unwrap();
