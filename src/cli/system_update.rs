@@ -42,6 +42,32 @@ const TOOLCHAINS: &[&str] = &[
     "rustup", "cargo", "npm", "pnpm", "pipx", "uv", "gem", "sdkman", "gcloud", "toolup",
 ];
 
+/// Leaves out, with a note, the opt-in updaters (firmware) the user did not
+/// name with `--only` or `[system] enable`: they are checked, not updated.
+fn opted_in<'u>(
+    settings: &Settings,
+    pending: Vec<(&'u dyn Updater, Vec<Pending>)>,
+    printer: Printer,
+) -> Vec<(&'u dyn Updater, Vec<Pending>)> {
+    pending
+        .into_iter()
+        .filter(|(u, list)| {
+            let Some(why) = u.opt_in() else { return true };
+            let named = settings.filter.only.iter().any(|o| o == u.id())
+                || settings.config.system_enable.iter().any(|e| e == u.id());
+            if !named {
+                printer.note(&format!(
+                    "{}: {} pending, left alone: {why} unless named (`--only {id}`, or `[system] enable = [\"{id}\"]`)",
+                    u.id(),
+                    list.len(),
+                    id = u.id()
+                ));
+            }
+            named
+        })
+        .collect()
+}
+
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
     crate::exec::set_dry_run(request.dry_run);
     if !request.dry_run && !approved(settings, request, printer) {
@@ -87,6 +113,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
                 ),
             );
         }
+        let pending = opted_in(settings, pending, printer);
         if request.security_only {
             security_only(pending, printer)
         } else {

@@ -72,6 +72,10 @@ struct SystemSection {
     /// Windows like "Sun 02:00-05:00", "daily 01:00-03:00".
     #[serde(default)]
     maintenance: Vec<String>,
+    /// Updaters that are only checked unless named (firmware: `fwupd`),
+    /// enabled for `system update`.
+    #[serde(default)]
+    enable: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -154,7 +158,9 @@ impl ConfigFile {
             "[backups]",
         );
         drop(
-            self.system.approval.is_some() || !self.system.maintenance.is_empty(),
+            self.system.approval.is_some()
+                || !self.system.maintenance.is_empty()
+                || !self.system.enable.is_empty(),
             "[system]",
         );
         drop(
@@ -234,6 +240,8 @@ pub struct Config {
     pub approval_required: bool,
     /// `[system] maintenance` windows.
     pub maintenance: Vec<crate::system::window::Window>,
+    /// `[system] enable`: opt-in updaters (firmware) `system update` runs.
+    pub system_enable: Vec<String>,
     /// `[modules] repository`.
     pub modules_repository: Option<String>,
     /// `[modules] branch`.
@@ -482,6 +490,21 @@ impl Config {
                 parsed.system.maintenance.join(", "),
                 file,
             );
+        }
+        if !parsed.system.enable.is_empty() {
+            if let Some(bad) = parsed
+                .system
+                .enable
+                .iter()
+                .find(|n| !crate::catalog::is_valid_name(n))
+            {
+                return Err(error(
+                    "enable",
+                    format!("{:?} is not an updater name", crate::printer::visible(bad)),
+                ));
+            }
+            self.system_enable = parsed.system.enable.clone();
+            self.note("system.enable", parsed.system.enable.join(", "), file);
         }
         if let Some(url) = &parsed.modules.repository {
             crate::modules::git::check_url(url).map_err(|m| error("repository", m))?;

@@ -191,6 +191,11 @@ pub trait Updater: Sync {
     fn needs_root(&self) -> bool {
         false
     }
+    /// Checked always, updated only when the user asks for it by name
+    /// (`--only ID`, or `[system] enable = ["ID"]`): firmware. Says why.
+    fn opt_in(&self) -> Option<&'static str> {
+        None
+    }
     /// The named locks a phase holds (`pkgmgr:dpkg`, `runtime:python`, `system:network`).
     fn locks(&self, phase: Phase) -> Vec<&'static str>;
     /// The updaters that must finish first.

@@ -872,3 +872,63 @@ fn a_plugins_progress_lines_become_events() {
         "{events:#?}"
     );
 }
+
+#[test]
+fn firmware_is_only_checked_unless_named() {
+    let sb = Sandbox::new();
+    let updates = sb.root.join("fwupd.json");
+    std::fs::write(&updates, recorded("fwupdmgr-get-updates.json")).unwrap();
+    let flashed = sb.root.join("flashed");
+    sb.script(
+        &sb.bin,
+        "fwupdmgr",
+        &format!(
+            "case \"$1\" in\n  get-updates) /bin/cat {};;\n  update) echo \"$@\" >> {};;\nesac",
+            updates.display(),
+            flashed.display()
+        ),
+    );
+    sb.script(&sb.bin, "sudo", "shift\nexec \"$@\"");
+    let out = sb.run(&["system", "check", "--format", "json"]);
+    let doc = json_stdout(&out);
+    assert!(
+        !updater(&doc, "fwupd")["pending"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "firmware is checked: {doc:#}"
+    );
+    // Not named: checked, reported, never flashed.
+    let out = sb.run(&["system", "update", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("fwupd: 1 pending, left alone: firmware is only checked unless named"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !flashed.exists(),
+        "firmware was flashed without being asked"
+    );
+    // Named on the command line, or enabled in the user's config: flashed.
+    let out = sb.run(&["system", "update", "--yes", "--only", "fwupd"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&flashed).unwrap(),
+        "update --assume-yes --no-reboot-check\n"
+    );
+    let config = sb.home.join(".config/toolup");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[system]\nenable = [\"fwupd\"]\n",
+    )
+    .unwrap();
+    let out = sb.run(&["system", "update", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&flashed).unwrap().lines().count(),
+        2
+    );
+}

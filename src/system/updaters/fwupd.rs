@@ -1,6 +1,6 @@
 //! Firmware through fwupd: `fwupdmgr get-updates --json` (exit 2 when there
-//! is nothing to do). Check-only: toolup never flashes firmware unless the
-//! updater is enabled by name.
+//! is nothing to do). Check-only: `system update` flashes firmware only
+//! when the user names fwupd (`--only fwupd`, or `[system] enable`).
 
 use serde::Deserialize;
 
@@ -66,6 +66,9 @@ impl Updater for Fwupd {
     }
     fn needs_root(&self) -> bool {
         true
+    }
+    fn opt_in(&self) -> Option<&'static str> {
+        Some("firmware is only checked")
     }
     fn locks(&self, phase: Phase) -> Vec<&'static str> {
         match phase {
