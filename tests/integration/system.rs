@@ -932,3 +932,25 @@ fn firmware_is_only_checked_unless_named() {
         2
     );
 }
+
+#[test]
+fn sdkman_upgrades_without_stopping_at_its_questions() {
+    let sb = Sandbox::new();
+    std::os::unix::fs::symlink("/bin/bash", sb.bin.join("bash")).unwrap();
+    let sdkman = sb.home.join(".sdkman");
+    std::fs::create_dir_all(sdkman.join("etc")).unwrap();
+    // As SDKMAN's own: the init script reads etc/config, whose default is to ask.
+    std::fs::write(sdkman.join("etc/config"), "sdkman_auto_answer=false\n").unwrap();
+    let log = sb.root.join("sdk.log");
+    sb.script(
+        &sdkman.join("bin"),
+        "sdkman-init.sh",
+        &format!(
+            "source \"$HOME/.sdkman/etc/config\"\nsdk() {{\n  case \"$1\" in\n    outdated) echo 'Upgrade:'; echo 'java (17.0.1-tem < 21.0.2-tem)';;\n    upgrade) if [ \"$sdkman_auto_answer\" != true ]; then read -r answer || {{ echo 'asked, no answer' >> {log}; return 1; }}; fi; echo upgraded >> {log};;\n  esac\n}}",
+            log = log.display()
+        ),
+    );
+    let out = sb.run(&["system", "update", "--yes", "--only", "sdkman"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "upgraded\n");
+}

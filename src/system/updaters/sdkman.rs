@@ -1,6 +1,9 @@
 //! SDKMAN!: `sdk` is a shell function, so the check sources SDKMAN's own
 //! init script in bash — a fixed script, the path passed as an argument —
 //! and reads `sdk outdated`: `java (17.0.1-tem < 21.0.2-tem)` per candidate.
+//! `sdk upgrade` asks before each candidate; with no stdin it would stop at
+//! the first question, so the update runs with `sdkman_auto_answer=true`
+//! (set after SDKMAN's own config is read, which would reset it).
 
 use std::path::PathBuf;
 
@@ -17,14 +20,21 @@ fn init_script(host: &Host) -> Option<PathBuf> {
 
 /// Runs `sdk ARGS…` with SDKMAN loaded; the script text never changes.
 fn sdk(host: &Host, args: &[&str]) -> Vec<String> {
+    sdk_with(host, "source \"$1\" && shift && sdk \"$@\"", args)
+}
+
+/// Like `sdk`, answering yes to every question `sdk` asks.
+fn sdk_answering_yes(host: &Host, args: &[&str]) -> Vec<String> {
+    sdk_with(
+        host,
+        "source \"$1\" && shift && sdkman_auto_answer=true && sdk \"$@\"",
+        args,
+    )
+}
+
+fn sdk_with(host: &Host, script: &str, args: &[&str]) -> Vec<String> {
     let init = init_script(host).map_or_else(String::new, |p| p.display().to_string());
-    let mut out = argv(&[
-        "bash",
-        "-c",
-        "source \"$1\" && shift && sdk \"$@\"",
-        "sdk",
-        &init,
-    ]);
+    let mut out = argv(&["bash", "-c", script, "sdk", &init]);
     out.extend(args.iter().map(|a| (*a).to_owned()));
     out
 }
@@ -57,7 +67,7 @@ impl Updater for Sdkman {
         Ok(super::gem::older_than(stdout))
     }
     fn update_argv(&self) -> Vec<String> {
-        sdk(&Host::current(), &["upgrade"])
+        sdk_answering_yes(&Host::current(), &["upgrade"])
     }
     fn locks(&self, phase: Phase) -> Vec<&'static str> {
         match phase {
