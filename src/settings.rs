@@ -119,10 +119,11 @@ impl Settings {
         let offline =
             args.offline || env_flag(env_vars::TOOLUP_OFFLINE) || config.offline == Some(true);
         let color = crate::color::enabled(args.color_choice(), std::io::stdout().is_terminal());
-        let (modules, module_problems) = match (&dirs, read_config) {
+        let (modules, mut module_problems) = match (&dirs, read_config) {
             (Some(d), true) => crate::modules::installed(&d.modules()),
             _ => (Vec::new(), Vec::new()),
         };
+        module_problems.extend(crate::modules::conflicts(&modules));
         Ok(Settings {
             catalog_source: CatalogSource {
                 replace: args.catalog.clone(),

@@ -153,3 +153,66 @@ pub fn layers(installed: &[Installed]) -> Layers {
     }
     layers
 }
+
+/// Tools that more than one enabled module defines: the later by name wins,
+/// which a user should hear about.
+pub fn conflicts(installed: &[Installed]) -> Vec<String> {
+    let mut by_tool: std::collections::BTreeMap<String, Vec<&str>> =
+        std::collections::BTreeMap::new();
+    for m in installed.iter().filter(|m| m.enabled) {
+        for tool in m.tools() {
+            by_tool.entry(tool).or_default().push(&m.manifest.name);
+        }
+    }
+    by_tool
+        .into_iter()
+        .filter(|(_, modules)| modules.len() > 1)
+        .map(|(tool, modules)| {
+            format!(
+                "tool {tool} is defined by modules {}: {}'s is used (the last by name)",
+                modules.join(", "),
+                modules.last().copied().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(root: &Path, name: &str, enabled: bool, tools: &[&str]) {
+        let dir = root.join(name);
+        std::fs::create_dir_all(dir.join("catalog")).unwrap();
+        std::fs::write(
+            dir.join(MANIFEST),
+            format!("name = {name:?}\nschema_version = \"1.0.0\"\nenabled = {enabled}\n"),
+        )
+        .unwrap();
+        for t in tools {
+            std::fs::write(dir.join("catalog").join(format!("{t}.toml")), "").unwrap();
+        }
+    }
+
+    #[test]
+    fn enabled_modules_layer_in_name_order_and_a_shared_tool_is_named() {
+        let root = tempfile::tempdir().unwrap();
+        module(root.path(), "b-team", true, &["deployctl", "lint"]);
+        module(root.path(), "a-team", true, &["deployctl"]);
+        module(root.path(), "c-off", false, &["deployctl"]);
+        std::fs::create_dir_all(root.path().join(".backups/a-team")).unwrap();
+        let (installed, problems) = installed(root.path());
+        assert!(problems.is_empty(), "{problems:?}");
+        let names: Vec<&str> = installed.iter().map(|m| m.manifest.name.as_str()).collect();
+        assert_eq!(names, ["a-team", "b-team", "c-off"]);
+        let layers = layers(&installed);
+        assert_eq!(layers.catalogs.len(), 2, "the disabled module adds nothing");
+        assert!(layers.catalogs[1].starts_with(root.path().join("b-team")));
+        assert_eq!(
+            conflicts(&installed),
+            [
+                "tool deployctl is defined by modules a-team, b-team: b-team's is used (the last by name)"
+            ]
+        );
+    }
+}

@@ -191,10 +191,12 @@ pub fn sync(req: &Request<'_>) -> Result<Report, String> {
     let upstream = repository_modules(&root);
     let (installed, _) = super::installed(req.modules_dir);
     let mut index = Index::load(req.modules_dir)?;
+    let scratch_parent = req.cache_dir.join("modules");
+    remove_stale_scratch(&scratch_parent);
     let scratch = tempfile::Builder::new()
-        .prefix("toolup-modules-")
-        .tempdir_in(ensure(req.cache_dir)?)
-        .map_err(|e| format!("{}: {e}", req.cache_dir.display()))?;
+        .prefix("scratch-")
+        .tempdir_in(ensure(&scratch_parent)?)
+        .map_err(|e| format!("{}: {e}", scratch_parent.display()))?;
     let staging_root = if req.check_only {
         scratch.path().to_path_buf()
     } else {
@@ -347,6 +349,25 @@ pub fn sync(req: &Request<'_>) -> Result<Report, String> {
         recovered,
         modules: reports,
     })
+}
+
+/// Removes scratch directories a killed `--check-only` left (a day old:
+/// another sync's, still running, is never that old).
+fn remove_stale_scratch(dir: &Path) {
+    let day_ago = std::time::SystemTime::now() - Duration::from_secs(86_400);
+    for entry in std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+    {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < day_ago);
+        if old && entry.file_name().to_string_lossy().starts_with("scratch-") {
+            let _ = tree::remove(&entry.path());
+        }
+    }
 }
 
 fn ensure(dir: &Path) -> Result<&Path, String> {
