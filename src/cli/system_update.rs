@@ -154,19 +154,22 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         .map_err(|e| printer.warn(&format!("the history store: {e}")))
         .ok()
         .map(Mutex::new);
-    let estimates: Vec<(String, String)> = jobs
+    let estimates: Vec<crate::render::live::JobEstimate> = jobs
         .iter()
         .map(|j| {
-            let estimate = store
-                .as_ref()
-                .and_then(|s| {
-                    s.lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .estimate(&j.id, "update")
-                        .ok()
-                })
-                .map_or_else(|| "no history".to_owned(), |e| e.describe());
-            (j.id.clone(), estimate)
+            let estimate = store.as_ref().and_then(|s| {
+                s.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .estimate(&j.id, "update")
+                    .ok()
+            });
+            crate::render::live::JobEstimate {
+                job: j.id.clone(),
+                text: estimate
+                    .as_ref()
+                    .map_or_else(|| "no history".to_owned(), |e| e.describe()),
+                update_ms: estimate.as_ref().and_then(|e| e.median_ms()),
+            }
         })
         .collect();
     let live = if json || settings.quiet {

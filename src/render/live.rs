@@ -1,6 +1,6 @@
 //! The live view of a system update on a terminal: one line per job (its
-//! state, phase, elapsed time and the estimate from history) and an
-//! overall line. Elsewhere (a pipe, a CI log) the runner's events are
+//! state, phase, elapsed time, the estimate from history and, while it
+//! updates, how long is left by that estimate) and an overall line. Elsewhere (a pipe, a CI log) the runner's events are
 //! printed as plain lines instead.
 
 use std::collections::BTreeMap;
@@ -11,28 +11,66 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::runner::{Event, Outcome};
 
+/// One job's line before it starts: its estimate as words, and the update
+/// phase's expected milliseconds (the countdown), when history has them.
+pub struct JobEstimate {
+    pub job: String,
+    pub text: String,
+    pub update_ms: Option<u64>,
+}
+
+/// `about 12s left`, or `4s over the estimate`, from the expected and the
+/// elapsed milliseconds.
+pub fn left(expected_ms: u64, elapsed_ms: u64) -> String {
+    let secs = |ms: u64| ms.div_ceil(1000);
+    if elapsed_ms <= expected_ms {
+        format!("about {}s left", secs(expected_ms - elapsed_ms))
+    } else {
+        format!("{}s over the estimate", secs(elapsed_ms - expected_ms))
+    }
+}
+
 /// The view; `None` from `new` when stderr is not a terminal.
 pub struct Live {
     multi: MultiProgress,
     overall: ProgressBar,
     jobs: Mutex<BTreeMap<String, ProgressBar>>,
+    /// Each job's expected update time (ms).
+    expected: BTreeMap<String, u64>,
 }
 
 impl Live {
-    /// A view of `jobs` (id, estimate), when stderr is a terminal.
-    pub fn new(jobs: &[(String, String)]) -> Option<Live> {
+    /// A view of `jobs`, when stderr is a terminal.
+    pub fn new(jobs: &[JobEstimate]) -> Option<Live> {
         if !std::io::stderr().is_terminal() {
             return None;
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template("{spinner} {prefix:<12} {msg} {elapsed}").ok()?;
+        // The countdown: a bar's length is its expected update time (set
+        // when the update starts), redrawn at every tick.
+        let style = ProgressStyle::with_template("{spinner} {prefix:<12} {msg} {elapsed} {left}")
+            .ok()?
+            .with_key(
+                "left",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    if let Some(expected) = state.len().filter(|l| *l > 1) {
+                        let elapsed =
+                            u64::try_from(state.elapsed().as_millis()).unwrap_or(u64::MAX);
+                        let _ = write!(w, "({})", left(expected, elapsed));
+                    }
+                },
+            );
         let mut bars = BTreeMap::new();
-        for (id, estimate) in jobs {
+        let mut expected = BTreeMap::new();
+        for j in jobs {
             let bar = multi.add(ProgressBar::new_spinner());
             bar.set_style(style.clone());
-            bar.set_prefix(id.clone());
-            bar.set_message(format!("waiting (estimate: {estimate})"));
-            bars.insert(id.clone(), bar);
+            bar.set_prefix(j.job.clone());
+            bar.set_message(format!("waiting (estimate: {})", j.text));
+            bars.insert(j.job.clone(), bar);
+            if let Some(ms) = j.update_ms {
+                expected.insert(j.job.clone(), ms);
+            }
         }
         let overall = multi.add(ProgressBar::new(jobs.len() as u64));
         if let Ok(s) = ProgressStyle::with_template("  {pos}/{len} done {wide_bar} {elapsed}") {
@@ -42,6 +80,7 @@ impl Live {
             multi,
             overall,
             jobs: Mutex::new(bars),
+            expected,
         })
     }
 
@@ -53,6 +92,12 @@ impl Live {
                 if let Some(bar) = jobs.get(job) {
                     bar.enable_steady_tick(std::time::Duration::from_millis(200));
                     bar.set_message(format!("{phase}…"));
+                    if phase == "update" {
+                        bar.reset_elapsed();
+                        if let Some(ms) = self.expected.get(job) {
+                            bar.set_length((*ms).max(2));
+                        }
+                    }
                 }
             }
             Event::Progress {
@@ -86,8 +131,13 @@ impl Live {
                         .as_ref()
                         .filter(|_| *outcome != Outcome::Ok)
                         .map_or_else(String::new, |l| format!(" (log {})", l.display()));
+                    let done = *outcome != Outcome::Ok || phase == "update";
+                    if done {
+                        // The countdown ends with the phase.
+                        bar.unset_length();
+                    }
                     bar.set_message(format!("{phase} {}{log}", outcome.id()));
-                    if *outcome != Outcome::Ok || phase == "update" {
+                    if done {
                         bar.finish();
                         self.overall.inc(1);
                     }
@@ -100,5 +150,15 @@ impl Live {
     pub fn finish(&self) {
         self.overall.finish();
         let _ = self.multi.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_countdown_says_what_is_left_or_how_far_over() {
+        assert_eq!(super::left(12_000, 2_500), "about 10s left");
+        assert_eq!(super::left(12_000, 12_000), "about 0s left");
+        assert_eq!(super::left(12_000, 15_100), "4s over the estimate");
     }
 }

@@ -82,6 +82,16 @@ impl Estimate {
         }
     }
 
+    /// The expected time, when there is any history.
+    pub fn median_ms(&self) -> Option<u64> {
+        match self {
+            Estimate::NoHistory => None,
+            Estimate::Limited { median_ms, .. } | Estimate::Known { median_ms, .. } => {
+                Some(*median_ms)
+            }
+        }
+    }
+
     /// `12s (IQR 9s–15s, 8 runs)`, `about 12s (limited data: 2 runs)`, `no history`.
     pub fn describe(&self) -> String {
         let s = |ms: u64| {

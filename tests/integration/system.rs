@@ -814,31 +814,41 @@ fn a_terminal_gets_a_live_view_of_the_jobs() {
     let sb = Sandbox::new();
     timed_plugin(&sb, "tulive", "0.5", &[], &[], None);
     let log = sb.root.join("typescript");
-    let path = std::env::join_paths(&sb.path).unwrap();
-    let status = std::process::Command::new("script")
-        .arg("-qec")
-        .arg(format!(
-            "{} system update --yes --only tulive",
-            env!("CARGO_BIN_EXE_toolup")
-        ))
-        .arg(&log)
-        .env_clear()
-        .env("HOME", &sb.home)
-        .env("PATH", format!("{}:/usr/bin:/bin", path.to_string_lossy()))
-        .env("TERM", "xterm")
-        .env("TOOLUP_CATALOG", &sb.catalog)
-        .env("TOOLUP_OFFLINE", "1")
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let screen = std::fs::read_to_string(&log).unwrap();
+    let live = |log: &Path| {
+        let path = std::env::join_paths(&sb.path).unwrap();
+        let status = std::process::Command::new("script")
+            .arg("-qec")
+            .arg(format!(
+                "{} system update --yes --only tulive",
+                env!("CARGO_BIN_EXE_toolup")
+            ))
+            .arg(log)
+            .env_clear()
+            .env("HOME", &sb.home)
+            .env("PATH", format!("{}:/usr/bin:/bin", path.to_string_lossy()))
+            .env("TERM", "xterm")
+            .env("TOOLUP_CATALOG", &sb.catalog)
+            .env("TOOLUP_OFFLINE", "1")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::read_to_string(log).unwrap()
+    };
+    let screen = live(&log);
     assert!(
         screen.contains("tulive") && screen.contains("estimate: no history"),
         "{screen}"
     );
     assert!(screen.contains("update ok"), "{screen}");
     assert!(screen.contains("1/1 done"), "{screen}");
+    // With history, the update counts down from its estimate.
+    let screen = live(&sb.root.join("typescript2"));
+    assert!(screen.contains("estimate: about 0.5s"), "{screen}");
+    assert!(
+        screen.contains("left)") || screen.contains("over the estimate)"),
+        "{screen}"
+    );
 }
 
 #[test]
