@@ -439,7 +439,7 @@ fn system_check_agrees_with_apt_and_npm_themselves() {
 
 #[test]
 #[ignore = "second tier: needs npm, uv and their registries"]
-fn system_check_lists_old_versions_installed_in_sandboxes() {
+fn system_check_lists_old_versions_installed_in_sandboxes_and_uv_updates_them_as_it_said() {
     let (Some(real_npm), Some(uv)) = (which("npm"), which("uv")) else {
         return skip("npm or uv is not on PATH");
     };
@@ -456,28 +456,58 @@ fn system_check_lists_old_versions_installed_in_sandboxes() {
         [("semver".to_owned(), "7.5.4".to_owned(), latest_semver)]
     );
     let _ = real_npm;
-    // uv: an old cowsay in a sandboxed tool dir; PyPI says what is latest.
+    // uv, in a sandboxed tool dir: cowsay at 5.0 with no constraint (as if
+    // installed when 5.0 was latest: the pin is taken out of its receipt),
+    // pyjokes pinned at 0.6.0, which `uv tool upgrade` keeps.
     let tools = sb.root.join("uv-tools");
     let bin = sb.root.join("uv-bin");
-    let out = Command::new(&uv)
-        .args(["tool", "install", "cowsay==5.0"])
-        .env("UV_TOOL_DIR", &tools)
-        .env("UV_TOOL_BIN_DIR", &bin)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let doc = system_check(
-        Some(&sb.home),
-        "uv",
-        &[("UV_TOOL_DIR", &tools), ("UV_TOOL_BIN_DIR", &bin)],
-    );
+    let uv_cmd = |args: &[&str]| {
+        let out = Command::new(&uv)
+            .args(args)
+            .env("UV_TOOL_DIR", &tools)
+            .env("UV_TOOL_BIN_DIR", &bin)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "uv {args:?}: {}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    uv_cmd(&["tool", "install", "cowsay==5.0"]);
+    uv_cmd(&["tool", "install", "pyjokes==0.6.0"]);
+    let receipt = tools.join("cowsay/uv-receipt.toml");
+    let text = std::fs::read_to_string(&receipt).unwrap();
+    assert!(text.contains(r#"specifier = "==5.0""#), "{text}");
+    std::fs::write(&receipt, text.replace(r#", specifier = "==5.0""#, "")).unwrap();
+    let uv_env = [
+        ("UV_TOOL_DIR", tools.as_path()),
+        ("UV_TOOL_BIN_DIR", bin.as_path()),
+    ];
+    let doc = system_check(Some(&sb.home), "uv", &uv_env);
     let pending = pending_of(&doc, "uv");
-    assert_eq!(pending.len(), 1, "{doc:#}");
+    assert_eq!(
+        pending.len(),
+        1,
+        "the pinned pyjokes is not pending: {doc:#}"
+    );
     assert_eq!(
         (pending[0].0.as_str(), pending[0].1.as_str()),
         ("cowsay", "5.0")
     );
-    assert!(!pending[0].2.is_empty() && pending[0].2 != "5.0");
+    let latest_cowsay = pending[0].2.clone();
+    assert!(!latest_cowsay.is_empty() && latest_cowsay != "5.0");
+    // The update does what the check said, and nothing else.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
+    cmd.args(["system", "update", "--only", "uv", "--yes"])
+        .env("HOME", &sb.home)
+        .env("UV_TOOL_DIR", &tools)
+        .env("UV_TOOL_BIN_DIR", &bin);
+    machine_network_env(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let listed = uv_cmd(&["tool", "list"]);
+    assert!(
+        listed.contains(&format!("cowsay v{latest_cowsay}")) && listed.contains("pyjokes v0.6.0"),
+        "{listed}"
+    );
 }
 
 /// An apt sandbox: a local repository with two suites (`stable`, and

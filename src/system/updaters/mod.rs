@@ -18,6 +18,7 @@ mod registry;
 mod rustup;
 mod sdkman;
 mod snap;
+mod specifier;
 mod uv;
 mod zypper;
 
@@ -259,8 +260,12 @@ mod tests {
         assert_eq!(
             uv::installed(fixture!("uv-tool-list.txt")),
             [
-                ("ruff".to_owned(), "0.4.1".to_owned()),
-                ("httpie".to_owned(), "3.2.2".to_owned())
+                ("ruff".to_owned(), "0.4.1".to_owned(), None),
+                (
+                    "httpie".to_owned(),
+                    "3.2.2".to_owned(),
+                    Some(">=3, <4".to_owned())
+                )
             ]
         );
         let crates2 = r#"{"installs": {"ripgrep 14.1.0 (registry+https://github.com/rust-lang/crates.io-index)": {}, "local 0.1.0 (path+file:///src/local)": {}}}"#;

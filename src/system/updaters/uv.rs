@@ -1,19 +1,27 @@
-//! uv tools: `uv tool list` prints `name vVERSION` per tool (then its
-//! executables as `- name` lines); PyPI says the latest.
+//! uv tools: `uv tool list --show-version-specifiers` prints
+//! `name vVERSION [required: SPEC]` per tool (then its executables as
+//! `- name` lines); PyPI says the latest. `uv tool upgrade` keeps to the
+//! specifier a tool was installed with, so a latest release outside it is
+//! not pending (`black<25` stays below 25).
 
 use crate::system::updater::{CheckContext, Pending, Phase, Updater, argv};
 
 pub struct Uv;
 
-/// `(name, version)` per tool.
-pub(crate) fn installed(stdout: &str) -> Vec<(String, String)> {
+/// `(name, version, specifier)` per tool.
+pub(crate) fn installed(stdout: &str) -> Vec<(String, String, Option<String>)> {
     stdout
         .lines()
         .filter(|l| !l.starts_with('-') && !l.starts_with(' '))
         .filter_map(|l| {
             let mut words = l.split_whitespace();
             let (name, version) = (words.next()?, words.next()?);
-            Some((name.to_owned(), version.strip_prefix('v')?.to_owned()))
+            let spec = l
+                .split_once("[required: ")
+                .and_then(|(_, rest)| rest.strip_suffix(']'))
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty());
+            Some((name.to_owned(), version.strip_prefix('v')?.to_owned(), spec))
         })
         .collect()
 }
@@ -32,7 +40,32 @@ impl Updater for Uv {
         Ok(Vec::new())
     }
     fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
-        super::registry::check_against(cx, &self.check_argv(), "pypi", |text| Ok(installed(text)))
+        let with = argv(&["uv", "tool", "list", "--show-version-specifiers"]);
+        let out = match cx.run(&with)? {
+            // An older uv without the flag: no specifiers to keep to.
+            out if out.code != 0 => cx.run(&self.check_argv())?,
+            out => out,
+        };
+        if out.code != 0 {
+            return Err(format!(
+                "`uv tool list` exited {}: {}",
+                out.code,
+                out.stderr.trim()
+            ));
+        }
+        let tools = installed(&out.stdout);
+        let names: Vec<String> = tools.iter().map(|(n, _, _)| format!("pypi:{n}")).collect();
+        let latest = (cx.latest)(&names);
+        let pairs: Vec<((String, String), Result<String, String>)> = tools
+            .into_iter()
+            .zip(latest)
+            .filter(|((_, _, spec), latest)| match (spec, latest) {
+                (Some(spec), Ok(latest)) => super::specifier::allows(spec, latest) != Some(false),
+                _ => true,
+            })
+            .map(|((name, version, _), latest)| ((name, version), latest))
+            .collect();
+        super::registry::newer(pairs.iter().map(|(p, l)| (p, l.clone())))
     }
     fn update_argv(&self) -> Vec<String> {
         argv(&["uv", "tool", "upgrade", "--all"])
