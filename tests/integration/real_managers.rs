@@ -695,3 +695,66 @@ fn system_update_upgrades_an_old_npm_global_and_records_it() {
     );
     assert_eq!(phase["packages"], 1);
 }
+
+#[test]
+#[ignore = "second tier: needs python3 with venv and the PyPI registry"]
+fn system_update_upgrades_a_pipx_app_to_what_the_check_said() {
+    let Some(python) = which("python3") else {
+        return skip("python3 is not on PATH");
+    };
+    let sb = Sandbox::new();
+    // pipx itself, in a venv of the test's own (the machine has none).
+    let venv = sb.root.join("pipx-venv");
+    let run = |program: &Path, args: &[&str], env: &[(&str, &Path)]| {
+        let mut cmd = Command::new(program);
+        cmd.args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        machine_network_env(&mut cmd);
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{program:?} {args:?}: {}",
+            stderr(&out)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&python, &["-m", "venv", venv.to_str().unwrap()], &[]);
+    run(&venv.join("bin/pip"), &["install", "--quiet", "pipx"], &[]);
+    let pipx_home = sb.root.join("pipx-home");
+    let pipx_bin = sb.root.join("pipx-bin");
+    let path = std::env::join_paths(std::iter::once(venv.join("bin")).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let path = PathBuf::from(path);
+    let env = [
+        ("PIPX_HOME", pipx_home.as_path()),
+        ("PIPX_BIN_DIR", pipx_bin.as_path()),
+        ("PATH", path.as_path()),
+    ];
+    run(&venv.join("bin/pipx"), &["install", "pyjokes==0.6.0"], &env);
+    let doc = system_check(Some(&sb.home), "pipx", &env);
+    let pending = pending_of(&doc, "pipx");
+    assert_eq!(pending.len(), 1, "{doc:#}");
+    assert_eq!(
+        (pending[0].0.as_str(), pending[0].1.as_str()),
+        ("pyjokes", "0.6.0")
+    );
+    let to = pending[0].2.clone();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
+    cmd.args(["system", "update", "--only", "pipx", "--yes"])
+        .env("HOME", &sb.home);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    machine_network_env(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let listed = run(&venv.join("bin/pipx"), &["list", "--short"], &env);
+    assert!(
+        listed.contains(&format!("pyjokes {to}")),
+        "the check said {to}: {listed}"
+    );
+}
