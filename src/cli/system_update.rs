@@ -95,12 +95,24 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             last.run_id,
             again.join(", ")
         ));
-        updaters
+        let again: Vec<&'static dyn Updater> = updaters
             .iter()
             .copied()
             .filter(|u| again.iter().any(|a| a == u.id()))
-            .map(|u| (u, None))
-            .collect()
+            .collect();
+        // Updaters that name what they update are checked again, so they
+        // name what is still pending.
+        let (naming, plain): (Vec<_>, Vec<_>) = again
+            .into_iter()
+            .partition(|u| u.update_argv_for(&[]).is_some());
+        let mut chosen: Vec<(&'static dyn Updater, Option<Vec<String>>)> =
+            plain.into_iter().map(|u| (u, None)).collect();
+        chosen.extend(
+            pending_updaters(settings, &naming, &host, printer)
+                .into_iter()
+                .map(|(u, list)| (u, u.update_argv_for(&list))),
+        );
+        chosen
     } else {
         let pending = pending_updaters(settings, &updaters, &host, printer);
         for (u, list) in &pending {
@@ -117,7 +129,10 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         if request.security_only {
             security_only(pending, printer)
         } else {
-            pending.into_iter().map(|(u, _)| (u, None)).collect()
+            pending
+                .into_iter()
+                .map(|(u, list)| (u, u.update_argv_for(&list)))
+                .collect()
         }
     };
     if chosen.is_empty() {

@@ -177,6 +177,13 @@ pub trait Updater: Sync {
     }
     /// What it runs to update.
     fn update_argv(&self) -> Vec<String>;
+    /// What it runs to update exactly these pending updates, where its
+    /// manager needs them named (cargo reinstalls each crate at its new
+    /// version); `None` runs `update_argv`. Such an updater has no separate
+    /// download phase.
+    fn update_argv_for(&self, _pending: &[Pending]) -> Option<Vec<String>> {
+        None
+    }
     /// What it runs to take only these security updates, where it can tell
     /// them apart (apt); `None` where it cannot.
     fn security_update_argv(&self, _security: &[Pending]) -> Option<Vec<String>> {

@@ -964,3 +964,49 @@ fn sdkman_upgrades_without_stopping_at_its_questions() {
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     assert_eq!(std::fs::read_to_string(&log).unwrap(), "upgraded\n");
 }
+
+#[test]
+fn cargo_crates_are_reinstalled_by_name_at_the_versions_the_check_found() {
+    use crate::fixture_server::{FixtureServer, Reply};
+    let sb = Sandbox::new();
+    let server = FixtureServer::start();
+    let index = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http/crates-itoa.txt"),
+    )
+    .unwrap();
+    server.route("/index/it/oa/itoa", vec![Reply::ok(index)]);
+    std::fs::create_dir_all(sb.home.join(".cargo")).unwrap();
+    std::fs::write(
+        sb.home.join(".cargo/.crates2.json"),
+        r#"{"installs": {"itoa 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)": {}, "mine 0.1.0 (path+file:///src/mine)": {}}}"#,
+    )
+    .unwrap();
+    let log = sb.root.join("cargo.log");
+    sb.script(
+        &sb.bin,
+        "cargo",
+        &format!("echo \"$@\" >> {}", log.display()),
+    );
+    let run = |args: &[&str]| {
+        sb.cmd(args)
+            .env_remove("TOOLUP_OFFLINE")
+            .env("TOOLUP_CRATES_INDEX_URL", format!("{}/index", server.base))
+            .env("TOOLUP_HTTP_TIMEOUT", "2")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["system", "update", "--only", "cargo", "--yes", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("cargo install --locked itoa@1.0.18"),
+        "the plan names the crate and its version: {}",
+        stdout(&out)
+    );
+    assert!(!log.exists(), "a dry run runs nothing");
+    let out = run(&["system", "update", "--only", "cargo", "--yes"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "install --locked itoa@1.0.18\n"
+    );
+}

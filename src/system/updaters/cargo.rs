@@ -34,8 +34,10 @@ pub(crate) fn installed(text: &str) -> Result<Vec<(String, String)>, String> {
         .filter_map(|key| {
             let mut words = key.splitn(3, ' ');
             let (name, version, source) = (words.next()?, words.next()?, words.next()?);
-            (source.contains("registry+") || source.contains("sparse+"))
-                .then(|| (name.to_owned(), version.to_owned()))
+            // The names go on cargo's command line: plain crate names only.
+            ((source.contains("registry+") || source.contains("sparse+"))
+                && crate::catalog::is_valid_package_name(name))
+            .then(|| (name.to_owned(), version.to_owned()))
         })
         .collect())
 }
@@ -66,8 +68,21 @@ impl Updater for Cargo {
         super::registry::newer(crates.iter().zip(latest))
     }
     fn update_argv(&self) -> Vec<String> {
-        // Each pending crate is reinstalled at its new version by the runner.
         argv(&["cargo", "install", "--locked"])
+    }
+    /// `cargo install --locked NAME@VERSION…`: cargo has no "update all", so
+    /// each pending crate is named at the exact version the check found
+    /// (versions the registry answered are checked as versions first).
+    fn update_argv_for(&self, pending: &[Pending]) -> Option<Vec<String>> {
+        let mut out = self.update_argv();
+        out.extend(pending.iter().filter_map(|p| {
+            let to = p.to.as_deref()?;
+            (crate::catalog::is_valid_package_name(&p.name)
+                && crate::catalog::is_valid_package_name(to)
+                && crate::model::Version::parse(to).is_ok())
+            .then(|| format!("{}@{to}", p.name))
+        }));
+        Some(out)
     }
     fn locks(&self, phase: Phase) -> Vec<&'static str> {
         match phase {

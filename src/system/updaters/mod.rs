@@ -276,6 +276,22 @@ mod tests {
     }
 
     #[test]
+    fn cargo_names_each_crate_at_its_exact_version_and_nothing_else() {
+        let cargo = by_id("cargo").unwrap();
+        let pending = [
+            crate::system::Pending::new("itoa", Some("1.0.0"), Some("1.0.18")),
+            crate::system::Pending::new("bad name", Some("1.0.0"), Some("2.0.0")),
+            crate::system::Pending::new("evil", Some("1.0.0"), Some("--config=x")),
+            crate::system::Pending::new("nover", Some("1.0.0"), None),
+        ];
+        assert_eq!(
+            cargo.update_argv_for(&pending).unwrap(),
+            ["cargo", "install", "--locked", "itoa@1.0.18"]
+        );
+        assert!(by_id("npm").unwrap().update_argv_for(&pending).is_none());
+    }
+
+    #[test]
     fn ids_are_unique_and_every_updater_says_its_locks() {
         let mut ids: Vec<_> = ALL.iter().map(|u| u.id()).collect();
         ids.sort();
