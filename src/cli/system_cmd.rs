@@ -198,7 +198,9 @@ pub fn stats(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// toolup's own audit, quietly: the catalog tools it finds outdated.
+/// toolup's own catalog, quietly: what `toolup upgrade --outdated --yes`
+/// would do — the same plan, so pins, the breaking-change policy and tools
+/// no manager can upgrade leave the list as they leave the upgrade.
 fn catalog_outdated(settings: &Settings) -> Result<Vec<crate::system::Pending>, String> {
     let quiet = Settings {
         quiet: true,
@@ -207,17 +209,21 @@ fn catalog_outdated(settings: &Settings) -> Result<Vec<crate::system::Pending>, 
     };
     let catalog = quiet.catalog().map_err(|e| e.to_string())?;
     let tools: Vec<&crate::catalog::Tool> = catalog.tools.iter().collect();
-    let (snapshot, _) = super::audit::gather(&quiet, Printer { quiet: true }, &tools, true);
-    Ok(snapshot
-        .tools
+    let request = super::upgrade_cmd::Request {
+        wanted: crate::plan::Wanted {
+            missing: false,
+            outdated: true,
+        },
+        yes: true,
+        ..super::upgrade_cmd::Request::default()
+    };
+    let (plan, _) =
+        super::upgrade_cmd::make_plan(&quiet, Printer { quiet: true }, &tools, &request);
+    Ok(plan
+        .actions
         .iter()
-        .filter(|t| t.status == crate::model::Status::Outdated)
-        .map(|t| {
-            crate::system::Pending::new(
-                &t.name,
-                t.installed.as_ref().and_then(|i| i.version.as_deref()),
-                t.latest.as_ref().map(|l| l.version.as_str()),
-            )
+        .map(|a| {
+            crate::system::Pending::new(&a.tool, a.from_version.as_deref(), a.to_version.as_deref())
         })
         .collect())
 }

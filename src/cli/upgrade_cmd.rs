@@ -69,9 +69,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         named.sort_by_key(|t| t.name());
         named
     };
-    // A dry run looks things up exactly as the real run does, so it shows
-    // the same plan.
-    let (snapshot, _) = super::audit::gather(settings, printer, &tools, true);
+    let (the_plan, snapshot) = make_plan(settings, printer, &tools, request);
     // `install X` of an X that is there already says so rather than nothing.
     if request.wanted.missing && !request.wanted.outdated && !request.tools.is_empty() {
         for record in snapshot
@@ -92,6 +90,42 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
             ));
         }
     }
+    print_plan(settings, printer, &the_plan);
+    if request.dry_run {
+        printer.note("dry run: nothing was changed");
+        return Ok(Outcome::Success);
+    }
+    if the_plan.actions.is_empty() {
+        return Ok(Outcome::Success);
+    }
+    if !request.yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("refusing to change the system without --yes: there is no terminal to ask");
+        }
+        if !confirm(&format!("Run {} action(s)?", the_plan.actions.len())) {
+            printer.note("nothing was changed");
+            return Ok(Outcome::Success);
+        }
+    }
+    let outcome = super::apply::execute(settings, printer, &the_plan, request)?;
+    refresh_snapshot(settings, printer, &catalog, &the_plan);
+    Ok(outcome)
+}
+
+/// The plan `upgrade` carries out for `tools`: audit them (looking things up
+/// exactly as a real run does, so a dry run shows the same plan), plan,
+/// settle each system manager's candidate, apply the breaking-change
+/// policy. `system check` asks it too, so what it calls pending is what
+/// the update does.
+pub(super) fn make_plan(
+    settings: &Settings,
+    printer: Printer,
+    tools: &[&Tool],
+    request: &Request,
+) -> (Plan, crate::model::Snapshot) {
+    // A dry run looks things up exactly as the real run does, so it shows
+    // the same plan.
+    let (snapshot, _) = super::audit::gather(settings, printer, tools, true);
     let records: Vec<(&Tool, Option<&ToolRecord>)> = tools
         .iter()
         .map(|t| (*t, snapshot.tools.iter().find(|r| r.name == t.name())))
@@ -115,26 +149,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     let candidates = ask_candidates(&crate::plan::candidate_queries(&the_plan));
     crate::plan::settle_candidates(&mut the_plan, &candidates);
     apply_breaking_change_policy(&mut the_plan, request, &settings.config);
-    print_plan(settings, printer, &the_plan);
-    if request.dry_run {
-        printer.note("dry run: nothing was changed");
-        return Ok(Outcome::Success);
-    }
-    if the_plan.actions.is_empty() {
-        return Ok(Outcome::Success);
-    }
-    if !request.yes {
-        if !std::io::stdin().is_terminal() {
-            bail!("refusing to change the system without --yes: there is no terminal to ask");
-        }
-        if !confirm(&format!("Run {} action(s)?", the_plan.actions.len())) {
-            printer.note("nothing was changed");
-            return Ok(Outcome::Success);
-        }
-    }
-    let outcome = super::apply::execute(settings, printer, &the_plan, request)?;
-    refresh_snapshot(settings, printer, &catalog, &the_plan);
-    Ok(outcome)
+    (the_plan, snapshot)
 }
 
 /// Asks each system manager which version it would install (read-only, no

@@ -967,3 +967,43 @@ fn an_action_the_history_cannot_record_is_not_run() {
     );
     assert!(!log.exists(), "npm never ran");
 }
+
+#[test]
+fn system_check_calls_pending_exactly_what_the_upgrade_would_do() {
+    let sb = Sandbox::new();
+    for name in ["tuok", "tupin", "turej"] {
+        tool_with_npm(&sb, name);
+        sb.fake(&sb.bin, name, &format!("{name} 1.0.0"));
+    }
+    sb.latest(&[("tuok", "1.5.0"), ("tupin", "1.5.0"), ("turej", "2.0.0")]);
+    let log = fake_npm(&sb, "1.5.0");
+    std::fs::write(
+        sb.root.join(".toolup.toml"),
+        "breaking_changes = \"reject\"\n\n[tools.tupin]\npin = \"never\"\n\n[environment]\nkind = \"workstation\"\n",
+    )
+    .unwrap();
+    assert!(sb.run(&["trust"]).status.success());
+    let out = sb.run(&["system", "check", "--only", "toolup", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pending = &doc["updaters"][0]["pending"];
+    assert_eq!(
+        pending.as_array().unwrap().len(),
+        1,
+        "a pinned tool and a refused major are not pending: {doc:#}"
+    );
+    assert_eq!(
+        (&pending[0]["name"], &pending[0]["from"], &pending[0]["to"]),
+        (
+            &serde_json::json!("tuok"),
+            &serde_json::json!("1.0.0"),
+            &serde_json::json!("1.5.0")
+        )
+    );
+    let out = sb.run(&["system", "update", "--only", "toolup", "--yes"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "install --global --no-fund --no-audit tuok@1.5.0\n",
+        "the update did what the check said, and nothing else"
+    );
+}

@@ -1,5 +1,7 @@
-//! toolup's own catalog tools: the audit's outdated list, updated by
-//! `toolup upgrade --outdated` through the manager that installed each.
+//! toolup's own catalog tools: what `toolup upgrade --outdated --yes`
+//! would upgrade (its own plan: pins, the breaking-change policy and tools
+//! no manager can upgrade are left out), updated by that command, naming
+//! those tools, through the manager that installed each.
 
 use crate::system::updater::{CheckContext, Host, Pending, Phase, Updater, argv};
 
@@ -28,6 +30,18 @@ impl Updater for Catalog {
         let me = std::env::current_exe()
             .map_or_else(|_| "toolup".to_owned(), |p| p.display().to_string());
         vec![me, "upgrade".into(), "--outdated".into(), "--yes".into()]
+    }
+    /// `toolup upgrade --outdated --yes TOOL…`: the tools the check found,
+    /// and no other.
+    fn update_argv_for(&self, pending: &[Pending]) -> Option<Vec<String>> {
+        let mut out = self.update_argv();
+        out.extend(
+            pending
+                .iter()
+                .filter(|p| crate::catalog::is_valid_name(&p.name))
+                .map(|p| p.name.clone()),
+        );
+        Some(out)
     }
     fn locks(&self, phase: Phase) -> Vec<&'static str> {
         match phase {
