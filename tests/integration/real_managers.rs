@@ -392,7 +392,42 @@ fn system_check_agrees_with_apt_and_npm_themselves() {
         return skip("apt or npm is not on PATH");
     }
     let doc = system_check(None, "apt,npm", &[]);
-    // apt: exactly `apt list --upgradable`, security where the suite says so.
+    // apt: `apt list --upgradable` as far as `apt-get -s dist-upgrade`
+    // really upgrades it (held and kept-back packages are not pending),
+    // and the new packages the simulation installs.
+    let simulation = String::from_utf8(
+        Command::new("apt-get")
+            .args(["-s", "dist-upgrade"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let upgraded: Vec<&str> = simulation
+        .lines()
+        .filter_map(|l| l.strip_prefix("Inst "))
+        .filter(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .is_some_and(|w| w.starts_with('['))
+        })
+        .filter_map(|l| l.split_whitespace().next()?.split(':').next())
+        .collect();
+    let installed_new: Vec<(String, String, String)> = simulation
+        .lines()
+        .filter_map(|l| l.strip_prefix("Inst "))
+        .filter(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .is_some_and(|w| w.starts_with('('))
+        })
+        .map(|l| {
+            let mut w = l.split_whitespace();
+            let name = w.next().unwrap().split(':').next().unwrap().to_owned();
+            let new = w.next().unwrap().trim_start_matches('(').to_owned();
+            (name, String::new(), new)
+        })
+        .collect();
     let listed = String::from_utf8(
         Command::new("apt")
             .args(["list", "--upgradable"])
@@ -410,7 +445,9 @@ fn system_check_agrees_with_apt_and_npm_themselves() {
             let old = l.rsplit_once("from: ").unwrap().1.trim_end_matches(']');
             (name.to_owned(), old.to_owned(), new.to_owned())
         })
+        .filter(|(name, _, _)| upgraded.contains(&name.as_str()))
         .collect();
+    expected.extend(installed_new);
     expected.sort();
     assert_eq!(pending_of(&doc, "apt"), expected);
     // npm: exactly `npm outdated --global --json` (those whose latest differs).
@@ -616,6 +653,29 @@ fn apt_security_only_and_a_held_lock_in_a_sandboxed_root() {
         "1.0",
         "and nothing else"
     );
+
+    // A held package is not pending: dist-upgrade would keep it back.
+    let apt_mark = |action: &str| {
+        let out = Command::new("apt-mark")
+            .args([action, "tuplain"])
+            .env("APT_CONFIG", &config)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "apt-mark {action}: {}", stderr(&out));
+    };
+    let check = |cmd: &mut Command| {
+        let out = cmd.output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)))
+    };
+    let mut check_cmd = toolup(&["system", "check", "--only", "apt", "--format", "json"]);
+    assert_eq!(
+        pending_of(&check(&mut check_cmd), "apt"),
+        [("tuplain".to_owned(), "1.0".to_owned(), "2.0".to_owned())]
+    );
+    apt_mark("hold");
+    assert_eq!(pending_of(&check(&mut check_cmd), "apt"), []);
+    apt_mark("unhold");
 
     // Another program holds the sandbox's dpkg frontend lock for a while:
     // toolup waits, names it, and goes on once it is released.

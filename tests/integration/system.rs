@@ -624,10 +624,20 @@ fn an_update_waits_for_a_lock_another_program_holds_and_names_it() {
 fn security_only_upgrades_exactly_the_security_packages() {
     let sb = machine();
     let log = sb.root.join("apt-get.log");
+    let simulation = sb.root.join("apt-get-s.out");
+    std::fs::write(
+        &simulation,
+        simulate(&recorded("apt-list-upgradable.txt"), &[]),
+    )
+    .unwrap();
     sb.script(
         &sb.bin,
         "apt-get",
-        &format!("echo \"$@\" >> {}", log.display()),
+        &format!(
+            "if [ \"$1\" = -s ]; then /bin/cat {}; exit 0; fi\necho \"$@\" >> {}",
+            simulation.display(),
+            log.display()
+        ),
     );
     sb.script(&sb.bin, "sudo", "shift\nexec \"$@\"");
     let out = sb.run(&[
@@ -1008,5 +1018,76 @@ fn cargo_crates_are_reinstalled_by_name_at_the_versions_the_check_found() {
     assert_eq!(
         std::fs::read_to_string(&log).unwrap(),
         "install --locked itoa@1.0.18\n"
+    );
+}
+
+/// What `apt-get -s dist-upgrade` prints for the packages of an `apt list
+/// --upgradable` listing, leaving out `held`.
+fn simulate(listing: &str, held: &[&str]) -> String {
+    let mut out = String::from("NOTE: This is only a simulation!\n");
+    for line in listing.lines().filter(|l| l.contains("[upgradable from:")) {
+        let (name, rest) = line.split_once('/').unwrap();
+        if held.contains(&name) {
+            continue;
+        }
+        let mut words = rest.split_whitespace();
+        let (suite, new, arch) = (
+            words.next().unwrap(),
+            words.next().unwrap(),
+            words.next().unwrap(),
+        );
+        let old = line.rsplit_once("from: ").unwrap().1.trim_end_matches(']');
+        out.push_str(&format!(
+            "Inst {name} [{old}] ({new} Debian:12/{suite} [{arch}])\n"
+        ));
+    }
+    out
+}
+
+#[test]
+fn apt_pending_is_what_dist_upgrade_would_do() {
+    let sb = machine();
+    let listing = recorded("apt-list-upgradable.txt");
+    let first = listing
+        .lines()
+        .find(|l| l.contains("[upgradable from:"))
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let simulation = sb.root.join("apt-get-s.out");
+    std::fs::write(
+        &simulation,
+        simulate(&listing, &[&first]) + "Inst tunewdep (1.4 Debian:12/stable [amd64])\n",
+    )
+    .unwrap();
+    sb.script(
+        &sb.bin,
+        "apt-get",
+        &format!("[ \"$1\" = -s ] && exec /bin/cat {}", simulation.display()),
+    );
+    let out = sb.run(&["system", "check", "--only", "apt", "--format", "json"]);
+    let doc = json_stdout(&out);
+    let pending = updater(&doc, "apt")["pending"].clone();
+    let names: Vec<&str> = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 80, "{doc:#}");
+    assert!(
+        !names.contains(&first.as_str()),
+        "a held package is not pending"
+    );
+    let new = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "tunewdep");
+    assert!(
+        new.is_some_and(|p| p["from"].is_null() && p["to"] == "1.4"),
+        "a new dependency is: {doc:#}"
     );
 }

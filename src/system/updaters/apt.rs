@@ -1,8 +1,12 @@
 //! apt: Debian and Ubuntu packages. The check reads apt's own cached lists
-//! (`apt list --upgradable`, no root); refreshing them is `apt-get update`,
-//! which needs root. A candidate from a `-security` suite is a security update.
+//! (`apt list --upgradable`, no root) and then asks apt what the update
+//! would really do (`apt-get -s dist-upgrade`, a simulation, no root, no
+//! lock): a held package, one kept back by Ubuntu's phased updates or by
+//! its dependencies is not pending, and a new package the upgrade pulls in
+//! is. Refreshing the lists is `apt-get update`, which needs root. A
+//! candidate from a `-security` suite is a security update.
 
-use crate::system::updater::{Host, LockFile, Pending, Phase, Updater, argv};
+use crate::system::updater::{CheckContext, Host, LockFile, Pending, Phase, Updater, argv};
 
 pub struct Apt;
 
@@ -31,6 +35,50 @@ pub fn is_package_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
+}
+
+/// What `apt-get -s dist-upgrade` would install: `Inst NAME [OLD] (NEW
+/// ORIGIN/SUITE[, …] [ARCH])` per package (no `[OLD]` for a new one), the
+/// architecture qualifier dropped from the name.
+fn simulated(stdout: &str) -> Vec<Pending> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("Inst ")?;
+            let (name, rest) = rest.split_once(' ')?;
+            let name = name.split(':').next()?;
+            let (old, rest) = match rest.strip_prefix('[') {
+                Some(r) => {
+                    let (old, r) = r.split_once(']')?;
+                    (Some(old), r.trim_start())
+                }
+                None => (None, rest),
+            };
+            let inner = rest.strip_prefix('(')?;
+            let (new, origins) = inner.split_once(' ')?;
+            let mut p = Pending::new(name, old, Some(new));
+            p.security = origins
+                .split(',')
+                .filter_map(|o| o.split_whitespace().next())
+                .any(|o| o.ends_with("-security") || o.contains("-Security:"));
+            Some(p)
+        })
+        .collect()
+}
+
+/// The listed updates the simulation does install (a held or kept-back one
+/// is not pending), then the new packages it pulls in.
+fn reconcile(listed: Vec<Pending>, simulation: &[Pending]) -> Vec<Pending> {
+    let mut out: Vec<Pending> = listed
+        .into_iter()
+        .filter(|p| {
+            simulation
+                .iter()
+                .any(|s| s.name == p.name && s.from.is_some())
+        })
+        .collect();
+    out.extend(simulation.iter().filter(|s| s.from.is_none()).cloned());
+    out
 }
 
 impl Updater for Apt {
@@ -64,6 +112,25 @@ impl Updater for Apt {
                 Some(p)
             })
             .collect())
+    }
+    fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
+        let argv_list = self.check_argv();
+        let out = cx.run(&argv_list)?;
+        if out.code != 0 {
+            let why = out.stderr.lines().last().unwrap_or("").trim().to_owned();
+            return Err(format!(
+                "`{}` exited {}: {why}",
+                argv_list.join(" "),
+                out.code
+            ));
+        }
+        let listed = self.parse(&out.stdout)?;
+        let simulate = argv(&["apt-get", "-s", "-o", "Debug::NoLocking=1", "dist-upgrade"]);
+        match cx.run(&simulate) {
+            Ok(sim) if sim.code == 0 => Ok(reconcile(listed, &simulated(&sim.stdout))),
+            // No apt-get, or it cannot simulate: the lists alone.
+            _ => Ok(listed),
+        }
     }
     fn refresh_argv(&self) -> Option<Vec<String>> {
         Some(argv(&["apt-get", "update"]))
@@ -135,5 +202,44 @@ impl Updater for Apt {
             Phase::Download => vec!["pkgmgr:apt-archives", "system:network"],
             Phase::Update => vec!["pkgmgr:dpkg"],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_or_kept_back_package_is_not_pending_and_a_new_one_is() {
+        let listed = Apt
+            .parse(
+                "Listing...\nbash/stable 5.2.15-2+b13 amd64 [upgradable from: 5.2.15-2+b8]\n\
+                 held/stable 2.0 amd64 [upgradable from: 1.0]\n\
+                 libssl3/stable-security 3.0.15 amd64 [upgradable from: 3.0.11]\n",
+            )
+            .unwrap();
+        let sim = simulated(
+            "NOTE: This is only a simulation!\n\
+             Inst bash [5.2.15-2+b8] (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n\
+             Inst libssl3:amd64 [3.0.11] (3.0.15 Debian:12/stable, Debian-Security:12/stable-security [amd64]) []\n\
+             Inst newdep (1.4 Debian:12/stable [amd64])\n\
+             Conf bash (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n",
+        );
+        assert_eq!(sim.len(), 3);
+        assert!(sim[1].security && !sim[0].security);
+        let pending = reconcile(listed, &sim);
+        let names: Vec<(&str, Option<&str>)> = pending
+            .iter()
+            .map(|p| (p.name.as_str(), p.from.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("bash", Some("5.2.15-2+b8")),
+                ("libssl3", Some("3.0.11")),
+                ("newdep", None)
+            ]
+        );
+        assert!(pending[1].security);
     }
 }

@@ -1,5 +1,6 @@
 //! Homebrew: `brew outdated --json=v2` lists formulae and casks with their
-//! installed and current versions.
+//! installed and current versions. A pinned formula (`brew pin`) is listed
+//! too, but `brew upgrade` leaves it alone, so it is not pending.
 
 use serde::Deserialize;
 
@@ -21,6 +22,8 @@ struct Item {
     #[serde(default)]
     installed_versions: Vec<String>,
     current_version: Option<String>,
+    #[serde(default)]
+    pinned: bool,
 }
 
 impl Updater for Brew {
@@ -40,6 +43,7 @@ impl Updater for Brew {
             .formulae
             .iter()
             .chain(&doc.casks)
+            .filter(|i| !i.pinned)
             .map(|i| {
                 Pending::new(
                     &i.name,
@@ -64,5 +68,19 @@ impl Updater for Brew {
             Phase::Download => vec!["pkgmgr:brew", "system:network"],
             Phase::Update => vec!["pkgmgr:brew"],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pinned_formula_is_not_pending() {
+        let pending = Brew
+            .parse(r#"{"formulae":[{"name":"jq","installed_versions":["1.6"],"current_version":"1.7.1","pinned":false},{"name":"node","installed_versions":["20.1.0"],"current_version":"22.0.0","pinned":true,"pinned_version":"20.1.0"}],"casks":[]}"#)
+            .unwrap();
+        let names: Vec<&str> = pending.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["jq"]);
     }
 }
