@@ -26,7 +26,9 @@ impl Updater for Pacman {
                 let mut words = line.split_whitespace();
                 let (name, old, arrow, new) =
                     (words.next()?, words.next()?, words.next()?, words.next()?);
-                (arrow == "->").then(|| Pending::new(name, Some(old), Some(new)))
+                // `[ignored]`: IgnorePkg in pacman.conf; -Syu leaves it alone.
+                let ignored = words.next() == Some("[ignored]");
+                (arrow == "->" && !ignored).then(|| Pending::new(name, Some(old), Some(new)))
             })
             .collect())
     }
@@ -64,5 +66,19 @@ impl Updater for Pacman {
             Phase::Download => vec!["pkgmgr:pacman", "system:network"],
             Phase::Update => vec!["pkgmgr:pacman"],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ignored_package_is_not_pending() {
+        let pending = Pacman
+            .parse("linux 6.8.9.arch1-1 -> 6.9.1.arch1-1 [ignored]\npython 3.12.3-1 -> 3.12.4-1\n")
+            .unwrap();
+        let names: Vec<&str> = pending.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["python"]);
     }
 }
