@@ -1,9 +1,11 @@
 //! `toolup doctor`: what toolup relies on, checked and explained — where
 //! each registry address came from and whether it answers, the GitHub token
-//! and its quota, toolup's own files and their ages, and PATH problems.
+//! and its quota, toolup's own files and their ages, the team's modules,
+//! and PATH problems.
 //! Each finding names its fix; a broken one makes the command exit 1.
 
 mod files;
+mod modules;
 mod path_check;
 mod registries;
 
@@ -39,7 +41,7 @@ impl Health {
 /// One finding.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    /// `registries`, `github`, `files` or `path`.
+    /// `registries`, `github`, `files`, `modules` or `path`.
     pub area: &'static str,
     /// What was checked (`PyPI package index (Simple API)`).
     pub subject: String,
@@ -106,6 +108,7 @@ pub const REPORT_VERSION: u32 = 1;
 pub fn examine(settings: &Settings) -> Report {
     let mut findings = registries::check(settings);
     findings.extend(files::check(settings));
+    findings.extend(modules::check(settings));
     findings.extend(path_check::check(&crate::discover::HostEnv::capture()));
     Report {
         schema_version: REPORT_VERSION,

@@ -343,6 +343,40 @@ fn modules_sync_installs_updates_only_what_is_newer_and_puts_back_what_fails() {
     assert_eq!(outcome(&doc, "team-a").0, "held");
     assert_eq!(installed_version(&sb, "team-a").as_deref(), Some("1.2.0"));
     // No staging or journal is ever left behind.
+    // doctor names each module, and a module toolup must pass over.
+    let out = sb.run(&["doctor", "--offline", "--format", "json"]);
+    let doc = json_stdout(&out);
+    let modules: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["area"] == "modules")
+        .collect();
+    assert!(
+        modules
+            .iter()
+            .any(|f| f["subject"] == "team-a" && f["health"] == "ok"),
+        "{doc:#}"
+    );
+    std::fs::create_dir_all(modules_dir(&sb).join("stray")).unwrap();
+    std::fs::write(modules_dir(&sb).join("stray/module.toml"), "name = 3\n").unwrap();
+    let out = sb.run(&["doctor", "--offline", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "a broken module is broken");
+    let doc = json_stdout(&out);
+    let stray = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["area"] == "modules" && f["health"] == "broken")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    assert!(
+        stray["detail"]
+            .as_str()
+            .unwrap()
+            .contains("stray/module.toml"),
+        "{stray:#}"
+    );
+    std::fs::remove_dir_all(modules_dir(&sb).join("stray")).unwrap();
     let mut left: Vec<String> = std::fs::read_dir(modules_dir(&sb))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
