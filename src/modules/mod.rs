@@ -102,7 +102,15 @@ pub fn installed(modules_dir: &Path) -> (Vec<Installed>, Vec<String>) {
         .map(|e| e.path())
         .collect();
     dirs.sort();
+    // A version a killed sync swapped in but never checked is not used:
+    // its predecessor, whole beside it, is (until a `modules` command
+    // finishes or undoes the swap).
+    let unchecked = sync::unchecked(modules_dir);
     for dir in dirs {
+        let dir = match &unchecked {
+            Some((name, old)) if dir.file_name().is_some_and(|n| n == name.as_str()) => old.clone(),
+            _ => dir,
+        };
         let name = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -192,6 +200,36 @@ mod tests {
         for t in tools {
             std::fs::write(dir.join("catalog").join(format!("{t}.toml")), "").unwrap();
         }
+    }
+
+    #[test]
+    fn readers_use_the_previous_version_while_a_swap_is_unchecked() {
+        let root = tempfile::tempdir().unwrap();
+        let write = |dir: &Path, version: &str| {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(
+                dir.join(MANIFEST),
+                format!("name = \"team\"\nschema_version = \"{version}\"\n"),
+            )
+            .unwrap();
+        };
+        write(&root.path().join("team"), "2.0.0");
+        write(&root.path().join(".staging/team"), "1.0.0");
+        let journal = r#"{"name":"team","from":"1.0.0","to":"2.0.0","step":"swapping",
+            "entry":{"schema_version":"2.0.0","repository":"r","commit":"c","installed_at":"t"}}"#;
+        std::fs::write(root.path().join(".journal.json"), journal).unwrap();
+        let (found, problems) = installed(root.path());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(found[0].manifest.schema_version.to_string(), "1.0.0");
+        assert!(found[0].dir.ends_with(".staging/team"));
+        // Once checked ("swapped"), the new one is used.
+        std::fs::write(
+            root.path().join(".journal.json"),
+            journal.replace("swapping", "swapped"),
+        )
+        .unwrap();
+        let (found, _) = installed(root.path());
+        assert_eq!(found[0].manifest.schema_version.to_string(), "2.0.0");
     }
 
     #[test]

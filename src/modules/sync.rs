@@ -531,6 +531,23 @@ fn prune(modules_dir: &Path, name: &str, index: &mut Index) -> Result<(), String
     index.save(modules_dir).map_err(io(modules_dir))
 }
 
+/// A module a killed sync swapped in but never checked, and where its
+/// previous version waits (for readers, which use that one until the next
+/// `modules` command finishes or undoes the swap).
+pub fn unchecked(modules_dir: &Path) -> Option<(String, PathBuf)> {
+    let bytes = std::fs::read(modules_dir.join(JOURNAL)).ok()?;
+    let journal: Journal = serde_json::from_slice(&bytes).ok()?;
+    if journal.step != "swapping" || journal.from.is_none() {
+        return None;
+    }
+    let now = Manifest::read(&modules_dir.join(&journal.name)).ok()?;
+    let old_dir = modules_dir.join(STAGING).join(&journal.name);
+    let old = Manifest::read(&old_dir).ok()?;
+    (now.schema_version.to_string() == journal.to
+        && Some(old.schema_version.to_string()) == journal.from)
+        .then_some((journal.name, old_dir))
+}
+
 /// Whether an interrupted sync left something to finish or clear.
 pub fn interrupted(modules_dir: &Path) -> bool {
     [JOURNAL, STAGING, TRASH]
