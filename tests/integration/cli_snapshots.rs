@@ -152,6 +152,14 @@ fn mistakes_are_named() {
     snapshot!("unknown_format", &sb, &["history", "--format", "markdown"]);
     snapshot!("bad_timeout", &sb, &["audit", "--timeout", "1e300"]);
     snapshot!("bad_rollback_name", &sb, &["rollback", "../x"]);
+    snapshot!("modules_sync_no_repo", &sb, &["modules", "sync"]);
+    snapshot!(
+        "modules_sync_ext",
+        &sb,
+        &["modules", "sync", "--repo", "ext::sh -c x"]
+    );
+    snapshot!("modules_list_none", &sb, &["modules", "list"]);
+    snapshot!("modules_info_unknown", &sb, &["modules", "info", "team"]);
     snapshot!(
         "no_snapshot",
         &sb,
