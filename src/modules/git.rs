@@ -78,6 +78,7 @@ pub fn sync(
     if let Some(b) = branch {
         check_branch(b)?;
     }
+    register_credentials(url);
     let git = Host::current()
         .which("git")
         .ok_or("git is not on PATH: modules are fetched with git")?;
@@ -88,6 +89,9 @@ pub fn sync(
     crate::state::tree::remove(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     if let Some(parent) = dir.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        // git keeps the address, credentials and all, in the clone's
+        // config: only the user may read the clones.
+        private(parent)?;
     }
     let mut args = vec![
         "clone".to_owned(),
@@ -102,6 +106,26 @@ pub fn sync(
     args.extend(["--".to_owned(), url.to_owned(), dir.display().to_string()]);
     git_run(&git, &args, None, timeout)?;
     head(&git, dir, timeout)
+}
+
+/// Makes a directory the user's alone (0700).
+fn private(dir: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// A password in the address (`https://user:TOKEN@host/…`) is a secret: no
+/// line toolup writes may show it.
+fn register_credentials(url: &str) {
+    let Some((_, rest)) = url.split_once("://") else {
+        return;
+    };
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    if let Some((userinfo, _)) = authority.rsplit_once('@') {
+        let secret = userinfo.split_once(':').map_or(userinfo, |(_, p)| p);
+        crate::secrets::register(secret);
+    }
 }
 
 fn update(git: &Path, branch: Option<&str>, dir: &Path, timeout: Duration) -> Result<(), String> {

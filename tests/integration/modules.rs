@@ -492,6 +492,26 @@ fn a_module_cannot_reach_outside_its_directory() {
     assert_eq!(outcome(&doc, "ok").0, "installed");
     assert!(!modules_dir(&sb).join("escape").exists());
     assert!(!modules_dir(&sb).join("abs").exists());
+    // A token in the address never shows, and the clones are the user's alone.
+    let out = sb.run(&[
+        "modules",
+        "sync",
+        "--repo",
+        "http://team:s3cretTOKEN42@127.0.0.1:9/modules.git",
+        "--timeout",
+        "5",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("s3cretTOKEN42"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("git clone failed"),
+        "{}",
+        stderr(&out)
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let clones = sb.home.join(".cache/toolup/modules");
+    let mode = std::fs::metadata(&clones).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "{}", clones.display());
     // Project files may not name the repository unless trusted.
     std::fs::write(
         sb.root.join(".toolup.toml"),
