@@ -1091,3 +1091,27 @@ fn apt_pending_is_what_dist_upgrade_would_do() {
         "a new dependency is: {doc:#}"
     );
 }
+
+#[test]
+fn a_held_snap_is_not_pending() {
+    let sb = Sandbox::new();
+    let refresh = sb.root.join("snap-refresh.out");
+    std::fs::write(&refresh, recorded("snap-refresh-list.txt")).unwrap();
+    sb.script(
+        &sb.bin,
+        "snap",
+        &format!(
+            "case \"$1\" in\n  refresh) /bin/cat {};;\n  list) printf 'Name     Version  Rev   Tracking       Publisher   Notes\\nfirefox  125.0    4200  latest/stable  mozilla*    held\\ncore22   20240301 1300  latest/stable  canonical*  base\\n';;\nesac",
+            refresh.display()
+        ),
+    );
+    let out = sb.run(&["system", "check", "--only", "snap", "--format", "json"]);
+    let doc = json_stdout(&out);
+    let names: Vec<String> = updater(&doc, "snap")["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["core22"], "{doc:#}");
+}

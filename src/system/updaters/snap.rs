@@ -1,7 +1,9 @@
 //! Snap: `snap refresh --list` prints `Name Version Rev Size Publisher Notes`,
-//! or "All snaps up to date." on stderr.
+//! or "All snaps up to date." on stderr. A snap held with `snap refresh
+//! --hold` is left alone by a general `snap refresh`, so it is not pending:
+//! `snap list` marks it `held` in its notes.
 
-use crate::system::updater::{Pending, Phase, Updater, argv};
+use crate::system::updater::{CheckContext, Pending, Phase, Updater, argv};
 
 pub struct Snap;
 
@@ -29,6 +31,23 @@ impl Updater for Snap {
             })
             .collect())
     }
+    fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
+        let list = self.check_argv();
+        let out = cx.run(&list)?;
+        if out.code != 0 {
+            let why = out.stderr.lines().last().unwrap_or("").trim().to_owned();
+            return Err(format!("`{}` exited {}: {why}", list.join(" "), out.code));
+        }
+        let pending = self.parse(&out.stdout)?;
+        let held = match cx.run(&argv(&["snap", "list"])) {
+            Ok(l) if l.code == 0 => held(&l.stdout),
+            _ => Vec::new(),
+        };
+        Ok(pending
+            .into_iter()
+            .filter(|p| !held.contains(&p.name))
+            .collect())
+    }
     fn update_argv(&self) -> Vec<String> {
         argv(&["snap", "refresh"])
     }
@@ -44,6 +63,24 @@ impl Updater for Snap {
     }
 }
 
+/// The snaps `snap list` notes as `held` (`Name Version Rev Tracking
+/// Publisher Notes`, notes comma-separated).
+fn held(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Name"))
+        .skip(1)
+        .filter_map(|line| {
+            let name = line.split_whitespace().next()?;
+            let notes = line.split_whitespace().last()?;
+            notes
+                .split(',')
+                .any(|n| n == "held")
+                .then(|| name.to_owned())
+        })
+        .collect()
+}
+
 /// `93MB`, `1.2GB`, `512kB`.
 fn parse_size(text: &str) -> Option<u64> {
     let split = text.find(|c: char| c.is_ascii_alphabetic())?;
@@ -57,4 +94,15 @@ fn parse_size(text: &str) -> Option<u64> {
         _ => return None,
     };
     Some((number * scale) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn snap_list_names_the_held_snaps() {
+        let listed = "Name        Version        Rev    Tracking       Publisher            Notes\n\
+                      checkbox    3.3.0-dev19    5224   22.04/stable   ce-certification-qa  classic,held\n\
+                      firefox     126.0          4259   latest/stable  mozilla*             -\n";
+        assert_eq!(super::held(listed), ["checkbox"]);
+    }
 }
