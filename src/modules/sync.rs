@@ -176,7 +176,7 @@ pub fn sync(req: &Request<'_>) -> Result<Report, String> {
     };
     let clone = git::clone_dir(req.cache_dir, req.repository, req.branch);
     let _cache_lock = lock_file(&clone.with_extension("lock"))?;
-    let recovered = if req.check_only {
+    let mut recovered = if req.check_only {
         pending_recovery(req.modules_dir)
     } else {
         recover(req.modules_dir)?
@@ -190,7 +190,14 @@ pub fn sync(req: &Request<'_>) -> Result<Report, String> {
     };
     let upstream = repository_modules(&root);
     let (installed, _) = super::installed(req.modules_dir);
-    let mut index = Index::load(req.modules_dir)?;
+    let mut index = match Index::load(req.modules_dir) {
+        Ok(index) => index,
+        Err(e) if req.check_only => {
+            recovered.push(format!("{e}; the next sync rebuilds it"));
+            Index::default()
+        }
+        Err(e) => return Err(e),
+    };
     let scratch_parent = req.cache_dir.join("modules");
     remove_stale_scratch(&scratch_parent);
     let scratch = tempfile::Builder::new()
@@ -575,8 +582,13 @@ fn pending_recovery(modules_dir: &Path) -> Vec<String> {
 /// staging, and makes the index agree with the installed modules.
 pub fn recover(modules_dir: &Path) -> Result<Vec<String>, String> {
     let mut notes = Vec::new();
+    let mut damaged = false;
     let mut index = Index::load(modules_dir).unwrap_or_else(|e| {
-        notes.push(format!("{e}; rebuilt from the installed modules"));
+        // Kept for a human to look at; the index is rebuilt from the modules.
+        let aside = crate::state::set_aside(&modules_dir.join(super::index::INDEX))
+            .map_or_else(|_| String::new(), |p| format!(" (kept as {})", p.display()));
+        notes.push(format!("{e}; rebuilt from the installed modules{aside}"));
+        damaged = true;
         Index {
             schema_version: 1,
             ..Index::default()
@@ -648,7 +660,7 @@ pub fn recover(modules_dir: &Path) -> Result<Vec<String>, String> {
             entry.commit = "unknown".to_owned();
         }
     }
-    if index != before {
+    if index != before || damaged {
         index.save(modules_dir).map_err(io(modules_dir))?;
     }
     Ok(notes)

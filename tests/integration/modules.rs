@@ -647,3 +647,41 @@ fn kill_9_during_modules_sync_never_leaves_a_partial_module() {
 fn say(text: &str) {
     eprintln!("{text}");
 }
+
+#[test]
+fn a_damaged_index_is_set_aside_and_rebuilt() {
+    let sb = sandbox();
+    let repo = Repo::new(&sb.root);
+    repo.manifest("team", "1.0.0", "");
+    repo.commit("team");
+    assert_eq!(sync(&sb, &repo, &[]).0, Some(0));
+    std::fs::write(
+        modules_dir(&sb).join("index.json"),
+        "{\"schema_version\": 1, \"modu",
+    )
+    .unwrap();
+    let (code, doc) = sync(&sb, &repo, &["--check-only"]);
+    assert_eq!(code, Some(0), "{doc:#}");
+    assert!(
+        doc["recovered"][0].as_str().unwrap().contains("index.json"),
+        "{doc:#}"
+    );
+    let (code, doc) = sync(&sb, &repo, &[]);
+    assert_eq!(code, Some(0), "{doc:#}");
+    let note = doc["recovered"][0].as_str().unwrap();
+    assert!(
+        note.contains("rebuilt from the installed modules (kept as "),
+        "{note}"
+    );
+    assert_eq!(index(&sb)["modules"]["team"]["schema_version"], "1.0.0");
+    assert_eq!(outcome(&doc, "team").0, "unchanged");
+    let kept = std::fs::read_dir(modules_dir(&sb))
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("index.json.corrupt-")
+        });
+    assert!(kept, "the damaged index is kept for a human");
+}
