@@ -39,9 +39,9 @@ fn modules_dir(settings: &Settings) -> anyhow::Result<std::path::PathBuf> {
 /// modules; says what it did.
 fn repair(settings: &Settings, printer: Printer) -> anyhow::Result<Vec<Installed>> {
     let dir = modules_dir(settings)?;
-    if crate::modules::sync::interrupted(&dir) {
-        let _lock = crate::modules::sync::lock(&dir).map_err(anyhow::Error::msg)?;
-        for note in crate::modules::sync::recover(&dir).map_err(anyhow::Error::msg)? {
+    if crate::modules::swap::interrupted(&dir) {
+        let _lock = crate::modules::swap::lock(&dir).map_err(anyhow::Error::msg)?;
+        for note in crate::modules::swap::recover(&dir).map_err(anyhow::Error::msg)? {
             printer.note(&note);
         }
     }
@@ -379,7 +379,7 @@ pub fn set_enabled(
 ) -> anyhow::Result<Outcome> {
     let modules = repair(settings, printer)?;
     let m = find(&modules, name)?;
-    crate::modules::sync::set_enabled(&modules_dir(settings)?, name, enabled)
+    crate::modules::choices::set_enabled(&modules_dir(settings)?, name, enabled)
         .map_err(anyhow::Error::msg)?;
     let (tools, updaters) = (m.tools().len(), m.plugins().len());
     printer.note(&if enabled {
@@ -398,7 +398,7 @@ pub fn rollback(settings: &Settings, printer: Printer, name: &str) -> anyhow::Re
         bail!("{:?} is not a module name", visible(name));
     }
     let _ = repair(settings, printer)?;
-    let (from, to) = crate::modules::sync::rollback(&modules_dir(settings)?, name)
+    let (from, to) = crate::modules::choices::rollback(&modules_dir(settings)?, name)
         .map_err(anyhow::Error::msg)?;
     remember(
         settings,

@@ -71,7 +71,7 @@ pub fn check(settings: &Settings) -> Vec<Finding> {
             ))
         });
     }
-    if crate::modules::sync::interrupted(&modules_dir) {
+    if crate::modules::swap::interrupted(&modules_dir) {
         out.push(
             Finding::new(
                 AREA,

@@ -10,9 +10,11 @@
 //! join the updaters; `sync` replaces a module only whole (stage, validate,
 //! swap with one rename, check, keep the old as a backup).
 
+pub mod choices;
 pub mod git;
 pub mod index;
 pub mod manifest;
+pub mod swap;
 pub mod sync;
 mod validate;
 
@@ -105,7 +107,7 @@ pub fn installed(modules_dir: &Path) -> (Vec<Installed>, Vec<String>) {
     // A version a killed sync swapped in but never checked is not used:
     // its predecessor, whole beside it, is (until a `modules` command
     // finishes or undoes the swap).
-    let unchecked = sync::unchecked(modules_dir);
+    let unchecked = swap::unchecked(modules_dir);
     for dir in dirs {
         let dir = match &unchecked {
             Some((name, old)) if dir.file_name().is_some_and(|n| n == name.as_str()) => old.clone(),
