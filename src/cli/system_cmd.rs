@@ -25,7 +25,10 @@ pub(super) fn selected(
     printer: Printer,
     skip: &[String],
 ) -> anyhow::Result<Vec<&'static dyn Updater>> {
-    let (all, problems) = crate::system::available(&settings.plugin_dirs());
+    let (all, problems) = crate::system::available(
+        &settings.plugin_dirs(),
+        settings.config.modules_repository.is_some(),
+    );
     for problem in &problems {
         printer.warn(problem);
     }

@@ -493,6 +493,12 @@ pub fn jobs_for(
             });
             let mut runs_after: Vec<String> =
                 u.runs_after().iter().map(|s| (*s).to_owned()).collect();
+            // The modules first: no plugin of a module runs while the
+            // module is being replaced.
+            let modules = crate::system::modules_updater::ID;
+            if u.id() != modules && ids.contains(&modules) {
+                runs_after.push(modules.to_owned());
+            }
             if TOOLCHAINS.contains(&u.id()) {
                 runs_after.extend(
                     SYSTEM

@@ -4,6 +4,7 @@
 //! touched.
 
 pub mod check;
+pub mod modules_updater;
 pub mod plugins;
 pub mod reboot;
 pub mod updater;
@@ -14,9 +15,13 @@ pub mod window;
 pub use check::{CheckReport, UpdaterCheck};
 pub use updater::{CheckContext, Host, LockFile, Pending, Phase, Updater};
 
-/// The built-in updaters and the external plugins, a plugin replacing a
-/// built-in of the same name; the warnings name manifests that were skipped.
-pub fn available(plugin_dirs: &[std::path::PathBuf]) -> (Vec<&'static dyn Updater>, Vec<String>) {
+/// The built-in updaters, the team's modules (when a modules repository is
+/// configured) and the external plugins, a plugin replacing a built-in of
+/// the same name; the warnings name manifests that were skipped.
+pub fn available(
+    plugin_dirs: &[std::path::PathBuf],
+    modules_configured: bool,
+) -> (Vec<&'static dyn Updater>, Vec<String>) {
     let (plugins, problems) = plugins::load_all(plugin_dirs);
     let plugins: Vec<&'static plugins::Plugin> = plugins
         .into_iter()
@@ -27,6 +32,9 @@ pub fn available(plugin_dirs: &[std::path::PathBuf]) -> (Vec<&'static dyn Update
         .copied()
         .filter(|u| !plugins.iter().any(|p| p.id() == u.id()))
         .collect();
+    if modules_configured && !plugins.iter().any(|p| p.id() == modules_updater::ID) {
+        all.push(Box::leak(Box::new(modules_updater::Modules::new())));
+    }
     all.extend(plugins.into_iter().map(|p| p as &'static dyn Updater));
     (all, problems)
 }

@@ -685,3 +685,65 @@ fn a_damaged_index_is_set_aside_and_rebuilt() {
         });
     assert!(kept, "the damaged index is kept for a human");
 }
+
+#[test]
+fn system_check_and_update_take_the_modules_first() {
+    let sb = sandbox();
+    let repo = Repo::new(&sb.root);
+    repo.manifest("team", "1.0.0", "");
+    repo.plugin("team", "teamsvc");
+    repo.commit("team");
+    let config = sb.home.join(".config/toolup");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        format!("[modules]\nrepository = {:?}\n", repo.url()),
+    )
+    .unwrap();
+    let check = |sb: &Sandbox| {
+        let out = sb.run(&["system", "check", "--only", "modules", "--format", "json"]);
+        assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+        json_stdout(&out)
+    };
+    let doc = check(&sb);
+    let pending = &doc["updaters"][0]["pending"];
+    assert_eq!(doc["updaters"][0]["updater"], "modules", "{doc:#}");
+    assert_eq!(
+        (&pending[0]["name"], &pending[0]["to"]),
+        (&"team".into(), &"1.0.0".into())
+    );
+    assert!(
+        !modules_dir(&sb).join("team").exists(),
+        "the check installs nothing"
+    );
+    let out = sb.run(&["system", "update", "--only", "modules", "--yes"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(installed_version(&sb, "team").as_deref(), Some("1.0.0"));
+    assert!(
+        check(&sb)["updaters"][0]["pending"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // With the module's own plugin in the same run, the modules go first.
+    repo.manifest("team", "1.1.0", "");
+    repo.commit("team 1.1.0");
+    let out = sb.run(&[
+        "system",
+        "update",
+        "--only",
+        "modules,teamsvc",
+        "--yes",
+        "--dry-run",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = stdout(&out);
+    let teamsvc = plan
+        .lines()
+        .find(|l| l.trim_start().starts_with("teamsvc"))
+        .unwrap_or_default();
+    assert!(
+        teamsvc.trim_end().ends_with("modules"),
+        "teamsvc runs after modules:\n{plan}"
+    );
+}
