@@ -1115,3 +1115,27 @@ fn a_held_snap_is_not_pending() {
         .collect();
     assert_eq!(names, ["core22"], "{doc:#}");
 }
+
+#[test]
+fn a_masked_flatpak_is_not_pending() {
+    let sb = Sandbox::new();
+    let updates = sb.root.join("flatpak.out");
+    std::fs::write(&updates, recorded("flatpak-remote-ls-updates.txt")).unwrap();
+    sb.script(
+        &sb.bin,
+        "flatpak",
+        &format!(
+            "case \"$1\" in\n  remote-ls) /bin/cat {};;\n  mask) echo 'Masked patterns:'; echo '  org.mozilla.*';;\nesac",
+            updates.display()
+        ),
+    );
+    let out = sb.run(&["system", "check", "--only", "flatpak", "--format", "json"]);
+    let doc = json_stdout(&out);
+    let names: Vec<String> = updater(&doc, "flatpak")["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["org.freedesktop.Platform"], "{doc:#}");
+}
