@@ -42,12 +42,34 @@ pub fn load_catalog(source: &CatalogSource) -> Result<Catalog, CatalogError> {
         None => embedded_files(),
     };
     let base_strict = source.strict || source.replace.is_some();
-    merge(base, base_strict, &mut tools, &mut presets)?;
+    let base_origin = source
+        .replace
+        .as_ref()
+        .map_or_else(|| "built-in".to_owned(), |d| d.display().to_string());
+    merge(base, base_strict, &base_origin, &mut tools, &mut presets)?;
     for dir in source.modules.iter().filter(|d| d.is_dir()) {
-        merge(read_dir_files(dir)?, true, &mut tools, &mut presets)?;
+        // `modules/NAME/catalog`: the module is the catalog's parent.
+        let module = dir
+            .parent()
+            .and_then(Path::file_name)
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let origin = format!("module {module}");
+        merge(
+            read_dir_files(dir)?,
+            true,
+            &origin,
+            &mut tools,
+            &mut presets,
+        )?;
     }
     if let Some(dir) = source.overlay.as_deref().filter(|d| d.is_dir()) {
-        merge(read_dir_files(dir)?, true, &mut tools, &mut presets)?;
+        merge(
+            read_dir_files(dir)?,
+            true,
+            "your catalog",
+            &mut tools,
+            &mut presets,
+        )?;
     }
     let catalog = Catalog {
         tools: tools.into_values().collect(),
@@ -77,13 +99,16 @@ pub fn load_catalog(source: &CatalogSource) -> Result<Catalog, CatalogError> {
 pub fn check_dir(dir: &Path) -> Result<Vec<String>, CatalogError> {
     let mut tools = BTreeMap::new();
     let mut presets = BTreeMap::new();
-    merge(read_dir_files(dir)?, true, &mut tools, &mut presets)?;
+    merge(read_dir_files(dir)?, true, "", &mut tools, &mut presets)?;
     Ok(tools.into_keys().collect())
 }
 
+/// Adds one layer's files; a tool it defines again replaces the earlier
+/// one, and says so in its origin.
 fn merge(
     files: Vec<CatalogFile>,
     strict: bool,
+    origin: &str,
     tools: &mut BTreeMap<String, Tool>,
     presets: &mut BTreeMap<String, super::Preset>,
 ) -> Result<(), CatalogError> {
@@ -91,7 +116,11 @@ fn merge(
         if file.stem == PRESETS_FILE.trim_end_matches(".toml") {
             presets.extend(parse_presets(&file.label, &file.text)?);
         } else {
-            let tool = parse_tool_file(&file.label, &file.stem, &file.text, strict)?;
+            let mut tool = parse_tool_file(&file.label, &file.stem, &file.text, strict)?;
+            tool.origin = match tools.get(&tool.spec.name) {
+                Some(earlier) => format!("{origin} (over {})", earlier.origin),
+                None => origin.to_owned(),
+            };
             tools.insert(tool.spec.name.clone(), tool);
         }
     }
@@ -272,6 +301,38 @@ apt = "ripgrep"
 
     fn err(text: &str) -> CatalogError {
         parse_tool_file("x/ripgrep.toml", "ripgrep", text, true).unwrap_err()
+    }
+
+    #[test]
+    fn each_tool_says_which_layer_defined_it() {
+        let root = tempfile::tempdir().unwrap();
+        let module = root.path().join("team/catalog");
+        let overlay = root.path().join("overlay");
+        std::fs::create_dir_all(&module).unwrap();
+        std::fs::create_dir_all(&overlay).unwrap();
+        std::fs::write(module.join("ripgrep.toml"), GOOD).unwrap();
+        std::fs::write(overlay.join("ripgrep.toml"), GOOD).unwrap();
+        let only_module = load_catalog(&CatalogSource {
+            modules: vec![module.clone()],
+            ..CatalogSource::default()
+        })
+        .unwrap();
+        let origin = |c: &Catalog, name: &str| c.get(name).unwrap().origin.clone();
+        assert_eq!(
+            origin(&only_module, "ripgrep"),
+            "module team (over built-in)"
+        );
+        assert_eq!(origin(&only_module, "jq"), "built-in");
+        let both = load_catalog(&CatalogSource {
+            modules: vec![module],
+            overlay: Some(overlay),
+            ..CatalogSource::default()
+        })
+        .unwrap();
+        assert_eq!(
+            origin(&both, "ripgrep"),
+            "your catalog (over module team (over built-in))"
+        );
     }
 
     #[test]

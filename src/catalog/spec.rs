@@ -67,6 +67,10 @@ pub const DEFAULT_VERSION_ARGS: &[&str] = &["--version"];
 pub struct Tool {
     pub spec: ToolSpec,
     pub upstream: Upstreams,
+    /// Where its definition comes from: `built-in`, `module NAME`, `your
+    /// catalog`, or the directory that replaces the built-in catalog; with
+    /// `(over …)` when it replaced another.
+    pub origin: String,
     version_re: OnceLock<Option<Regex>>,
     identity_re: OnceLock<Option<Regex>>,
     version_file_re: OnceLock<Option<Regex>>,
@@ -78,6 +82,7 @@ impl Tool {
         Tool {
             spec,
             upstream,
+            origin: "built-in".to_owned(),
             version_re: OnceLock::new(),
             identity_re: OnceLock::new(),
             version_file_re: OnceLock::new(),

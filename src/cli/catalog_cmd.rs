@@ -33,6 +33,7 @@ fn list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
                 serde_json::json!({
                     "name": t.name(), "category": t.spec.category, "description": t.spec.description,
                     "bins": t.spec.bins, "upstream": t.upstream.to_string(), "tags": t.spec.tags,
+                    "origin": t.origin,
                 })
             })
             .collect();
@@ -80,11 +81,13 @@ fn show(settings: &Settings, printer: Printer, name: &str) -> anyhow::Result<Out
             "requires": s.requires,
             "config_files": s.config_files,
             "install": s.install,
+            "origin": tool.origin,
         }))?;
         return Ok(Outcome::Success);
     }
     let mut out = String::new();
     let _ = writeln!(out, "name:            {}", s.name);
+    let _ = writeln!(out, "defined in:      {}", tool.origin);
     let _ = writeln!(out, "description:     {}", s.description);
     let _ = writeln!(out, "category:        {}", s.category);
     if let Some(h) = &s.homepage {

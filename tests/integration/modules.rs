@@ -422,6 +422,12 @@ fn a_modules_tool_is_audited_its_plugin_checked_and_a_disabled_module_is_inert()
         "a disabled module is inert: {names:?}"
     );
 
+    let out = sb.run(&["catalog", "show", "teamtool"]);
+    assert!(
+        stdout(&out).contains("defined in:      module team\n"),
+        "{}",
+        stdout(&out)
+    );
     let out = sb.run(&["system", "check", "--only", "teamsvc", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc = json_stdout(&out);
