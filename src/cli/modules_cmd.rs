@@ -394,7 +394,7 @@ pub fn set_enabled(
 
 /// `toolup modules rollback NAME`.
 pub fn rollback(settings: &Settings, printer: Printer, name: &str) -> anyhow::Result<Outcome> {
-    if !crate::catalog::is_valid_name(name) {
+    if !crate::modules::manifest::is_module_name(name) {
         bail!("{:?} is not a module name", visible(name));
     }
     let _ = repair(settings, printer)?;

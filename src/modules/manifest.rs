@@ -67,11 +67,11 @@ impl Manifest {
                 .map_or_else(String::new, |l| format!(":{l}"));
             format!("{}{line}: field `{field}`: {message}", path.display())
         };
-        if !crate::catalog::is_valid_name(&file.name) {
+        if !is_module_name(&file.name) {
             return Err(field_error(
                 "name",
                 format!(
-                    "{:?} is not a name (lowercase letters, digits, - _ . +)",
+                    "{:?} is not a module name (lowercase letters, digits, - _ . +; not ending in .json)",
                     crate::printer::visible(&file.name)
                 ),
             ));
@@ -112,6 +112,12 @@ impl Manifest {
         let ours = toolup_version();
         (*needed > ours).then(|| format!("needs toolup ≥ {needed} (this is {ours})"))
     }
+}
+
+/// A module's name: a catalog-style name that cannot be taken for one of
+/// the modules directory's own files (`index.json`).
+pub fn is_module_name(name: &str) -> bool {
+    crate::catalog::is_valid_name(name) && !name.ends_with(".json")
 }
 
 /// Checks that a path named inside a module stays inside it: relative, with
@@ -157,6 +163,8 @@ mod tests {
         );
         let e = parse("name = \"Team X\"\nschema_version = \"1.0.0\"\n").unwrap_err();
         assert!(e.contains(":1: field `name`"), "{e}");
+        let e = parse("name = \"index.json\"\nschema_version = \"1.0.0\"\n").unwrap_err();
+        assert!(e.contains("not a module name"), "{e}");
         let e = parse("name = \"t\"\nschema_version = \"1.0.0\"\nenabeld = false\n").unwrap_err();
         assert!(e.contains(":3") && e.contains("enabeld"), "{e}");
         let e =

@@ -114,10 +114,15 @@ pub(super) fn swap_in(
         step: "swapping".to_owned(),
     };
     save_journal(modules_dir, &journal)?;
-    if from.is_some() {
-        tree::exchange(staged, &target).map_err(io(&target))?;
+    let swapped = if from.is_some() {
+        tree::exchange(staged, &target)
     } else {
-        std::fs::rename(staged, &target).map_err(io(&target))?;
+        std::fs::rename(staged, &target)
+    };
+    if let Err(e) = swapped {
+        // Nothing changed places: nothing for a later run to finish or undo.
+        clear_journal(modules_dir)?;
+        return Err(io(&target)(e));
     }
     if let Err(why) = validate::installed(&target, hash) {
         take_back(modules_dir, name, from.is_some())?;

@@ -336,7 +336,7 @@ fn repository_modules(root: &Path) -> std::collections::BTreeMap<String, Result<
         if name.starts_with('.') || !is_dir || !entry.path().join(super::MANIFEST).exists() {
             continue;
         }
-        let value = if crate::catalog::is_valid_name(&name) {
+        let value = if super::manifest::is_module_name(&name) {
             Ok(entry.path())
         } else {
             Err(format!(

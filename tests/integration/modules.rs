@@ -486,6 +486,8 @@ fn a_module_cannot_reach_outside_its_directory() {
         "name = \"sh\"\nexecutable = \"/bin/sh\"\n",
     );
     repo.manifest("ok", "1.0.0", "");
+    // A module that would take the index's place.
+    repo.manifest("index.json", "1.0.0", "");
     repo.commit("hostile modules");
     let (code, doc) = sync(&sb, &repo, &[]);
     assert_eq!(code, Some(1), "{doc:#}");
@@ -496,6 +498,13 @@ fn a_module_cannot_reach_outside_its_directory() {
     assert_eq!(o, "failed");
     assert!(why.contains("field `executable`"), "{why}");
     assert_eq!(outcome(&doc, "ok").0, "installed");
+    let (o, why) = outcome(&doc, "index.json");
+    assert_eq!(o, "failed");
+    assert!(why.contains("is not a module name"), "{why}");
+    assert!(
+        modules_dir(&sb).join("index.json").is_file(),
+        "the index is the index"
+    );
     assert!(!modules_dir(&sb).join("escape").exists());
     assert!(!modules_dir(&sb).join("abs").exists());
     // A token in the address never shows, and the clones are the user's alone.
