@@ -51,6 +51,10 @@ impl Manifest {
     /// Reads `DIR/module.toml`.
     pub fn read(dir: &Path) -> Result<Manifest, String> {
         let path = dir.join(MANIFEST);
+        // The file itself, never what a link points at (outside the module).
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+            return Err(format!("{}: not a regular file", path.display()));
+        }
         let bytes = crate::state::read_bounded(&path, 64 * 1024)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let text =

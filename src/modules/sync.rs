@@ -128,8 +128,10 @@ pub fn sync(req: &Request<'_>) -> Result<Report, String> {
     };
     let checkout = git::sync(req.repository, req.branch, &clone, req.git_timeout)?;
     let shown_repo = crate::upstream::redact_text(req.repository);
-    let root = if checkout.dir.join("modules").is_dir() {
-        checkout.dir.join("modules")
+    // `modules/` only as a real directory: a link could point anywhere.
+    let sub = checkout.dir.join("modules");
+    let root = if std::fs::symlink_metadata(&sub).is_ok_and(|m| m.is_dir()) {
+        sub
     } else {
         checkout.dir.clone()
     };

@@ -488,6 +488,13 @@ fn a_module_cannot_reach_outside_its_directory() {
     repo.manifest("ok", "1.0.0", "");
     // A module that would take the index's place.
     repo.manifest("index.json", "1.0.0", "");
+    // A manifest that is a link to a file outside.
+    std::fs::create_dir_all(repo.module_dir("linked")).unwrap();
+    std::os::unix::fs::symlink(
+        "/etc/hostname",
+        repo.module_dir("linked").join("module.toml"),
+    )
+    .unwrap();
     repo.commit("hostile modules");
     let (code, doc) = sync(&sb, &repo, &[]);
     assert_eq!(code, Some(1), "{doc:#}");
@@ -498,6 +505,12 @@ fn a_module_cannot_reach_outside_its_directory() {
     assert_eq!(o, "failed");
     assert!(why.contains("field `executable`"), "{why}");
     assert_eq!(outcome(&doc, "ok").0, "installed");
+    let (o, why) = outcome(&doc, "linked");
+    assert_eq!(o, "failed");
+    assert!(
+        why.contains("linked/module.toml: not a regular file"),
+        "{why}"
+    );
     let (o, why) = outcome(&doc, "index.json");
     assert_eq!(o, "failed");
     assert!(why.contains("is not a module name"), "{why}");
