@@ -172,6 +172,25 @@ fn read_dir_files(dir: &Path) -> Result<Vec<CatalogFile>, CatalogError> {
     Ok(files)
 }
 
+/// A version file is read relative to the binary's directory: at most one
+/// level up (`../VERSION`, `../release`), then down — never a path that
+/// reaches elsewhere on the machine (`../../../etc/shadow`, `/etc/…`).
+fn is_near_the_binary(file: &str) -> bool {
+    use std::path::Component;
+    let path = Path::new(file);
+    let mut ups = 0;
+    let mut downs = 0;
+    for c in path.components() {
+        match c {
+            Component::ParentDir if downs == 0 => ups += 1,
+            Component::Normal(_) => downs += 1,
+            Component::CurDir => {}
+            _ => return false,
+        }
+    }
+    ups <= 1 && downs >= 1
+}
+
 /// Parses and validates one tool file.
 pub(super) fn parse_tool_file(
     label: &str,
@@ -238,6 +257,16 @@ pub(super) fn parse_tool_file(
                 format!("invalid package name {package:?}"),
             ));
         }
+    }
+    if let Some(file) = &spec.version_file
+        && !is_near_the_binary(file)
+    {
+        return Err(field_error(
+            "version_file",
+            format!(
+                "{file:?} must be a file beside the binary's directory or its parent (like \"../VERSION\"), not elsewhere on the machine"
+            ),
+        ));
     }
     if spec.version_file_pattern.is_some() && spec.version_file.is_none() {
         return Err(field_error(
@@ -333,6 +362,29 @@ apt = "ripgrep"
             origin(&both, "ripgrep"),
             "your catalog (over module team (over built-in))"
         );
+    }
+
+    #[test]
+    fn a_version_file_stays_beside_the_binary() {
+        for good in ["../VERSION", "../release", "VERSION", "share/VERSION"] {
+            assert!(is_near_the_binary(good), "{good}");
+        }
+        for bad in [
+            "../../../etc/shadow",
+            "/etc/shadow",
+            "../..",
+            "..",
+            "a/../../b",
+            "",
+        ] {
+            assert!(!is_near_the_binary(bad), "{bad}");
+        }
+        let text = GOOD.replace(
+            "[install]",
+            "version_file = \"../../../../etc/shadow\"\n[install]",
+        );
+        let e = err(&text);
+        assert!(e.to_string().contains("version_file"), "{e}");
     }
 
     #[test]
