@@ -191,6 +191,17 @@ fn is_near_the_binary(file: &str) -> bool {
     ups <= 1 && downs >= 1
 }
 
+/// A config file to back up is the tool's own, in the home directory:
+/// `~/…`, and never climbing out of it.
+fn is_in_home(file: &str) -> bool {
+    file.strip_prefix("~/").is_some_and(|rest| {
+        !rest.is_empty()
+            && Path::new(rest)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+    })
+}
+
 /// Parses and validates one tool file.
 pub(super) fn parse_tool_file(
     label: &str,
@@ -265,6 +276,14 @@ pub(super) fn parse_tool_file(
             "version_file",
             format!(
                 "{file:?} must be a file beside the binary's directory or its parent (like \"../VERSION\"), not elsewhere on the machine"
+            ),
+        ));
+    }
+    if let Some(bad) = spec.config_files.iter().find(|f| !is_in_home(f)) {
+        return Err(field_error(
+            "config_files",
+            format!(
+                "{bad:?} must be a file in the home directory, written `~/…` (a tool's own config), without `..`"
             ),
         ));
     }
@@ -362,6 +381,23 @@ apt = "ripgrep"
             origin(&both, "ripgrep"),
             "your catalog (over module team (over built-in))"
         );
+    }
+
+    #[test]
+    fn config_files_are_the_tools_own_in_home() {
+        assert!(is_in_home("~/.config/bat/config"));
+        for bad in [
+            "/etc/sudoers",
+            "~/../../etc/sudoers",
+            "~/",
+            "relative/file",
+            "~user/x",
+        ] {
+            assert!(!is_in_home(bad), "{bad}");
+        }
+        let text = GOOD.replace("[install]", "config_files = [\"/etc/sudoers\"]\n[install]");
+        let e = err(&text);
+        assert!(e.to_string().contains("config_files"), "{e}");
     }
 
     #[test]
