@@ -1,28 +1,24 @@
-//! toolup: audit and reconcile the developer tools on a machine.
+//! toolup: audit and reconcile the developer tools on a machine, and keep
+//! the whole system current.
 //!
-//! Data flows one way (DESIGN.md): catalog → discover (local) + upstream
-//! (caches) → collect → snapshot → state (atomic store) → render.
+//! The layers, top to bottom, are listed in docs/architecture.md; an import
+//! never climbs (tests/integration/layers.rs holds the house to it).
 
+pub mod base;
 pub mod catalog;
 pub mod cli;
 pub mod collect;
-pub mod color;
 pub mod config;
 pub mod discover;
 pub mod doctor;
-pub mod env_vars;
-pub mod environment;
 pub mod exec;
 pub mod install;
 pub mod model;
 pub mod modules;
 pub mod plan;
-pub mod printer;
 pub mod render;
 pub mod runner;
-pub mod secrets;
 pub mod settings;
 pub mod state;
 pub mod system;
-pub mod toml_location;
 pub mod upstream;

@@ -6,18 +6,15 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+use crate::base::env_vars;
 use crate::catalog::{Catalog, CatalogSource, Tool, load_catalog};
 use crate::cli::{FailOn, GlobalArgs};
 use crate::config::Config;
 use crate::discover::DEFAULT_ADMINDIR;
-use crate::env_vars;
 use crate::model::{Status, ToolRecord};
 use crate::render::{Filter, Format, StatusWord};
 use crate::state::AppDirs;
 use crate::upstream::{Addresses, HttpOptions, LatestSource, RefreshOptions, github_token};
-
-/// The longest probe timeout toolup accepts, in seconds (a day).
-pub const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 
 /// Everything a command needs to know about how it was asked to run.
 #[derive(Debug, Clone)]
@@ -46,7 +43,7 @@ pub struct Settings {
     /// The merged configuration files, for `toolup config show`.
     pub config: Config,
     /// `--environment`, overriding detection and config.
-    pub environment_flag: Option<crate::environment::EnvKind>,
+    pub environment_flag: Option<crate::base::environment::EnvKind>,
     pub backups: BackupPolicy,
     /// Installed modules (enabled or not), and why any was passed over.
     pub modules: Vec<crate::modules::Installed>,
@@ -77,7 +74,7 @@ impl Settings {
                 StatusWord::parse(s).with_context(|| {
                     format!(
                         "--status {:?}: expected one of {}",
-                        crate::printer::visible(s),
+                        crate::base::printer::visible(s),
                         StatusWord::WORDS
                     )
                 })
@@ -85,10 +82,11 @@ impl Settings {
             .collect::<anyhow::Result<Vec<_>>>()?;
         if args
             .timeout
-            .is_some_and(|t| !(t.is_finite() && t > 0.0 && t <= MAX_TIMEOUT_SECS))
+            .is_some_and(|t| !(t.is_finite() && t > 0.0 && t <= crate::config::MAX_TIMEOUT_SECS))
         {
             bail!(
-                "--timeout must be a positive number of seconds, at most {MAX_TIMEOUT_SECS} (a day)"
+                "--timeout must be a positive number of seconds, at most {} (a day)",
+                crate::config::MAX_TIMEOUT_SECS
             );
         }
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
@@ -118,7 +116,8 @@ impl Settings {
         };
         let offline =
             args.offline || env_flag(env_vars::TOOLUP_OFFLINE) || config.offline == Some(true);
-        let color = crate::color::enabled(args.color_choice(), std::io::stdout().is_terminal());
+        let color =
+            crate::base::color::enabled(args.color_choice(), std::io::stdout().is_terminal());
         let (modules, mut module_problems) = match (&dirs, read_config) {
             (Some(d), true) => crate::modules::installed(&d.modules()),
             _ => (Vec::new(), Vec::new()),
@@ -176,8 +175,8 @@ impl Settings {
     }
 
     /// The environment: `--environment`, then `[environment] kind`, then detection.
-    pub fn environment(&self) -> crate::environment::Environment {
-        use crate::environment::{Environment, HostFacts, detect};
+    pub fn environment(&self) -> crate::base::environment::Environment {
+        use crate::base::environment::{Environment, HostFacts, detect};
         let chosen = self.environment_flag.map(|k| (k, "--environment")).or(self
             .config
             .environment
@@ -259,7 +258,11 @@ impl Settings {
     }
 
     /// The latest-version answers: the caches, refreshed from the network unless offline.
-    pub fn latest_source(&self, tools: &[&Tool], printer: crate::printer::Printer) -> LatestSource {
+    pub fn latest_source(
+        &self,
+        tools: &[&Tool],
+        printer: crate::base::printer::Printer,
+    ) -> LatestSource {
         let cache = self.dirs.as_ref().map(AppDirs::latest_cache);
         let mut latest = LatestSource::load(cache.as_deref(), self.latest_ttl);
         if self.offline {

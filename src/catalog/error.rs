@@ -26,14 +26,14 @@ impl CatalogError {
 
     /// Attaches a field and finds the line where that key is written.
     pub(super) fn at_field(mut self, text: &str, field: &str) -> CatalogError {
-        self.line = crate::toml_location::line_of_key(text, field);
+        self.line = crate::base::toml_location::line_of_key(text, field);
         self.field = Some(field.to_owned());
         self
     }
 
     /// Builds an error from a TOML parse or type error, recovering line and field from its span.
     pub(super) fn from_toml(file: &str, text: &str, err: &toml::de::Error) -> CatalogError {
-        let location = crate::toml_location::locate(text, err);
+        let location = crate::base::toml_location::locate(text, err);
         CatalogError {
             line: location.line,
             field: location.field,

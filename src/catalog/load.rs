@@ -1,5 +1,6 @@
 //! Loading and validating catalog files from the embedded set, an overlay, or a replacement directory.
 
+use crate::base::names::{is_valid_name, is_valid_package_name};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -311,25 +312,6 @@ fn check_regex(pattern: &Option<String>, needs_group: bool) -> Result<(), String
         return Err("regex needs a capture group: group 1 is the version".to_owned());
     }
     Ok(())
-}
-
-/// Tool names: lowercase, starting with a letter or digit.
-pub fn is_valid_name(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.+".contains(c))
-}
-
-/// Package names that can be handed to a package manager as one argv element:
-/// no shell metacharacters, no spaces, no leading dash (which would read as an option).
-pub fn is_valid_package_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 214
-        && !name.starts_with('-')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "@/._+-:".contains(c))
 }
 
 #[cfg(test)]

@@ -8,13 +8,11 @@ mod error;
 mod load;
 mod presets;
 mod spec;
-mod upstream;
 
 pub use error::CatalogError;
-pub use load::{CatalogSource, check_dir, is_valid_name, is_valid_package_name, load_catalog};
+pub use load::{CatalogSource, check_dir, load_catalog};
 pub use presets::Preset;
 pub use spec::{INSTALL_KEYS, Tool, ToolSpec, compile_pattern};
-pub use upstream::{Upstream, UpstreamField, Upstreams};
 
 use std::collections::BTreeMap;
 
@@ -55,7 +53,7 @@ impl Catalog {
                 };
                 Err(format!(
                     "no tool named {:?} in the catalog{hint} (see `toolup catalog list`)",
-                    crate::printer::visible(name)
+                    crate::base::printer::visible(name)
                 ))
             }
             many => Err(format!(

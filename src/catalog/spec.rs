@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::upstream::{UpstreamField, Upstreams};
+use crate::upstream::{UpstreamField, Upstreams};
 
 /// A tool definition exactly as written in its TOML file.
 #[derive(Debug, Clone, Deserialize)]
@@ -134,4 +134,16 @@ fn compiled<'a>(cell: &'a OnceLock<Option<Regex>>, pattern: Option<&str>) -> Opt
 /// version banners are multi-line and the interesting line is not always first.
 pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
     regex::RegexBuilder::new(pattern).multi_line(true).build()
+}
+
+impl crate::upstream::Released for Tool {
+    fn name(&self) -> &str {
+        Tool::name(self)
+    }
+    fn upstreams(&self) -> &Upstreams {
+        &self.upstream
+    }
+    fn prereleases(&self) -> bool {
+        self.spec.prereleases
+    }
 }

@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
+use crate::base::printer::Printer;
 use crate::catalog::Tool;
 use crate::exec::{ProcessRequest, run as run_process};
 use crate::install;
 use crate::model::{ToolRecord, Version};
 use crate::plan::{Action, ActionKind, Plan};
-use crate::printer::Printer;
 use crate::settings::Settings;
 use crate::state::backup;
 use crate::state::history::{self, HistoryEntry};
@@ -27,7 +27,7 @@ const ACTION_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 pub(super) fn full_argv(action: &Action) -> Vec<String> {
     let mut argv = Vec::new();
     if action.sudo {
-        argv.extend(["sudo".to_owned(), "--non-interactive".to_owned()]);
+        argv.extend(crate::base::privilege::SUDO.map(str::to_owned));
     }
     argv.extend(action.argv.iter().cloned());
     argv
@@ -116,7 +116,7 @@ pub(super) fn recover_interrupted(
             ),
         };
         let entry = HistoryEntry {
-            time: crate::collect::now_rfc3339(),
+            time: crate::base::clock::now_rfc3339(),
             outcome: outcome.to_owned(),
             message: message.clone(),
             ..unfinished.started.clone()
@@ -281,7 +281,7 @@ fn report(
 /// The history line for one action's outcome.
 pub(super) fn history_entry(action: &Action, outcome: &str, message: &str) -> HistoryEntry {
     HistoryEntry {
-        time: crate::collect::now_rfc3339(),
+        time: crate::base::clock::now_rfc3339(),
         tool: action.tool.clone(),
         action: action.kind.id().to_owned(),
         manager: action.manager.to_owned(),
@@ -380,7 +380,7 @@ fn perform_inner(
     let backup = if items.is_empty() {
         None
     } else {
-        let stamp = crate::collect::now_rfc3339().replace([':', '-'], "");
+        let stamp = crate::base::clock::now_rfc3339().replace([':', '-'], "");
         Some(
             backup::create_of(
                 backups,
@@ -538,7 +538,7 @@ fn run_argv(action: &Action, interruptible: bool) -> Result<(), String> {
         if out.status.is_some_and(|s| s.success()) {
             return Ok(());
         }
-        let text = crate::discover::parse::clean_output(&out.stdout, &out.stderr);
+        let text = crate::base::text::clean_output(&out.stdout, &out.stderr);
         let tail: String = text
             .lines()
             .rev()

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
+use crate::base::printer::Printer;
 use crate::catalog::Tool;
 use crate::collect::{CollectOptions, collect};
 use crate::discover::{DiscoverOptions, Discoverer, HostEnv, ProbeCache};
 use crate::model::{Counts, Snapshot, ToolRecord};
-use crate::printer::Printer;
 use crate::settings::Settings;
 use crate::state::{load_snapshot, save_snapshot, write_atomic};
 use crate::upstream::{LatestSource, LatestVersions, merge_into_file};

@@ -4,8 +4,8 @@ use std::fmt::Write;
 
 use tabled::builder::Builder;
 
+use crate::base::printer::Printer;
 use crate::catalog::{CatalogSource, load_catalog};
-use crate::printer::Printer;
 use crate::render::Format;
 use crate::settings::Settings;
 

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use tabled::builder::Builder;
 
+use crate::base::printer::Printer;
 use crate::config::{PROJECT_FILE, SYSTEM_FILE};
-use crate::printer::Printer;
 use crate::render::Format;
 use crate::settings::Settings;
 

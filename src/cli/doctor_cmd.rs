@@ -1,8 +1,8 @@
 //! `toolup doctor`: prints what `doctor::examine` found, grouped by area,
 //! each problem with its fix; exit 1 when anything is broken.
 
+use crate::base::printer::{Printer, visible};
 use crate::doctor::{Finding, Health, Report};
-use crate::printer::{Printer, visible};
 use crate::render::Format;
 use crate::settings::Settings;
 

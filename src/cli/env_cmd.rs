@@ -1,6 +1,6 @@
 //! `toolup env`: the kind of machine, with confidence and indicators.
 
-use crate::printer::Printer;
+use crate::base::printer::Printer;
 use crate::render::Format;
 use crate::settings::Settings;
 

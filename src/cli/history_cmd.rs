@@ -3,7 +3,7 @@
 use anyhow::Context;
 use tabled::builder::Builder;
 
-use crate::printer::Printer;
+use crate::base::printer::Printer;
 use crate::render::Format;
 use crate::settings::Settings;
 use crate::state::backup;
@@ -38,10 +38,10 @@ pub fn history(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome>
 
 pub fn rollback(settings: &Settings, printer: Printer, tool: &str) -> anyhow::Result<Outcome> {
     let dirs = settings.dirs.as_ref().context("no home directory")?;
-    if !crate::catalog::is_valid_name(tool) {
+    if !crate::base::names::is_valid_name(tool) {
         anyhow::bail!(
             "{:?} is not a tool name (lowercase letters, digits, - _ . +)",
-            crate::printer::visible(tool)
+            crate::base::printer::visible(tool)
         );
     }
     if super::apply::recover_interrupted(settings, printer, false)
@@ -64,7 +64,7 @@ pub fn rollback(settings: &Settings, printer: Printer, tool: &str) -> anyhow::Re
         .map_err(|e| format!("restored, but it does not run as backed up: {e}"))
     });
     let entry = HistoryEntry {
-        time: crate::collect::now_rfc3339(),
+        time: crate::base::clock::now_rfc3339(),
         tool: tool.to_owned(),
         action: "rollback".to_owned(),
         manager: String::new(),

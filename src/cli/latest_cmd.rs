@@ -5,8 +5,8 @@ use std::time::Instant;
 use serde::Serialize;
 use tabled::builder::Builder;
 
+use crate::base::printer::Printer;
 use crate::model::{Counts, Durations, Latest, Meta, SCHEMA_VERSION};
-use crate::printer::Printer;
 use crate::render::Format;
 use crate::settings::Settings;
 
@@ -37,12 +37,12 @@ pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::R
     let latest = settings.latest_source(&selected, printer);
     let records: Vec<LatestRecord> = selected
         .iter()
-        .map(|tool| match latest.latest(tool) {
+        .map(|tool| match latest.latest(*tool) {
             Ok(l) => LatestRecord {
                 name: tool.name().to_owned(),
                 latest: Some(l),
                 // Answered from a cache because this run's lookup failed: say why.
-                error: latest.problem(tool),
+                error: latest.problem(*tool),
             },
             Err(e) => LatestRecord {
                 name: tool.name().to_owned(),
@@ -64,7 +64,7 @@ pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::R
                 meta: Meta {
                     schema_version: SCHEMA_VERSION,
                     generator: format!("toolup {}", env!("CARGO_PKG_VERSION")),
-                    created_at: crate::collect::now_rfc3339(),
+                    created_at: crate::base::clock::now_rfc3339(),
                     host: crate::collect::host(),
                     offline: settings.offline,
                     counts: Counts::default(),

@@ -23,8 +23,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::env_vars;
-use crate::printer::Printer;
+use crate::base::env_vars;
+use crate::base::printer::Printer;
 use crate::render::Format;
 use crate::settings::Settings;
 
@@ -422,14 +422,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_cache: bool,
     /// Colour: auto (a terminal, unless NO_COLOR or TERM=dumb; CLICOLOR_FORCE forces it), always, never.
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = crate::color::ColorChoice::Auto)]
-    pub color: crate::color::ColorChoice,
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = crate::base::color::ColorChoice::Auto)]
+    pub color: crate::base::color::ColorChoice,
     /// The same as --color never.
     #[arg(long, global = true, hide = true)]
     pub no_color: bool,
     /// Treat this machine as this kind instead of detecting it.
     #[arg(long, global = true, value_enum, value_name = "KIND")]
-    pub environment: Option<crate::environment::EnvKind>,
+    pub environment: Option<crate::base::environment::EnvKind>,
     /// More diagnostics on stderr (-v, -vv).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -440,9 +440,9 @@ pub struct GlobalArgs {
 
 impl GlobalArgs {
     /// `--color`, with `--no-color` as `never`.
-    pub fn color_choice(&self) -> crate::color::ColorChoice {
+    pub fn color_choice(&self) -> crate::base::color::ColorChoice {
         if self.no_color {
-            crate::color::ColorChoice::Never
+            crate::base::color::ColorChoice::Never
         } else {
             self.color
         }
@@ -766,8 +766,8 @@ fn fetch_release(
             package.rsplit('/').next().unwrap_or(package).to_owned(),
         ),
     };
-    if !crate::catalog::is_valid_package_name(repo)
-        || !crate::catalog::is_valid_package_name(&bin)
+    if !crate::base::names::is_valid_package_name(repo)
+        || !crate::base::names::is_valid_package_name(&bin)
         || bin.contains('/')
     {
         anyhow::bail!("invalid release {package:?}: expected OWNER/REPO or OWNER/REPO:BINARY");
@@ -817,8 +817,8 @@ fn init_tracing(args: &GlobalArgs) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("warn,toolup={level}")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(crate::secrets::ScrubbedStderr)
-        .with_ansi(crate::color::enabled(
+        .with_writer(crate::base::secrets::ScrubbedStderr)
+        .with_ansi(crate::base::color::enabled(
             args.color_choice(),
             std::io::IsTerminal::is_terminal(&std::io::stderr()),
         ))

@@ -7,9 +7,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use tabled::builder::Builder;
 
+use crate::base::printer::{Printer, visible};
 use crate::modules::sync::{Outcome as ModuleOutcome, Report, Request};
 use crate::modules::{Installed, installed};
-use crate::printer::{Printer, visible};
 use crate::render::Format;
 use crate::settings::Settings;
 use crate::state::history::HistoryEntry;
@@ -141,7 +141,7 @@ fn record(settings: &Settings, printer: Printer, report: &Report) {
 /// A history entry for module `name`.
 fn history_entry(name: &str, action: &str, outcome: &str) -> HistoryEntry {
     HistoryEntry {
-        time: crate::collect::now_rfc3339(),
+        time: crate::base::clock::now_rfc3339(),
         tool: format!("module:{name}"),
         action: action.to_owned(),
         manager: "modules".to_owned(),

@@ -6,9 +6,9 @@ use std::io::IsTerminal;
 
 use anyhow::bail;
 
+use crate::base::printer::Printer;
 use crate::catalog::Tool;
 use crate::plan::{Context, Reconciliation, reconcile};
-use crate::printer::Printer;
 use crate::render::Format;
 use crate::settings::Settings;
 use crate::state::history;
@@ -35,8 +35,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     };
     let (snapshot, _) = super::audit::gather(settings, printer, &tools, false);
     let available = available_managers();
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let is_root = unsafe { libc::geteuid() } == 0;
+    let is_root = crate::base::privilege::is_root();
     let cx = Context {
         environment: settings.environment().kind,
         available: &available,

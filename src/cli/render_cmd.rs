@@ -1,8 +1,8 @@
 //! `toolup render`: print the snapshot file. Reads one file; starts no
 //! process and opens no socket, so it is safe in air-gapped CI.
 
+use crate::base::printer::Printer;
 use crate::model::{Snapshot, ToolRecord};
-use crate::printer::Printer;
 use crate::render::{Format, STATE_STYLES, render};
 use crate::settings::Settings;
 use crate::state::load_snapshot;
@@ -54,7 +54,7 @@ fn check_selection(settings: &Settings, snapshot: &Snapshot) -> anyhow::Result<V
                 .ok_or_else(|| {
                     anyhow::anyhow!(
                         "--only: no tool or command named {:?} in the snapshot {}",
-                        crate::printer::visible(name),
+                        crate::base::printer::visible(name),
                         settings.snapshot_path.display()
                     )
                 })

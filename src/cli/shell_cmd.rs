@@ -6,7 +6,7 @@
 use clap::builder::PossibleValuesParser;
 use clap::{Command, CommandFactory};
 
-use crate::printer::Printer;
+use crate::base::printer::Printer;
 use crate::settings::Settings;
 
 use super::{Cli, Outcome};

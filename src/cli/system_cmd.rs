@@ -6,11 +6,12 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use tabled::builder::Builder;
 
+use crate::base::host::Host;
+use crate::base::printer::Printer;
 use crate::cli::FailOn;
-use crate::printer::Printer;
 use crate::render::Format;
 use crate::settings::Settings;
-use crate::system::{CheckContext, CheckReport, Host, Updater};
+use crate::system::{CheckContext, CheckReport, Updater};
 
 use super::Outcome;
 
@@ -37,7 +38,7 @@ pub(super) fn selected(
         if !known.contains(&name.as_str()) {
             bail!(
                 "no updater named {:?} (one of {})",
-                crate::printer::visible(name),
+                crate::base::printer::visible(name),
                 known.join(", ")
             );
         }
@@ -156,7 +157,7 @@ pub fn history(
             },
             p.peak_rss_kib.map_or_else(
                 || "-".to_owned(),
-                |k| crate::upstream::human_bytes(k * 1024),
+                |k| crate::base::text::human_bytes(k * 1024),
             ),
             p.packages.to_string(),
             p.run_id.clone(),
@@ -234,8 +235,7 @@ fn catalog_outdated(settings: &Settings) -> Result<Vec<crate::system::Pending>, 
 /// `--refresh`: the package lists, through each updater's refresh command;
 /// it needs root, and says so rather than asking for a password.
 fn refresh(updaters: &[&'static dyn Updater], host: &Host, printer: Printer) {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let root = unsafe { libc::geteuid() } == 0;
+    let root = crate::base::privilege::is_root();
     for u in updaters.iter().filter(|u| u.applies(host)) {
         let Some(argv) = u.refresh_argv() else {
             continue;
@@ -323,7 +323,7 @@ fn table(report: &CheckReport, age: Option<&str>) -> String {
             u.pending.len().to_string(),
             u.security.to_string(),
             u.download_bytes
-                .map_or_else(|| "-".to_owned(), crate::upstream::human_bytes),
+                .map_or_else(|| "-".to_owned(), crate::base::text::human_bytes),
             u.estimate.clone(),
             format!("{:.1}s", u.elapsed_ms as f64 / 1000.0),
             u.error.clone().unwrap_or_default(),
@@ -513,7 +513,7 @@ pub fn plugins_info(settings: &Settings, printer: Printer, name: &str) -> anyhow
     let plugin = plugins
         .iter()
         .find(|p| p.manifest.name == name)
-        .with_context(|| format!("no plugin named {:?}", crate::printer::visible(name)))?;
+        .with_context(|| format!("no plugin named {:?}", crate::base::printer::visible(name)))?;
     let host = Host::current();
     let doc = serde_json::json!({
         "schema_version": 1,

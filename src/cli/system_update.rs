@@ -7,12 +7,13 @@ use std::sync::Mutex;
 use anyhow::{Context as _, bail};
 use tabled::builder::Builder;
 
-use crate::printer::Printer;
+use crate::base::host::Host;
+use crate::base::printer::Printer;
 use crate::render::Format;
 use crate::runner::journal::RunJournal;
 use crate::runner::{Event, Job, Options, Outcome as JobOutcome, Step};
 use crate::settings::Settings;
-use crate::system::{Host, Pending, Phase, Updater};
+use crate::system::{Pending, Phase, Updater};
 
 use super::Outcome;
 
@@ -192,7 +193,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     } else {
         crate::render::live::Live::new(&estimates)
     };
-    let host = hostname();
+    let host = crate::base::host::hostname();
     let on_event = |event: &Event| {
         let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
         j.record(event);
@@ -217,7 +218,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
                 host: host.clone(),
                 updater: job.clone(),
                 phase: phase.clone(),
-                started_at: crate::collect::now_rfc3339(),
+                started_at: crate::base::clock::now_rfc3339(),
                 wall_ms: *elapsed_ms,
                 user_ms: usage.map(|u| u.user_ms),
                 system_ms: usage.map(|u| u.system_ms),
@@ -306,13 +307,6 @@ fn available_memory_kib() -> Option<u64> {
         .ok()
 }
 
-/// This machine's name, for the history.
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_owned())
-        .unwrap_or_default()
-}
-
 /// Approval (seed 002): with `[system] approval = "required"`, outside every
 /// maintenance window an update runs only with `--approve` or a terminal's
 /// yes; a scheduled run there skips, saying why.
@@ -320,7 +314,7 @@ fn approved(settings: &Settings, request: &Request, printer: Printer) -> bool {
     if !settings.config.approval_required || request.approve {
         return true;
     }
-    let (weekday, minute) = crate::system::window::now_local();
+    let (weekday, minute) = crate::config::window::now_local();
     if settings
         .config
         .maintenance
@@ -371,7 +365,7 @@ fn single_run(state: &std::path::Path) -> anyhow::Result<std::fs::File> {
         let pid = pid.trim().to_owned();
         bail!(
             "another `toolup system update` is running (pid {pid}: {}); wait for it, or stop it",
-            crate::system::validate::command_line(&pid)
+            crate::base::host::command_line(&pid)
         );
     }
     file.set_len(0)?;
@@ -441,22 +435,12 @@ fn security_only(
 pub fn jobs_for(
     chosen: &[(&'static dyn Updater, Option<Vec<String>>)],
 ) -> anyhow::Result<Vec<Job>> {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let root = unsafe { libc::geteuid() } == 0;
     let ids: Vec<&str> = chosen.iter().map(|(u, _)| u.id()).collect();
     let jobs: Vec<Job> = chosen
         .iter()
         .map(|(u, update)| {
             let u = *u;
-            let sudo = |argv: Vec<String>| {
-                if u.needs_root() && !root {
-                    let mut s = vec!["sudo".to_owned(), "-n".to_owned()];
-                    s.extend(argv);
-                    s
-                } else {
-                    argv
-                }
-            };
+            let sudo = |argv: Vec<String>| crate::base::privilege::as_root(argv, u.needs_root());
             let mut steps = Vec::new();
             if u.id() == "apt" && dpkg_interrupted() {
                 steps.push(Step {
@@ -516,10 +500,7 @@ pub fn jobs_for(
         .collect();
     for (job, (u, _)) in jobs.iter().zip(chosen) {
         for step in &job.steps {
-            let bare = step
-                .argv
-                .strip_prefix(&["sudo".to_owned(), "-n".to_owned()])
-                .unwrap_or(&step.argv);
+            let bare = crate::base::privilege::without_sudo(&step.argv);
             u.check_shape(bare)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", u.id()))?;
         }
@@ -659,7 +640,10 @@ pub fn sudoers(
         .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
         || user.is_empty()
     {
-        bail!("{:?} is not a user name", crate::printer::visible(&user));
+        bail!(
+            "{:?} is not a user name",
+            crate::base::printer::visible(&user)
+        );
     }
     let mut commands: Vec<String> = Vec::new();
     for u in updaters

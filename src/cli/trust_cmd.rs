@@ -5,8 +5,8 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
+use crate::base::printer::{Printer, visible};
 use crate::config::{PROJECT_FILE, TrustStore, trust::find_project_file};
-use crate::printer::{Printer, visible};
 use crate::settings::Settings;
 
 use super::Outcome;

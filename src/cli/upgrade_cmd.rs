@@ -9,11 +9,11 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use tabled::builder::Builder;
 
+use crate::base::printer::Printer;
 use crate::catalog::Tool;
 use crate::install;
 use crate::model::{Status, ToolRecord};
 use crate::plan::{Context, Plan, Wanted, plan};
-use crate::printer::Printer;
 use crate::render::Format;
 use crate::settings::Settings;
 
@@ -132,8 +132,7 @@ pub(super) fn make_plan(
         .collect();
     let environment = settings.environment();
     let available = available_managers();
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let is_root = unsafe { libc::geteuid() } == 0;
+    let is_root = crate::base::privilege::is_root();
     let mut the_plan = plan(
         &records,
         request.wanted,
@@ -288,7 +287,7 @@ pub(super) fn available_managers() -> BTreeSet<&'static str> {
             m.always_available()
                 || dirs
                     .iter()
-                    .any(|d| crate::discover::is_executable_file(&d.join(m.program())))
+                    .any(|d| crate::base::paths::is_executable_file(&d.join(m.program())))
         })
         .map(|m| m.id())
         .collect()

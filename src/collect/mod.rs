@@ -4,7 +4,10 @@
 //! Probes are CPU-bound child processes, so the pool is bounded by the
 //! machine's cores (`--jobs`): oversubscribing only makes slow CLIs time out.
 
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
+
+use crate::base::clock::now_rfc3339;
+use crate::base::host::hostname;
 
 use rayon::prelude::*;
 
@@ -156,26 +159,10 @@ fn elapsed_ms(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-/// The current time as RFC 3339 (UTC, seconds).
-pub fn now_rfc3339() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
-}
-
 pub fn host() -> Host {
     Host {
         hostname: hostname(),
         os: std::env::consts::OS.to_owned(),
         arch: std::env::consts::ARCH.to_owned(),
     }
-}
-
-fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its full length; gethostname NUL-terminates within it on success.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    if rc != 0 {
-        return "unknown".to_owned();
-    }
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    String::from_utf8_lossy(&buf[..end]).into_owned()
 }

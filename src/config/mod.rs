@@ -14,8 +14,13 @@ use std::time::Duration;
 use serde::Deserialize;
 
 pub mod trust;
+pub mod window;
 
 pub use trust::{Ignored, TrustStore};
+
+/// The longest probe timeout toolup accepts, in seconds (a day): for
+/// `audit.timeout` here and `--timeout` on the command line.
+pub const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 
 /// The project file name.
 pub const PROJECT_FILE: &str = ".toolup.toml";
@@ -227,7 +232,7 @@ pub struct Config {
     /// Base URLs by address key (`pypi`, `github_api`, …), each with its file.
     pub sources: BTreeMap<String, (String, PathBuf)>,
     /// `[environment] kind`, overriding detection.
-    pub environment: Option<crate::environment::EnvKind>,
+    pub environment: Option<crate::base::environment::EnvKind>,
     pub breaking_changes: Option<BreakingChanges>,
     pub tool_breaking_changes: BTreeMap<String, BreakingChanges>,
     pub pins: BTreeMap<String, Pin>,
@@ -239,7 +244,7 @@ pub struct Config {
     /// `[system] approval = "required"`.
     pub approval_required: bool,
     /// `[system] maintenance` windows.
-    pub maintenance: Vec<crate::system::window::Window>,
+    pub maintenance: Vec<crate::config::window::Window>,
     /// `[system] enable`: opt-in updaters (firmware) `system update` runs.
     pub system_enable: Vec<String>,
     /// `[modules] repository`.
@@ -300,7 +305,7 @@ impl Config {
             message: format!("cannot read: {e}"),
         })?;
         let mut parsed: ConfigFile = toml::from_str(&text).map_err(|e| {
-            let location = crate::toml_location::locate(&text, &e);
+            let location = crate::base::toml_location::locate(&text, &e);
             ConfigError {
                 file: file.to_owned(),
                 line: location.line,
@@ -323,7 +328,7 @@ impl Config {
         }
         let error = |key: &str, message: String| ConfigError {
             file: file.to_owned(),
-            line: crate::toml_location::line_of_key(&text, key),
+            line: crate::base::toml_location::line_of_key(&text, key),
             key: Some(key.to_owned()),
             message,
         };
@@ -349,7 +354,7 @@ impl Config {
             self.note("audit.jobs", jobs.to_string(), file);
         }
         if let Some(d) = duration("timeout", &parsed.audit.timeout)? {
-            if d.is_zero() || d.as_secs_f64() > crate::settings::MAX_TIMEOUT_SECS {
+            if d.is_zero() || d.as_secs_f64() > MAX_TIMEOUT_SECS {
                 return Err(error(
                     "timeout",
                     "must be more than 0s and at most a day, as --timeout must".to_owned(),
@@ -372,9 +377,9 @@ impl Config {
         }
         if let Some(kind) = &parsed.environment.kind {
             let parsed_kind = match kind.as_str() {
-                "ci" => crate::environment::EnvKind::Ci,
-                "server" => crate::environment::EnvKind::Server,
-                "workstation" => crate::environment::EnvKind::Workstation,
+                "ci" => crate::base::environment::EnvKind::Ci,
+                "server" => crate::base::environment::EnvKind::Server,
+                "workstation" => crate::base::environment::EnvKind::Workstation,
                 other => {
                     return Err(error(
                         "kind",
@@ -434,7 +439,7 @@ impl Config {
                 }
                 Some(v)
                     if crate::model::Version::parse(v).is_ok()
-                        && crate::catalog::is_valid_package_name(v) =>
+                        && crate::base::names::is_valid_package_name(v) =>
                 {
                     self.pins.insert(tool.clone(), Pin::Version(v.to_owned()));
                 }
@@ -481,7 +486,7 @@ impl Config {
                 .system
                 .maintenance
                 .iter()
-                .map(|w| crate::system::window::Window::parse(w))
+                .map(|w| crate::config::window::Window::parse(w))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| error("maintenance", e))?;
             self.maintenance = windows;
@@ -496,11 +501,14 @@ impl Config {
                 .system
                 .enable
                 .iter()
-                .find(|n| !crate::catalog::is_valid_name(n))
+                .find(|n| !crate::base::names::is_valid_name(n))
             {
                 return Err(error(
                     "enable",
-                    format!("{:?} is not an updater name", crate::printer::visible(bad)),
+                    format!(
+                        "{:?} is not an updater name",
+                        crate::base::printer::visible(bad)
+                    ),
                 ));
             }
             self.system_enable = parsed.system.enable.clone();
@@ -511,7 +519,7 @@ impl Config {
             self.modules_repository = Some(url.clone());
             self.note(
                 "modules.repository",
-                crate::upstream::redact_text(url),
+                crate::base::redact::redact_text(url),
                 file,
             );
         }

@@ -39,13 +39,13 @@ impl TrustStore {
         };
         self.files
             .get(&canonical)
-            .is_some_and(|hash| *hash == crate::state::backup::sha256_hex(bytes))
+            .is_some_and(|hash| *hash == crate::base::digest::sha256_hex(bytes))
     }
 
     /// Trusts `file` as it is now; returns its canonical path and hash.
     pub fn trust(&mut self, file: &Path) -> std::io::Result<(PathBuf, String)> {
         let canonical = std::fs::canonicalize(file)?;
-        let hash = crate::state::backup::sha256_hex(&std::fs::read(&canonical)?);
+        let hash = crate::base::digest::sha256_hex(&std::fs::read(&canonical)?);
         self.files.insert(canonical.clone(), hash.clone());
         Ok((canonical, hash))
     }

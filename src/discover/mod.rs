@@ -25,7 +25,7 @@ pub use dpkg::DEFAULT_ADMINDIR;
 pub use probe::{ProbeOutcome, interpret};
 pub use probe_cache::ProbeCache;
 pub use resolve::{same_dir, shim_dirs};
-pub use search_path::{HostEnv, is_executable_file};
+pub use search_path::HostEnv;
 
 use crate::catalog::Tool;
 use crate::model::{Installation, Method, Version, VersionSource};

@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::parse::{clean_output, extract_version, first_line};
+use super::parse::{extract_version, first_line};
+use crate::base::text::clean_output;
 use crate::catalog::Tool;
 use crate::exec::{PROBE_ENV, ProcessRequest, run};
 
@@ -63,7 +64,7 @@ pub fn verify(
     if !output.status.is_some_and(|s| s.success()) {
         return Err(format!(
             "{shown} fails: {}",
-            crate::printer::visible(&first_line(&text))
+            crate::base::printer::visible(&first_line(&text))
         ));
     }
     match interpret(tool, &text) {
@@ -71,7 +72,7 @@ pub fn verify(
         ProbeOutcome::Version { version } => Err(format!("{shown} reports {version}")),
         _ => Err(format!(
             "{shown} reports no version: {}",
-            crate::printer::visible(&first_line(&text))
+            crate::base::printer::visible(&first_line(&text))
         )),
     }
 }

@@ -8,7 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::search_path::{HostEnv, is_executable_file};
+use super::search_path::HostEnv;
+use crate::base::paths::is_executable_file;
 
 /// Where a candidate really leads.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,9 +5,9 @@
 //! Each directory is listed once (`read_dir`), not stat'ed once per tool name:
 //! ~20 directory reads instead of thousands of failed `stat` calls.
 
+use crate::base::paths::is_executable_file;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// One directory to search, and whether it is on the user's PATH.
@@ -284,9 +284,4 @@ pub fn index_bins(dirs: &[SearchDir], wanted: &HashSet<&str>) -> HashMap<String,
         }
     }
     index
-}
-
-/// A regular file (after following links) with an execute bit.
-pub fn is_executable_file(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }

@@ -6,8 +6,9 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use super::{Finding, Health};
+use crate::base::text::human_bytes;
 use crate::settings::Settings;
-use crate::upstream::{EMBEDDED_BASELINE, LatestVersions, human_bytes};
+use crate::upstream::{EMBEDDED_BASELINE, LatestVersions};
 
 pub fn check(settings: &Settings) -> Vec<Finding> {
     let mut out = vec![file(

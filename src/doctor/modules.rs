@@ -15,8 +15,8 @@ pub fn check(settings: &Settings) -> Vec<Finding> {
     let mut out = Vec::new();
     match &settings.config.modules_repository {
         Some(url) => {
-            let shown = crate::upstream::redact_text(url);
-            let git = crate::system::Host::current().which("git");
+            let shown = crate::base::redact::redact_text(url);
+            let git = crate::base::host::Host::current().which("git");
             out.push(match git {
                 Some(_) => Finding::new(AREA, "repository", Health::Ok, shown),
                 None => Finding::new(

@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use super::{Finding, Health};
+use crate::base::redact::redact;
 use crate::settings::Settings;
 use crate::upstream::{
     Address, BodyError, GITHUB_API, HttpClient, Reply, Request, SOURCES, Source, Token,
-    github_token, redact,
+    github_token,
 };
 
 /// One address to ask.

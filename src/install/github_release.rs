@@ -10,8 +10,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{Ecosystem, PackageManager};
+use crate::base::digest::hex;
 use crate::model::Method;
-use crate::state::backup::hex;
 use crate::upstream::{BodyError, HttpClient, HttpOptions, Request, Response};
 
 pub struct GithubRelease;
@@ -256,7 +256,7 @@ fn download(client: &HttpClient, url: &str) -> Result<(std::fs::File, String), S
         crate::upstream::Reply::Ok { body, .. } => Ok(body),
         other => Err(format!(
             "{}: download failed: {} (toolup downloads release assets of up to {} MiB)",
-            crate::upstream::redact(url),
+            crate::base::redact::redact(url),
             other.describe(),
             mib(MAX_ASSET_BYTES)
         )),

@@ -47,7 +47,7 @@ pub fn rollback(modules_dir: &Path, name: &str) -> Result<(String, String), Stri
         schema_version: backup_version.clone(),
         repository: "unknown".to_owned(),
         commit: "unknown".to_owned(),
-        installed_at: crate::collect::now_rfc3339(),
+        installed_at: crate::base::clock::now_rfc3339(),
         enabled: None,
         held_back: None,
     });
@@ -76,7 +76,7 @@ pub fn set_enabled(modules_dir: &Path, name: &str, enabled: bool) -> Result<(), 
     let entry = index.modules.get_mut(name).ok_or_else(|| {
         format!(
             "no installed module named {:?}",
-            crate::printer::visible(name)
+            crate::base::printer::visible(name)
         )
     })?;
     entry.enabled = Some(enabled);

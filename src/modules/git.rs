@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use crate::base::host::Host;
 use crate::exec::{ProcessRequest, Stop, run};
-use crate::system::Host;
 
 /// The repository as fetched: where its files are and at which commit.
 #[derive(Debug, Clone)]
@@ -20,7 +20,7 @@ pub struct Checkout {
 
 /// Refuses what git would read as an option or a command-running transport.
 pub fn check_url(url: &str) -> Result<(), String> {
-    let shown = crate::upstream::redact_text(url);
+    let shown = crate::base::redact::redact_text(url);
     if url.trim().is_empty() {
         return Err("the modules repository is empty".to_owned());
     }
@@ -49,7 +49,7 @@ pub fn check_branch(branch: &str) -> Result<(), String> {
     } else {
         Err(format!(
             "{:?} is not a branch name",
-            crate::printer::visible(branch)
+            crate::base::printer::visible(branch)
         ))
     }
 }
@@ -60,7 +60,7 @@ pub fn clone_dir(cache: &Path, url: &str, branch: Option<&str>) -> PathBuf {
     h.update(url.as_bytes());
     h.update([0]);
     h.update(branch.unwrap_or("").as_bytes());
-    let digest = crate::state::backup::hex(&h.finalize());
+    let digest = crate::base::digest::hex(&h.finalize());
     cache
         .join("modules")
         .join(format!("repo-{}", &digest[..16]))
@@ -124,7 +124,7 @@ fn register_credentials(url: &str) {
     let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
     if let Some((userinfo, _)) = authority.rsplit_once('@') {
         let secret = userinfo.split_once(':').map_or(userinfo, |(_, p)| p);
-        crate::secrets::register(secret);
+        crate::base::secrets::register(secret);
     }
 }
 
@@ -226,13 +226,13 @@ fn git_run(
     if out.status.is_some_and(|s| s.success()) {
         return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
     }
-    let stderr = crate::discover::parse::clean_output(&[], &out.stderr);
+    let stderr = crate::base::text::clean_output(&[], &out.stderr);
     let last = stderr
         .lines()
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("");
-    Err(crate::secrets::scrub(&format!("git {what} failed: {}", last.trim())).into_owned())
+    Err(crate::base::secrets::scrub(&format!("git {what} failed: {}", last.trim())).into_owned())
 }
 
 #[cfg(test)]

@@ -64,10 +64,10 @@ impl Manifest {
 
     /// Parses a manifest's text; `path` names it in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Manifest, String> {
-        let file: ManifestFile =
-            toml::from_str(text).map_err(|e| crate::toml_location::describe(path, text, &e))?;
+        let file: ManifestFile = toml::from_str(text)
+            .map_err(|e| crate::base::toml_location::describe(path, text, &e))?;
         let field_error = |field: &str, message: String| {
-            let line = crate::toml_location::line_of_key(text, field)
+            let line = crate::base::toml_location::line_of_key(text, field)
                 .map_or_else(String::new, |l| format!(":{l}"));
             format!("{}{line}: field `{field}`: {message}", path.display())
         };
@@ -76,7 +76,7 @@ impl Manifest {
                 "name",
                 format!(
                     "{:?} is not a module name (lowercase letters, digits, - _ . +; not ending in .json)",
-                    crate::printer::visible(&file.name)
+                    crate::base::printer::visible(&file.name)
                 ),
             ));
         }
@@ -86,7 +86,7 @@ impl Manifest {
                     field,
                     format!(
                         "{:?} is not a semantic version such as 1.2.0 ({e})",
-                        crate::printer::visible(value)
+                        crate::base::printer::visible(value)
                     ),
                 )
             })
@@ -121,7 +121,7 @@ impl Manifest {
 /// A module's name: a catalog-style name that cannot be taken for one of
 /// the modules directory's own files (`index.json`).
 pub fn is_module_name(name: &str) -> bool {
-    crate::catalog::is_valid_name(name) && !name.ends_with(".json")
+    crate::base::names::is_valid_name(name) && !name.ends_with(".json")
 }
 
 /// Checks that a path named inside a module stays inside it: relative, with
@@ -136,7 +136,7 @@ pub fn inside(path: &str) -> Result<PathBuf, String> {
     {
         return Err(format!(
             "{:?} leaves the module (it must be a relative path without `..`)",
-            crate::printer::visible(path)
+            crate::base::printer::visible(path)
         ));
     }
     Ok(p.to_path_buf())

@@ -23,11 +23,6 @@ use std::path::{Path, PathBuf};
 pub use index::{Entry, Index};
 pub use manifest::{MANIFEST, Manifest};
 
-/// The modules directory inside the data dir.
-pub fn dir(data: &Path) -> PathBuf {
-    data.join("modules")
-}
-
 /// An installed module as this run sees it.
 #[derive(Debug, Clone)]
 pub struct Installed {

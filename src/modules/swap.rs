@@ -296,7 +296,7 @@ pub fn recover(modules_dir: &Path) -> Result<Vec<String>, String> {
                 schema_version: version.clone(),
                 repository: "unknown".to_owned(),
                 commit: "unknown".to_owned(),
-                installed_at: crate::collect::now_rfc3339(),
+                installed_at: crate::base::clock::now_rfc3339(),
                 enabled: None,
                 held_back: None,
             });

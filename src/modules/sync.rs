@@ -127,7 +127,7 @@ pub fn sync(req: &Request<'_>) -> Result<Report, String> {
         recover(req.modules_dir)?
     };
     let checkout = git::sync(req.repository, req.branch, &clone, req.git_timeout)?;
-    let shown_repo = crate::upstream::redact_text(req.repository);
+    let shown_repo = crate::base::redact::redact_text(req.repository);
     // `modules/` only as a real directory: a link could point anywhere.
     let sub = checkout.dir.join("modules");
     let root = if std::fs::symlink_metadata(&sub).is_ok_and(|m| m.is_dir()) {
@@ -241,7 +241,7 @@ pub fn sync(req: &Request<'_>) -> Result<Report, String> {
                     schema_version: manifest.schema_version.to_string(),
                     repository: shown_repo.clone(),
                     commit: checkout.commit.clone(),
-                    installed_at: crate::collect::now_rfc3339(),
+                    installed_at: crate::base::clock::now_rfc3339(),
                     enabled: index.modules.get(name).and_then(|e| e.enabled),
                     held_back: None,
                 };
@@ -343,7 +343,7 @@ fn repository_modules(root: &Path) -> std::collections::BTreeMap<String, Result<
         } else {
             Err(format!(
                 "{:?} is not a module name",
-                crate::printer::visible(&name)
+                crate::base::printer::visible(&name)
             ))
         };
         out.insert(name, value);

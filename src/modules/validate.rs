@@ -34,7 +34,7 @@ pub fn staged(dir: &Path, name: &str, base: &CatalogSource) -> Result<Contents, 
     }
     if let Some(program) = manifest.check.first() {
         let path = dir.join(inside(program)?);
-        if !crate::discover::is_executable_file(&path) || !resolves_inside(dir, &path) {
+        if !crate::base::paths::is_executable_file(&path) || !resolves_inside(dir, &path) {
             return Err(format!(
                 "{}: field `check`: {program:?} is not an executable file in the module",
                 dir.join(super::MANIFEST).display()
@@ -128,7 +128,7 @@ pub fn installed(dir: &Path, staged_hash: &str) -> Result<(), String> {
     if out.status.is_some_and(|s| s.success()) && !out.timed_out {
         return Ok(());
     }
-    let said = crate::discover::parse::clean_output(&out.stdout, &out.stderr);
+    let said = crate::base::text::clean_output(&out.stdout, &out.stderr);
     let last = said
         .lines()
         .rev()

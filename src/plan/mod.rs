@@ -11,9 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::catalog::{Tool, is_valid_package_name};
+use crate::base::environment::EnvKind;
+use crate::base::names::is_valid_package_name;
+use crate::catalog::Tool;
 use crate::config::Pin;
-use crate::environment::EnvKind;
 use crate::install::{self, PackageManager};
 use crate::model::{Status, ToolRecord, Version};
 

@@ -6,7 +6,8 @@
 use serde::Serialize;
 
 use super::{Action, ActionKind, Context, preference};
-use crate::catalog::{Tool, is_valid_package_name};
+use crate::base::names::is_valid_package_name;
+use crate::catalog::Tool;
 use crate::install;
 use crate::model::{Installation, ToolRecord, Version};
 

@@ -81,7 +81,7 @@ impl Filter {
         match &self.category {
             Some(c) if !categories.contains(&c.as_str()) => Err(format!(
                 "--category {:?}: no such category (one of {})",
-                crate::printer::visible(c),
+                crate::base::printer::visible(c),
                 categories.join(", ")
             )),
             _ => Ok(()),

@@ -41,7 +41,7 @@ pub struct RunJournal {
 impl RunJournal {
     /// A new run of `jobs`, all pending; the id is time-based and unique.
     pub fn new(jobs: &[String]) -> RunJournal {
-        let now = crate::collect::now_rfc3339();
+        let now = crate::base::clock::now_rfc3339();
         RunJournal {
             schema_version: 1,
             run_id: format!("{}-{}", now.replace([':', '-'], ""), std::process::id()),

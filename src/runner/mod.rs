@@ -34,7 +34,7 @@ pub struct Step {
     pub locks: Vec<String>,
     /// Lock files another program (unattended-upgrades, another apt) may
     /// hold: the step waits for them, up to `Options::lock_timeout`.
-    pub wait_for: Vec<crate::system::LockFile>,
+    pub wait_for: Vec<crate::state::lock::LockFile>,
 }
 
 /// A unit of work: its steps run in order.
@@ -431,7 +431,7 @@ fn wait_for_locks(
         let held: Vec<String> = step
             .wait_for
             .iter()
-            .map(crate::system::validate::lock_state)
+            .map(crate::state::lock::LockFile::state)
             .filter(|(free, _)| !free)
             .map(|(_, detail)| detail)
             .collect();
@@ -478,7 +478,7 @@ fn progress(line: &str) -> Option<(Option<f64>, Option<String>)> {
                 .map(|p| p.clamp(0.0, 100.0)),
             parsed
                 .message
-                .map(|m| crate::printer::visible(&m).into_owned()),
+                .map(|m| crate::base::printer::visible(&m).into_owned()),
         )
     })
 }
@@ -558,7 +558,7 @@ fn run_step(
     } else if out.status.is_some_and(|s| s.success()) {
         Outcome::Ok
     } else {
-        let text = crate::discover::parse::clean_output(&out.stdout, &out.stderr);
+        let text = crate::base::text::clean_output(&out.stdout, &out.stderr);
         let tail: Vec<&str> = text.lines().rev().take(3).collect();
         Outcome::Failed(format!(
             "exit {}: {}",

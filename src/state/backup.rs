@@ -9,10 +9,10 @@
 //! their own backup's directory, originals are absolute paths without `..`,
 //! and a restore never sets the setuid or setgid bit.
 
+use crate::base::digest::sha256_hex;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// One backed-up file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,7 +91,7 @@ pub fn create_of(
 /// Copies `items` into `<root>/<tool>/<stamp>/`.
 pub fn create(root: &Path, tool: &str, stamp: &str, items: &[Item]) -> std::io::Result<Backup> {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
-    if !crate::catalog::is_valid_name(tool) || !is_plain_name(stamp) {
+    if !crate::base::names::is_valid_name(tool) || !is_plain_name(stamp) {
         return Err(std::io::Error::other(format!(
             "refusing backup name {tool:?}/{stamp:?}"
         )));
@@ -281,15 +281,14 @@ fn is_plain_name(name: &str) -> bool {
 }
 
 fn is_root() -> bool {
-    // SAFETY: geteuid cannot fail and touches no memory.
-    unsafe { libc::geteuid() == 0 }
+    crate::base::privilege::is_root()
 }
 
 /// The backup of `tool` in `dir`, which must be one of its backups: a real
 /// directory right under `<root>/<tool>/`.
 pub fn at(root: &Path, tool: &str, dir: &Path) -> Option<Backup> {
     let name = dir.file_name()?.to_str()?;
-    if !crate::catalog::is_valid_name(tool)
+    if !crate::base::names::is_valid_name(tool)
         || !is_plain_name(name)
         || dir != root.join(tool).join(name)
     {
@@ -318,7 +317,7 @@ fn read_manifest(dir: &Path, tool: &str) -> Option<Backup> {
 /// inside `root` (a link is not followed), its `dir` taken from where it was
 /// found, not from what it says.
 pub fn latest(root: &Path, tool: &str) -> Option<Backup> {
-    if !crate::catalog::is_valid_name(tool) {
+    if !crate::base::names::is_valid_name(tool) {
         return None;
     }
     let tool_dir = root.join(tool);
@@ -356,15 +355,6 @@ pub fn prune(root: &Path, tool: &str, keep: usize, max_age: Option<std::time::Du
             let _ = std::fs::remove_dir_all(dir);
         }
     }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Lower-case hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -76,7 +76,7 @@ impl AppDirs {
 
     /// Installed modules and their index.
     pub fn modules(&self) -> PathBuf {
-        crate::modules::dir(&self.data)
+        self.data.join("modules")
     }
 
     /// The probe cache file.

@@ -5,22 +5,7 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
-/// One action's outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    pub time: String,
-    pub tool: String,
-    pub action: String,
-    pub manager: String,
-    pub argv: Vec<String>,
-    pub from_version: Option<String>,
-    pub to_version: Option<String>,
-    /// `ok`, `failed`, `rolled-back`, `skipped`.
-    pub outcome: String,
-    pub message: String,
-}
+pub use super::store::HistoryEntry;
 
 /// Appends one entry to the store at `path`.
 pub fn append(path: &Path, entry: &HistoryEntry) -> std::io::Result<()> {

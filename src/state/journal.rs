@@ -22,7 +22,7 @@ pub struct Unfinished {
 }
 
 fn path_of(dir: &Path, tool: &str) -> Option<PathBuf> {
-    crate::catalog::is_valid_name(tool).then(|| dir.join(format!("{tool}.json")))
+    crate::base::names::is_valid_name(tool).then(|| dir.join(format!("{tool}.json")))
 }
 
 /// Records that `entry` is starting. An error means it must not start.

@@ -6,6 +6,7 @@ pub mod backup;
 mod dirs;
 pub mod history;
 pub mod journal;
+pub mod lock;
 mod snapshot_store;
 pub mod store;
 pub mod tree;

@@ -7,7 +7,22 @@
 use std::path::Path;
 
 use rusqlite::{Connection, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// One action's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub time: String,
+    pub tool: String,
+    pub action: String,
+    pub manager: String,
+    pub argv: Vec<String>,
+    pub from_version: Option<String>,
+    pub to_version: Option<String>,
+    /// `ok`, `failed`, `rolled-back`, `skipped`.
+    pub outcome: String,
+    pub message: String,
+}
 
 /// One job phase, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -247,7 +262,7 @@ impl Store {
     }
 
     /// Records one tool action (install, upgrade, rollback, …).
-    pub fn append_action(&self, e: &super::history::HistoryEntry) -> Result<(), String> {
+    pub fn append_action(&self, e: &HistoryEntry) -> Result<(), String> {
         let argv = serde_json::to_string(&e.argv).map_err(|e| e.to_string())?;
         self.conn
             .execute(
@@ -269,7 +284,7 @@ impl Store {
     }
 
     /// Every tool action, oldest first.
-    pub fn actions(&self) -> Result<Vec<super::history::HistoryEntry>, String> {
+    pub fn actions(&self) -> Result<Vec<HistoryEntry>, String> {
         let mut stmt = self
             .conn
             .prepare(
@@ -280,7 +295,7 @@ impl Store {
         let rows = stmt
             .query_map([], |row| {
                 let argv: String = row.get(4)?;
-                Ok(super::history::HistoryEntry {
+                Ok(HistoryEntry {
                     time: row.get(0)?,
                     tool: row.get(1)?,
                     action: row.get(2)?,

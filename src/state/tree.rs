@@ -45,7 +45,7 @@ pub fn copy(from: &Path, to: &Path) -> std::io::Result<()> {
 pub fn hash(root: &Path) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
     hash_into(root, Path::new(""), &mut hasher)?;
-    Ok(super::backup::hex(&hasher.finalize()))
+    Ok(crate::base::digest::hex(&hasher.finalize()))
 }
 
 fn hash_into(dir: &Path, relative: &Path, hasher: &mut Sha256) -> std::io::Result<()> {

@@ -84,7 +84,7 @@ pub fn run(
     });
     CheckReport {
         schema_version: 1,
-        checked_at: crate::collect::now_rfc3339(),
+        checked_at: crate::base::clock::now_rfc3339(),
         reboot_required: reboot.is_some(),
         reboot_reason: reboot,
         not_applicable: not.iter().map(|u| u.id().to_owned()).collect(),

@@ -10,10 +10,9 @@ pub mod reboot;
 pub mod updater;
 pub mod updaters;
 pub mod validate;
-pub mod window;
 
 pub use check::{CheckReport, UpdaterCheck};
-pub use updater::{CheckContext, Host, LockFile, Pending, Phase, Updater};
+pub use updater::{CheckContext, LockFile, Pending, Phase, Updater};
 
 /// The built-in updaters, the team's modules (when a modules repository is
 /// configured) and the external plugins, a plugin replacing a built-in of

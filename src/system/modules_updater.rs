@@ -7,7 +7,8 @@
 
 use serde::Deserialize;
 
-use super::updater::{Host, Pending, Phase, Updater};
+use super::updater::{Pending, Phase, Updater};
+use crate::base::host::Host;
 
 /// Its id, which the scheduler orders every other job after.
 pub const ID: &str = "modules";

@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::updater::{CheckContext, Host, Pending, Phase, Updater};
+use super::updater::{CheckContext, Pending, Phase, Updater};
+use crate::base::host::Host;
 use crate::exec::{ProcessRequest, run};
 
 /// The system's plugin directory.
@@ -115,9 +116,9 @@ impl Plugin {
     /// and field where it can.
     pub fn load(path: &Path) -> Result<Plugin, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let manifest: Manifest =
-            toml::from_str(&text).map_err(|e| crate::toml_location::describe(path, &text, &e))?;
-        if !crate::catalog::is_valid_name(&manifest.name) {
+        let manifest: Manifest = toml::from_str(&text)
+            .map_err(|e| crate::base::toml_location::describe(path, &text, &e))?;
+        if !crate::base::names::is_valid_name(&manifest.name) {
             return Err(format!(
                 "{}: field `name`: {:?} is not a name (lowercase letters, digits, - _ . +)",
                 path.display(),
@@ -183,7 +184,7 @@ impl Plugin {
             Ok(out) => Answer {
                 code: out.status.and_then(|s| s.code()),
                 stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: crate::discover::parse::clean_output(&[], &out.stderr),
+                stderr: crate::base::text::clean_output(&[], &out.stderr),
                 timed_out: out.timed_out,
             },
             Err(e) => Answer {
@@ -248,7 +249,7 @@ pub fn parse_estimate(name: &str, stdout: &str) -> Result<Vec<Pending>, String> 
     let doc: Estimate = serde_json::from_str(stdout.trim()).map_err(|e| {
         format!(
             "plugin {name}: `estimate-update` printed no valid JSON ({e}): {:?}",
-            crate::printer::visible(&stdout.chars().take(80).collect::<String>())
+            crate::base::printer::visible(&stdout.chars().take(80).collect::<String>())
         )
     })?;
     match doc.status.as_str() {

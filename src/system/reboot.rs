@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use super::updater::{CheckContext, Host};
+use super::updater::CheckContext;
+use crate::base::host::Host;
 
 /// Why a reboot is needed, if it is.
 pub fn required(cx: &CheckContext<'_>) -> Option<String> {

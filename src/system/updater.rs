@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::base::host::Host;
 use crate::exec::{ProcessRequest, run};
+pub use crate::state::lock::LockFile;
 
 /// One pending update.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,33 +44,6 @@ pub enum Phase {
     Check,
     Download,
     Update,
-}
-
-/// What an updater may look at to decide whether it applies.
-#[derive(Debug, Clone)]
-pub struct Host {
-    pub path: Vec<PathBuf>,
-    pub os: &'static str,
-    pub home: Option<PathBuf>,
-}
-
-impl Host {
-    /// This machine.
-    pub fn current() -> Host {
-        Host {
-            path: std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).collect(),
-            os: std::env::consts::OS,
-            home: std::env::var_os("HOME").map(PathBuf::from),
-        }
-    }
-
-    /// The program `name` on PATH.
-    pub fn which(&self, name: &str) -> Option<PathBuf> {
-        self.path.iter().map(|d| d.join(name)).find(|p| {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-    }
 }
 
 /// Latest versions of registry packages, asked by `kind:name`, answered in order.
@@ -124,7 +99,7 @@ impl CheckContext<'_> {
         Ok(CheckRun {
             code: out.status.and_then(|s| s.code()).unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: crate::discover::parse::clean_output(&[], &out.stderr),
+            stderr: crate::base::text::clean_output(&[], &out.stderr),
         })
     }
 }
@@ -225,15 +200,6 @@ pub trait Updater: Sync {
     fn lock_files(&self) -> Vec<LockFile> {
         Vec::new()
     }
-}
-
-/// A lock a package manager takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LockFile {
-    /// An fcntl lock on the file (dpkg, apt, rpm).
-    Fcntl(PathBuf),
-    /// The file's existence is the lock (pacman's `db.lck`).
-    Exists(PathBuf),
 }
 
 /// `["a", "b"]` as argv.

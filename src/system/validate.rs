@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::updater::{Host, LockFile, Updater};
+use super::updater::Updater;
+use crate::base::host::Host;
 
 /// Below this much free space where an updater writes, it may fail midway.
 pub const MIN_FREE_BYTES: u64 = 512 * 1024 * 1024;
@@ -25,8 +26,7 @@ pub struct Requirement {
 /// Every requirement of every applicable updater.
 pub fn run(updaters: &[&dyn Updater], host: &Host) -> Vec<Requirement> {
     let mut out = Vec::new();
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let root = unsafe { libc::geteuid() } == 0;
+    let root = crate::base::privilege::is_root();
     let mut sudo: Option<bool> = None;
     for u in updaters.iter().filter(|u| u.applies(host)) {
         let mut need = |what: &str, ok: bool, detail: String| {
@@ -71,7 +71,7 @@ pub fn run(updaters: &[&dyn Updater], host: &Host) -> Vec<Requirement> {
                     free >= MIN_FREE_BYTES,
                     format!(
                         "{} free at {}",
-                        crate::upstream::human_bytes(free),
+                        crate::base::text::human_bytes(free),
                         place.display()
                     ),
                 ),
@@ -83,7 +83,7 @@ pub fn run(updaters: &[&dyn Updater], host: &Host) -> Vec<Requirement> {
             }
         }
         for lock in u.lock_files() {
-            let (ok, detail) = lock_state(&lock);
+            let (ok, detail) = lock.state();
             need("lock", ok, detail);
         }
     }
@@ -115,56 +115,4 @@ fn sudo_works(host: &Host) -> bool {
     let args = ["-n".to_owned(), "true".to_owned()];
     crate::exec::run_quick(&sudo, &args, Duration::from_secs(5))
         .is_ok_and(|o| o.status.is_some_and(|s| s.success()))
-}
-
-/// Whether a lock is free, and if not who holds it.
-pub fn lock_state(lock: &LockFile) -> (bool, String) {
-    match lock {
-        LockFile::Exists(path) => {
-            if path.exists() {
-                (
-                    false,
-                    format!("{} exists: another update is running", path.display()),
-                )
-            } else {
-                (true, format!("{} is free", path.display()))
-            }
-        }
-        LockFile::Fcntl(path) => match fcntl_holder(path) {
-            None => (true, format!("{} is free", path.display())),
-            Some(pid) => (
-                false,
-                format!(
-                    "{} is held by pid {pid} ({})",
-                    path.display(),
-                    command_line(&pid.to_string())
-                ),
-            ),
-        },
-    }
-}
-
-/// A process's command line, fit for a message (escaped), or empty.
-pub fn command_line(pid: &str) -> String {
-    let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|b| {
-            String::from_utf8_lossy(&b)
-                .replace('\0', " ")
-                .trim()
-                .to_owned()
-        })
-        .unwrap_or_default();
-    crate::printer::visible(&cmd).into_owned()
-}
-
-/// The pid holding an fcntl write lock on `path`, asked without taking it.
-fn fcntl_holder(path: &Path) -> Option<i32> {
-    use std::os::fd::AsRawFd;
-    let file = std::fs::File::open(path).ok()?;
-    // SAFETY: F_GETLK reads the flock we pass and writes the answer into it.
-    let mut lock: libc::flock = unsafe { std::mem::zeroed() };
-    lock.l_type = libc::F_WRLCK as libc::c_short;
-    lock.l_whence = libc::SEEK_SET as libc::c_short;
-    let rc = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut lock) };
-    (rc == 0 && lock.l_type != libc::F_UNLCK as libc::c_short).then_some(lock.l_pid)
 }

@@ -11,6 +11,8 @@
 //! pool, so an async runtime would add weight and nothing else. Certificates
 //! come from the platform's store, so TLS-intercepting corporate proxies work.
 
+use crate::base::redact::redact;
+use crate::base::text::human_bytes;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::sync::{Condvar, Mutex};
@@ -478,15 +480,6 @@ impl<R: Read> Read for CappedReader<R> {
     }
 }
 
-/// `64 MiB`, `512 KiB`, `300 B`.
-pub fn human_bytes(n: u64) -> String {
-    match n {
-        n if n >= 1 << 20 => format!("{} MiB", n >> 20),
-        n if n >= 1 << 10 => format!("{} KiB", n >> 10),
-        n => format!("{n} B"),
-    }
-}
-
 /// A held per-host slot, released on drop.
 struct HostSlot<'a> {
     client: &'a HttpClient,
@@ -505,55 +498,6 @@ impl Drop for HostSlot<'_> {
         }
         self.client.slot_freed.notify_all();
     }
-}
-
-/// A URL fit for logs and messages: any `user:password@` is replaced by
-/// `***@`, and query values that look like credentials by `***`.
-pub fn redact(url: &str) -> String {
-    let (scheme, rest) = match url.split_once("://") {
-        Some((s, r)) => (Some(s), r),
-        None => (None, url),
-    };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let authority = match authority.rsplit_once('@') {
-        Some((_, host)) => format!("***@{host}"),
-        None => authority.to_owned(),
-    };
-    let tail = match tail.split_once('?') {
-        Some((path, query)) => {
-            let query: Vec<String> = query
-                .split('&')
-                .map(|pair| match pair.split_once('=') {
-                    Some((k, _)) if is_secret_name(k) => format!("{k}=***"),
-                    _ => pair.to_owned(),
-                })
-                .collect();
-            format!("{path}?{}", query.join("&"))
-        }
-        None => tail.to_owned(),
-    };
-    match scheme {
-        Some(s) => format!("{s}://{authority}{tail}"),
-        None => format!("{authority}{tail}"),
-    }
-}
-
-fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [
-        "token",
-        "key",
-        "secret",
-        "password",
-        "passwd",
-        "auth",
-        "sig",
-        "signature",
-        "credential",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
 }
 
 /// https, or plain http to this machine itself (a loopback address or `localhost`).
@@ -601,32 +545,13 @@ fn split_userinfo(url: &str) -> (String, Option<String>) {
             .into_owned()
     };
     let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
-    crate::secrets::register(&decode(password));
-    crate::secrets::register(password);
+    crate::base::secrets::register(&decode(password));
+    crate::base::secrets::register(password);
     let credential = format!("{}:{}", decode(user), decode(password));
     (
         format!("{scheme}://{host}{}", &rest[end..]),
         Some(base64::engine::general_purpose::STANDARD.encode(credential)),
     )
-}
-
-/// `text` with every URL in it passed through `redact`.
-pub fn redact_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("://") {
-        let start = rest[..at]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'))
-            .map_or(0, |i| i + 1);
-        let end = rest[at..]
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ','))
-            .map_or(rest.len(), |i| at + i);
-        out.push_str(&rest[..start]);
-        out.push_str(&redact(&rest[start..end]));
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Error text without anything that could carry a credential.
@@ -676,14 +601,6 @@ mod tests {
 
     #[test]
     fn credentials_never_show() {
-        assert_eq!(
-            redact("https://user:s3cret@mirror.example/simple?token=abc&x=1"),
-            "https://***@mirror.example/simple?token=***&x=1"
-        );
-        assert_eq!(
-            redact_text("GET https://u:p@h.example/a failed; see http://ok.example/b"),
-            "GET https://***@h.example/a failed; see http://ok.example/b"
-        );
         let (url, basic) = split_userinfo("https://me:p%40ss@h.example/simple/");
         assert_eq!(url, "https://h.example/simple/");
         assert_eq!(basic.as_deref(), Some("bWU6cEBzcw=="));

@@ -121,7 +121,7 @@ impl LatestVersions {
     pub fn get_from<'a>(
         &'a self,
         tool: &str,
-        upstreams: &'a crate::catalog::Upstreams,
+        upstreams: &'a super::Upstreams,
     ) -> Option<(&'a str, String)> {
         let version = self.versions.get(tool)?;
         match self.sources.get(tool) {

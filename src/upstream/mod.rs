@@ -12,26 +12,27 @@ mod dns;
 mod http;
 mod latest_versions;
 mod sources;
+mod spec;
 mod tags;
 mod token;
 
 pub use addresses::{Address, Addresses, Origin};
 pub use http::{
-    BodyError, HttpClient, HttpOptions, Reply, Request, Response, host_of, human_bytes,
-    may_carry_secret, redact, redact_text,
+    BodyError, HttpClient, HttpOptions, Reply, Request, Response, host_of, may_carry_secret,
 };
 pub use latest_versions::{Entry, LatestVersions, LatestVersionsError};
 pub use sources::debian::upstream_version as debian_upstream_version;
 pub use sources::{GITHUB_API, SOURCES, Source, kinds as source_kinds, source};
+pub use spec::{Released, Upstream, UpstreamField, Upstreams};
 pub use token::{Token, github_token};
 
+use crate::base::redact::redact_text;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::catalog::Tool;
 use crate::model::{Latest, LatestFrom};
 use sources::{Context, Lookup, Query};
 
@@ -133,23 +134,24 @@ impl LatestSource {
     /// Fetches what is due for `tools`, each from its sources in order
     /// until one answers; never opens a socket unless called. `token` is
     /// asked only when a GitHub lookup is due (it may run `gh`).
-    pub fn refresh(
+    pub fn refresh<T: Released>(
         &mut self,
-        tools: &[&Tool],
+        tools: &[&T],
         options: &RefreshOptions,
         addresses: &Addresses,
         token: impl FnOnce() -> Option<Token>,
     ) -> RefreshReport {
         let now = SystemTime::now();
         let cutoff = options.min_release_age.and_then(|age| now.checked_sub(age));
-        let with_upstream = tools.iter().filter(|t| !t.upstream.is_none()).count();
-        let due: Vec<&Tool> = tools
+        let with_upstream = tools.iter().filter(|t| !t.upstreams().is_none()).count();
+        let due: Vec<&T> = tools
             .iter()
             .copied()
-            .filter(|t| !t.upstream.is_none())
+            .filter(|t| !t.upstreams().is_none())
             .filter(|t| {
                 options.force
-                    || !(self.is_fresh(t, now) || self.failed_recently(t, options.failure_ttl, now))
+                    || !(self.is_fresh(*t, now)
+                        || self.failed_recently(*t, options.failure_ttl, now))
             })
             .collect();
         let mut report = RefreshReport {
@@ -160,7 +162,7 @@ impl LatestSource {
             return report;
         }
         let token = if due.iter().any(|t| {
-            t.upstream
+            t.upstreams()
                 .iter()
                 .any(|u| source(u.kind()).is_some_and(|s| s.uses_github_token()))
         }) {
@@ -171,7 +173,7 @@ impl LatestSource {
         let client = HttpClient::new(options.http.clone());
         let mut cx = Context::new(&client, addresses, token.as_ref().map(Token::expose));
         for tool in &due {
-            for u in tool.upstream.iter() {
+            for u in tool.upstreams().iter() {
                 cx.wanted
                     .entry(u.kind())
                     .or_default()
@@ -179,7 +181,7 @@ impl LatestSource {
             }
         }
         let cx = cx;
-        let lookups = |tool: &&Tool| (tool.name().to_owned(), self.ask_sources(&cx, tool, cutoff));
+        let lookups = |tool: &&T| (tool.name().to_owned(), self.ask_sources(&cx, *tool, cutoff));
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(options.jobs.max(1))
             .build();
@@ -187,7 +189,7 @@ impl LatestSource {
             Ok(pool) => pool.install(|| due.par_iter().map(lookups).collect()),
             Err(_) => due.iter().map(lookups).collect(),
         };
-        let fetched_at = crate::collect::now_rfc3339();
+        let fetched_at = crate::base::clock::now_rfc3339();
         for (tool, answered) in results {
             match answered {
                 Answered::Found(source, release) => {
@@ -243,9 +245,14 @@ impl LatestSource {
     }
 
     /// Asks a tool's sources in order until one answers.
-    fn ask_sources(&self, cx: &Context<'_>, tool: &Tool, cutoff: Option<SystemTime>) -> Answered {
+    fn ask_sources(
+        &self,
+        cx: &Context<'_>,
+        tool: &dyn Released,
+        cutoff: Option<SystemTime>,
+    ) -> Answered {
         let mut reasons = Vec::new();
-        for upstream in tool.upstream.iter() {
+        for upstream in tool.upstreams().iter() {
             let source = upstream.to_string();
             let cached_here = self.user.sources.get(tool.name()) == Some(&source);
             let query = Query {
@@ -257,7 +264,7 @@ impl LatestSource {
                     None
                 },
                 hint: self.user.hints.get(&source).map(String::as_str),
-                prereleases: tool.spec.prereleases,
+                prereleases: tool.prereleases(),
                 cutoff,
             };
             match sources::lookup(cx, &query) {
@@ -281,14 +288,14 @@ impl LatestSource {
         Answered::Failed(redact_text(&reasons.join("; ")))
     }
 
-    fn failed_recently(&self, tool: &Tool, failure_ttl: Duration, now: SystemTime) -> bool {
+    fn failed_recently(&self, tool: &dyn Released, failure_ttl: Duration, now: SystemTime) -> bool {
         self.failed_before
             .get(tool.name())
             .is_some_and(|t| !older_than(t, failure_ttl, now))
     }
 
-    fn is_fresh(&self, tool: &Tool, now: SystemTime) -> bool {
-        self.user.get_from(tool.name(), &tool.upstream).is_some()
+    fn is_fresh(&self, tool: &dyn Released, now: SystemTime) -> bool {
+        self.user.get_from(tool.name(), tool.upstreams()).is_some()
             && self
                 .user
                 .fetched_at
@@ -297,8 +304,8 @@ impl LatestSource {
     }
 
     /// The latest release of `tool`, or why there is none.
-    pub fn latest(&self, tool: &Tool) -> Result<Latest, String> {
-        if tool.upstream.is_none() {
+    pub fn latest(&self, tool: &dyn Released) -> Result<Latest, String> {
+        if tool.upstreams().is_none() {
             return Err("no latest version known: the catalog names no upstream source".to_owned());
         }
         let name = tool.name();
@@ -316,7 +323,7 @@ impl LatestSource {
             (&self.user, LatestFrom::Cache),
             (&self.baseline, LatestFrom::Manual),
         ] {
-            if let Some((version, source)) = cache.get_from(name, &tool.upstream) {
+            if let Some((version, source)) = cache.get_from(name, tool.upstreams()) {
                 let fetched_at = cache.fetched_at.get(name).cloned();
                 let stale = fetched_at
                     .as_deref()
@@ -334,14 +341,14 @@ impl LatestSource {
             Some(reason) => format!("no latest version known: {reason}"),
             None => format!(
                 "no latest version known: nothing cached for {}",
-                tool.upstream
+                tool.upstreams()
             ),
         })
     }
 
     /// Why this run could not refresh `tool`, when it answers from a cache
     /// instead: the reason and how old the answer is.
-    pub fn problem(&self, tool: &Tool) -> Option<String> {
+    pub fn problem(&self, tool: &dyn Released) -> Option<String> {
         let reason = self.failures.get(tool.name())?;
         let latest = self.latest(tool).ok()?;
         let from = match latest.from {
@@ -434,7 +441,7 @@ pub fn latest_of(
     let client = HttpClient::new(http);
     let cx = sources::Context::new(&client, addresses, None);
     let ask = |spec: &String| -> Result<String, String> {
-        let upstreams = crate::catalog::Upstreams::parse(spec)?;
+        let upstreams = Upstreams::parse(spec)?;
         let upstream = upstreams
             .iter()
             .next()

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::env_vars;
+use crate::base::env_vars;
 use crate::exec::{ProcessRequest, run};
 
 /// A secret whose `Debug` does not show it.
@@ -34,7 +34,7 @@ pub fn github_token(path: Option<&std::ffi::OsStr>) -> Option<Token> {
         if let Ok(value) = std::env::var(key)
             && !value.trim().is_empty()
         {
-            crate::secrets::register(&value);
+            crate::base::secrets::register(&value);
             return Some(Token(value.trim().to_owned(), key));
         }
     }
@@ -67,7 +67,7 @@ fn gh_auth_token(gh: &Path) -> Option<Token> {
     if token.is_empty() || token.contains(char::is_whitespace) {
         return None;
     }
-    crate::secrets::register(&token);
+    crate::base::secrets::register(&token);
     Some(Token(token, "gh auth token"))
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::support::{Sandbox, record, stderr, stdout};
-use toolup::state::backup::sha256_hex;
+use toolup::base::digest::sha256_hex;
 
 /// `toolup upgrade semver`, reading every version afresh.
 const UPGRADE: &[&str] = &[

@@ -316,8 +316,7 @@ fn validate_only_says_what_an_update_needs_and_who_holds_a_lock() {
     let lock = sb.root.join("lock");
     std::fs::write(&lock, "").unwrap();
     let mut holder = crate::support::hold_lock(&lock, 30.0);
-    let (free, detail) =
-        toolup::system::validate::lock_state(&toolup::system::LockFile::Fcntl(lock.clone()));
+    let (free, detail) = toolup::state::lock::LockFile::Fcntl(lock.clone()).state();
     holder.kill().unwrap();
     holder.wait().unwrap();
     assert!(!free, "{detail}");
@@ -326,7 +325,7 @@ fn validate_only_says_what_an_update_needs_and_who_holds_a_lock() {
         "{detail}"
     );
     assert!(detail.contains("python3"), "{detail}");
-    let (free, _) = toolup::system::validate::lock_state(&toolup::system::LockFile::Fcntl(lock));
+    let (free, _) = toolup::state::lock::LockFile::Fcntl(lock).state();
     assert!(free);
 }
 

@@ -541,7 +541,7 @@ fn rollback_never_leaves_the_backups_directory() {
     let manifest = serde_json::json!({
         "tool": "x", "created_at": "20260101T000000Z", "dir": planted,
         "files": [{"original": victim, "copy": "0-victim",
-                   "sha256": toolup::state::backup::sha256_hex(b"evil"), "mode": 0o104755}]
+                   "sha256": toolup::base::digest::sha256_hex(b"evil"), "mode": 0o104755}]
     });
     std::fs::write(planted.join("manifest.json"), manifest.to_string()).unwrap();
     let backups = sb.home.join(".local/state/toolup/backups");

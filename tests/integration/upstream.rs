@@ -671,7 +671,7 @@ fn release_of(
     assert!(status.success());
     let bytes = std::fs::read(work.join(&asset)).unwrap();
     let sum = if good_sum {
-        toolup::state::backup::sha256_hex(&bytes)
+        toolup::base::digest::sha256_hex(&bytes)
     } else {
         "0".repeat(64)
     };

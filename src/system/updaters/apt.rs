@@ -6,7 +6,8 @@
 //! is. Refreshing the lists is `apt-get update`, which needs root. A
 //! candidate from a `-security` suite is a security update.
 
-use crate::system::updater::{CheckContext, Host, LockFile, Pending, Phase, Updater, argv};
+use crate::base::host::Host;
+use crate::system::updater::{CheckContext, LockFile, Pending, Phase, Updater, argv};
 
 pub struct Apt;
 

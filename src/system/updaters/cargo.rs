@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::system::updater::{CheckContext, Host, Pending, Phase, Updater, argv};
+use crate::base::host::Host;
+use crate::system::updater::{CheckContext, Pending, Phase, Updater, argv};
 
 pub struct Cargo;
 
@@ -36,7 +37,7 @@ pub(crate) fn installed(text: &str) -> Result<Vec<(String, String)>, String> {
             let (name, version, source) = (words.next()?, words.next()?, words.next()?);
             // The names go on cargo's command line: plain crate names only.
             ((source.contains("registry+") || source.contains("sparse+"))
-                && crate::catalog::is_valid_package_name(name))
+                && crate::base::names::is_valid_package_name(name))
             .then(|| (name.to_owned(), version.to_owned()))
         })
         .collect())
@@ -77,8 +78,8 @@ impl Updater for Cargo {
         let mut out = self.update_argv();
         out.extend(pending.iter().filter_map(|p| {
             let to = p.to.as_deref()?;
-            (crate::catalog::is_valid_package_name(&p.name)
-                && crate::catalog::is_valid_package_name(to)
+            (crate::base::names::is_valid_package_name(&p.name)
+                && crate::base::names::is_valid_package_name(to)
                 && crate::model::Version::parse(to).is_ok())
             .then(|| format!("{}@{to}", p.name))
         }));

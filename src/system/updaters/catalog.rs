@@ -3,7 +3,8 @@
 //! no manager can upgrade are left out), updated by that command, naming
 //! those tools, through the manager that installed each.
 
-use crate::system::updater::{CheckContext, Host, Pending, Phase, Updater, argv};
+use crate::base::host::Host;
+use crate::system::updater::{CheckContext, Pending, Phase, Updater, argv};
 
 pub struct Catalog;
 
@@ -38,7 +39,7 @@ impl Updater for Catalog {
         out.extend(
             pending
                 .iter()
-                .filter(|p| crate::catalog::is_valid_name(&p.name))
+                .filter(|p| crate::base::names::is_valid_name(&p.name))
                 .map(|p| p.name.clone()),
         );
         Some(out)

@@ -1,7 +1,8 @@
 //! dnf: Fedora and RHEL packages. `dnf check-update` exits 100 when updates
 //! exist, 0 when none; its list is `name.arch  version  repo`.
 
-use crate::system::updater::{Host, LockFile, Pending, Phase, Updater, argv};
+use crate::base::host::Host;
+use crate::system::updater::{LockFile, Pending, Phase, Updater, argv};
 
 pub struct Dnf;
 

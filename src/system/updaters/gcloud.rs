@@ -6,7 +6,8 @@
 
 use serde::Deserialize;
 
-use crate::system::updater::{Host, Pending, Phase, Updater, argv};
+use crate::base::host::Host;
+use crate::system::updater::{Pending, Phase, Updater, argv};
 
 pub struct Gcloud;
 

@@ -2,7 +2,8 @@
 //! which syncs a private copy of the database and so needs no root. It
 //! exits 2 when there is nothing to update; lines are `name old -> new`.
 
-use crate::system::updater::{Host, LockFile, Pending, Phase, Updater, argv};
+use crate::base::host::Host;
+use crate::system::updater::{LockFile, Pending, Phase, Updater, argv};
 
 pub struct Pacman;
 

@@ -7,7 +7,8 @@
 
 use std::path::PathBuf;
 
-use crate::system::updater::{CheckContext, Host, Pending, Phase, Updater, argv};
+use crate::base::host::Host;
+use crate::system::updater::{CheckContext, Pending, Phase, Updater, argv};
 
 pub struct Sdkman;
 

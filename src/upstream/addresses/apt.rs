@@ -13,7 +13,7 @@ pub const KEY: &str = "debian";
 /// Finds a Debian mirror in apt's sources.
 pub fn discover(env: &ClientEnv<'_>) -> Discovered {
     let etc = PathBuf::from(
-        env.var(crate::env_vars::TOOLUP_APT_ETC)
+        env.var(crate::base::env_vars::TOOLUP_APT_ETC)
             .unwrap_or_else(|| "/etc/apt".to_owned()),
     );
     let mut d = Discovered {

@@ -147,7 +147,7 @@ impl ClientEnv<'_> {
         let mut seen = std::collections::BTreeSet::new();
         std::env::split_paths(path)
             .map(|d| d.join(name))
-            .filter(|p| crate::discover::is_executable_file(p))
+            .filter(|p| crate::base::paths::is_executable_file(p))
             .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
             .collect()
     }
@@ -273,7 +273,7 @@ impl Addresses {
                     })
                 });
             if let Some(address) = found {
-                tracing::debug!(source = source.kind(), key = spec.key, url = %crate::upstream::redact(&address.url), origin = %address.origin, "address");
+                tracing::debug!(source = source.kind(), key = spec.key, url = %crate::base::redact::redact(&address.url), origin = %address.origin, "address");
                 out.addresses.insert(spec.key, address);
             }
         }
@@ -314,7 +314,7 @@ impl Addresses {
     pub fn program(&self, name: &str) -> Option<PathBuf> {
         std::env::split_paths(self.path.as_deref()?)
             .map(|d| d.join(name))
-            .find(|p| crate::discover::is_executable_file(p))
+            .find(|p| crate::base::paths::is_executable_file(p))
     }
 
     /// toolup's cache directory, a neutral working directory for clients.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{Context, Lookup, Query, Release, Source, fetch_json, fetch_with, read_lines};
-use crate::env_vars;
+use crate::base::env_vars;
 use crate::model::Version;
 use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, cargo};
 use crate::upstream::http::Request;

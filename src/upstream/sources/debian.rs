@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use super::{Context, Lookup, Query, Release, Source};
-use crate::env_vars;
+use crate::base::env_vars;
 use crate::model::Version;
 use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, apt};
 use crate::upstream::http::{BodyError, Reply, Request};

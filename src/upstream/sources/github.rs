@@ -10,7 +10,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::{Context, Lookup, Query, Release, Source, read_json, read_lines};
-use crate::env_vars;
+use crate::base::env_vars;
 use crate::model::Version;
 use crate::upstream::addresses::AddressSpec;
 use crate::upstream::http::{Reply, Request};

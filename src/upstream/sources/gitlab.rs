@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::{Context, Lookup, Query, Release, Source, fetch_json};
-use crate::env_vars;
+use crate::base::env_vars;
 use crate::model::Version;
 use crate::upstream::addresses::AddressSpec;
 use crate::upstream::tags::tag_to_version;

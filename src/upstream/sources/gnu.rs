@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Context, Lookup, Query, Release, Source, fetch_with, read_lines};
-use crate::env_vars;
+use crate::base::env_vars;
 use crate::upstream::addresses::AddressSpec;
 use crate::upstream::http::Request;
 use crate::upstream::tags::highest;

@@ -21,9 +21,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use serde::de::DeserializeOwned;
 
+use super::Upstream;
 use super::addresses::{AddressSpec, Addresses, ClientEnv, Discovered};
 use super::http::{BodyError, BodyInfo, HttpClient, Reply, Request};
-use crate::catalog::Upstream;
 
 /// Every upstream source toolup knows, in no particular order.
 pub static SOURCES: &[&dyn Source] = &[
@@ -230,7 +230,7 @@ fn fetch_with<T>(
         Reply::NotModified => Err(Lookup::Unchanged),
         other => Err(Lookup::Failed(format!(
             "{}: {}",
-            crate::upstream::redact(request.url),
+            crate::base::redact::redact(request.url),
             other.describe()
         ))),
     }

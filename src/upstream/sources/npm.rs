@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{Context, Lookup, Query, Release, Source, fetch_json};
-use crate::env_vars;
+use crate::base::env_vars;
 use crate::model::Version;
 use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, npm};
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{Context, Lookup, Query, Release, Source, fetch_with, read_lines};
-use crate::env_vars;
+use crate::base::env_vars;
 use crate::model::Version;
 use crate::model::package_name::python_project;
 use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, pip};

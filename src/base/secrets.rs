@@ -51,7 +51,7 @@ static PATTERNS: LazyLock<[(Regex, &'static str); 3]> = LazyLock::new(|| {
 pub fn scrub(text: &str) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(text);
     if text.contains("://") {
-        out = Cow::Owned(crate::upstream::redact_text(&out));
+        out = Cow::Owned(crate::base::redact::redact_text(&out));
     }
     for (pattern, with) in PATTERNS.iter() {
         if pattern.is_match(&out) {

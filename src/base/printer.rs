@@ -82,7 +82,7 @@ impl Printer {
 
 /// A line for stderr: no credential, no control character.
 fn stderr_line(text: &str) -> String {
-    visible(&crate::secrets::scrub(text)).into_owned()
+    visible(&crate::base::secrets::scrub(text)).into_owned()
 }
 
 /// `text` with control characters (C0 and C1: ESC, CSI, OSC, `\r`,

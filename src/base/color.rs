@@ -28,7 +28,7 @@ pub fn enabled_with(
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto if set(crate::env_vars::NO_COLOR) => false,
+        ColorChoice::Auto if set(crate::base::env_vars::NO_COLOR) => false,
         ColorChoice::Auto
             if set("CLICOLOR_FORCE") && var("CLICOLOR_FORCE").as_deref() != Some("0") =>
         {

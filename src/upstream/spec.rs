@@ -6,6 +6,14 @@ use std::fmt;
 
 use serde::Deserialize;
 
+/// What the upstream layer needs to know of a tool: its name, where its
+/// releases are published, and whether pre-releases count.
+pub trait Released: Sync {
+    fn name(&self) -> &str;
+    fn upstreams(&self) -> &Upstreams;
+    fn prereleases(&self) -> bool;
+}
+
 /// One `kind:ident` source, its kind one of the known upstream sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upstream {
@@ -26,10 +34,10 @@ impl Upstream {
         if !valid {
             return Err(format!("invalid name {ident:?} in {text:?}"));
         }
-        let source = crate::upstream::source(kind).ok_or_else(|| {
+        let source = super::source(kind).ok_or_else(|| {
             format!(
                 "unknown upstream kind {kind:?} ({}, none)",
-                crate::upstream::source_kinds().join(", ")
+                super::source_kinds().join(", ")
             )
         })?;
         source
