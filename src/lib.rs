@@ -4,12 +4,11 @@
 //! The layers, top to bottom, are listed in docs/architecture.md; an import
 //! never climbs (tests/integration/layers.rs holds the house to it).
 
+pub mod audit;
 pub mod base;
 pub mod catalog;
 pub mod cli;
-pub mod collect;
 pub mod config;
-pub mod discover;
 pub mod doctor;
 pub mod exec;
 pub mod install;

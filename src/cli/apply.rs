@@ -495,7 +495,7 @@ pub(super) fn verify_runs(
     let installed = record
         .installed
         .ok_or_else(|| format!("{name} is not found"))?;
-    crate::discover::verify(
+    crate::audit::discover::verify(
         tool,
         std::path::Path::new(&installed.path),
         settings.probe_timeout,
@@ -644,7 +644,7 @@ fn fresh_record(settings: &Settings, tool: &Tool) -> Option<ToolRecord> {
         ..settings.clone()
     };
     let printer = Printer { quiet: true };
-    let (snapshot, _) = super::audit::gather(&no_cache, printer, &[tool], false);
+    let (snapshot, _) = crate::audit::gather(&no_cache, printer, &[tool], false);
     snapshot.tools.into_iter().next()
 }
 
@@ -669,7 +669,7 @@ fn validate(settings: &Settings, action: &Action) -> Result<String, String> {
         .to_version
         .as_deref()
         .and_then(|t| Version::parse(t).ok());
-    let version = crate::discover::verify(
+    let version = crate::audit::discover::verify(
         tool,
         std::path::Path::new(&installed.path),
         settings.probe_timeout,

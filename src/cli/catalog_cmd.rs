@@ -6,7 +6,7 @@ use tabled::builder::Builder;
 
 use crate::base::printer::Printer;
 use crate::catalog::{CatalogSource, load_catalog};
-use crate::render::Format;
+use crate::settings::Format;
 use crate::settings::Settings;
 
 use super::{CatalogAction, Outcome};

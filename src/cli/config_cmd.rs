@@ -6,7 +6,7 @@ use tabled::builder::Builder;
 
 use crate::base::printer::Printer;
 use crate::config::{PROJECT_FILE, SYSTEM_FILE};
-use crate::render::Format;
+use crate::settings::Format;
 use crate::settings::Settings;
 
 use super::Outcome;

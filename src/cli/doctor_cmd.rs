@@ -3,7 +3,7 @@
 
 use crate::base::printer::{Printer, visible};
 use crate::doctor::{Finding, Health, Report};
-use crate::render::Format;
+use crate::settings::Format;
 use crate::settings::Settings;
 
 use super::Outcome;

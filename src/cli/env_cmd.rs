@@ -1,7 +1,7 @@
 //! `toolup env`: the kind of machine, with confidence and indicators.
 
 use crate::base::printer::Printer;
-use crate::render::Format;
+use crate::settings::Format;
 use crate::settings::Settings;
 
 use super::Outcome;

@@ -4,7 +4,7 @@ use anyhow::Context;
 use tabled::builder::Builder;
 
 use crate::base::printer::Printer;
-use crate::render::Format;
+use crate::settings::Format;
 use crate::settings::Settings;
 use crate::state::backup;
 use crate::state::history::{self, HistoryEntry};

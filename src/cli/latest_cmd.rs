@@ -7,7 +7,7 @@ use tabled::builder::Builder;
 
 use crate::base::printer::Printer;
 use crate::model::{Counts, Durations, Latest, Meta, SCHEMA_VERSION};
-use crate::render::Format;
+use crate::settings::Format;
 use crate::settings::Settings;
 
 use super::Outcome;
@@ -34,7 +34,7 @@ pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::R
         let named = settings.resolve_names(&catalog, names)?;
         selected.retain(|t| named.iter().any(|n| n.name() == t.name()));
     }
-    let latest = settings.latest_source(&selected, printer);
+    let latest = crate::audit::latest_source(settings, &selected, printer);
     let records: Vec<LatestRecord> = selected
         .iter()
         .map(|tool| match latest.latest(*tool) {
@@ -65,7 +65,7 @@ pub fn run(settings: &Settings, printer: Printer, names: &[String]) -> anyhow::R
                     schema_version: SCHEMA_VERSION,
                     generator: format!("toolup {}", env!("CARGO_PKG_VERSION")),
                     created_at: crate::base::clock::now_rfc3339(),
-                    host: crate::collect::host(),
+                    host: crate::audit::collect::host(),
                     offline: settings.offline,
                     counts: Counts::default(),
                     durations_ms: Durations {

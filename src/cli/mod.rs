@@ -12,6 +12,7 @@ mod latest_cmd;
 mod modules_cmd;
 mod reconcile_cmd;
 mod render_cmd;
+mod settings;
 mod shell_cmd;
 mod system_cmd;
 mod system_update;
@@ -21,12 +22,12 @@ mod upgrade_cmd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::base::env_vars;
 use crate::base::printer::Printer;
-use crate::render::Format;
 use crate::settings::Settings;
+use crate::settings::{FailOn, Format};
 
 /// Audit and reconcile the developer tools on this machine.
 #[derive(Debug, Parser)]
@@ -356,21 +357,6 @@ pub enum ConfigAction {
     Path,
 }
 
-/// What `--fail-on` can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Outdated,
-    #[value(alias = "missing")]
-    NotInstalled,
-    Unknown,
-    /// `system check`: any update pending.
-    Pending,
-    /// `system check`: any security update pending.
-    Security,
-    /// `system check`: a reboot is needed.
-    Reboot,
-}
-
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
@@ -476,7 +462,7 @@ pub fn main() -> ExitCode {
     let printer = Printer {
         quiet: cli.global.quiet,
     };
-    let result = Settings::resolve(&cli.global, !matches!(cli.command, Command::Render)).and_then(
+    let result = settings::resolve(&cli.global, !matches!(cli.command, Command::Render)).and_then(
         |settings| {
             if !matches!(cli.command, Command::Trust { .. }) {
                 for ignored in &settings.config.ignored {

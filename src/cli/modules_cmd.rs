@@ -10,7 +10,7 @@ use tabled::builder::Builder;
 use crate::base::printer::{Printer, visible};
 use crate::modules::sync::{Outcome as ModuleOutcome, Report, Request};
 use crate::modules::{Installed, installed};
-use crate::render::Format;
+use crate::settings::Format;
 use crate::settings::Settings;
 use crate::state::history::HistoryEntry;
 

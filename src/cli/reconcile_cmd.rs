@@ -9,7 +9,7 @@ use anyhow::bail;
 use crate::base::printer::Printer;
 use crate::catalog::Tool;
 use crate::plan::{Context, Reconciliation, reconcile};
-use crate::render::Format;
+use crate::settings::Format;
 use crate::settings::Settings;
 use crate::state::history;
 
@@ -33,7 +33,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     } else {
         settings.resolve_names(&catalog, &request.tools)?
     };
-    let (snapshot, _) = super::audit::gather(settings, printer, &tools, false);
+    let (snapshot, _) = crate::audit::gather(settings, printer, &tools, false);
     let available = available_managers();
     let is_root = crate::base::privilege::is_root();
     let cx = Context {

@@ -3,7 +3,8 @@
 
 use crate::base::printer::Printer;
 use crate::model::{Snapshot, ToolRecord};
-use crate::render::{Format, STATE_STYLES, render};
+use crate::render::{STATE_STYLES, render};
+use crate::settings::Format;
 use crate::settings::Settings;
 use crate::state::load_snapshot;
 
@@ -13,7 +14,7 @@ pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let snapshot = load_snapshot(&settings.snapshot_path)?;
     let only = check_selection(settings, &snapshot)?;
     let settings = &Settings {
-        filter: crate::render::Filter {
+        filter: crate::settings::Filter {
             only,
             ..settings.filter.clone()
         },

@@ -8,8 +8,8 @@ use tabled::builder::Builder;
 
 use crate::base::host::Host;
 use crate::base::printer::Printer;
-use crate::cli::FailOn;
-use crate::render::Format;
+use crate::settings::FailOn;
+use crate::settings::Format;
 use crate::settings::Settings;
 use crate::system::{CheckContext, CheckReport, Updater};
 
@@ -208,7 +208,7 @@ pub fn stats(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
 fn catalog_outdated(settings: &Settings) -> Result<Vec<crate::system::Pending>, String> {
     let quiet = Settings {
         quiet: true,
-        filter: crate::render::Filter::default(),
+        filter: crate::settings::Filter::default(),
         ..settings.clone()
     };
     let catalog = quiet.catalog().map_err(|e| e.to_string())?;

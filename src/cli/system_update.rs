@@ -9,9 +9,9 @@ use tabled::builder::Builder;
 
 use crate::base::host::Host;
 use crate::base::printer::Printer;
-use crate::render::Format;
 use crate::runner::journal::RunJournal;
 use crate::runner::{Event, Job, Options, Outcome as JobOutcome, Step};
+use crate::settings::Format;
 use crate::settings::Settings;
 use crate::system::{Pending, Phase, Updater};
 

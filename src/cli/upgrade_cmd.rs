@@ -14,7 +14,7 @@ use crate::catalog::Tool;
 use crate::install;
 use crate::model::{Status, ToolRecord};
 use crate::plan::{Context, Plan, Wanted, plan};
-use crate::render::Format;
+use crate::settings::Format;
 use crate::settings::Settings;
 
 use super::Outcome;
@@ -125,7 +125,7 @@ pub(super) fn make_plan(
 ) -> (Plan, crate::model::Snapshot) {
     // A dry run looks things up exactly as the real run does, so it shows
     // the same plan.
-    let (snapshot, _) = super::audit::gather(settings, printer, tools, true);
+    let (snapshot, _) = crate::audit::gather(settings, printer, tools, true);
     let records: Vec<(&Tool, Option<&ToolRecord>)> = tools
         .iter()
         .map(|t| (*t, snapshot.tools.iter().find(|r| r.name == t.name())))
@@ -217,9 +217,9 @@ fn refresh_snapshot(
         quiet: true,
         ..settings.clone()
     };
-    let (fresh, _) = super::audit::gather(&quiet, Printer { quiet: true }, &acted, true);
+    let (fresh, _) = crate::audit::gather(&quiet, Printer { quiet: true }, &acted, true);
     let snapshot = match crate::state::load_snapshot(&settings.snapshot_path) {
-        Ok(previous) => super::audit::merge(previous, fresh),
+        Ok(previous) => crate::audit::merge(previous, fresh),
         Err(_) => fresh,
     };
     if let Err(e) = crate::state::save_snapshot(&settings.snapshot_path, &snapshot) {

@@ -109,7 +109,9 @@ pub fn examine(settings: &Settings) -> Report {
     let mut findings = registries::check(settings);
     findings.extend(files::check(settings));
     findings.extend(modules::check(settings));
-    findings.extend(path_check::check(&crate::discover::HostEnv::capture()));
+    findings.extend(path_check::check(
+        &crate::audit::discover::HostEnv::capture(),
+    ));
     Report {
         schema_version: REPORT_VERSION,
         findings,

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{Finding, Health};
+use crate::audit::discover::{HostEnv, same_dir, shim_dirs};
 use crate::base::paths::is_executable_file;
-use crate::discover::{HostEnv, same_dir, shim_dirs};
 
 pub fn check(env: &HostEnv) -> Vec<Finding> {
     let entries: Vec<PathBuf> = env

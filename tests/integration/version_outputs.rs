@@ -12,8 +12,8 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toolup::audit::discover::{ProbeOutcome, interpret};
 use toolup::catalog::{Catalog, CatalogSource, load_catalog};
-use toolup::discover::{ProbeOutcome, interpret};
 use toolup::model::Version;
 
 #[derive(Deserialize)]

@@ -11,8 +11,8 @@ use crate::base::host::hostname;
 
 use rayon::prelude::*;
 
+use crate::audit::discover::{Discoverer, ToolDiscovery};
 use crate::catalog::Tool;
-use crate::discover::{Discoverer, ToolDiscovery};
 use crate::model::{
     Counts, Durations, Host, Meta, SCHEMA_VERSION, Snapshot, Status, ToolRecord, Version,
 };
@@ -82,7 +82,7 @@ fn discover_all(
     discoverer: &Discoverer,
     options: &CollectOptions,
 ) -> Vec<ToolDiscovery> {
-    let bar = crate::render::progress::bar(tools.len() as u64, options.progress);
+    let bar = super::progress::bar(tools.len() as u64, options.progress);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build();
