@@ -16,7 +16,7 @@ pub fn run(
     update_baseline: Option<&Path>,
 ) -> anyhow::Result<Outcome> {
     let audited = crate::audit::run(settings, printer, update_baseline)?;
-    Ok(super::render_cmd::present(
+    Ok(super::present::snapshot(
         &audited.settings,
         printer,
         &audited.snapshot,

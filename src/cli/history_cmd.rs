@@ -6,8 +6,7 @@ use tabled::builder::Builder;
 use crate::base::printer::Printer;
 use crate::settings::Format;
 use crate::settings::Settings;
-use crate::state::backup;
-use crate::state::history::{self, HistoryEntry};
+use crate::state::history;
 
 use super::Outcome;
 
@@ -37,56 +36,6 @@ pub fn history(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome>
 }
 
 pub fn rollback(settings: &Settings, printer: Printer, tool: &str) -> anyhow::Result<Outcome> {
-    let dirs = settings.dirs.as_ref().context("no home directory")?;
-    if !crate::base::names::is_valid_name(tool) {
-        anyhow::bail!(
-            "{:?} is not a tool name (lowercase letters, digits, - _ . +)",
-            crate::base::printer::visible(tool)
-        );
-    }
-    if super::apply::recover_interrupted(settings, printer, false)
-        .iter()
-        .any(|t| t == tool)
-    {
-        return Ok(Outcome::Success);
-    }
-    let backup = backup::latest(&dirs.backups(), tool)
-        .with_context(|| format!("no backup of {tool} to roll back to"))?;
-    // Restored, then proved by running the tool at the version backed up.
-    let result = backup::restore(&backup).and_then(|()| {
-        let want = backup.version.clone();
-        super::apply::verify_runs(settings, tool, |v| {
-            want.as_deref().is_none_or(|w| {
-                crate::model::Version::parse(v).ok() == crate::model::Version::parse(w).ok()
-            })
-        })
-        .map(|_| ())
-        .map_err(|e| format!("restored, but it does not run as backed up: {e}"))
-    });
-    let entry = HistoryEntry {
-        time: crate::base::clock::now_rfc3339(),
-        tool: tool.to_owned(),
-        action: "rollback".to_owned(),
-        manager: String::new(),
-        argv: Vec::new(),
-        from_version: None,
-        to_version: None,
-        outcome: if result.is_ok() { "ok" } else { "failed" }.to_owned(),
-        message: match &result {
-            Ok(()) => format!("restored the backup of {}", backup.created_at),
-            Err(e) => e.clone(),
-        },
-    };
-    history::append(&dirs.history(), &entry)?;
-    match result {
-        Ok(()) => {
-            printer.note(&format!(
-                "{tool}: restored the backup of {} ({} file(s), sha256 verified)",
-                backup.created_at,
-                backup.files.len()
-            ));
-            Ok(Outcome::Success)
-        }
-        Err(e) => Err(anyhow::anyhow!("{tool}: {e}")),
-    }
+    crate::install::rollback(settings, printer, tool)?;
+    Ok(Outcome::Success)
 }

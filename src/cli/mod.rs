@@ -1,7 +1,6 @@
 //! Command-line definitions (clap derive) and dispatch. Each command lives in
 //! its own file and receives resolved `Settings` and a `Printer`, never raw clap structs.
 
-mod apply;
 mod audit;
 mod catalog_cmd;
 mod config_cmd;
@@ -10,6 +9,7 @@ mod env_cmd;
 mod history_cmd;
 mod latest_cmd;
 mod modules_cmd;
+mod present;
 mod reconcile_cmd;
 mod render_cmd;
 mod settings;
@@ -436,16 +436,7 @@ impl GlobalArgs {
 }
 
 /// What a command concluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Exit 0.
-    Success,
-    /// Exit 1: `--fail-on` matched, or some items failed.
-    Failure,
-    /// Exit 130: interrupted (SIGINT/SIGTERM) while acting; what was
-    /// replaced was put back and recorded.
-    Interrupted,
-}
+pub use crate::model::Verdict as Outcome;
 
 /// Parses the command line, runs the command and maps the result to an exit code:
 /// 0 success, 1 failure found, 2 usage/config/input error.
@@ -484,7 +475,7 @@ pub fn main() -> ExitCode {
                     | Command::Rollback { .. }
                     | Command::FetchRelease { .. }
             ) {
-                apply::recover_interrupted(&settings, printer, true);
+                crate::install::recover_interrupted(&settings, printer, true);
             }
             run(&cli.command, &settings, printer)
         },
@@ -579,9 +570,9 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         Command::Install { tools, via, run } => upgrade_cmd::run(
             settings,
             printer,
-            &upgrade_cmd::Request {
+            &crate::install::Request {
                 tools: tools.clone(),
-                wanted: crate::plan::Wanted {
+                wanted: crate::install::Wanted {
                     missing: true,
                     outdated: false,
                 },
@@ -590,7 +581,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 fail_fast: run.fail_fast,
                 atomic: run.atomic,
                 via: via.clone(),
-                ..upgrade_cmd::Request::default()
+                ..crate::install::Request::default()
             },
         ),
         Command::Upgrade {
@@ -605,10 +596,10 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         } => upgrade_cmd::run(
             settings,
             printer,
-            &upgrade_cmd::Request {
+            &crate::install::Request {
                 tools: tools.clone(),
                 preset: preset.clone(),
-                wanted: crate::plan::Wanted {
+                wanted: crate::install::Wanted {
                     missing: *missing || *all,
                     outdated: *outdated || *all || !*missing,
                 },
@@ -694,15 +685,15 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             } => system_update::run(
                 settings,
                 printer,
-                &system_update::Request {
+                &crate::system::update::Request {
                     skip: skip.clone(),
                     dry_run: run.dry_run,
-                    yes: run.yes,
                     resume: *resume,
                     security_only: *security_only,
                     approve: *approve,
                     notify: *notify,
                 },
+                run.yes,
             ),
             SystemAction::Updaters => system_cmd::updaters(settings, printer),
             SystemAction::History { updater, last } => {
@@ -745,38 +736,15 @@ fn fetch_release(
     tag: Option<&str>,
     remove: bool,
 ) -> anyhow::Result<Outcome> {
-    let (repo, bin) = match package.split_once(':') {
-        Some((repo, bin)) => (repo, bin.to_owned()),
-        None => (
-            package,
-            package.rsplit('/').next().unwrap_or(package).to_owned(),
-        ),
-    };
-    if !crate::base::names::is_valid_package_name(repo)
-        || !crate::base::names::is_valid_package_name(&bin)
-        || bin.contains('/')
-    {
-        anyhow::bail!("invalid release {package:?}: expected OWNER/REPO or OWNER/REPO:BINARY");
-    }
-    if settings.offline && !remove {
-        anyhow::bail!("fetch-release needs the network; it cannot run with --offline");
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .ok_or_else(|| anyhow::anyhow!("no HOME"))?;
-    let dest_dir = home.join(".local/bin");
-    if remove {
-        std::fs::remove_file(dest_dir.join(&bin))?;
-        printer.note(&format!("removed {}", dest_dir.join(&bin).display()));
-        return Ok(Outcome::Success);
-    }
-    let addresses = settings.addresses();
-    let api = crate::upstream::source("github")
-        .and_then(|github| addresses.get(github, "github_api"))
-        .ok_or_else(|| anyhow::anyhow!("no GitHub API address"))?;
-    let placed = crate::install::github_release::fetch(&api.url, repo, tag, &bin, &dest_dir)
-        .map_err(|e| anyhow::anyhow!(e))?;
-    printer.note(&format!("placed {} (sha256 verified)", placed.display()));
+    let done = crate::managers::github_release::command(
+        &settings.addresses(),
+        settings.offline,
+        package,
+        tag,
+        remove,
+    )
+    .map_err(anyhow::Error::msg)?;
+    printer.note(&done);
     Ok(Outcome::Success)
 }
 

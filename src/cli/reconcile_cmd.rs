@@ -2,20 +2,14 @@
 //! PATH runs, newer copies it shadows, and the fix; `--aggressive` removes
 //! the non-preferred copies through their own package managers.
 
-use std::io::IsTerminal;
-
-use anyhow::bail;
-
 use crate::base::printer::Printer;
 use crate::catalog::Tool;
-use crate::plan::{Context, Reconciliation, reconcile};
+use crate::install::{Reconciliation, full_argv};
 use crate::settings::Format;
 use crate::settings::Settings;
-use crate::state::history;
 
 use super::Outcome;
-use super::apply::{full_argv, history_entry, run_manager};
-use super::upgrade_cmd::{available_managers, confirm};
+use super::present;
 
 pub struct Request {
     pub tools: Vec<String>,
@@ -26,34 +20,14 @@ pub struct Request {
 
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
     crate::exec::set_dry_run(request.dry_run);
-    super::apply::recover_interrupted(settings, printer, request.dry_run || !request.aggressive);
+    crate::install::recover_interrupted(settings, printer, request.dry_run || !request.aggressive);
     let catalog = settings.catalog()?;
     let tools: Vec<&Tool> = if request.tools.is_empty() {
         settings.select(&catalog)?
     } else {
         settings.resolve_names(&catalog, &request.tools)?
     };
-    let (snapshot, _) = crate::audit::gather(settings, printer, &tools, false);
-    let available = available_managers();
-    let is_root = crate::base::privilege::is_root();
-    let cx = Context {
-        environment: settings.environment().kind,
-        available: &available,
-        is_root,
-        manager_order: &settings.config.managers,
-        pins: &settings.config.pins,
-        via: None,
-    };
-    let found: Vec<Reconciliation> = tools
-        .iter()
-        .filter_map(|t| {
-            snapshot
-                .tools
-                .iter()
-                .find(|r| r.name == t.name())
-                .and_then(|r| reconcile(t, r, &cx))
-        })
-        .collect();
+    let found = crate::install::reconciliations(settings, printer, &tools);
     if settings.format == Format::Json {
         printer.json(&serde_json::json!({"schema_version": 1, "tools": found}))?;
     } else {
@@ -67,84 +41,15 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         printer.note("dry run: nothing was removed");
         return Ok(Outcome::Success);
     }
-    if !request.yes {
-        if !std::io::stdin().is_terminal() {
-            bail!("refusing to remove anything without --yes: there is no terminal to ask");
-        }
-        if !confirm(&format!("Remove {} copies?", removals.len())) {
-            printer.note("nothing was removed");
-            return Ok(Outcome::Success);
-        }
+    if !present::go_ahead(
+        request.yes,
+        "remove anything",
+        &format!("Remove {} copies?", removals.len()),
+        printer,
+    )? {
+        return Ok(Outcome::Success);
     }
-    // Through the shared runner: one manager's removals never overlap.
-    let history_path = settings.dirs.as_ref().map(|d| d.history());
-    let jobs: Vec<crate::runner::Job> = removals
-        .iter()
-        .enumerate()
-        .map(|(i, a)| crate::runner::Job {
-            id: i.to_string(),
-            steps: vec![crate::runner::Step {
-                phase: "remove".to_owned(),
-                argv: super::apply::full_argv(a),
-                timeout: std::time::Duration::from_secs(30 * 60),
-                locks: vec![format!("manager:{}", a.manager)],
-                wait_for: Vec::new(),
-            }],
-            runs_after: Vec::new(),
-        })
-        .collect();
-    let execute = |job: &crate::runner::Job, _: &crate::runner::Step| {
-        let action = removals[job.id.parse::<usize>().ok()?];
-        // Recorded as started before it runs, or not run at all.
-        if let Some(path) = &history_path
-            && let Err(e) = history::append(path, &history_entry(action, "started", ""))
-        {
-            let why = format!("cannot record the removal ({e}): nothing was run");
-            printer.error(&format!("{}: {why}", action.tool));
-            return Some(crate::runner::Outcome::Failed(why));
-        }
-        let result = run_manager(action);
-        if let Some(path) = &history_path {
-            let message = result
-                .clone()
-                .err()
-                .unwrap_or_else(|| action.reason.clone());
-            let entry = history_entry(
-                action,
-                if result.is_ok() { "ok" } else { "failed" },
-                &message,
-            );
-            let _ = history::append(path, &entry);
-        }
-        Some(match result {
-            Ok(()) => {
-                printer.note(&format!("{}: {}", action.tool, action.reason));
-                crate::runner::Outcome::Ok
-            }
-            Err(e) => {
-                printer.error(&format!("{}: {e}", action.tool));
-                crate::runner::Outcome::Failed(e)
-            }
-        })
-    };
-    crate::exec::interrupt::catch();
-    let results = crate::runner::run_with(
-        &jobs,
-        &crate::runner::Options::in_process(settings.jobs, false),
-        &|_| {},
-        &execute,
-    )
-    .map_err(anyhow::Error::msg)?;
-    let failed = results
-        .iter()
-        .any(|r| !matches!(r.outcome, crate::runner::Outcome::Ok));
-    Ok(if crate::exec::interrupt::interrupted() {
-        Outcome::Interrupted
-    } else if failed {
-        Outcome::Failure
-    } else {
-        Outcome::Success
-    })
+    crate::install::remove(settings, printer, &removals)
 }
 
 fn describe(found: &[Reconciliation], aggressive: bool) -> String {

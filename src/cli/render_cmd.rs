@@ -2,13 +2,12 @@
 //! process and opens no socket, so it is safe in air-gapped CI.
 
 use crate::base::printer::Printer;
-use crate::model::{Snapshot, ToolRecord};
-use crate::render::{STATE_STYLES, render};
-use crate::settings::Format;
+use crate::model::Snapshot;
 use crate::settings::Settings;
 use crate::state::load_snapshot;
 
 use super::Outcome;
+use super::present;
 
 pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let snapshot = load_snapshot(&settings.snapshot_path)?;
@@ -20,7 +19,7 @@ pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
         },
         ..settings.clone()
     };
-    Ok(present(settings, printer, &snapshot, true))
+    Ok(present::snapshot(settings, printer, &snapshot, true))
 }
 
 /// `--category` and `--only` against what the snapshot holds: an unknown
@@ -61,42 +60,4 @@ fn check_selection(settings: &Settings, snapshot: &Snapshot) -> anyhow::Result<V
                 })
         })
         .collect()
-}
-
-/// Prints the snapshot (when `print`) and decides the outcome from `--fail-on`
-/// over the records the filters show: shared by `render`, `audit` and `collect`.
-pub(super) fn present(
-    settings: &Settings,
-    printer: Printer,
-    snapshot: &Snapshot,
-    print: bool,
-) -> Outcome {
-    if print {
-        let text = render(snapshot, settings.format, &settings.filter);
-        match settings.format {
-            Format::Json => printer.out_json(&text),
-            Format::Table => printer.out_styled(&text, settings.color.then_some(STATE_STYLES)),
-            Format::Markdown => printer.out(&text),
-        }
-    }
-    let shown: Vec<&ToolRecord> = snapshot
-        .tools
-        .iter()
-        .filter(|t| settings.filter.accepts(t))
-        .collect();
-    let tripped = settings.tripped(&shown);
-    if tripped.is_empty() {
-        return Outcome::Success;
-    }
-    // Say which tools tripped it, so a red CI job explains itself.
-    let names: Vec<String> = tripped
-        .iter()
-        .map(|t| format!("{} ({})", t.name, t.status.id()))
-        .collect();
-    printer.note(&format!(
-        "--fail-on: {} tool(s) tripped it: {}",
-        names.len(),
-        names.join(", ")
-    ));
-    Outcome::Failure
 }

@@ -8,50 +8,13 @@ use tabled::builder::Builder;
 
 use crate::base::host::Host;
 use crate::base::printer::Printer;
+use crate::managers::Updater;
 use crate::settings::FailOn;
 use crate::settings::Format;
 use crate::settings::Settings;
-use crate::system::{CheckContext, CheckReport, Updater};
+use crate::system::CheckReport;
 
 use super::Outcome;
-
-/// How long one updater's check may take before its process group is killed
-/// (`--timeout` sets it).
-const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// The updaters `--only` and `--skip` select; unknown names are an error
-/// listing the known ones.
-pub(super) fn selected(
-    settings: &Settings,
-    printer: Printer,
-    skip: &[String],
-) -> anyhow::Result<Vec<&'static dyn Updater>> {
-    let (all, problems) = crate::system::available(
-        &settings.plugin_dirs(),
-        settings.config.modules_repository.is_some(),
-    );
-    for problem in &problems {
-        printer.warn(problem);
-    }
-    let known: Vec<&str> = all.iter().map(|u| u.id()).collect();
-    for name in settings.filter.only.iter().chain(skip) {
-        if !known.contains(&name.as_str()) {
-            bail!(
-                "no updater named {:?} (one of {})",
-                crate::base::printer::visible(name),
-                known.join(", ")
-            );
-        }
-    }
-    Ok(all
-        .iter()
-        .copied()
-        .filter(|u| {
-            settings.filter.only.is_empty() || settings.filter.only.iter().any(|n| n == u.id())
-        })
-        .filter(|u| !skip.iter().any(|n| n == u.id()))
-        .collect())
-}
 
 fn fail_on_words(settings: &Settings) -> anyhow::Result<()> {
     if let Some(bad) = settings
@@ -66,12 +29,12 @@ fn fail_on_words(settings: &Settings) -> anyhow::Result<()> {
 
 pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::Result<Outcome> {
     fail_on_words(settings)?;
-    let updaters = selected(settings, printer, skip)?;
+    let updaters = crate::system::selected(settings, printer, skip)?;
     let host = Host::current();
     if settings.refresh {
-        refresh(&updaters, &host, printer);
+        crate::system::check::refresh(&updaters, &host, printer);
     }
-    let report = run_check(settings, &updaters, &host);
+    let report = crate::system::check::check(settings, &updaters, &host);
     if let Some(dirs) = &settings.dirs
         && let Err(e) = crate::system::check::save(&dirs.system_check(), &report)
     {
@@ -81,48 +44,6 @@ pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::
         ));
     }
     present(settings, printer, &report, None)
-}
-
-/// Checks `updaters` with what the settings say (registries, timeout).
-pub(super) fn run_check(
-    settings: &Settings,
-    updaters: &[&'static dyn Updater],
-    host: &Host,
-) -> CheckReport {
-    let addresses = settings.addresses();
-    let http = settings.http_options();
-    let offline = settings.offline;
-    let latest = move |specs: &[String]| -> Vec<Result<String, String>> {
-        if offline {
-            return specs
-                .iter()
-                .map(|_| Err("offline: registries are not asked".to_owned()))
-                .collect();
-        }
-        crate::upstream::latest_of(specs, &addresses, http.clone())
-    };
-    let catalog = || catalog_outdated(settings);
-    let cx = CheckContext {
-        host,
-        timeout: settings.timeout_given.unwrap_or(CHECK_TIMEOUT),
-        latest: &latest,
-        catalog: &catalog,
-    };
-    let store = settings
-        .dirs
-        .as_ref()
-        .and_then(|d| crate::state::store::Store::open(&d.history_store()).ok())
-        .map(std::sync::Mutex::new);
-    let estimate = |updater: &str| -> String {
-        let Some(store) = &store else {
-            return "no history".to_owned();
-        };
-        let store = store.lock().unwrap_or_else(|e| e.into_inner());
-        store
-            .estimate(updater, "update")
-            .map_or_else(|e| format!("history unreadable: {e}"), |e| e.describe())
-    };
-    crate::system::check::run(updaters, &cx, &estimate)
 }
 
 /// `toolup system history [--updater X] [--last N]`: the recorded phases.
@@ -200,71 +121,6 @@ pub fn stats(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
         crate::render::fit(b, crate::render::terminal_width(), &[2])
     ));
     Ok(Outcome::Success)
-}
-
-/// toolup's own catalog, quietly: what `toolup upgrade --outdated --yes`
-/// would do — the same plan, so pins, the breaking-change policy and tools
-/// no manager can upgrade leave the list as they leave the upgrade.
-fn catalog_outdated(settings: &Settings) -> Result<Vec<crate::system::Pending>, String> {
-    let quiet = Settings {
-        quiet: true,
-        filter: crate::settings::Filter::default(),
-        ..settings.clone()
-    };
-    let catalog = quiet.catalog().map_err(|e| e.to_string())?;
-    let tools: Vec<&crate::catalog::Tool> = catalog.tools.iter().collect();
-    let request = super::upgrade_cmd::Request {
-        wanted: crate::plan::Wanted {
-            missing: false,
-            outdated: true,
-        },
-        yes: true,
-        ..super::upgrade_cmd::Request::default()
-    };
-    let (plan, _) =
-        super::upgrade_cmd::make_plan(&quiet, Printer { quiet: true }, &tools, &request);
-    Ok(plan
-        .actions
-        .iter()
-        .map(|a| {
-            crate::system::Pending::new(&a.tool, a.from_version.as_deref(), a.to_version.as_deref())
-        })
-        .collect())
-}
-
-/// `--refresh`: the package lists, through each updater's refresh command;
-/// it needs root, and says so rather than asking for a password.
-fn refresh(updaters: &[&'static dyn Updater], host: &Host, printer: Printer) {
-    let root = crate::base::privilege::is_root();
-    for u in updaters.iter().filter(|u| u.applies(host)) {
-        let Some(argv) = u.refresh_argv() else {
-            continue;
-        };
-        if !root {
-            printer.warn(&format!(
-                "{}: refreshing the package lists needs root: run `sudo {}` (the check reads the lists as they are)",
-                u.id(),
-                argv.join(" ")
-            ));
-            continue;
-        }
-        let result = crate::exec::run(&crate::exec::ProcessRequest {
-            program: std::path::Path::new(&argv[0]),
-            args: &argv[1..],
-            timeout: Duration::from_secs(600),
-            max_capture: 64 * 1024,
-            env: &[("LC_ALL", "C.UTF-8")],
-            cwd: None,
-            isolate_network: false,
-            stop: crate::exec::Stop::Never,
-            changes: true,
-            background: false,
-            on_stderr_line: None,
-        });
-        if !result.is_ok_and(|o| o.status.is_some_and(|s| s.success())) {
-            printer.warn(&format!("{}: `{}` failed", u.id(), argv.join(" ")));
-        }
-    }
 }
 
 pub fn status(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
@@ -422,7 +278,7 @@ fn markdown(report: &CheckReport) -> String {
 
 pub fn updaters(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let host = Host::current();
-    let all = selected(settings, printer, &[])?;
+    let all = crate::system::selected(settings, printer, &[])?;
     let rows: Vec<_> = all
         .iter()
         .map(|u| {
@@ -467,9 +323,9 @@ pub fn updaters(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome
 /// `toolup plugins list`: every manifest found, loadable or not.
 pub fn plugins_list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let rows: Vec<(String, String, String, String)> =
-        crate::system::plugins::manifests(&settings.plugin_dirs())
+        crate::managers::plugin::manifests(&settings.plugin_dirs())
             .into_iter()
-            .map(|path| match crate::system::plugins::Plugin::load(&path) {
+            .map(|path| match crate::managers::plugin::Plugin::load(&path) {
                 Ok(p) => (
                     p.manifest.name.clone(),
                     p.executable.display().to_string(),
@@ -506,7 +362,7 @@ pub fn plugins_list(settings: &Settings, printer: Printer) -> anyhow::Result<Out
 
 /// `toolup plugins info NAME`: the manifest and the plugin's own answers.
 pub fn plugins_info(settings: &Settings, printer: Printer, name: &str) -> anyhow::Result<Outcome> {
-    let (plugins, problems) = crate::system::plugins::load_all(&settings.plugin_dirs());
+    let (plugins, problems) = crate::managers::plugin::load_all(&settings.plugin_dirs());
     for problem in &problems {
         printer.warn(problem);
     }
@@ -527,9 +383,9 @@ pub fn plugins_info(settings: &Settings, printer: Printer, name: &str) -> anyhow
         "download": plugin.download_argv(),
         "update": plugin.update_argv(),
         "locks": {
-            "check": plugin.locks(crate::system::Phase::Check),
-            "download": plugin.locks(crate::system::Phase::Download),
-            "update": plugin.locks(crate::system::Phase::Update),
+            "check": plugin.locks(crate::managers::Phase::Check),
+            "download": plugin.locks(crate::managers::Phase::Download),
+            "update": plugin.locks(crate::managers::Phase::Update),
         },
         "runs_after": plugin.runs_after(),
     });
@@ -551,8 +407,8 @@ pub fn plugins_validate(
     printer: Printer,
     path: &std::path::Path,
 ) -> anyhow::Result<Outcome> {
-    let plugin = crate::system::plugins::Plugin::load(path).map_err(anyhow::Error::msg)?;
-    let checks = crate::system::plugins::validate(&plugin);
+    let plugin = crate::managers::plugin::Plugin::load(path).map_err(anyhow::Error::msg)?;
+    let checks = crate::managers::plugin::validate(&plugin);
     let failed = checks.iter().filter(|c| !c.ok).count();
     if settings.format == Format::Json {
         printer.json(&serde_json::json!({
@@ -591,7 +447,7 @@ pub fn validate_only(
     printer: Printer,
     skip: &[String],
 ) -> anyhow::Result<Outcome> {
-    let updaters = selected(settings, printer, skip)?;
+    let updaters = crate::system::selected(settings, printer, skip)?;
     let host = Host::current();
     let requirements = crate::system::validate::run(&updaters, &host);
     let failed = requirements.iter().filter(|r| !r.ok).count();

@@ -409,10 +409,9 @@ impl Config {
                     ),
                 ));
             }
-            if let Some(bad) = order
-                .iter()
-                .find(|m| crate::install::by_id(m).is_none_or(|m| m.ecosystem().id() != ecosystem))
-            {
+            if let Some(bad) = order.iter().find(|m| {
+                crate::managers::installer(m).is_none_or(|m| m.ecosystem().id() != ecosystem)
+            }) {
                 return Err(error(
                     ecosystem,
                     format!("`{bad}` is not a {ecosystem} package manager"),

@@ -5,6 +5,7 @@ mod method;
 pub mod package_name;
 mod snapshot;
 mod status;
+mod verdict;
 mod version;
 
 pub use method::Method;
@@ -13,4 +14,5 @@ pub use snapshot::{
     ToolRecord, VersionSource,
 };
 pub use status::Status;
+pub use verdict::Verdict;
 pub use version::{Version, VersionError};

@@ -49,10 +49,10 @@ impl Installed {
 /// The names of the plugin manifests in a `plugins.d` directory (a file
 /// that does not load is named by its file stem).
 pub fn plugin_names(dir: &Path) -> Vec<String> {
-    let mut out: Vec<String> = crate::system::plugins::manifests(&[dir.to_path_buf()])
+    let mut out: Vec<String> = crate::managers::plugin::manifests(&[dir.to_path_buf()])
         .iter()
         .map(|path| {
-            crate::system::plugins::Plugin::load(path).map_or_else(
+            crate::managers::plugin::Plugin::load(path).map_or_else(
                 |_| {
                     path.file_stem()
                         .map(|s| s.to_string_lossy().into_owned())

@@ -51,9 +51,9 @@ pub fn staged(dir: &Path, name: &str, base: &CatalogSource) -> Result<Contents, 
         crate::catalog::load_catalog(&with_it).map_err(|e| e.to_string())?;
     }
     let plugins = dir.join("plugins.d");
-    for path in crate::system::plugins::manifests(std::slice::from_ref(&plugins)) {
+    for path in crate::managers::plugin::manifests(std::slice::from_ref(&plugins)) {
         let plugin = load_plugin(dir, &path)?;
-        let failed: Vec<String> = crate::system::plugins::validate(&plugin)
+        let failed: Vec<String> = crate::managers::plugin::validate(&plugin)
             .into_iter()
             .filter(|c| !c.ok)
             .map(|c| format!("{}: {}", c.check, c.detail))
@@ -72,8 +72,8 @@ pub fn staged(dir: &Path, name: &str, base: &CatalogSource) -> Result<Contents, 
 }
 
 /// A module's plugin: its executable must be a path inside the module.
-fn load_plugin(dir: &Path, manifest: &Path) -> Result<crate::system::plugins::Plugin, String> {
-    let plugin = crate::system::plugins::Plugin::load(manifest)?;
+fn load_plugin(dir: &Path, manifest: &Path) -> Result<crate::managers::plugin::Plugin, String> {
+    let plugin = crate::managers::plugin::Plugin::load(manifest)?;
     let named = plugin.manifest.executable.display().to_string();
     if plugin.manifest.executable.is_absolute() || !resolves_inside(dir, &plugin.executable) {
         return Err(format!(

@@ -10,14 +10,7 @@ use std::sync::Mutex;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::runner::{Event, Outcome};
-
-/// One job's line before it starts: its estimate as words, and the update
-/// phase's expected milliseconds (the countdown), when history has them.
-pub struct JobEstimate {
-    pub job: String,
-    pub text: String,
-    pub update_ms: Option<u64>,
-}
+use crate::system::update::JobEstimate;
 
 /// `about 12s left`, or `4s over the estimate`, from the expected and the
 /// elapsed milliseconds.

@@ -4,6 +4,8 @@
 
 pub mod live;
 mod markdown;
+pub mod plan;
+pub mod system;
 mod table;
 
 use crate::model::{Counts, Snapshot, ToolRecord};

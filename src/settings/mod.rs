@@ -78,7 +78,7 @@ impl Settings {
 
     /// The plugin directories: the system's, enabled modules', the user's.
     pub fn plugin_dirs(&self) -> Vec<PathBuf> {
-        crate::system::plugins::dirs(
+        crate::managers::plugin::dirs(
             &crate::modules::layers(&self.modules).plugins,
             self.dirs.as_ref().map(|d| d.config.as_path()),
         )

@@ -8,7 +8,16 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::updater::{CheckContext, Pending, Updater};
+use std::time::Duration;
+
+use crate::base::host::Host;
+use crate::base::printer::Printer;
+use crate::managers::{CheckContext, Pending, Updater};
+use crate::settings::Settings;
+
+/// How long one updater's check may take before its process group is killed
+/// (`--timeout` sets it).
+const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// One updater's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +56,77 @@ impl CheckReport {
     }
     pub fn failed(&self) -> bool {
         self.updaters.iter().any(|u| u.error.is_some())
+    }
+}
+
+/// Checks `updaters` with what the settings say (registries, timeout).
+pub fn check(settings: &Settings, updaters: &[&'static dyn Updater], host: &Host) -> CheckReport {
+    let addresses = settings.addresses();
+    let http = settings.http_options();
+    let offline = settings.offline;
+    let latest = move |specs: &[String]| -> Vec<Result<String, String>> {
+        if offline {
+            return specs
+                .iter()
+                .map(|_| Err("offline: registries are not asked".to_owned()))
+                .collect();
+        }
+        crate::upstream::latest_of(specs, &addresses, http.clone())
+    };
+    let cx = CheckContext {
+        host,
+        timeout: settings.timeout_given.unwrap_or(CHECK_TIMEOUT),
+        latest: &latest,
+    };
+    let store = settings
+        .dirs
+        .as_ref()
+        .and_then(|d| crate::state::store::Store::open(&d.history_store()).ok())
+        .map(std::sync::Mutex::new);
+    let estimate = |updater: &str| -> String {
+        let Some(store) = &store else {
+            return "no history".to_owned();
+        };
+        let store = store.lock().unwrap_or_else(|e| e.into_inner());
+        store
+            .estimate(updater, "update")
+            .map_or_else(|e| format!("history unreadable: {e}"), |e| e.describe())
+    };
+    run(updaters, &cx, &estimate)
+}
+
+/// `--refresh`: the package lists, through each updater's refresh command;
+/// it needs root, and says so rather than asking for a password.
+pub fn refresh(updaters: &[&'static dyn Updater], host: &Host, printer: Printer) {
+    let root = crate::base::privilege::is_root();
+    for u in updaters.iter().filter(|u| u.applies(host)) {
+        let Some(argv) = u.refresh_argv() else {
+            continue;
+        };
+        if !root {
+            printer.warn(&format!(
+                "{}: refreshing the package lists needs root: run `sudo {}` (the check reads the lists as they are)",
+                u.id(),
+                argv.join(" ")
+            ));
+            continue;
+        }
+        let result = crate::exec::run(&crate::exec::ProcessRequest {
+            program: std::path::Path::new(&argv[0]),
+            args: &argv[1..],
+            timeout: Duration::from_secs(600),
+            max_capture: 64 * 1024,
+            env: &[("LC_ALL", "C.UTF-8")],
+            cwd: None,
+            isolate_network: false,
+            stop: crate::exec::Stop::Never,
+            changes: true,
+            background: false,
+            on_stderr_line: None,
+        });
+        if !result.is_ok_and(|o| o.status.is_some_and(|s| s.success())) {
+            printer.warn(&format!("{}: `{}` failed", u.id(), argv.join(" ")));
+        }
     }
 }
 

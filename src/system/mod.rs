@@ -1,39 +1,76 @@
-//! Whole-system updates: the updaters (apt, npm -g, rustup, …) behind one
-//! small trait, and `toolup system check`, which asks every applicable
-//! updater what is pending — read-only, side by side — before anything is
-//! touched.
+//! Whole-system updates: every applicable updater (the managers' own, the
+//! external plugins, toolup's catalog, the team's modules) asked what is
+//! pending — read-only, side by side — before anything is touched, then
+//! updated as a graph of jobs in a fixed order, one run per machine.
 
+pub mod catalog_updater;
 pub mod check;
+pub mod jobs;
 pub mod modules_updater;
-pub mod plugins;
 pub mod reboot;
-pub mod updater;
-pub mod updaters;
+pub mod sudoers;
+pub mod update;
 pub mod validate;
 
 pub use check::{CheckReport, UpdaterCheck};
-pub use updater::{CheckContext, LockFile, Pending, Phase, Updater};
 
-/// The built-in updaters, the team's modules (when a modules repository is
-/// configured) and the external plugins, a plugin replacing a built-in of
-/// the same name; the warnings name manifests that were skipped.
-pub fn available(
-    plugin_dirs: &[std::path::PathBuf],
-    modules_configured: bool,
-) -> (Vec<&'static dyn Updater>, Vec<String>) {
-    let (plugins, problems) = plugins::load_all(plugin_dirs);
-    let plugins: Vec<&'static plugins::Plugin> = plugins
+use anyhow::bail;
+
+use crate::base::printer::Printer;
+use crate::managers::{Manager, Updater, plugin};
+use crate::settings::Settings;
+
+/// The built-in updaters, toolup's own catalog, the team's modules (when a
+/// modules repository is configured) and the external plugins, a plugin
+/// replacing a built-in of the same name; the warnings name manifests that
+/// were skipped.
+pub fn available(settings: &Settings) -> (Vec<&'static dyn Updater>, Vec<String>) {
+    let (plugins, problems) = plugin::load_all(&settings.plugin_dirs());
+    let plugins: Vec<&'static plugin::Plugin> = plugins
         .into_iter()
         .map(|p| &*Box::leak(Box::new(p)))
         .collect();
-    let mut all: Vec<&'static dyn Updater> = updaters::ALL
-        .iter()
-        .copied()
-        .filter(|u| !plugins.iter().any(|p| p.id() == u.id()))
+    let replaced = |id: &str| plugins.iter().any(|p| p.id() == id);
+    let mut all: Vec<&'static dyn Updater> = crate::managers::updaters()
+        .filter(|u| !replaced(u.id()))
         .collect();
-    if modules_configured && !plugins.iter().any(|p| p.id() == modules_updater::ID) {
+    if !replaced(catalog_updater::ID) {
+        all.push(Box::leak(Box::new(catalog_updater::Catalog::new(settings))));
+    }
+    if settings.config.modules_repository.is_some() && !replaced(modules_updater::ID) {
         all.push(Box::leak(Box::new(modules_updater::Modules::new())));
     }
     all.extend(plugins.into_iter().map(|p| p as &'static dyn Updater));
     (all, problems)
+}
+
+/// The updaters `--only` and `--skip` select; unknown names are an error
+/// listing the known ones.
+pub fn selected(
+    settings: &Settings,
+    printer: Printer,
+    skip: &[String],
+) -> anyhow::Result<Vec<&'static dyn Updater>> {
+    let (all, problems) = available(settings);
+    for problem in &problems {
+        printer.warn(problem);
+    }
+    let known: Vec<&str> = all.iter().map(|u| u.id()).collect();
+    for name in settings.filter.only.iter().chain(skip) {
+        if !known.contains(&name.as_str()) {
+            bail!(
+                "no updater named {:?} (one of {})",
+                crate::base::printer::visible(name),
+                known.join(", ")
+            );
+        }
+    }
+    Ok(all
+        .iter()
+        .copied()
+        .filter(|u| {
+            settings.filter.only.is_empty() || settings.filter.only.iter().any(|n| n == u.id())
+        })
+        .filter(|u| !skip.iter().any(|n| n == u.id()))
+        .collect())
 }

@@ -7,8 +7,8 @@
 
 use serde::Deserialize;
 
-use super::updater::{Pending, Phase, Updater};
 use crate::base::host::Host;
+use crate::managers::{Manager, Pending, Phase, Stage, Updater};
 
 /// Its id, which the scheduler orders every other job after.
 pub const ID: &str = "modules";
@@ -46,9 +46,18 @@ struct Line {
     outcome: String,
 }
 
-impl Updater for Modules {
+impl Manager for Modules {
     fn id(&self) -> &'static str {
         ID
+    }
+    fn updater(&self) -> Option<&dyn Updater> {
+        Some(self)
+    }
+}
+
+impl Updater for Modules {
+    fn stage(&self) -> Stage {
+        Stage::First
     }
     fn program(&self) -> &'static str {
         "git"

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use super::updater::CheckContext;
 use crate::base::host::Host;
+use crate::managers::CheckContext;
 
 /// Why a reboot is needed, if it is.
 pub fn required(cx: &CheckContext<'_>) -> Option<String> {

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::updater::Updater;
 use crate::base::host::Host;
+use crate::managers::Updater;
 
 /// Below this much free space where an updater writes, it may fail midway.
 pub const MIN_FREE_BYTES: u64 = 512 * 1024 * 1024;

@@ -8,6 +8,7 @@ mod discovery;
 mod fixture_server;
 mod hostile;
 mod isolation;
+mod layers;
 mod methods;
 mod modules;
 mod real_managers;

@@ -1,0 +1,84 @@
+//! What the commands share of presenting: the snapshot and its `--fail-on`
+//! verdict, and asking the person at the terminal.
+
+use std::io::IsTerminal;
+
+use anyhow::bail;
+
+use crate::base::printer::Printer;
+use crate::model::{Snapshot, ToolRecord};
+use crate::render::{STATE_STYLES, render};
+use crate::settings::{Format, Settings};
+
+use super::Outcome;
+
+/// Prints the snapshot (when `print`) and decides the outcome from `--fail-on`
+/// over the records the filters show: shared by `render`, `audit` and `collect`.
+pub fn snapshot(
+    settings: &Settings,
+    printer: Printer,
+    snapshot: &Snapshot,
+    print: bool,
+) -> Outcome {
+    if print {
+        let text = render(snapshot, settings.format, &settings.filter);
+        match settings.format {
+            Format::Json => printer.out_json(&text),
+            Format::Table => printer.out_styled(&text, settings.color.then_some(STATE_STYLES)),
+            Format::Markdown => printer.out(&text),
+        }
+    }
+    let shown: Vec<&ToolRecord> = snapshot
+        .tools
+        .iter()
+        .filter(|t| settings.filter.accepts(t))
+        .collect();
+    let tripped = settings.tripped(&shown);
+    if tripped.is_empty() {
+        return Outcome::Success;
+    }
+    // Say which tools tripped it, so a red CI job explains itself.
+    let names: Vec<String> = tripped
+        .iter()
+        .map(|t| format!("{} ({})", t.name, t.status.id()))
+        .collect();
+    printer.note(&format!(
+        "--fail-on: {} tool(s) tripped it: {}",
+        names.len(),
+        names.join(", ")
+    ));
+    Outcome::Failure
+}
+
+/// Asks a yes/no question on the terminal (no is the default).
+pub fn confirm(question: &str) -> bool {
+    use std::io::{BufRead, Write};
+    let _ = write!(std::io::stderr(), "{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok()
+        && matches!(answer.trim(), "y" | "Y" | "yes")
+}
+
+/// The library's way to ask: `confirm` where there is a terminal to ask
+/// and the run is real, nobody otherwise.
+pub fn ask(dry_run: bool) -> crate::install::Ask<'static> {
+    (!dry_run && std::io::stdin().is_terminal()).then_some(&confirm)
+}
+
+/// Whether to go ahead with what changes the system: `--yes`, or a yes at
+/// the terminal; without a terminal to ask, an error that says to pass
+/// `--yes`. A no is said and is not an error.
+pub fn go_ahead(yes: bool, what: &str, question: &str, printer: Printer) -> anyhow::Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("refusing to {what} without --yes: there is no terminal to ask");
+    }
+    if confirm(question) {
+        return Ok(true);
+    }
+    printer.note("nothing was changed");
+    Ok(false)
+}

@@ -1,0 +1,362 @@
+//! Carrying out a plan: level by level, managers in parallel, each upgrade
+//! backed up first and restored (sha256-verified) when it fails; history for
+//! every outcome; `--atomic` undoes the whole run.
+
+use anyhow::Context as _;
+
+use super::backup_items::backup_items;
+use super::plan::{Action, ActionKind, Plan};
+use super::request::Request;
+use super::run::{ACTION_TIMEOUT, INTERRUPTED, full_argv, run_argv, run_manager};
+use super::verify::{validate, verify_runs};
+use crate::base::printer::Printer;
+use crate::model::{Verdict, Version};
+use crate::settings::Settings;
+use crate::state::backup;
+use crate::state::history::{self, HistoryEntry};
+
+/// Runs the plan through the shared runner: a job per action; an action
+/// runs after the actions of the level before it (a tool's `requires`);
+/// one manager's actions never overlap (package managers lock their own
+/// state), different managers run side by side (at most `--jobs`).
+pub fn execute(
+    settings: &Settings,
+    printer: Printer,
+    the_plan: &Plan,
+    request: &Request,
+) -> anyhow::Result<Verdict> {
+    use std::sync::Mutex;
+    let dirs = settings
+        .dirs
+        .clone()
+        .context("no home directory for backups and history")?;
+    // Ctrl-C or SIGTERM from here on: start nothing new, stop the running
+    // manager, put back what it replaced, record it, exit 130.
+    crate::exec::interrupt::catch();
+    // What succeeded, and how to undo it, for --atomic.
+    let done: Mutex<Vec<(&Action, Option<backup::Backup>)>> = Mutex::new(Vec::new());
+    let id = |i: usize| i.to_string();
+    let jobs: Vec<crate::runner::Job> = the_plan
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| crate::runner::Job {
+            id: id(i),
+            steps: vec![crate::runner::Step {
+                phase: a.kind.id().to_owned(),
+                argv: full_argv(a),
+                timeout: ACTION_TIMEOUT,
+                locks: vec![format!("manager:{}", a.manager)],
+                wait_for: Vec::new(),
+            }],
+            runs_after: the_plan
+                .actions
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.level + 1 == a.level)
+                .map(|(k, _)| id(k))
+                .collect(),
+        })
+        .collect();
+    let execute = |job: &crate::runner::Job, _: &crate::runner::Step| {
+        let action = &the_plan.actions[job.id.parse::<usize>().ok()?];
+        let (outcome, made) = perform(settings, action, &dirs);
+        let ok = report(printer, &dirs, action, &outcome);
+        Some(match outcome {
+            Ok(_) if ok => {
+                done.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((action, made));
+                crate::runner::Outcome::Ok
+            }
+            Ok(note) => crate::runner::Outcome::Failed(note),
+            Err(ActionFailure {
+                interrupted: true, ..
+            }) => crate::runner::Outcome::Interrupted,
+            Err(ActionFailure {
+                rolled_back: true, ..
+            }) => crate::runner::Outcome::RolledBack,
+            Err(ActionFailure { message, .. }) => crate::runner::Outcome::Failed(message),
+        })
+    };
+    let results = crate::runner::run_with(
+        &jobs,
+        &crate::runner::Options::in_process(settings.jobs, request.fail_fast || request.atomic),
+        &|_| {},
+        &execute,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let failed = results.iter().any(|r| {
+        !matches!(
+            r.outcome,
+            crate::runner::Outcome::Ok | crate::runner::Outcome::Skipped(_)
+        )
+    });
+    if failed && request.atomic {
+        undo(
+            settings,
+            printer,
+            &dirs.history(),
+            done.into_inner().unwrap_or_else(|e| e.into_inner()),
+        );
+    }
+    Ok(if crate::exec::interrupt::interrupted() {
+        printer.error("interrupted: the action that was running was stopped and put back; nothing else was started");
+        Verdict::Interrupted
+    } else if failed {
+        Verdict::Failure
+    } else {
+        Verdict::Success
+    })
+}
+
+/// Records one action's outcome in the history and says it; true when it succeeded.
+fn report(
+    printer: Printer,
+    dirs: &crate::state::AppDirs,
+    action: &Action,
+    outcome: &Result<String, ActionFailure>,
+) -> bool {
+    let (label, message) = match outcome {
+        Ok(note) => ("ok", note.clone()),
+        Err(ActionFailure {
+            message,
+            interrupted: true,
+            ..
+        }) => ("interrupted", message.clone()),
+        Err(ActionFailure {
+            message,
+            rolled_back: true,
+            ..
+        }) => ("rolled-back", message.clone()),
+        Err(ActionFailure { message, .. }) => ("failed", message.clone()),
+    };
+    match history::append(&dirs.history(), &history_entry(action, label, &message)) {
+        // Recorded: the action is no longer unfinished.
+        Ok(()) => crate::state::journal::finish(&dirs.journal(), &action.tool),
+        Err(e) => printer.warn(&format!(
+            "cannot write the history ({e}); {} stays recorded as unfinished in {}",
+            action.tool,
+            dirs.journal().display()
+        )),
+    }
+    match outcome {
+        Ok(note) if note.is_empty() => {
+            printer.note(&format!("{} {}: ok", action.kind.id(), action.tool))
+        }
+        Ok(note) => printer.note(&format!(
+            "{} {}: ok ({note})",
+            action.kind.id(),
+            action.tool
+        )),
+        Err(e) => printer.error(&format!(
+            "{} {}: {}",
+            action.kind.id(),
+            action.tool,
+            e.message
+        )),
+    }
+    outcome.is_ok()
+}
+
+/// The history line for one action's outcome.
+pub fn history_entry(action: &Action, outcome: &str, message: &str) -> HistoryEntry {
+    HistoryEntry {
+        time: crate::base::clock::now_rfc3339(),
+        tool: action.tool.clone(),
+        action: action.kind.id().to_owned(),
+        manager: action.manager.to_owned(),
+        argv: full_argv(action),
+        from_version: action.from_version.clone(),
+        to_version: action.to_version.clone(),
+        outcome: outcome.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+struct ActionFailure {
+    message: String,
+    rolled_back: bool,
+    /// Stopped by Ctrl-C or SIGTERM.
+    interrupted: bool,
+}
+
+/// `--atomic`: undoes every action that succeeded, newest first — restores
+/// the backups of upgrades and uninstalls what was installed.
+fn undo(
+    settings: &Settings,
+    printer: Printer,
+    history_path: &std::path::Path,
+    done: Vec<(&Action, Option<backup::Backup>)>,
+) {
+    for (action, made) in done.into_iter().rev() {
+        // Exactly the undo the plan showed; an upgrade's is proved by
+        // running the tool at its old version.
+        let result = match (&made, &action.undo, action.kind) {
+            (_, _, ActionKind::Upgrade) => put_back(settings, action, made.as_ref())
+                .unwrap_or_else(|| Err("nothing can undo it".to_owned()))
+                .map(|_| ()),
+            (_, super::plan::Undo::Run(argv), _) => run_argv(
+                &Action {
+                    argv: argv.clone(),
+                    kind: ActionKind::Uninstall,
+                    ..action.clone()
+                },
+                false,
+            ),
+            _ => Err("nothing can undo it".to_owned()),
+        };
+        let message = match &result {
+            Ok(()) => "undone because another action failed (--atomic)".to_owned(),
+            Err(e) => format!("could not undo (--atomic): {e}"),
+        };
+        let _ = history::append(
+            history_path,
+            &history_entry(
+                action,
+                if result.is_ok() {
+                    "rolled-back"
+                } else {
+                    "failed"
+                },
+                &message,
+            ),
+        );
+        match result {
+            Ok(()) => printer.note(&format!("{} {}: {message}", action.kind.id(), action.tool)),
+            Err(_) => printer.error(&format!("{} {}: {message}", action.kind.id(), action.tool)),
+        }
+    }
+}
+
+/// Backs up, runs, validates, and restores on failure.
+fn perform(
+    settings: &Settings,
+    action: &Action,
+    dirs: &crate::state::AppDirs,
+) -> (Result<String, ActionFailure>, Option<backup::Backup>) {
+    match perform_inner(settings, action, dirs) {
+        Ok((note, made)) => (Ok(note), made),
+        Err(e) => (Err(e), None),
+    }
+}
+
+fn perform_inner(
+    settings: &Settings,
+    action: &Action,
+    dirs: &crate::state::AppDirs,
+) -> Result<(String, Option<backup::Backup>), ActionFailure> {
+    let backups = &dirs.backups();
+    let keep = settings.backups.keep;
+    let fail = |message: String| ActionFailure {
+        message,
+        rolled_back: false,
+        interrupted: false,
+    };
+    let items = if action.kind == ActionKind::Upgrade {
+        backup_items(settings, action)
+    } else {
+        Vec::new()
+    };
+    let backup = if items.is_empty() {
+        None
+    } else {
+        let stamp = crate::base::clock::now_rfc3339().replace([':', '-'], "");
+        Some(
+            backup::create_of(
+                backups,
+                &action.tool,
+                &stamp,
+                &items,
+                action.from_version.as_deref(),
+            )
+            .map_err(|e| fail(format!("backup failed, nothing was run: {e}")))?,
+        )
+    };
+    // Recorded before it runs — in the history and as unfinished — or not run
+    // at all: no action may happen that the history does not know of.
+    begin(dirs, action, backup.as_ref())
+        .map_err(|e| fail(format!("cannot record the action ({e}): nothing was run")))?;
+    let result = run_manager(action).and_then(|()| validate(settings, action));
+    let interrupted = result.as_ref().is_err_and(|m| m == INTERRUPTED);
+    match (result, backup) {
+        (Ok(note), Some(b)) => {
+            backup::prune(backups, &action.tool, keep, settings.backups.max_age);
+            Ok((note, Some(b)))
+        }
+        (Ok(note), None) => Ok((note, None)),
+        (Err(message), made) => match put_back(settings, action, made.as_ref()) {
+            Some(Ok(how)) => Err(ActionFailure {
+                message: format!("{message}; {how}"),
+                rolled_back: true,
+                interrupted,
+            }),
+            Some(Err(e)) => Err(ActionFailure {
+                interrupted,
+                ..fail(format!("{message}; putting it back failed too: {e}"))
+            }),
+            None => Err(ActionFailure {
+                interrupted,
+                ..fail(message)
+            }),
+        },
+    }
+}
+
+/// Records `action` as started: a history line, and an unfinished-action
+/// file naming its backup, so an interrupted run is found and put back.
+fn begin(
+    dirs: &crate::state::AppDirs,
+    action: &Action,
+    backup: Option<&backup::Backup>,
+) -> std::io::Result<()> {
+    let started = history_entry(action, "started", "");
+    history::append(&dirs.history(), &started)?;
+    crate::state::journal::begin(
+        &dirs.journal(),
+        &crate::state::journal::Unfinished {
+            schema_version: 1,
+            started,
+            backup: backup.map(|b| b.dir.clone()),
+            undo_argv: match (&action.undo, action.kind) {
+                (super::plan::Undo::Run(argv), ActionKind::Upgrade) => full_argv(&Action {
+                    argv: argv.clone(),
+                    ..action.clone()
+                }),
+                _ => Vec::new(),
+            },
+            pid: std::process::id(),
+        },
+    )
+}
+
+/// Brings back the version an upgrade replaced — from its backup, or by
+/// reinstalling it — and proves it by running the tool. `None` when
+/// nothing can (an install, or a manager that keeps its own transactions).
+fn put_back(
+    settings: &Settings,
+    action: &Action,
+    made: Option<&backup::Backup>,
+) -> Option<Result<String, String>> {
+    let how = match (&action.undo, made) {
+        (super::plan::Undo::RestoreBackup, Some(b)) => {
+            backup::restore(b).map(|()| "restored the previous version from its backup")
+        }
+        (super::plan::Undo::Run(argv), _) if action.kind == ActionKind::Upgrade => {
+            run_manager(&Action {
+                argv: argv.clone(),
+                ..action.clone()
+            })
+            .map(|()| "reinstalled the previous version")
+        }
+        _ => return None,
+    };
+    Some(how.and_then(|how| {
+        let old = action.from_version.clone().unwrap_or_default();
+        verify_runs(settings, &action.tool, |v| {
+            old.is_empty() || Version::parse(v).ok() == Version::parse(&old).ok()
+        })
+        .map(|v| format!("{how}, which runs and reports {v}"))
+        .map_err(|e| format!("{how}, but it does not run as before: {e}"))
+    }))
+}

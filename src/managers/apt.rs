@@ -1,0 +1,362 @@
+//! apt: Debian and Ubuntu system packages (needs root).
+//!
+//! apt: Debian and Ubuntu packages. The check reads apt's own cached lists
+//! (`apt list --upgradable`, no root) and then asks apt what the update
+//! would really do (`apt-get -s dist-upgrade`, a simulation, no root, no
+//! lock): a held package, one kept back by Ubuntu's phased updates or by
+//! its dependencies is not pending, and a new package the upgrade pulls in
+//! is. Refreshing the lists is `apt-get update`, which needs root. A
+//! candidate from a `-security` suite is a security update.
+
+use super::{
+    CheckContext, Ecosystem, Installer, LockFile, Manager, Pending, Phase, Stage, Updater, argv,
+    system_level,
+};
+use crate::base::environment::EnvKind;
+use crate::base::host::Host;
+use crate::model::Method;
+
+pub struct Apt;
+
+impl Manager for Apt {
+    fn id(&self) -> &'static str {
+        "apt"
+    }
+    fn installer(&self) -> Option<&dyn Installer> {
+        Some(self)
+    }
+    fn updater(&self) -> Option<&dyn Updater> {
+        Some(self)
+    }
+}
+
+impl Installer for Apt {
+    fn install_key(&self) -> &'static str {
+        "apt"
+    }
+    fn ecosystem(&self) -> Ecosystem {
+        Ecosystem::System
+    }
+    fn rank(&self, environment: EnvKind) -> u32 {
+        system_level(1, environment)
+    }
+    fn program(&self) -> &'static str {
+        "apt-get"
+    }
+    fn needs_sudo(&self) -> bool {
+        true
+    }
+    fn install(&self, package: &str, version: Option<&str>) -> Vec<String> {
+        let spec = version.map_or_else(|| package.to_owned(), |v| format!("{package}={v}"));
+        argv(&[
+            "apt-get",
+            "install",
+            "--yes",
+            "--no-install-recommends",
+            &spec,
+        ])
+    }
+    fn upgrade(&self, package: &str, version: Option<&str>) -> Vec<String> {
+        let spec = version.map_or_else(|| package.to_owned(), |v| format!("{package}={v}"));
+        argv(&["apt-get", "install", "--yes", "--only-upgrade", &spec])
+    }
+    fn candidate_query(&self, package: &str) -> Option<Vec<String>> {
+        Some(argv(&["apt-cache", "policy", package]))
+    }
+    /// `  Candidate: 2.14.18-1` (or `(none)`).
+    fn parse_candidate(&self, output: &str) -> Option<String> {
+        output
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Candidate:"))
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && *v != "(none)")
+            .map(str::to_owned)
+    }
+    /// `  Installed: 2.14.18-1` (or `(none)`).
+    fn parse_installed(&self, output: &str) -> Option<String> {
+        output
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Installed:"))
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && *v != "(none)")
+            .map(str::to_owned)
+    }
+    fn upstream_of(&self, version: &str) -> Option<String> {
+        super::distro_upstream(version)
+    }
+    fn uninstall(&self, package: &str) -> Vec<String> {
+        argv(&["apt-get", "remove", "--yes", package])
+    }
+    /// dpkg's lock is held by another apt or unattended-upgrades: worth waiting for.
+    fn retryable(&self, output: &str) -> bool {
+        output.contains("Could not get lock") || output.contains("Temporary failure resolving")
+    }
+    fn method(&self) -> Method {
+        Method::Apt
+    }
+    fn backup_scope(&self) -> super::BackupScope {
+        super::BackupScope::Manager
+    }
+}
+
+/// dpkg's admin dir as apt sees it: the directory of `Dir::State::status`.
+fn admin_dir() -> Option<std::path::PathBuf> {
+    let apt_config = Host::current().which("apt-config")?;
+    let args = [
+        "shell".to_owned(),
+        "STATUS".to_owned(),
+        "Dir::State::status/f".to_owned(),
+    ];
+    let out =
+        crate::exec::run_quick(&apt_config, &args, std::time::Duration::from_secs(10)).ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let value = text.trim().strip_prefix("STATUS='")?.strip_suffix('\'')?;
+    std::path::Path::new(value)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+}
+
+/// Debian's package-name grammar (policy 5.6.1): lower-case letters,
+/// digits, `+`, `-`, `.`, at least two characters, starting alphanumeric.
+pub fn is_package_name(name: &str) -> bool {
+    name.len() >= 2
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
+}
+
+/// What `apt-get -s dist-upgrade` would install: `Inst NAME [OLD] (NEW
+/// ORIGIN/SUITE[, …] [ARCH])` per package (no `[OLD]` for a new one), the
+/// architecture qualifier dropped from the name.
+fn simulated(stdout: &str) -> Vec<Pending> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("Inst ")?;
+            let (name, rest) = rest.split_once(' ')?;
+            let name = name.split(':').next()?;
+            let (old, rest) = match rest.strip_prefix('[') {
+                Some(r) => {
+                    let (old, r) = r.split_once(']')?;
+                    (Some(old), r.trim_start())
+                }
+                None => (None, rest),
+            };
+            let inner = rest.strip_prefix('(')?;
+            let (new, origins) = inner.split_once(' ')?;
+            let mut p = Pending::new(name, old, Some(new));
+            p.security = origins
+                .split(',')
+                .filter_map(|o| o.split_whitespace().next())
+                .any(|o| o.ends_with("-security") || o.contains("-Security:"));
+            Some(p)
+        })
+        .collect()
+}
+
+/// The listed updates the simulation does install (a held or kept-back one
+/// is not pending), then the new packages it pulls in.
+fn reconcile(listed: Vec<Pending>, simulation: &[Pending]) -> Vec<Pending> {
+    let mut out: Vec<Pending> = listed
+        .into_iter()
+        .filter(|p| {
+            simulation
+                .iter()
+                .any(|s| s.name == p.name && s.from.is_some())
+        })
+        .collect();
+    out.extend(simulation.iter().filter(|s| s.from.is_none()).cloned());
+    out
+}
+
+impl Updater for Apt {
+    fn stage(&self) -> Stage {
+        Stage::System
+    }
+    fn program(&self) -> &'static str {
+        "apt"
+    }
+    fn check_argv(&self) -> Vec<String> {
+        argv(&["apt", "list", "--upgradable"])
+    }
+    /// `name/suite[,suite…] NEW ARCH [upgradable from: OLD]`.
+    fn parse(&self, stdout: &str) -> Result<Vec<Pending>, String> {
+        Ok(stdout
+            .lines()
+            .filter(|l| l.contains("[upgradable from:"))
+            .filter_map(|line| {
+                let (name, rest) = line.split_once('/')?;
+                let mut words = rest.split_whitespace();
+                let suites = words.next()?;
+                let new = words.next()?;
+                let old = line
+                    .rsplit_once("[upgradable from:")?
+                    .1
+                    .trim()
+                    .trim_end_matches(']')
+                    .trim();
+                let mut p = Pending::new(name, Some(old), Some(new));
+                p.security = suites.split(',').any(|s| s.ends_with("-security"));
+                Some(p)
+            })
+            .collect())
+    }
+    fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
+        let argv_list = self.check_argv();
+        let out = cx.run(&argv_list)?;
+        if out.code != 0 {
+            let why = out.stderr.lines().last().unwrap_or("").trim().to_owned();
+            return Err(format!(
+                "`{}` exited {}: {why}",
+                argv_list.join(" "),
+                out.code
+            ));
+        }
+        let listed = self.parse(&out.stdout)?;
+        let simulate = argv(&["apt-get", "-s", "-o", "Debug::NoLocking=1", "dist-upgrade"]);
+        match cx.run(&simulate) {
+            Ok(sim) if sim.code == 0 => Ok(reconcile(listed, &simulated(&sim.stdout))),
+            // No apt-get, or it cannot simulate: the lists alone.
+            _ => Ok(listed),
+        }
+    }
+    fn refresh_argv(&self) -> Option<Vec<String>> {
+        Some(argv(&["apt-get", "update"]))
+    }
+    fn download_argv(&self) -> Option<Vec<String>> {
+        Some(argv(&[
+            "apt-get",
+            "--yes",
+            "--download-only",
+            "dist-upgrade",
+        ]))
+    }
+    fn update_argv(&self) -> Vec<String> {
+        argv(&["apt-get", "--yes", "dist-upgrade"])
+    }
+    /// Exactly the packages whose candidate comes from a security suite.
+    fn security_update_argv(&self, security: &[Pending]) -> Option<Vec<String>> {
+        let mut out = argv(&["apt-get", "install", "--yes", "--only-upgrade"]);
+        out.extend(
+            security
+                .iter()
+                .filter(|p| p.security && is_package_name(&p.name))
+                .map(|p| p.name.clone()),
+        );
+        Some(out)
+    }
+    /// The shapes toolup runs apt in (seed 002's whitelist).
+    fn check_shape(&self, command: &[String]) -> Result<(), String> {
+        let words: Vec<&str> = command.iter().map(String::as_str).collect();
+        let fixed: [&[&str]; 4] = [
+            &["apt-get", "update"],
+            &["apt-get", "--yes", "dist-upgrade"],
+            &["apt-get", "--yes", "--download-only", "dist-upgrade"],
+            &["dpkg", "--configure", "-a"],
+        ];
+        if fixed.contains(&words.as_slice()) {
+            return Ok(());
+        }
+        match words.as_slice() {
+            ["apt-get", "install", "--yes", "--only-upgrade", names @ ..]
+                if !names.is_empty() && names.iter().all(|n| is_package_name(n)) =>
+            {
+                Ok(())
+            }
+            _ => Err(format!(
+                "not a command toolup runs apt with: {}",
+                command.join(" ")
+            )),
+        }
+    }
+    fn needs_root(&self) -> bool {
+        true
+    }
+    fn writes(&self, _host: &Host) -> Vec<std::path::PathBuf> {
+        vec!["/var/cache/apt/archives".into(), "/usr".into()]
+    }
+    /// dpkg's locks in the admin dir apt is configured with (`APT_CONFIG`
+    /// may point it elsewhere).
+    /// dpkg left half-done work (its journal of updates is not empty):
+    /// `dpkg --configure -a` finishes it before anything else runs.
+    fn repair_argv(&self) -> Option<Vec<String>> {
+        Some(argv(&["dpkg", "--configure", "-a"]))
+    }
+    fn needs_repair(&self) -> bool {
+        std::fs::read_dir("/var/lib/dpkg/updates").is_ok_and(|mut d| d.next().is_some())
+    }
+    /// Also the shape `--security-only` runs, with `*` for the packages.
+    fn root_commands(&self) -> Vec<Vec<String>> {
+        let mut all: Vec<Vec<String>> = [
+            self.refresh_argv(),
+            self.download_argv(),
+            Some(self.update_argv()),
+            self.repair_argv(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        all.push(argv(&[
+            "apt-get",
+            "install",
+            "--yes",
+            "--only-upgrade",
+            "*",
+        ]));
+        all
+    }
+    fn lock_files(&self) -> Vec<LockFile> {
+        let admin = admin_dir().unwrap_or_else(|| "/var/lib/dpkg".into());
+        vec![
+            LockFile::Fcntl(admin.join("lock-frontend")),
+            LockFile::Fcntl(admin.join("lock")),
+        ]
+    }
+    fn locks(&self, phase: Phase) -> Vec<&'static str> {
+        match phase {
+            Phase::Check => vec![],
+            Phase::Download => vec!["pkgmgr:apt-archives", "system:network"],
+            Phase::Update => vec!["pkgmgr:dpkg"],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_or_kept_back_package_is_not_pending_and_a_new_one_is() {
+        let listed = Apt
+            .parse(
+                "Listing...\nbash/stable 5.2.15-2+b13 amd64 [upgradable from: 5.2.15-2+b8]\n\
+                 held/stable 2.0 amd64 [upgradable from: 1.0]\n\
+                 libssl3/stable-security 3.0.15 amd64 [upgradable from: 3.0.11]\n",
+            )
+            .unwrap();
+        let sim = simulated(
+            "NOTE: This is only a simulation!\n\
+             Inst bash [5.2.15-2+b8] (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n\
+             Inst libssl3:amd64 [3.0.11] (3.0.15 Debian:12/stable, Debian-Security:12/stable-security [amd64]) []\n\
+             Inst newdep (1.4 Debian:12/stable [amd64])\n\
+             Conf bash (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n",
+        );
+        assert_eq!(sim.len(), 3);
+        assert!(sim[1].security && !sim[0].security);
+        let pending = reconcile(listed, &sim);
+        let names: Vec<(&str, Option<&str>)> = pending
+            .iter()
+            .map(|p| (p.name.as_str(), p.from.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("bash", Some("5.2.15-2+b8")),
+                ("libssl3", Some("3.0.11")),
+                ("newdep", None)
+            ]
+        );
+        assert!(pending[1].security);
+    }
+}

@@ -1,0 +1,121 @@
+//! Flatpak: `flatpak remote-ls --updates --columns=application,version`
+//! lists the applications and runtimes with updates, one per line. A ref
+//! masked with `flatpak mask` is never updated, so it is not pending: the
+//! patterns `flatpak mask` lists (a partial ref, `*` within a part) are
+//! matched against each id; a pattern narrowed to a branch or an
+//! architecture is not (it masks only some of the id's refs).
+
+use super::{CheckContext, Manager, Pending, Phase, Updater, argv};
+
+pub struct Flatpak;
+
+impl Manager for Flatpak {
+    fn id(&self) -> &'static str {
+        "flatpak"
+    }
+    fn updater(&self) -> Option<&dyn Updater> {
+        Some(self)
+    }
+}
+
+/// The name globs of `flatpak mask`'s listing, kinds (`app/`, `runtime/`)
+/// dropped; patterns narrowed by branch or arch are left out.
+fn masked(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(str::trim)
+        // One pattern per line; a heading ("Masked patterns:") is not one.
+        .filter(|w| !w.contains(':') && !w.contains(char::is_whitespace))
+        .filter_map(|w| {
+            let w = w
+                .strip_prefix("app/")
+                .or_else(|| w.strip_prefix("runtime/"))
+                .unwrap_or(w);
+            (!w.is_empty() && !w.contains('/')).then(|| w.to_owned())
+        })
+        .collect()
+}
+
+/// `*` matches anything; everything else itself.
+fn glob(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((head, rest)) => {
+            name.starts_with(head)
+                && (0..=name.len() - head.len()).any(|i| {
+                    name.is_char_boundary(head.len() + i) && glob(rest, &name[head.len() + i..])
+                })
+        }
+    }
+}
+
+impl Updater for Flatpak {
+    fn program(&self) -> &'static str {
+        "flatpak"
+    }
+    fn check_argv(&self) -> Vec<String> {
+        argv(&[
+            "flatpak",
+            "remote-ls",
+            "--updates",
+            "--columns=application,version",
+        ])
+    }
+    fn parse(&self, stdout: &str) -> Result<Vec<Pending>, String> {
+        Ok(stdout
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("Application"))
+            .filter_map(|line| {
+                let mut cells = line.split('\t').map(str::trim);
+                let name = cells.next().filter(|n| !n.is_empty())?;
+                let version = cells.next().filter(|v| !v.is_empty());
+                Some(Pending::new(name, None, version))
+            })
+            .collect())
+    }
+    fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
+        let list = self.check_argv();
+        let out = cx.run(&list)?;
+        if out.code != 0 {
+            let why = out.stderr.lines().last().unwrap_or("").trim().to_owned();
+            return Err(format!("`{}` exited {}: {why}", list.join(" "), out.code));
+        }
+        let pending = self.parse(&out.stdout)?;
+        let masks = match cx.run(&argv(&["flatpak", "mask"])) {
+            Ok(m) if m.code == 0 => masked(&m.stdout),
+            _ => Vec::new(),
+        };
+        Ok(pending
+            .into_iter()
+            .filter(|p| !masks.iter().any(|m| glob(m, &p.name)))
+            .collect())
+    }
+    fn update_argv(&self) -> Vec<String> {
+        argv(&["flatpak", "update", "--noninteractive"])
+    }
+    fn locks(&self, phase: Phase) -> Vec<&'static str> {
+        match phase {
+            Phase::Check => vec![],
+            Phase::Download => vec!["pkgmgr:flatpak", "system:network"],
+            Phase::Update => vec!["pkgmgr:flatpak"],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masked_ids_are_matched_as_flatpak_matches_them() {
+        let masks = masked(
+            "Masked patterns:\n  org.mozilla.firefox\n  app/org.gnome.*\n  org.some.App//unstable\n  org.other.App/arm\n",
+        );
+        assert_eq!(masks, ["org.mozilla.firefox", "org.gnome.*"]);
+        assert!(glob("org.gnome.*", "org.gnome.Calculator"));
+        assert!(!glob("org.gnome.*", "org.kde.Kate"));
+        assert!(glob("org.mozilla.firefox", "org.mozilla.firefox"));
+        assert!(!glob("org.mozilla.firefox", "org.mozilla.firefox.Locale"));
+        assert!(glob("*.Platform", "org.freedesktop.Platform"));
+    }
+}

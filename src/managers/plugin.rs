@@ -1,0 +1,508 @@
+//! External plugins: any executable speaking the updater CLI protocol
+//! (seed 000's): `is-applicable` (exit 0 yes, 1 no), `estimate-update`
+//! (JSON on stdout), `can-separate-download`, `download`, `update`,
+//! `does-require-sudo`, `sudo-programs-paths`, `version`, the
+//! `*-mutexes` and `runs-after` queries. Each is declared by a TOML
+//! manifest in `/etc/toolup/plugins.d/`, an enabled module's `plugins.d/`
+//! or the user's `plugins.d/` (a later one wins by file name). To the rest
+//! of toolup a plugin is an `Updater` like any built-in.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::{CheckContext, Manager, Pending, Phase, Updater};
+use crate::base::host::Host;
+use crate::exec::{ProcessRequest, run};
+
+/// The system's plugin directory.
+pub const SYSTEM_DIR: &str = "/etc/toolup/plugins.d";
+
+/// A manifest as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub name: String,
+    /// Absolute, or relative to the manifest's directory.
+    pub executable: PathBuf,
+    #[serde(default)]
+    pub description: String,
+    /// Locks each phase holds, beyond what the plugin answers itself.
+    #[serde(default)]
+    pub mutexes: PhaseLists,
+    #[serde(default)]
+    pub runs_after: Vec<String>,
+    #[serde(default)]
+    pub timeouts: Timeouts,
+    /// Passed as `TOOLUP_PLUGIN_<NAME>_<KEY>` variables.
+    #[serde(default)]
+    pub settings: BTreeMap<String, String>,
+    /// Files its manager locks with fcntl (as dpkg does): an update waits
+    /// while another program holds them.
+    #[serde(default)]
+    pub lock_files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseLists {
+    #[serde(default)]
+    pub check: Vec<String>,
+    #[serde(default)]
+    pub download: Vec<String>,
+    #[serde(default)]
+    pub update: Vec<String>,
+}
+
+/// Seconds per command kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timeouts {
+    #[serde(default = "ten")]
+    pub query: u64,
+    #[serde(default = "two_minutes")]
+    pub estimate_update: u64,
+    #[serde(default = "half_an_hour")]
+    pub download: u64,
+    #[serde(default = "an_hour")]
+    pub update: u64,
+}
+
+fn ten() -> u64 {
+    10
+}
+fn two_minutes() -> u64 {
+    120
+}
+fn half_an_hour() -> u64 {
+    1800
+}
+fn an_hour() -> u64 {
+    3600
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            query: ten(),
+            estimate_update: two_minutes(),
+            download: half_an_hour(),
+            update: an_hour(),
+        }
+    }
+}
+
+/// A loaded plugin.
+#[derive(Debug, Clone)]
+pub struct Plugin {
+    pub manifest: Manifest,
+    pub manifest_path: PathBuf,
+    pub executable: PathBuf,
+    id: &'static str,
+}
+
+/// What one protocol command answered.
+pub struct Answer {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub timed_out: bool,
+}
+
+impl Plugin {
+    /// Reads and checks a manifest; the error names the file, and the line
+    /// and field where it can.
+    pub fn load(path: &Path) -> Result<Plugin, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let manifest: Manifest = toml::from_str(&text)
+            .map_err(|e| crate::base::toml_location::describe(path, &text, &e))?;
+        if !crate::base::names::is_valid_name(&manifest.name) {
+            return Err(format!(
+                "{}: field `name`: {:?} is not a name (lowercase letters, digits, - _ . +)",
+                path.display(),
+                manifest.name
+            ));
+        }
+        let executable = if manifest.executable.is_absolute() {
+            manifest.executable.clone()
+        } else {
+            path.parent()
+                .unwrap_or(Path::new("."))
+                .join(&manifest.executable)
+        };
+        let runnable = std::fs::metadata(&executable).is_ok_and(|m| {
+            use std::os::unix::fs::PermissionsExt;
+            m.is_file() && m.permissions().mode() & 0o111 != 0
+        });
+        if !runnable {
+            return Err(format!(
+                "{}: field `executable`: {} is not an executable file",
+                path.display(),
+                executable.display()
+            ));
+        }
+        Ok(Plugin {
+            id: Box::leak(manifest.name.clone().into_boxed_str()),
+            manifest,
+            manifest_path: path.to_path_buf(),
+            executable,
+        })
+    }
+
+    /// Runs one protocol command under `timeout`, settings in the environment.
+    pub fn ask(&self, command: &str, timeout: Duration) -> Answer {
+        let args = [command.to_owned()];
+        let prefix = format!(
+            "TOOLUP_PLUGIN_{}_",
+            self.manifest
+                .name
+                .to_ascii_uppercase()
+                .replace(['-', '.', '+'], "_")
+        );
+        let vars: Vec<(String, String)> = self
+            .manifest
+            .settings
+            .iter()
+            .map(|(k, v)| (format!("{prefix}{}", k.to_ascii_uppercase()), v.clone()))
+            .collect();
+        let env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        match run(&ProcessRequest {
+            program: &self.executable,
+            args: &args,
+            timeout,
+            max_capture: 4 * 1024 * 1024,
+            env: &env,
+            cwd: None,
+            isolate_network: false,
+            stop: crate::exec::Stop::Never,
+            changes: false,
+            background: false,
+            on_stderr_line: None,
+        }) {
+            Ok(out) => Answer {
+                code: out.status.and_then(|s| s.code()),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: crate::base::text::clean_output(&[], &out.stderr),
+                timed_out: out.timed_out,
+            },
+            Err(e) => Answer {
+                code: None,
+                stdout: String::new(),
+                stderr: e.to_string(),
+                timed_out: false,
+            },
+        }
+    }
+
+    fn query(&self) -> Duration {
+        Duration::from_secs(self.manifest.timeouts.query)
+    }
+
+    /// One name per line from a list query (`update-mutexes`, `runs-after`).
+    fn lines(&self, command: &str) -> Vec<String> {
+        let answer = self.ask(command, self.query());
+        if answer.code != Some(0) {
+            return Vec::new();
+        }
+        answer
+            .stdout
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// `estimate-update`'s document.
+#[derive(Deserialize)]
+struct Estimate {
+    status: String,
+    #[serde(default)]
+    data: Option<EstimateData>,
+    #[serde(default)]
+    error: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize, Default)]
+struct EstimateData {
+    #[serde(default)]
+    packages_to_update: Vec<Package>,
+    #[serde(default)]
+    security_updates: bool,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: String,
+    current_version: Option<String>,
+    new_version: Option<String>,
+    download_size_bytes: Option<u64>,
+    #[serde(default)]
+    security: Option<bool>,
+}
+
+/// Reads `estimate-update`'s JSON into pending updates.
+pub fn parse_estimate(name: &str, stdout: &str) -> Result<Vec<Pending>, String> {
+    let doc: Estimate = serde_json::from_str(stdout.trim()).map_err(|e| {
+        format!(
+            "plugin {name}: `estimate-update` printed no valid JSON ({e}): {:?}",
+            crate::base::printer::visible(&stdout.chars().take(80).collect::<String>())
+        )
+    })?;
+    match doc.status.as_str() {
+        "success" => {}
+        "not_applicable" => return Ok(Vec::new()),
+        other => {
+            let why = doc.error.map_or_else(String::new, |e| format!(": {e}"));
+            return Err(format!("plugin {name}: estimate-update says {other}{why}"));
+        }
+    }
+    let data = doc.data.unwrap_or_default();
+    let all_security = data.security_updates && data.packages_to_update.len() == 1;
+    Ok(data
+        .packages_to_update
+        .into_iter()
+        .map(|p| Pending {
+            security: p.security.unwrap_or(all_security),
+            name: p.name,
+            from: p.current_version,
+            to: p.new_version,
+            download_bytes: p.download_size_bytes,
+        })
+        .collect())
+}
+
+fn leak(items: Vec<String>) -> Vec<&'static str> {
+    items
+        .into_iter()
+        .map(|s| &*Box::leak(s.into_boxed_str()))
+        .collect()
+}
+
+impl Manager for Plugin {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+    fn updater(&self) -> Option<&dyn Updater> {
+        Some(self)
+    }
+}
+
+impl Updater for Plugin {
+    fn program(&self) -> &'static str {
+        self.id
+    }
+    fn applies(&self, _host: &Host) -> bool {
+        self.ask("is-applicable", self.query()).code == Some(0)
+    }
+    fn check_argv(&self) -> Vec<String> {
+        vec![
+            self.executable.display().to_string(),
+            "estimate-update".to_owned(),
+        ]
+    }
+    fn parse(&self, stdout: &str) -> Result<Vec<Pending>, String> {
+        parse_estimate(self.id, stdout)
+    }
+    fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
+        let timeout = Duration::from_secs(self.manifest.timeouts.estimate_update).min(cx.timeout);
+        let answer = self.ask("estimate-update", timeout);
+        if answer.timed_out {
+            return Err(format!(
+                "`estimate-update` did not finish within {}s (killed)",
+                timeout.as_secs()
+            ));
+        }
+        match answer.code {
+            Some(0) => self.parse(&answer.stdout),
+            Some(1) => Ok(Vec::new()),
+            code => Err(format!(
+                "`estimate-update` exited {}: {}",
+                code.map_or_else(|| "by a signal".to_owned(), |c| c.to_string()),
+                answer.stderr.lines().last().unwrap_or("").trim()
+            )),
+        }
+    }
+    fn download_argv(&self) -> Option<Vec<String>> {
+        (self.ask("can-separate-download", self.query()).code == Some(0))
+            .then(|| vec![self.executable.display().to_string(), "download".to_owned()])
+    }
+    fn update_argv(&self) -> Vec<String> {
+        vec![self.executable.display().to_string(), "update".to_owned()]
+    }
+    fn needs_root(&self) -> bool {
+        self.ask("does-require-sudo", self.query()).code == Some(0)
+    }
+    fn lock_files(&self) -> Vec<super::LockFile> {
+        self.manifest
+            .lock_files
+            .iter()
+            .map(|p| super::LockFile::Fcntl(p.clone()))
+            .collect()
+    }
+    fn phase_timeout(&self, phase: Phase) -> Duration {
+        Duration::from_secs(match phase {
+            Phase::Check => self.manifest.timeouts.estimate_update,
+            Phase::Download => self.manifest.timeouts.download,
+            Phase::Update => self.manifest.timeouts.update,
+        })
+    }
+    /// The manifest's locks ∪ what the plugin answers.
+    fn locks(&self, phase: Phase) -> Vec<&'static str> {
+        let (declared, query) = match phase {
+            Phase::Check => (&self.manifest.mutexes.check, "estimate-update-mutexes"),
+            Phase::Download => (&self.manifest.mutexes.download, "download-mutexes"),
+            Phase::Update => (&self.manifest.mutexes.update, "update-mutexes"),
+        };
+        let mut all = declared.clone();
+        for m in self.lines(query) {
+            if !all.contains(&m) {
+                all.push(m);
+            }
+        }
+        leak(all)
+    }
+    fn runs_after(&self) -> &'static [&'static str] {
+        let mut all = self.manifest.runs_after.clone();
+        for p in self.lines("runs-after") {
+            if !all.contains(&p) {
+                all.push(p);
+            }
+        }
+        Box::leak(leak(all).into_boxed_slice())
+    }
+}
+
+/// The plugin directories, lowest precedence first: the system's, then each
+/// enabled module's, then the user's (`CONFIG/plugins.d`).
+pub fn dirs(modules: &[PathBuf], config_dir: Option<&Path>) -> Vec<PathBuf> {
+    std::iter::once(PathBuf::from(SYSTEM_DIR))
+        .chain(modules.iter().cloned())
+        .chain(config_dir.map(|d| d.join("plugins.d")))
+        .collect()
+}
+
+/// The manifests in the plugin directories (see `dirs`), a later
+/// directory's file replacing an earlier one of the same name.
+pub fn manifests(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut by_name: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                by_name.insert(name, path);
+            }
+        }
+    }
+    by_name.into_values().collect()
+}
+
+/// Every loadable plugin, and for each manifest that is not, why.
+pub fn load_all(dirs: &[PathBuf]) -> (Vec<Plugin>, Vec<String>) {
+    let mut plugins = Vec::new();
+    let mut problems = Vec::new();
+    for path in manifests(dirs) {
+        match Plugin::load(&path) {
+            Ok(p) => plugins.push(p),
+            Err(e) => problems.push(format!("skipped plugin: {e}")),
+        }
+    }
+    (plugins, problems)
+}
+
+/// One conformance check and how it went.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Conformance {
+    pub check: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// The protocol's conformance checks: required commands answer with the
+/// exit codes they may, `estimate-update` prints valid JSON, a plugin that
+/// needs sudo names its programs as absolute paths that exist.
+pub fn validate(plugin: &Plugin) -> Vec<Conformance> {
+    let mut out = Vec::new();
+    let mut record = |check: &str, ok: bool, detail: String| {
+        out.push(Conformance {
+            check: check.to_owned(),
+            ok,
+            detail,
+        });
+    };
+    let query = plugin.query();
+    let describe = |a: &Answer| {
+        if a.timed_out {
+            "did not finish (killed at its timeout)".to_owned()
+        } else {
+            format!(
+                "exited {}{}",
+                a.code
+                    .map_or_else(|| "by a signal".to_owned(), |c| c.to_string()),
+                a.stderr
+                    .lines()
+                    .last()
+                    .map_or_else(String::new, |l| format!(": {}", l.trim()))
+            )
+        }
+    };
+    for (command, allowed) in [
+        ("is-applicable", &[0, 1][..]),
+        ("can-separate-download", &[0, 1]),
+        ("does-require-sudo", &[0, 1]),
+        ("version", &[0]),
+    ] {
+        let a = plugin.ask(command, query);
+        let ok = !a.timed_out && a.code.is_some_and(|c| allowed.contains(&c));
+        let detail = if ok && command == "version" {
+            if a.stdout.trim().is_empty() {
+                record(command, false, "printed no version".to_owned());
+                continue;
+            }
+            a.stdout.trim().to_owned()
+        } else {
+            describe(&a)
+        };
+        record(command, ok, detail);
+    }
+    let estimate_timeout = Duration::from_secs(plugin.manifest.timeouts.estimate_update);
+    let a = plugin.ask("estimate-update", estimate_timeout);
+    match (a.timed_out, a.code) {
+        (false, Some(0)) => match parse_estimate(&plugin.manifest.name, &a.stdout) {
+            Ok(p) => record("estimate-update", true, format!("{} pending", p.len())),
+            Err(e) => record("estimate-update", false, e),
+        },
+        (false, Some(1)) => record("estimate-update", true, "not applicable here".to_owned()),
+        _ => record("estimate-update", false, describe(&a)),
+    }
+    if plugin.ask("does-require-sudo", query).code == Some(0) {
+        let a = plugin.ask("sudo-programs-paths", query);
+        let paths: Vec<&str> = a
+            .stdout
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let bad: Vec<&&str> = paths
+            .iter()
+            .filter(|p| !Path::new(p).is_absolute() || !Path::new(p).is_file())
+            .collect();
+        let ok = a.code == Some(0) && !paths.is_empty() && bad.is_empty();
+        let detail = if ok {
+            paths.join(", ")
+        } else if a.code != Some(0) {
+            format!("needs sudo but `sudo-programs-paths` {}", describe(&a))
+        } else {
+            format!("not absolute paths that exist: {bad:?}")
+        };
+        record("sudo-programs-paths", ok, detail);
+    }
+    out
+}

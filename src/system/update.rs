@@ -1,0 +1,434 @@
+//! `system update`: the updaters with something pending, side by side
+//! where their locks allow, in the order their stages give, each phase
+//! logged and recorded in the history store, the run journaled after every
+//! transition so `--resume` finishes what is left; one run per machine.
+//! How it is shown and asked about is the caller's `View`.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use anyhow::{Context as _, bail};
+
+use crate::base::host::Host;
+use crate::base::printer::Printer;
+use crate::managers::{Pending, Updater};
+use crate::model::Verdict;
+use crate::runner::journal::RunJournal;
+use crate::runner::{Event, Job, JobResult, Options, Outcome as JobOutcome};
+use crate::settings::Settings;
+
+/// What the user asked `system update` to do.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub skip: Vec<String>,
+    pub dry_run: bool,
+    pub resume: bool,
+    /// Only security updates, where the updater can tell them apart.
+    pub security_only: bool,
+    /// Approve an update outside the maintenance windows.
+    pub approve: bool,
+    /// A desktop notification at the end.
+    pub notify: bool,
+}
+
+/// One job's line before it starts: its estimate as words, and the update
+/// phase's expected milliseconds (the countdown), when history has them.
+pub struct JobEstimate {
+    pub job: String,
+    pub text: String,
+    pub update_ms: Option<u64>,
+}
+
+/// How a system update is shown and asked about.
+pub trait View: Sync {
+    /// Shows the jobs that will run; true to go ahead.
+    fn plan(&self, jobs: &[Job]) -> anyhow::Result<bool>;
+    /// Approval is required and it is outside every maintenance window:
+    /// whether the person at the terminal says yes (false where nobody can).
+    fn approve(&self, question: &str) -> bool;
+    /// The run starts: each job's estimate.
+    fn start(&self, estimates: &[JobEstimate]);
+    /// A job started, waited, progressed or finished a phase.
+    fn event(&self, event: &Event);
+    /// The run is over.
+    fn finish(&self, journal: &RunJournal, results: &[JobResult]);
+}
+
+/// How long a job waits for a package manager's lock that another program
+/// holds (unattended-upgrades, another apt), as Ansible's `lock_timeout`.
+const LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Runs a system update.
+pub fn run(
+    settings: &Settings,
+    printer: Printer,
+    request: &Request,
+    view: &dyn View,
+) -> anyhow::Result<Verdict> {
+    crate::exec::set_dry_run(request.dry_run);
+    if !request.dry_run && !approved(settings, request, printer, view) {
+        return Ok(Verdict::Success);
+    }
+    let dirs = settings
+        .dirs
+        .clone()
+        .context("no home directory for the run's journal")?;
+    let _only_one = single_run(&dirs.state)?;
+    let updaters = super::selected(settings, printer, &request.skip)?;
+    let host = Host::current();
+    let runs = dirs.runs();
+    let mut sizes: BTreeMap<String, (u64, Option<u64>)> = BTreeMap::new();
+    let chosen: Vec<(&'static dyn Updater, Option<Vec<String>>)> = if request.resume {
+        let last = RunJournal::latest(&runs).context("no earlier run to resume")?;
+        let again = last.unfinished();
+        if again.is_empty() {
+            printer.note(&format!("run {}: nothing left to resume", last.run_id));
+            return Ok(Verdict::Success);
+        }
+        printer.note(&format!(
+            "resuming run {}: {}",
+            last.run_id,
+            again.join(", ")
+        ));
+        let again: Vec<&'static dyn Updater> = updaters
+            .iter()
+            .copied()
+            .filter(|u| again.iter().any(|a| a == u.id()))
+            .collect();
+        // Updaters that name what they update are checked again, so they
+        // name what is still pending.
+        let (naming, plain): (Vec<_>, Vec<_>) = again
+            .into_iter()
+            .partition(|u| u.update_argv_for(&[]).is_some());
+        let mut chosen: Vec<(&'static dyn Updater, Option<Vec<String>>)> =
+            plain.into_iter().map(|u| (u, None)).collect();
+        chosen.extend(
+            pending_updaters(settings, &naming, &host, printer)
+                .into_iter()
+                .map(|(u, list)| (u, u.update_argv_for(&list))),
+        );
+        chosen
+    } else {
+        let pending = pending_updaters(settings, &updaters, &host, printer);
+        for (u, list) in &pending {
+            let bytes: Vec<u64> = list.iter().filter_map(|p| p.download_bytes).collect();
+            sizes.insert(
+                u.id().to_owned(),
+                (
+                    list.len() as u64,
+                    (!bytes.is_empty()).then(|| bytes.iter().sum()),
+                ),
+            );
+        }
+        let pending = opted_in(settings, pending, printer);
+        if request.security_only {
+            security_only(pending, printer)
+        } else {
+            pending
+                .into_iter()
+                .map(|(u, list)| (u, u.update_argv_for(&list)))
+                .collect()
+        }
+    };
+    if chosen.is_empty() {
+        printer.note("nothing to update");
+        return Ok(Verdict::Success);
+    }
+    let jobs = super::jobs::jobs_for(&chosen)?;
+    if let Some(cycle) = crate::runner::find_cycle(&jobs) {
+        bail!("the updaters' order has a cycle: {cycle}");
+    }
+    if !view.plan(&jobs)? {
+        return Ok(Verdict::Success);
+    }
+    let ids: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+    let journal = Mutex::new(RunJournal::new(&ids));
+    let log_dir = runs.join(&journal.lock().unwrap_or_else(|e| e.into_inner()).run_id);
+    std::fs::create_dir_all(&log_dir).ok();
+    let save = |j: &RunJournal| {
+        if let Err(e) = j.save(&runs) {
+            printer.warn(&format!("cannot save the run journal: {e}"));
+        }
+    };
+    save(&journal.lock().unwrap_or_else(|e| e.into_inner()));
+    crate::exec::interrupt::catch();
+    let store = crate::state::store::Store::open(&dirs.history_store())
+        .map_err(|e| printer.warn(&format!("the history store: {e}")))
+        .ok()
+        .map(Mutex::new);
+    let estimates: Vec<JobEstimate> = jobs
+        .iter()
+        .map(|j| {
+            let estimate = store.as_ref().and_then(|s| {
+                s.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .estimate(&j.id, "update")
+                    .ok()
+            });
+            JobEstimate {
+                job: j.id.clone(),
+                text: estimate
+                    .as_ref()
+                    .map_or_else(|| "no history".to_owned(), |e| e.describe()),
+                update_ms: estimate.as_ref().and_then(|e| e.median_ms()),
+            }
+        })
+        .collect();
+    view.start(&estimates);
+    let host = crate::base::host::hostname();
+    let on_event = |event: &Event| {
+        let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
+        j.record(event);
+        save(&j);
+        let run_id = j.run_id.clone();
+        drop(j);
+        if let (
+            Some(store),
+            Event::Finished {
+                job,
+                phase,
+                outcome,
+                elapsed_ms,
+                usage,
+                ..
+            },
+        ) = (&store, event)
+        {
+            let (packages, bytes) = sizes.get(job).copied().unwrap_or((0, None));
+            let record = crate::state::store::PhaseRecord {
+                run_id,
+                host: host.clone(),
+                updater: job.clone(),
+                phase: phase.clone(),
+                started_at: crate::base::clock::now_rfc3339(),
+                wall_ms: *elapsed_ms,
+                user_ms: usage.map(|u| u.user_ms),
+                system_ms: usage.map(|u| u.system_ms),
+                peak_rss_kib: usage.map(|u| u.peak_rss_kib),
+                packages,
+                bytes,
+                outcome: outcome.id().to_owned(),
+            };
+            if let Err(e) = store
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .record(&record)
+            {
+                printer.warn(&format!("cannot record the phase in the history: {e}"));
+            }
+        }
+        view.event(event);
+    };
+    let results = crate::runner::run(
+        &jobs,
+        &Options {
+            parallel: settings.jobs.clamp(1, 8),
+            log_dir: Some(log_dir),
+            lock_timeout: LOCK_TIMEOUT,
+            stop_on_failure: false,
+            max_downloads: 2,
+            memory_kib: jobs
+                .iter()
+                .filter_map(|j| {
+                    let store = store.as_ref()?.lock().unwrap_or_else(|e| e.into_inner());
+                    Some((j.id.clone(), store.peak_rss_kib(&j.id).ok()??))
+                })
+                .collect(),
+            max_memory_kib: available_memory_kib().map(|a| a / 2),
+        },
+        &on_event,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let mut j = journal.into_inner().unwrap_or_else(|e| e.into_inner());
+    for r in &results {
+        j.finish(&r.id, &r.outcome);
+    }
+    save(&j);
+    view.finish(&j, &results);
+    if request.notify {
+        notify(&results);
+    }
+    Ok(if crate::exec::interrupt::interrupted() {
+        printer.error(&format!(
+            "interrupted: `toolup system update --resume` runs what is left of run {}",
+            j.run_id
+        ));
+        Verdict::Interrupted
+    } else if results
+        .iter()
+        .any(|r| !matches!(r.outcome, JobOutcome::Ok | JobOutcome::Skipped(_)))
+    {
+        Verdict::Failure
+    } else {
+        Verdict::Success
+    })
+}
+
+/// Leaves out, with a note, the opt-in updaters (firmware) the user did not
+/// name with `--only` or `[system] enable`: they are checked, not updated.
+fn opted_in<'u>(
+    settings: &Settings,
+    pending: Vec<(&'u dyn Updater, Vec<Pending>)>,
+    printer: Printer,
+) -> Vec<(&'u dyn Updater, Vec<Pending>)> {
+    pending
+        .into_iter()
+        .filter(|(u, list)| {
+            let Some(why) = u.opt_in() else { return true };
+            let named = settings.filter.only.iter().any(|o| o == u.id())
+                || settings.config.system_enable.iter().any(|e| e == u.id());
+            if !named {
+                printer.note(&format!(
+                    "{}: {} pending, left alone: {why} unless named (`--only {id}`, or `[system] enable = [\"{id}\"]`)",
+                    u.id(),
+                    list.len(),
+                    id = u.id()
+                ));
+            }
+            named
+        })
+        .collect()
+}
+
+/// Memory available now (`MemAvailable`), in KiB.
+fn available_memory_kib() -> Option<u64> {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("MemAvailable:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Approval: with `[system] approval = "required"`, outside every
+/// maintenance window an update runs only with `--approve` or a yes at the
+/// terminal; a scheduled run there skips, saying why.
+fn approved(settings: &Settings, request: &Request, printer: Printer, view: &dyn View) -> bool {
+    if !settings.config.approval_required || request.approve {
+        return true;
+    }
+    let (weekday, minute) = crate::config::window::now_local();
+    if settings
+        .config
+        .maintenance
+        .iter()
+        .any(|w| w.contains(weekday, minute))
+    {
+        return true;
+    }
+    let windows: Vec<&str> = settings
+        .config
+        .maintenance
+        .iter()
+        .map(|w| w.text())
+        .collect();
+    let when = if windows.is_empty() {
+        "no maintenance window is configured".to_owned()
+    } else {
+        format!("outside the maintenance windows ({})", windows.join(", "))
+    };
+    if view.approve(&format!(
+        "Approval is required and it is {when}. Update now?"
+    )) {
+        return true;
+    }
+    printer.note(&format!(
+        "not updating: approval is required and it is {when}; pass --approve to update now"
+    ));
+    false
+}
+
+/// One `system update` at a time on a machine: a lock on the state dir's
+/// `system_update.lock`, holding the holder's pid, so a second run names it.
+fn single_run(state: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    use std::io::{Read, Seek, Write};
+    std::fs::create_dir_all(state)?;
+    let path = state.join("system_update.lock");
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)?;
+    if file.try_lock().is_err() {
+        let mut pid = String::new();
+        let _ = file.read_to_string(&mut pid);
+        let pid = pid.trim().to_owned();
+        bail!(
+            "another `toolup system update` is running (pid {pid}: {}); wait for it, or stop it",
+            crate::base::host::command_line(&pid)
+        );
+    }
+    file.set_len(0)?;
+    file.rewind()?;
+    write!(file, "{}", std::process::id())?;
+    Ok(file)
+}
+
+/// The updaters whose check says something is pending (read-only, side by side).
+fn pending_updaters(
+    settings: &Settings,
+    updaters: &[&'static dyn Updater],
+    host: &Host,
+    printer: Printer,
+) -> Vec<(&'static dyn Updater, Vec<Pending>)> {
+    let report = super::check::check(settings, updaters, host);
+    for u in &report.updaters {
+        if let Some(e) = &u.error {
+            printer.warn(&format!("{e}: not updated"));
+        }
+    }
+    updaters
+        .iter()
+        .copied()
+        .filter_map(|u| {
+            let c = report.updaters.iter().find(|c| c.updater == u.id())?;
+            (c.error.is_none() && !c.pending.is_empty()).then(|| (u, c.pending.clone()))
+        })
+        .collect()
+}
+
+/// `--security-only`: each updater's argv for exactly its security
+/// updates; an updater that cannot tell them apart, or has none, is left
+/// out and says so.
+fn security_only(
+    pending: Vec<(&'static dyn Updater, Vec<Pending>)>,
+    printer: Printer,
+) -> Vec<(&'static dyn Updater, Option<Vec<String>>)> {
+    pending
+        .into_iter()
+        .filter_map(|(u, list)| {
+            let security: Vec<Pending> = list.into_iter().filter(|p| p.security).collect();
+            match u.security_update_argv(&security) {
+                None => {
+                    printer.note(&format!(
+                        "{}: cannot tell security updates apart: left out",
+                        u.id()
+                    ));
+                    None
+                }
+                Some(_) if security.is_empty() => {
+                    printer.note(&format!("{}: no security updates", u.id()));
+                    None
+                }
+                Some(argv) => Some((u, Some(argv))),
+            }
+        })
+        .collect()
+}
+
+/// `--notify`: a desktop notification, when `notify-send` is there.
+fn notify(results: &[JobResult]) {
+    let Some(program) = Host::current().which("notify-send") else {
+        return;
+    };
+    let ok = results
+        .iter()
+        .filter(|r| r.outcome == JobOutcome::Ok)
+        .count();
+    let body = format!("{ok} of {} updater(s) ok", results.len());
+    let args = ["toolup system update".to_owned(), body];
+    let _ = crate::exec::run_quick(&program, &args, std::time::Duration::from_secs(5));
+}
