@@ -315,6 +315,7 @@ fn check_regex(pattern: &Option<String>, needs_group: bool) -> Result<(), String
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests write their fixtures directly
 mod tests {
     use super::*;
 

@@ -17,29 +17,129 @@ use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-/// How to run one program.
+/// How to run one program: made by one of the three constructors for the
+/// three kinds of process toolup starts (`probe`, `query`, `change`), then
+/// adjusted where a caller needs more (`env`, `capture`, `cwd`, `stop`,
+/// `background`, `on_stderr_line`).
 #[derive(Clone)]
 pub struct ProcessRequest<'a> {
-    pub program: &'a Path,
-    pub args: &'a [String],
-    pub timeout: Duration,
+    program: &'a Path,
+    args: &'a [String],
+    timeout: Duration,
     /// Bytes kept per stream; the rest is drained and dropped.
-    pub max_capture: usize,
+    max_capture: usize,
     /// Extra environment on top of the inherited one.
-    pub env: &'a [(&'a str, &'a str)],
+    env: &'a [(&'a str, &'a str)],
     /// The working directory (default: toolup's own).
-    pub cwd: Option<&'a Path>,
+    cwd: Option<&'a Path>,
     /// Run without a way out to the network (probes): see `isolate`.
-    pub isolate_network: bool,
+    isolate_network: bool,
     /// When toolup's interruption stops it (its whole process group).
-    pub stop: Stop,
+    stop: Stop,
     /// It changes the system: in a dry run (`set_dry_run`) it is not
     /// started, whoever asks — no caller can escape `--dry-run`.
-    pub changes: bool,
+    changes: bool,
     /// Run it in the background: lowest CPU and idle I/O priority.
-    pub background: bool,
+    background: bool,
     /// Hears each line of stderr as it arrives (a plugin's progress lines).
-    pub on_stderr_line: Option<&'a (dyn Fn(&str) + Sync)>,
+    on_stderr_line: Option<&'a (dyn Fn(&str) + Sync)>,
+}
+
+/// The environment of a read-only query: plain, untranslated output.
+pub const QUERY_ENV: &[(&str, &str)] = &[("LC_ALL", "C.UTF-8"), ("NO_COLOR", "1")];
+
+/// The environment of a change: nothing may stop to ask a question.
+pub const CHANGE_ENV: &[(&str, &str)] = &[("DEBIAN_FRONTEND", "noninteractive"), ("NO_COLOR", "1")];
+
+impl<'a> ProcessRequest<'a> {
+    fn new(program: &'a Path, args: &'a [String], timeout: Duration) -> ProcessRequest<'a> {
+        ProcessRequest {
+            program,
+            args,
+            timeout,
+            max_capture: 64 * 1024,
+            env: &[],
+            cwd: None,
+            isolate_network: false,
+            stop: Stop::Never,
+            changes: false,
+            background: false,
+            on_stderr_line: None,
+        }
+    }
+
+    /// A probe of a tool (`--version`): kept off the network, in the
+    /// probe environment, 64 KiB of each stream kept.
+    pub fn probe(program: &'a Path, args: &'a [String], timeout: Duration) -> ProcessRequest<'a> {
+        ProcessRequest {
+            env: PROBE_ENV,
+            isolate_network: true,
+            ..ProcessRequest::new(program, args, timeout)
+        }
+    }
+
+    /// A read-only query (a package manager's check or candidate, a
+    /// client's configuration): it runs in a dry run too, and an
+    /// interruption leaves it to finish; 4 MiB of each stream kept.
+    pub fn query(program: &'a Path, args: &'a [String], timeout: Duration) -> ProcessRequest<'a> {
+        ProcessRequest {
+            env: QUERY_ENV,
+            max_capture: 4 * 1024 * 1024,
+            ..ProcessRequest::new(program, args, timeout)
+        }
+    }
+
+    /// A change to the system (an install, an update): never started in a
+    /// dry run, stopped at the first interruption, never waiting for an
+    /// answer; 256 KiB of each stream kept.
+    pub fn change(program: &'a Path, args: &'a [String], timeout: Duration) -> ProcessRequest<'a> {
+        ProcessRequest {
+            env: CHANGE_ENV,
+            max_capture: 256 * 1024,
+            stop: Stop::OnInterrupt,
+            changes: true,
+            ..ProcessRequest::new(program, args, timeout)
+        }
+    }
+
+    /// This environment on top of the inherited one, instead of the kind's.
+    pub fn env(self, env: &'a [(&'a str, &'a str)]) -> ProcessRequest<'a> {
+        ProcessRequest { env, ..self }
+    }
+
+    /// Keeps this many bytes of each stream.
+    pub fn capture(self, max_capture: usize) -> ProcessRequest<'a> {
+        ProcessRequest {
+            max_capture,
+            ..self
+        }
+    }
+
+    /// Runs in this directory.
+    pub fn cwd(self, cwd: Option<&'a Path>) -> ProcessRequest<'a> {
+        ProcessRequest { cwd, ..self }
+    }
+
+    /// Stopped by an interruption this way.
+    pub fn stop(self, stop: Stop) -> ProcessRequest<'a> {
+        ProcessRequest { stop, ..self }
+    }
+
+    /// At the lowest CPU and idle I/O priority.
+    pub fn background(self) -> ProcessRequest<'a> {
+        ProcessRequest {
+            background: true,
+            ..self
+        }
+    }
+
+    /// Hears each line of stderr as it arrives.
+    pub fn on_stderr_line(self, hear: &'a (dyn Fn(&str) + Sync)) -> ProcessRequest<'a> {
+        ProcessRequest {
+            on_stderr_line: Some(hear),
+            ..self
+        }
+    }
 }
 
 /// When an interruption (SIGINT/SIGTERM) stops a process.
@@ -264,19 +364,7 @@ pub fn run_quick(
     args: &[String],
     timeout: Duration,
 ) -> std::io::Result<ProcessOutput> {
-    run(&ProcessRequest {
-        program,
-        args,
-        timeout,
-        max_capture: 64 * 1024,
-        env: &[],
-        cwd: None,
-        isolate_network: false,
-        stop: Stop::Never,
-        changes: false,
-        background: false,
-        on_stderr_line: None,
-    })
+    run(&ProcessRequest::new(program, args, timeout))
 }
 
 fn stops(stop: Stop) -> bool {
@@ -450,19 +538,13 @@ mod tests {
 
     fn sh(script: &str, timeout_ms: u64, max: usize) -> ProcessOutput {
         let args = vec!["-c".to_owned(), script.to_owned()];
-        run(&ProcessRequest {
-            program: Path::new("/bin/sh"),
-            args: &args,
-            timeout: Duration::from_millis(timeout_ms),
-            max_capture: max,
-            env: PROBE_ENV,
-            cwd: None,
-            isolate_network: false,
-            stop: Stop::Never,
-            changes: false,
-            background: false,
-            on_stderr_line: None,
-        })
+        run(&ProcessRequest::new(
+            Path::new("/bin/sh"),
+            &args,
+            Duration::from_millis(timeout_ms),
+        )
+        .env(PROBE_ENV)
+        .capture(max))
         .unwrap()
     }
 

@@ -514,6 +514,7 @@ fn choose(
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests write their fixtures directly
 mod tests {
     use super::*;
     use crate::catalog::{CatalogSource, load_catalog};

@@ -39,19 +39,10 @@ pub fn recover_interrupted(settings: &Settings, printer: Printer, dry_run: bool)
             (Some(dir), _) => backup::at(&dirs.backups(), &tool, dir)
                 .ok_or_else(|| format!("its backup {} is gone or not toolup's", dir.display()))
                 .and_then(|b| backup::restore(&b).map(|()| "restored its backup")),
-            (None, [program, args @ ..]) => crate::exec::run(&ProcessRequest {
-                program: std::path::Path::new(program),
-                args,
-                timeout: ACTION_TIMEOUT,
-                max_capture: 256 * 1024,
-                env: &[("DEBIAN_FRONTEND", "noninteractive"), ("NO_COLOR", "1")],
-                cwd: None,
-                isolate_network: false,
-                stop: crate::exec::Stop::Never,
-                changes: true,
-                background: false,
-                on_stderr_line: None,
-            })
+            (None, [program, args @ ..]) => crate::exec::run(
+                &ProcessRequest::change(std::path::Path::new(program), args, ACTION_TIMEOUT)
+                    .stop(crate::exec::Stop::Never),
+            )
             .map_err(|e| e.to_string())
             .and_then(|out| {
                 if out.status.is_some_and(|s| s.success()) {

@@ -141,19 +141,12 @@ fn ask_candidates(queries: &[(&'static str, String)]) -> super::plan::Candidates
     let ask = |(manager, package): &(&'static str, String)| {
         let m = crate::managers::installer(manager)?;
         let argv = m.candidate_query(package)?;
-        let answer = run(&ProcessRequest {
-            program: std::path::Path::new(&argv[0]),
-            args: &argv[1..],
-            timeout: std::time::Duration::from_secs(60),
-            max_capture: 1024 * 1024,
-            env: &[("LC_ALL", "C.UTF-8"), ("NO_COLOR", "1")],
-            cwd: None,
-            isolate_network: false,
-            stop: crate::exec::Stop::Never,
-            changes: false,
-            background: false,
-            on_stderr_line: None,
-        });
+        let answer = run(&ProcessRequest::query(
+            std::path::Path::new(&argv[0]),
+            &argv[1..],
+            std::time::Duration::from_secs(60),
+        )
+        .capture(1024 * 1024));
         let result = match answer {
             Ok(out) if out.status.is_some_and(|s| s.success()) => {
                 let text = String::from_utf8_lossy(&out.stdout);

@@ -48,23 +48,13 @@ pub(super) fn run_argv(action: &Action, interruptible: bool) -> Result<(), Strin
     let program = PathBuf::from(&argv[0]);
     let manager = crate::managers::installer(action.manager);
     for attempt in 0..2 {
-        let out = run_process(&ProcessRequest {
-            program: &program,
-            args: &argv[1..],
-            timeout: ACTION_TIMEOUT,
-            max_capture: 256 * 1024,
-            env: &[("DEBIAN_FRONTEND", "noninteractive"), ("NO_COLOR", "1")],
-            cwd: None,
-            isolate_network: false,
-            stop: if interruptible {
+        let out = run_process(
+            &ProcessRequest::change(&program, &argv[1..], ACTION_TIMEOUT).stop(if interruptible {
                 crate::exec::Stop::OnInterrupt
             } else {
                 crate::exec::Stop::Never
-            },
-            changes: true,
-            background: false,
-            on_stderr_line: None,
-        })
+            }),
+        )
         .map_err(|e| format!("cannot run {}: {e}", argv[0]))?;
         if out.interrupted {
             return Err(INTERRUPTED.to_owned());

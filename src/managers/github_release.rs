@@ -389,7 +389,8 @@ pub fn command(
     let dest_dir = home.join(".local/bin");
     if remove {
         let placed = dest_dir.join(&bin);
-        std::fs::remove_file(&placed).map_err(|e| format!("{}: {e}", placed.display()))?;
+        crate::state::files::remove_file(&placed)
+            .map_err(|e| format!("{}: {e}", placed.display()))?;
         return Ok(format!("removed {}", placed.display()));
     }
     let api = crate::upstream::source("github")

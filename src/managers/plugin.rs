@@ -168,19 +168,7 @@ impl Plugin {
             .map(|(k, v)| (format!("{prefix}{}", k.to_ascii_uppercase()), v.clone()))
             .collect();
         let env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        match run(&ProcessRequest {
-            program: &self.executable,
-            args: &args,
-            timeout,
-            max_capture: 4 * 1024 * 1024,
-            env: &env,
-            cwd: None,
-            isolate_network: false,
-            stop: crate::exec::Stop::Never,
-            changes: false,
-            background: false,
-            on_stderr_line: None,
-        }) {
+        match run(&ProcessRequest::query(&self.executable, &args, timeout).env(&env)) {
             Ok(out) => Answer {
                 code: out.status.and_then(|s| s.code()),
                 stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

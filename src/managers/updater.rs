@@ -68,23 +68,13 @@ impl CheckContext<'_> {
             .host
             .which(&argv[0])
             .ok_or_else(|| format!("{} is not on PATH", argv[0]))?;
-        let out = run(&ProcessRequest {
-            program: &program,
-            args: &argv[1..],
-            timeout: self.timeout,
-            max_capture: 4 * 1024 * 1024,
-            env: &[
+        let out = run(
+            &ProcessRequest::query(&program, &argv[1..], self.timeout).env(&[
                 ("LC_ALL", "C.UTF-8"),
                 ("NO_COLOR", "1"),
                 ("NPM_CONFIG_UPDATE_NOTIFIER", "false"),
-            ],
-            cwd: None,
-            isolate_network: false,
-            stop: crate::exec::Stop::Never,
-            changes: false,
-            background: false,
-            on_stderr_line: None,
-        })
+            ]),
+        )
         .map_err(|e| format!("cannot run {}: {e}", argv[0]))?;
         if out.timed_out {
             return Err(format!(

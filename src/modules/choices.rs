@@ -17,7 +17,7 @@ pub(super) fn prune(modules_dir: &Path, name: &str, index: &mut Index) -> Result
     let backup = modules_dir.join(BACKUPS).join(name);
     ensure(&modules_dir.join(BACKUPS))?;
     tree::remove(&backup).map_err(io(&backup))?;
-    std::fs::rename(&target, &backup).map_err(io(&target))?;
+    crate::state::files::rename(&target, &backup).map_err(io(&target))?;
     let previous = index.modules.remove(name);
     index.backups_set(name, previous);
     index.save(modules_dir).map_err(io(modules_dir))
@@ -41,7 +41,7 @@ pub fn rollback(modules_dir: &Path, name: &str) -> Result<(String, String), Stri
         .map(|m| m.schema_version.to_string());
     match &current {
         Some(_) => tree::exchange(&backup, &target).map_err(io(&target))?,
-        None => std::fs::rename(&backup, &target).map_err(io(&target))?,
+        None => crate::state::files::rename(&backup, &target).map_err(io(&target))?,
     }
     let mut entry = index.backups_take(name).unwrap_or_else(|| Entry {
         schema_version: backup_version.clone(),

@@ -88,10 +88,10 @@ pub fn sync(
     // None yet, or one a killed run left half-written: start afresh.
     crate::state::tree::remove(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     if let Some(parent) = dir.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         // git keeps the address, credentials and all, in the clone's
         // config: only the user may read the clones.
-        private(parent)?;
+        crate::state::files::ensure_private_dir(parent)
+            .map_err(|e| format!("{}: {e}", parent.display()))?;
     }
     let mut args = vec![
         "clone".to_owned(),
@@ -106,13 +106,6 @@ pub fn sync(
     args.extend(["--".to_owned(), url.to_owned(), dir.display().to_string()]);
     git_run(&git, &args, None, timeout)?;
     head(&git, dir, timeout)
-}
-
-/// Makes a directory the user's alone (0700).
-fn private(dir: &Path) -> Result<(), String> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-        .map_err(|e| format!("{}: {e}", dir.display()))
 }
 
 /// A password in the address (`https://user:TOKEN@host/…`) is a secret: no
@@ -132,7 +125,7 @@ fn update(git: &Path, branch: Option<&str>, dir: &Path, timeout: Duration) -> Re
     // A killed git leaves its lock files; only this process (under the
     // modules lock) uses this clone.
     for lock in ["index.lock", "shallow.lock", "HEAD.lock"] {
-        let _ = std::fs::remove_file(dir.join(".git").join(lock));
+        let _ = crate::state::files::remove_file(&dir.join(".git").join(lock));
     }
     let refspec = branch.unwrap_or("HEAD");
     let fetch: Vec<String> = [
@@ -202,19 +195,11 @@ fn git_run(
     if !ssh_set {
         env.push(("GIT_SSH_COMMAND", "ssh -o BatchMode=yes"));
     }
-    let out = run(&ProcessRequest {
-        program: git,
-        args: &full,
-        timeout,
-        max_capture: 1024 * 1024,
-        env: &env,
-        cwd,
-        isolate_network: false,
-        stop: Stop::OnInterrupt,
-        changes: false,
-        background: false,
-        on_stderr_line: None,
-    })
+    let out = run(&ProcessRequest::query(git, &full, timeout)
+        .env(&env)
+        .capture(1024 * 1024)
+        .cwd(cwd)
+        .stop(Stop::OnInterrupt))
     .map_err(|e| format!("git: {e}"))?;
     let what = args.first().map_or("", String::as_str);
     if out.timed_out {

@@ -183,6 +183,7 @@ pub fn conflicts(installed: &[Installed]) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests write their fixtures directly
 mod tests {
     use super::*;
 

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::index::{Entry, Index};
 use super::manifest::Manifest;
 use super::validate;
+use crate::state::lock::{LockedFile, NotLocked};
 use crate::state::tree;
 
 /// The journal of a swap in progress.
@@ -36,43 +37,23 @@ pub(super) const BACKUPS: &str = ".backups";
 const TRASH: &str = ".trash";
 
 /// The lock that one process at a time holds to change the modules directory.
-pub fn lock(modules_dir: &Path) -> Result<std::fs::File, String> {
-    std::fs::create_dir_all(modules_dir).map_err(|e| format!("{}: {e}", modules_dir.display()))?;
+pub fn lock(modules_dir: &Path) -> Result<LockedFile, String> {
     lock_file(&modules_dir.join(".lock"))
 }
 
-pub(super) fn lock_file(path: &Path) -> Result<std::fs::File, String> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(file),
-            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(format!(
-                    "{}: another toolup is changing the modules (waited 120s)",
-                    path.display()
-                ));
-            }
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(format!("{}: {e}", path.display()));
-            }
-        }
-    }
+/// A lock of the modules' own, waited for two minutes at most.
+pub(super) fn lock_file(path: &Path) -> Result<LockedFile, String> {
+    LockedFile::acquire(path, Duration::from_secs(120)).map_err(|e| match e {
+        NotLocked::Held { .. } => format!(
+            "{}: another toolup is changing the modules (waited 120s)",
+            path.display()
+        ),
+        NotLocked::Io(e) => format!("{}: {e}", path.display()),
+    })
 }
 
 pub(super) fn ensure(dir: &Path) -> Result<&Path, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    crate::state::files::ensure_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(dir)
 }
 
@@ -83,11 +64,8 @@ fn save_journal(modules_dir: &Path, journal: &Journal) -> Result<(), String> {
 }
 
 fn clear_journal(modules_dir: &Path) -> Result<(), String> {
-    match std::fs::remove_file(modules_dir.join(JOURNAL)) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("{}: {e}", modules_dir.join(JOURNAL).display())),
-    }
+    crate::state::files::remove_file(&modules_dir.join(JOURNAL))
+        .map_err(|e| format!("{}: {e}", modules_dir.join(JOURNAL).display()))
 }
 
 pub(super) fn io(path: &Path) -> impl Fn(std::io::Error) -> String + '_ {
@@ -117,7 +95,7 @@ pub(super) fn swap_in(
     let swapped = if from.is_some() {
         tree::exchange(staged, &target)
     } else {
-        std::fs::rename(staged, &target)
+        crate::state::files::rename(staged, &target)
     };
     if let Err(e) = swapped {
         // Nothing changed places: nothing for a later run to finish or undo.
@@ -150,7 +128,7 @@ fn take_back(modules_dir: &Path, name: &str, had_old: bool) -> Result<(), String
     if had_old && staged.exists() {
         tree::exchange(&staged, &target).map_err(io(&target))?;
     } else if !had_old && target.exists() {
-        std::fs::rename(&target, &staged).map_err(io(&target))?;
+        crate::state::files::rename(&target, &staged).map_err(io(&target))?;
     }
     tree::remove(&staged).map_err(io(&staged))
 }
@@ -167,9 +145,9 @@ fn finish(modules_dir: &Path, journal: &Journal, index: &mut Index) -> Result<()
         ensure(&modules_dir.join(TRASH))?;
         ensure(&modules_dir.join(BACKUPS))?;
         if backup.exists() {
-            std::fs::rename(&backup, &trash).map_err(io(&backup))?;
+            crate::state::files::rename(&backup, &trash).map_err(io(&backup))?;
         }
-        std::fs::rename(&staged, &backup).map_err(io(&staged))?;
+        crate::state::files::rename(&staged, &backup).map_err(io(&staged))?;
         tree::remove(&trash).map_err(io(&trash))?;
     }
     let previous = index.modules.get(&journal.name).cloned();
@@ -246,7 +224,7 @@ pub fn recover(modules_dir: &Path) -> Result<Vec<String>, String> {
                 let staged = modules_dir.join(STAGING).join(&journal.name);
                 if !target.exists() && staged.exists() {
                     // Killed between the two renames of a fallback exchange.
-                    std::fs::rename(&staged, &target).map_err(io(&target))?;
+                    crate::state::files::rename(&staged, &target).map_err(io(&target))?;
                 }
                 let now = Manifest::read(&target)
                     .ok()

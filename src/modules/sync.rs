@@ -293,7 +293,7 @@ pub fn sync(req: &Request<'_>) -> Result<Report, String> {
         reports.push(report);
     }
     if !req.check_only {
-        let _ = std::fs::remove_dir(&staging_root);
+        crate::state::files::remove_empty_dir(&staging_root);
     }
     reports.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Report {

@@ -108,22 +108,15 @@ pub fn installed(dir: &Path, staged_hash: &str) -> Result<(), String> {
     let program: PathBuf = dir.join(inside(program)?);
     let version = manifest.schema_version.to_string();
     let module_dir = dir.display().to_string();
-    let out = crate::exec::run(&crate::exec::ProcessRequest {
-        program: &program,
-        args,
-        timeout: Duration::from_secs(120),
-        max_capture: 64 * 1024,
-        env: &[
-            ("TOOLUP_MODULE_DIR", &module_dir),
-            ("TOOLUP_MODULE_VERSION", &version),
-        ],
-        cwd: Some(dir),
-        isolate_network: false,
-        stop: crate::exec::Stop::Never,
-        changes: false,
-        background: false,
-        on_stderr_line: None,
-    })
+    let out = crate::exec::run(
+        &crate::exec::ProcessRequest::query(&program, args, Duration::from_secs(120))
+            .env(&[
+                ("TOOLUP_MODULE_DIR", &module_dir),
+                ("TOOLUP_MODULE_VERSION", &version),
+            ])
+            .capture(64 * 1024)
+            .cwd(Some(dir)),
+    )
     .map_err(|e| format!("post-update check {}: {e}", program.display()))?;
     if out.status.is_some_and(|s| s.success()) && !out.timed_out {
         return Ok(());

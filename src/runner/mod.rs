@@ -503,23 +503,18 @@ fn run_step(
             });
         }
     };
-    let out = run_process(&ProcessRequest {
-        program: &program,
-        args,
-        timeout: step.timeout,
-        max_capture: 8 * 1024 * 1024,
-        env: &[
-            ("DEBIAN_FRONTEND", "noninteractive"),
-            ("NO_COLOR", "1"),
-            ("TERM", "dumb"),
-        ],
-        cwd: None,
-        isolate_network: false,
-        stop: Stop::OnSecondInterrupt,
-        changes: true,
-        background: true,
-        on_stderr_line: Some(&hear),
-    });
+    let out = run_process(
+        &ProcessRequest::change(&program, args, step.timeout)
+            .env(&[
+                ("DEBIAN_FRONTEND", "noninteractive"),
+                ("NO_COLOR", "1"),
+                ("TERM", "dumb"),
+            ])
+            .capture(8 * 1024 * 1024)
+            .stop(Stop::OnSecondInterrupt)
+            .background()
+            .on_stderr_line(&hear),
+    );
     let log = options.log_dir.as_ref().map(|d| {
         d.join(format!(
             "{}.{}.log",

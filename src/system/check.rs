@@ -111,19 +111,16 @@ pub fn refresh(updaters: &[&'static dyn Updater], host: &Host, printer: Printer)
             ));
             continue;
         }
-        let result = crate::exec::run(&crate::exec::ProcessRequest {
-            program: std::path::Path::new(&argv[0]),
-            args: &argv[1..],
-            timeout: Duration::from_secs(600),
-            max_capture: 64 * 1024,
-            env: &[("LC_ALL", "C.UTF-8")],
-            cwd: None,
-            isolate_network: false,
-            stop: crate::exec::Stop::Never,
-            changes: true,
-            background: false,
-            on_stderr_line: None,
-        });
+        let result = crate::exec::run(
+            &crate::exec::ProcessRequest::change(
+                std::path::Path::new(&argv[0]),
+                &argv[1..],
+                Duration::from_secs(600),
+            )
+            .env(&[("LC_ALL", "C.UTF-8")])
+            .capture(64 * 1024)
+            .stop(crate::exec::Stop::Never),
+        );
         if !result.is_ok_and(|o| o.status.is_some_and(|s| s.success())) {
             printer.warn(&format!("{}: `{}` failed", u.id(), argv.join(" ")));
         }

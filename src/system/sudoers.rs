@@ -71,8 +71,7 @@ pub fn sudoers(
         let p = std::path::PathBuf::from("/usr/sbin/visudo");
         p.is_file().then_some(p)
     }) {
-        let file = tempfile::NamedTempFile::new()?;
-        std::fs::write(file.path(), &text)?;
+        let file = crate::state::files::scratch_with(text.as_bytes())?;
         let args = [
             "-c".to_owned(),
             "-f".to_owned(),

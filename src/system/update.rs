@@ -16,6 +16,7 @@ use crate::model::Verdict;
 use crate::runner::journal::RunJournal;
 use crate::runner::{Event, Job, JobResult, Options, Outcome as JobOutcome};
 use crate::settings::Settings;
+use crate::state::lock::{LockedFile, NotLocked};
 
 /// What the user asked `system update` to do.
 #[derive(Debug, Clone, Default)]
@@ -144,7 +145,7 @@ pub fn run(
     let ids: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
     let journal = Mutex::new(RunJournal::new(&ids));
     let log_dir = runs.join(&journal.lock().unwrap_or_else(|e| e.into_inner()).run_id);
-    std::fs::create_dir_all(&log_dir).ok();
+    let _ = crate::state::files::ensure_dir(&log_dir);
     let save = |j: &RunJournal| {
         if let Err(e) = j.save(&runs) {
             printer.warn(&format!("cannot save the run journal: {e}"));
@@ -342,29 +343,18 @@ fn approved(settings: &Settings, request: &Request, printer: Printer, view: &dyn
 
 /// One `system update` at a time on a machine: a lock on the state dir's
 /// `system_update.lock`, holding the holder's pid, so a second run names it.
-fn single_run(state: &std::path::Path) -> anyhow::Result<std::fs::File> {
-    use std::io::{Read, Seek, Write};
-    std::fs::create_dir_all(state)?;
+fn single_run(state: &std::path::Path) -> anyhow::Result<LockedFile> {
     let path = state.join("system_update.lock");
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)?;
-    if file.try_lock().is_err() {
-        let mut pid = String::new();
-        let _ = file.read_to_string(&mut pid);
-        let pid = pid.trim().to_owned();
-        bail!(
-            "another `toolup system update` is running (pid {pid}: {}); wait for it, or stop it",
-            crate::base::host::command_line(&pid)
-        );
-    }
-    file.set_len(0)?;
-    file.rewind()?;
-    write!(file, "{}", std::process::id())?;
-    Ok(file)
+    LockedFile::acquire(&path, std::time::Duration::ZERO).map_err(|e| match e {
+        NotLocked::Held { pid } => anyhow::anyhow!(
+            "another `toolup system update` is running (pid {}: {}); wait for it, or stop it",
+            pid.as_deref().unwrap_or("?"),
+            pid.as_deref()
+                .map(crate::base::host::command_line)
+                .unwrap_or_default()
+        ),
+        NotLocked::Io(e) => anyhow::anyhow!("{}: {e}", path.display()),
+    })
 }
 
 /// The updaters whose check says something is pending (read-only, side by side).

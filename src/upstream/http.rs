@@ -176,6 +176,7 @@ impl HttpClient {
             .http_status_as_error(false)
             .user_agent(concat!("toolup/", env!("CARGO_PKG_VERSION")))
             .build();
+        #[allow(clippy::disallowed_methods)] // the one client: this constructor
         let agent = Agent::with_parts(
             config,
             ureq::unversioned::transport::DefaultConnector::new(),

@@ -402,10 +402,10 @@ pub fn merge_into_file(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir)?;
-    let lock = std::fs::File::open(dir)?;
-    // std's advisory lock (flock), stable since Rust 1.89: what fs4 offered.
-    lock.lock()?;
+    let _lock = crate::state::lock::LockedFile::acquire_dir(dir).map_err(|e| match e {
+        crate::state::lock::NotLocked::Io(e) => e,
+        held => std::io::Error::other(held.to_string()),
+    })?;
     let mut current = match std::fs::read_to_string(path) {
         Ok(text) => LatestVersions::parse(&text).map_err(std::io::Error::other)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => LatestVersions::default(),
@@ -419,13 +419,10 @@ pub fn merge_into_file(
         .hints
         .extend(hints.iter().map(|(k, v)| (k.clone(), v.clone())));
     // Nothing new: leave the file byte for byte as it is.
-    let result = if current == before {
-        Ok(())
-    } else {
-        crate::state::write_atomic(path, current.to_json().as_bytes())
-    };
-    let _ = lock.unlock();
-    result
+    if current == before {
+        return Ok(());
+    }
+    crate::state::write_atomic(path, current.to_json().as_bytes())
 }
 
 /// The latest version of each registry package named like a catalog
@@ -503,19 +500,12 @@ pub(crate) fn run_client(
     let started = std::time::Instant::now();
     // A neutral directory that exists (the cache directory may not yet).
     let cwd = cwd.map(|d| if d.is_dir() { d } else { Path::new("/") });
-    let out = match crate::exec::run(&crate::exec::ProcessRequest {
-        program,
-        args,
-        timeout,
-        max_capture: 256 * 1024,
-        env: crate::exec::PROBE_ENV,
-        cwd,
-        isolate_network: false,
-        stop: crate::exec::Stop::Never,
-        changes: false,
-        background: false,
-        on_stderr_line: None,
-    }) {
+    let out = match crate::exec::run(
+        &crate::exec::ProcessRequest::query(program, args, timeout)
+            .env(crate::exec::PROBE_ENV)
+            .capture(256 * 1024)
+            .cwd(cwd),
+    ) {
         Ok(out) => out,
         Err(e) => {
             tracing::debug!(program = %program.display(), "cannot run: {e}");

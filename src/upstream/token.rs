@@ -46,19 +46,9 @@ pub fn github_token(path: Option<&std::ffi::OsStr>) -> Option<Token> {
 
 fn gh_auth_token(gh: &Path) -> Option<Token> {
     let args = ["auth".to_owned(), "token".to_owned()];
-    let out = run(&ProcessRequest {
-        program: gh,
-        args: &args,
-        timeout: Duration::from_secs(5),
-        max_capture: 4096,
-        env: &[("GH_PROMPT_DISABLED", "1"), ("NO_COLOR", "1")],
-        cwd: None,
-        isolate_network: false,
-        stop: crate::exec::Stop::Never,
-        changes: false,
-        background: false,
-        on_stderr_line: None,
-    })
+    let out = run(&ProcessRequest::query(gh, &args, Duration::from_secs(5))
+        .env(&[("GH_PROMPT_DISABLED", "1"), ("NO_COLOR", "1")])
+        .capture(4096))
     .ok()?;
     if !out.status.is_some_and(|s| s.success()) {
         return None;

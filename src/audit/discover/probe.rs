@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::parse::{extract_version, first_line};
 use crate::base::text::clean_output;
 use crate::catalog::Tool;
-use crate::exec::{PROBE_ENV, ProcessRequest, run};
+use crate::exec::{ProcessRequest, run};
 
 /// Bytes of each stream kept from a probe: version banners are short, and a
 /// tool that prints megabytes must not make toolup hold them.
@@ -83,19 +83,8 @@ fn run_version(
     program: &Path,
     timeout: Duration,
 ) -> std::io::Result<crate::exec::ProcessOutput> {
-    run(&ProcessRequest {
-        program,
-        args: &tool.version_args(),
-        timeout,
-        max_capture: MAX_CAPTURE,
-        env: PROBE_ENV,
-        cwd: None,
-        isolate_network: true,
-        stop: crate::exec::Stop::Never,
-        changes: false,
-        background: false,
-        on_stderr_line: None,
-    })
+    let args = tool.version_args();
+    run(&ProcessRequest::probe(program, &args, timeout).capture(MAX_CAPTURE))
 }
 
 /// Identity check, then version extraction, on cleaned output.
