@@ -276,8 +276,6 @@ impl Updater for Apt {
     fn writes(&self, _host: &Host) -> Vec<std::path::PathBuf> {
         vec!["/var/cache/apt/archives".into(), "/usr".into()]
     }
-    /// dpkg's locks in the admin dir apt is configured with (`APT_CONFIG`
-    /// may point it elsewhere).
     /// dpkg left half-done work (its journal of updates is not empty):
     /// `dpkg --configure -a` finishes it before anything else runs.
     fn repair_argv(&self) -> Option<Vec<String>> {
@@ -286,26 +284,8 @@ impl Updater for Apt {
     fn needs_repair(&self) -> bool {
         std::fs::read_dir("/var/lib/dpkg/updates").is_ok_and(|mut d| d.next().is_some())
     }
-    /// Also the shape `--security-only` runs, with `*` for the packages.
-    fn root_commands(&self) -> Vec<Vec<String>> {
-        let mut all: Vec<Vec<String>> = [
-            self.refresh_argv(),
-            self.download_argv(),
-            Some(self.update_argv()),
-            self.repair_argv(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        all.push(argv(&[
-            "apt-get",
-            "install",
-            "--yes",
-            "--only-upgrade",
-            "*",
-        ]));
-        all
-    }
+    /// dpkg's locks in the admin dir apt is configured with (`APT_CONFIG`
+    /// may point it elsewhere).
     fn lock_files(&self) -> Vec<LockFile> {
         let admin = admin_dir().unwrap_or_else(|| "/var/lib/dpkg".into());
         vec![

@@ -5,7 +5,7 @@
 //! matched against each id; a pattern narrowed to a branch or an
 //! architecture is not (it masks only some of the id's refs).
 
-use super::{CheckContext, Manager, Pending, Phase, Updater, argv};
+use super::{Manager, Pending, Phase, Updater, argv};
 
 pub struct Flatpak;
 
@@ -73,22 +73,12 @@ impl Updater for Flatpak {
             })
             .collect())
     }
-    fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
-        let list = self.check_argv();
-        let out = cx.run(&list)?;
-        if out.code != 0 {
-            let why = out.stderr.lines().last().unwrap_or("").trim().to_owned();
-            return Err(format!("`{}` exited {}: {why}", list.join(" "), out.code));
-        }
-        let pending = self.parse(&out.stdout)?;
-        let masks = match cx.run(&argv(&["flatpak", "mask"])) {
-            Ok(m) if m.code == 0 => masked(&m.stdout),
-            _ => Vec::new(),
-        };
-        Ok(pending
-            .into_iter()
-            .filter(|p| !masks.iter().any(|m| glob(m, &p.name)))
-            .collect())
+    /// `flatpak mask` lists the masked patterns.
+    fn held_query(&self) -> Option<Vec<String>> {
+        Some(argv(&["flatpak", "mask"]))
+    }
+    fn is_held(&self, listing: &str, name: &str) -> bool {
+        masked(listing).iter().any(|m| glob(m, name))
     }
     fn update_argv(&self) -> Vec<String> {
         argv(&["flatpak", "update", "--noninteractive"])

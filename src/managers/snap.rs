@@ -3,7 +3,7 @@
 //! --hold` is left alone by a general `snap refresh`, so it is not pending:
 //! `snap list` marks it `held` in its notes.
 
-use super::{CheckContext, Manager, Pending, Phase, Updater, argv};
+use super::{Manager, Pending, Phase, Updater, argv};
 
 pub struct Snap;
 
@@ -37,22 +37,12 @@ impl Updater for Snap {
             })
             .collect())
     }
-    fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
-        let list = self.check_argv();
-        let out = cx.run(&list)?;
-        if out.code != 0 {
-            let why = out.stderr.lines().last().unwrap_or("").trim().to_owned();
-            return Err(format!("`{}` exited {}: {why}", list.join(" "), out.code));
-        }
-        let pending = self.parse(&out.stdout)?;
-        let held = match cx.run(&argv(&["snap", "list"])) {
-            Ok(l) if l.code == 0 => held(&l.stdout),
-            _ => Vec::new(),
-        };
-        Ok(pending
-            .into_iter()
-            .filter(|p| !held.contains(&p.name))
-            .collect())
+    /// `snap list` notes the held snaps.
+    fn held_query(&self) -> Option<Vec<String>> {
+        Some(argv(&["snap", "list"]))
+    }
+    fn is_held(&self, listing: &str, name: &str) -> bool {
+        held(listing).iter().any(|h| h == name)
     }
     fn update_argv(&self) -> Vec<String> {
         argv(&["snap", "refresh"])

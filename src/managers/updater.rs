@@ -230,14 +230,20 @@ pub trait Updater: Manager {
     fn needs_repair(&self) -> bool {
         false
     }
-    /// Every command an update may run as root, for a sudoers drop-in
-    /// (`*` where names vary).
+    /// Every command an update may run as root, for a sudoers drop-in:
+    /// refresh, download, update, repair, and the security-only shape with
+    /// `*` where the package names go.
     fn root_commands(&self) -> Vec<Vec<String>> {
+        let security = self.security_update_argv(&[]).map(|mut argv| {
+            argv.push("*".to_owned());
+            argv
+        });
         [
             self.refresh_argv(),
             self.download_argv(),
             Some(self.update_argv()),
             self.repair_argv(),
+            security,
         ]
         .into_iter()
         .flatten()
