@@ -1,0 +1,416 @@
+//! The command line as clap reads it: every command, its flags and their
+//! help. Nothing here runs: `cli::settings` resolves these into the
+//! library's settings and each command file presents one library call.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::base::env_vars;
+use crate::settings::{FailOn, Format};
+
+/// Audit and reconcile the developer tools on this machine.
+#[derive(Debug, Parser)]
+#[command(name = "toolup", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten, next_help_heading = "Global options")]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find every catalog tool, compare with upstream, write the snapshot and print it.
+    #[command(
+        after_help = "Examples:\n  toolup audit --status outdated,unknown\n  toolup audit --format json --fail-on outdated > tools.json"
+    )]
+    Audit,
+    /// Like audit, but only write the snapshot (prints nothing but errors).
+    #[command(
+        after_help = "Examples:\n  toolup collect\n  toolup collect --refresh --update-baseline"
+    )]
+    Collect {
+        /// Also merge this run's fetched releases into the repository baseline
+        /// (default ./latest_versions.json); only successful fetches change it.
+        #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "latest_versions.json")]
+        update_baseline: Option<PathBuf>,
+    },
+    /// Print the latest upstream releases, without looking at this machine.
+    #[command(
+        after_help = "Examples:\n  toolup latest ruff prettier rg\n  toolup latest --category python --format json"
+    )]
+    Latest {
+        /// Tools to look up [default: the whole catalog, or --only/--category].
+        tools: Vec<String>,
+    },
+    /// Print the snapshot file; never starts a process or opens a socket.
+    #[command(
+        after_help = "Examples:\n  toolup render --snapshot tools_snapshot.json --fail-on missing\n  toolup render --format markdown >> \"$GITHUB_STEP_SUMMARY\""
+    )]
+    Render,
+    /// Inspect the tool catalog.
+    #[command(
+        after_help = "Examples:\n  toolup catalog list --category python\n  toolup catalog show rg"
+    )]
+    Catalog {
+        #[command(subcommand)]
+        action: CatalogAction,
+    },
+    /// What kind of machine this is (ci, server, workstation) and why.
+    #[command(after_help = "Examples:\n  toolup env\n  toolup env --format json")]
+    Env,
+    /// Check what toolup relies on: registry addresses (and where each came
+    /// from), the GitHub token and quota, toolup's files, PATH. Exit 1 when
+    /// something is broken, with the fix named.
+    #[command(after_help = "Examples:\n  toolup doctor\n  toolup doctor --offline --format json")]
+    Doctor,
+    /// Install tools that are missing, through the package manager that fits.
+    #[command(
+        after_help = "Examples:\n  toolup install ripgrep jq --dry-run\n  toolup install rg --via cargo --yes"
+    )]
+    Install {
+        #[arg(required = true)]
+        tools: Vec<String>,
+        /// Install through this manager (uv, npm, cargo, apt, …) instead of the one chosen.
+        #[arg(long, value_name = "MANAGER")]
+        via: Option<String>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Upgrade outdated tools (and, with --missing, install missing ones).
+    #[command(
+        after_help = "Examples:\n  toolup upgrade --missing --preset agent --dry-run\n  toolup upgrade --all --atomic --yes"
+    )]
+    Upgrade {
+        /// Tools to consider [default: the whole catalog, or --only/--category].
+        tools: Vec<String>,
+        /// Install the missing ones.
+        #[arg(long)]
+        missing: bool,
+        /// Upgrade the outdated ones (the default unless --missing is given).
+        #[arg(long)]
+        outdated: bool,
+        /// Add the tools of this preset (see catalog/presets.toml).
+        #[arg(long, value_name = "NAME")]
+        preset: Option<String>,
+        /// Both: install the missing and upgrade the outdated.
+        #[arg(long)]
+        all: bool,
+        /// Take major-version upgrades, which are held back by default.
+        #[arg(long)]
+        allow_major: bool,
+        /// Upgrade through this manager (say uv, when apt has nothing newer)
+        /// instead of the one that installed the copy in use.
+        #[arg(long, value_name = "MANAGER")]
+        via: Option<String>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Tools installed more than once: which copy runs, shadowed newer copies, the fix.
+    #[command(
+        after_help = "Examples:\n  toolup reconcile\n  toolup reconcile --aggressive --dry-run"
+    )]
+    Reconcile {
+        tools: Vec<String>,
+        /// Remove the non-preferred copies through their own package managers
+        /// (never a system-critical tool); lists them and asks first.
+        #[arg(long)]
+        aggressive: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Show the history of installs, upgrades and rollbacks.
+    #[command(after_help = "Examples:\n  toolup history\n  toolup history --format json")]
+    History,
+    /// Install a binary from a GitHub release (what `install`'s github manager runs).
+    #[command(hide = true)]
+    FetchRelease {
+        /// OWNER/REPO, or OWNER/REPO:BINARY when the binary is not named after the repository.
+        package: String,
+        #[arg(long)]
+        tag: Option<String>,
+        /// Remove the placed binary instead.
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Restore the files the last upgrade of TOOL replaced.
+    #[command(after_help = "Examples:\n  toolup rollback ripgrep")]
+    Rollback { tool: String },
+    /// Trust a project's .toolup.toml as it is now, so it may also set
+    /// sources, managers, pins, presets, environment, breaking changes and
+    /// backups (an edited file is untrusted again).
+    #[command(
+        after_help = "Examples:\n  toolup trust\n  toolup trust --untrust path/to/.toolup.toml"
+    )]
+    Trust {
+        /// The file, or a directory holding one [default: the nearest
+        /// .toolup.toml from the working directory up].
+        path: Option<PathBuf>,
+        /// Forget the trust instead.
+        #[arg(long)]
+        untrust: bool,
+    },
+    /// The whole system: what apt, npm -g, rustup, cargo, pipx, uv tools and
+    /// the other updaters would update (`--only` names updaters here).
+    #[command(
+        after_help = "Examples:\n  toolup system check\n  toolup system check --only apt,npm --format json --fail-on security"
+    )]
+    System {
+        #[command(subcommand)]
+        action: SystemAction,
+    },
+    /// External updater plugins (manifests in plugins.d/).
+    #[command(
+        after_help = "Examples:\n  toolup plugins list\n  toolup plugins validate ~/.config/toolup/plugins.d/mine.toml"
+    )]
+    Plugins {
+        #[command(subcommand)]
+        action: PluginsAction,
+    },
+    /// A team's modules (catalog entries and plugins) from a git repository:
+    /// synced by schema version, replaced whole, rolled back on failure.
+    #[command(
+        after_help = "Examples:\n  toolup modules sync --repo https://git.example/team/toolup-modules.git --check-only\n  toolup modules list"
+    )]
+    Modules {
+        #[command(subcommand)]
+        action: ModulesAction,
+    },
+    /// The presets (named sets of tools for `upgrade --preset`) and their tools.
+    #[command(
+        after_help = "Examples:\n  toolup presets\n  toolup upgrade --missing --preset agent --dry-run"
+    )]
+    Presets,
+    /// Print a shell completion script: `source <(toolup completions bash)`.
+    #[command(
+        after_help = "Examples:\n  source <(toolup completions bash)\n  toolup completions fish > ~/.config/fish/completions/toolup.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `toolup man | man -l -`.
+    #[command(after_help = "Examples:\n  toolup man | man -l -")]
+    Man,
+    /// Show the configuration files' merged values and where each came from.
+    #[command(after_help = "Examples:\n  toolup config show\n  toolup config path")]
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsAction {
+    /// Every plugin manifest found, and whether it loads.
+    List,
+    /// One plugin: its manifest and its own answers.
+    Info { name: String },
+    /// Run the protocol's conformance checks against a manifest's plugin.
+    Validate { path: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModulesAction {
+    /// Fetch the repository and install or update the modules whose
+    /// schema_version is newer; each is validated, swapped in whole and
+    /// checked, and put back if it fails.
+    Sync {
+        /// The git repository [default: `[modules] repository` in your config].
+        #[arg(long, value_name = "URL")]
+        repo: Option<String>,
+        /// The branch [default: `[modules] branch`, else the repository's default].
+        #[arg(long, value_name = "BRANCH")]
+        branch: Option<String>,
+        /// Report what a sync would do; change nothing.
+        #[arg(long)]
+        check_only: bool,
+        /// Remove installed modules that are no longer in the repository
+        /// (they go to the backups, so `rollback` brings one back).
+        #[arg(long)]
+        prune: bool,
+    },
+    /// The installed modules: version, enabled, what they add, where from.
+    List,
+    /// One module: its manifest, source, backup and contents.
+    Info { name: String },
+    /// Let a module's tools and plugins take part again.
+    Enable { name: String },
+    /// Keep a module installed but inert: its tools and plugins are left out.
+    Disable { name: String },
+    /// Swap a module with its backup (the version before its last update).
+    Rollback { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SystemAction {
+    /// Ask every applicable updater what is pending (read-only, side by
+    /// side); save the answer for `system status`.
+    Check {
+        /// Leave these updaters out (comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "UPDATERS")]
+        skip: Vec<String>,
+        /// Check only what an update would need — the program, root or a
+        /// working `sudo -n`, free disk, the manager's locks — changing nothing.
+        #[arg(long)]
+        validate_only: bool,
+    },
+    /// Update what `system check` finds pending: side by side where locks
+    /// allow, in order, each phase logged, resumable.
+    Update {
+        /// Leave these updaters out (comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "UPDATERS")]
+        skip: Vec<String>,
+        /// Run only what the last run left pending, failed or interrupted.
+        #[arg(long)]
+        resume: bool,
+        /// Only security updates (apt: candidates from a security suite),
+        /// and only from updaters that can tell them apart.
+        #[arg(long)]
+        security_only: bool,
+        /// Update now, outside the maintenance windows (`[system] approval`).
+        #[arg(long)]
+        approve: bool,
+        /// A desktop notification at the end (notify-send).
+        #[arg(long)]
+        notify: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// The last `system check`, with its age; starts no process.
+    Status,
+    /// The updaters toolup knows, and which apply here.
+    Updaters,
+    /// The recorded update phases: wall and CPU time, peak RSS, outcome.
+    History {
+        /// Only this updater's.
+        #[arg(long)]
+        updater: Option<String>,
+        /// The newest N.
+        #[arg(long, default_value_t = 50)]
+        last: usize,
+    },
+    /// Per updater and phase: the median time with its interquartile range.
+    Stats,
+    /// A minimal sudoers drop-in for what `system update` runs as root,
+    /// checked with `visudo -c`.
+    Sudoers {
+        /// The user who runs toolup [default: SUDO_USER, then USER].
+        #[arg(long)]
+        user: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogAction {
+    /// List every tool in the catalog.
+    List,
+    /// Show one tool's definition.
+    Show { name: String },
+    /// Check every catalog file (including regexes); exit 2 on the first error.
+    Validate,
+}
+
+/// Options of commands that change the system.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Print the plan (exact argv, sudo marked) and change nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Do not ask; required when there is no terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Stop at the first failed action.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Undo every action of the run if any fails (restore upgrades, remove installs).
+    #[arg(long)]
+    pub atomic: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Every setting, its value and the file (or default) it came from.
+    Show,
+    /// The configuration files read, lowest precedence first.
+    Path,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Use this catalog directory instead of the embedded one.
+    #[arg(long, global = true, env = env_vars::TOOLUP_CATALOG, value_name = "DIR")]
+    pub catalog: Option<PathBuf>,
+    /// The snapshot file [default: the state dir's tools_snapshot.json].
+    #[arg(long, global = true, env = env_vars::TOOLUP_SNAPSHOT, value_name = "PATH")]
+    pub snapshot: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Only these tools (comma-separated names).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "TOOLS")]
+    pub only: Vec<String>,
+    /// Only tools of this category.
+    #[arg(long, global = true, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Only tools in these states (comma-separated): up-to-date, outdated,
+    /// not-installed (or missing), unknown, installed (all but not-installed).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "STATES")]
+    pub status: Vec<String>,
+    /// Parallel probes [default: CPU cores + 1].
+    #[arg(long, short = 'j', global = true, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Seconds before a hanging `--version` is killed.
+    /// [default: 10, or `audit.timeout` in a config file]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Exit 1 when any shown tool is in one of these states.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "WHAT"
+    )]
+    pub fail_on: Vec<FailOn>,
+    /// Open no socket at all: latest versions come from the caches.
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Fetch latest releases even when the cache is younger than its TTL.
+    #[arg(long, global = true)]
+    pub refresh: bool,
+    /// Do not call a release latest until it is this old (e.g. 3d, 12h).
+    #[arg(long, global = true, env = env_vars::TOOLUP_MIN_RELEASE_AGE, value_name = "AGE")]
+    pub min_release_age: Option<String>,
+    /// Ignore and do not update the probe cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+    /// Colour: auto (a terminal, unless NO_COLOR or TERM=dumb; CLICOLOR_FORCE forces it), always, never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = crate::base::color::ColorChoice::Auto)]
+    pub color: crate::base::color::ColorChoice,
+    /// The same as --color never.
+    #[arg(long, global = true, hide = true)]
+    pub no_color: bool,
+    /// Treat this machine as this kind instead of detecting it.
+    #[arg(long, global = true, value_enum, value_name = "KIND")]
+    pub environment: Option<crate::base::environment::EnvKind>,
+    /// More diagnostics on stderr (-v, -vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+impl GlobalArgs {
+    /// `--color`, with `--no-color` as `never`.
+    pub fn color_choice(&self) -> crate::base::color::ColorChoice {
+        if self.no_color {
+            crate::base::color::ColorChoice::Never
+        } else {
+            self.color
+        }
+    }
+}
