@@ -494,3 +494,69 @@ pub fn validate(plugin: &Plugin) -> Vec<Conformance> {
     }
     out
 }
+
+/// One manifest as `toolup plugins list` shows it: the plugin's name and
+/// executable (`-` when the manifest does not load), the manifest, and
+/// `ok` or why it does not load.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Listed {
+    pub name: String,
+    pub executable: String,
+    pub manifest: String,
+    pub status: String,
+}
+
+/// Every manifest in the plugin directories (see `manifests`), loaded or not.
+pub fn list(dirs: &[PathBuf]) -> Vec<Listed> {
+    manifests(dirs)
+        .into_iter()
+        .map(|path| match Plugin::load(&path) {
+            Ok(p) => Listed {
+                name: p.manifest.name.clone(),
+                executable: p.executable.display().to_string(),
+                manifest: path.display().to_string(),
+                status: "ok".to_owned(),
+            },
+            Err(e) => Listed {
+                name: "-".to_owned(),
+                executable: "-".to_owned(),
+                manifest: path.display().to_string(),
+                status: e,
+            },
+        })
+        .collect()
+}
+
+/// The plugin of `plugins` named `name`; the error says there is none.
+pub fn named<'a>(plugins: &'a [Plugin], name: &str) -> Result<&'a Plugin, String> {
+    plugins
+        .iter()
+        .find(|p| p.manifest.name == name)
+        .ok_or_else(|| format!("no plugin named {:?}", crate::base::printer::visible(name)))
+}
+
+impl Plugin {
+    /// `toolup plugins info`'s document: the manifest, then the plugin's own
+    /// answers (its version, whether it applies on `host`, its commands,
+    /// locks and order).
+    pub fn info(&self, host: &Host) -> serde_json::Value {
+        serde_json::json!({
+            "schema_version": 1,
+            "name": self.manifest.name,
+            "description": self.manifest.description,
+            "manifest": self.manifest_path,
+            "executable": self.executable,
+            "version": self.ask("version", Duration::from_secs(10)).stdout.trim(),
+            "applies": self.applies(host),
+            "needs_root": self.needs_root(),
+            "download": self.download_argv(),
+            "update": self.update_argv(),
+            "locks": {
+                "check": self.locks(Phase::Check),
+                "download": self.locks(Phase::Download),
+                "update": self.locks(Phase::Update),
+            },
+            "runs_after": self.runs_after(),
+        })
+    }
+}

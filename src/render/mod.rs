@@ -6,6 +6,7 @@ pub mod live;
 mod markdown;
 pub mod plan;
 pub mod system;
+pub mod system_check;
 mod table;
 
 use crate::model::{Counts, Snapshot, ToolRecord};

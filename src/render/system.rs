@@ -1,10 +1,18 @@
 //! The whole-system views: the jobs of an update, its events as lines,
-//! its summary.
+//! its summary; the recorded history and its estimates; the updaters and
+//! the plugins (`plugins list | info | validate`). The check report's views
+//! are in `system_check`.
+
+use std::path::Path;
 
 use tabled::builder::Builder;
 
+use crate::managers::plugin::{Conformance, Listed};
 use crate::runner::journal::RunJournal;
 use crate::runner::{Event, Job, JobResult, Outcome as JobOutcome};
+use crate::state::store::PhaseRecord;
+use crate::system::UpdaterInfo;
+use crate::system::history::PhaseStats;
 
 /// The jobs of a system update: each phase's command, locks and order.
 pub fn update_plan(jobs: &[Job]) -> String {
@@ -93,4 +101,107 @@ pub fn update_summary(journal: &RunJournal, results: &[JobResult]) -> String {
         journal.run_id,
         results.len()
     )
+}
+
+/// `toolup system history`: one row per recorded phase, its times and size.
+pub fn history(phases: &[PhaseRecord]) -> String {
+    let mut b = Builder::default();
+    b.push_record([
+        "STARTED", "UPDATER", "PHASE", "OUTCOME", "WALL", "CPU", "PEAK RSS", "PACKAGES", "RUN",
+    ]);
+    for p in phases {
+        b.push_record([
+            p.started_at.clone(),
+            p.updater.clone(),
+            p.phase.clone(),
+            p.outcome.clone(),
+            format!("{:.1}s", p.wall_ms as f64 / 1000.0),
+            match (p.user_ms, p.system_ms) {
+                (Some(u), Some(s)) => format!("{:.1}s", (u + s) as f64 / 1000.0),
+                _ => "-".to_owned(),
+            },
+            p.peak_rss_kib.map_or_else(
+                || "-".to_owned(),
+                |k| crate::base::text::human_bytes(k * 1024),
+            ),
+            p.packages.to_string(),
+            p.run_id.clone(),
+        ]);
+    }
+    format!("{}\n", super::fit(b, super::terminal_width(), &[8, 0]))
+}
+
+/// `toolup system stats`: per updater and phase, the estimate described.
+pub fn stats(stats: &[PhaseStats]) -> String {
+    let mut b = Builder::default();
+    b.push_record(["UPDATER", "PHASE", "ESTIMATE"]);
+    for s in stats {
+        b.push_record([s.updater.clone(), s.phase.clone(), s.estimate.describe()]);
+    }
+    format!("{}\n", super::fit(b, super::terminal_width(), &[2]))
+}
+
+/// `toolup system updaters`: whether each applies here, its commands, root.
+pub fn updaters(updaters: &[UpdaterInfo]) -> String {
+    let mut b = Builder::default();
+    b.push_record(["UPDATER", "HERE", "CHECK", "UPDATE", "ROOT"]);
+    for u in updaters {
+        let check = u.check.join(" ");
+        b.push_record([
+            u.id.to_owned(),
+            if u.applies { "yes" } else { "-" }.to_owned(),
+            if check.is_empty() {
+                "(registry lookups)".to_owned()
+            } else {
+                check
+            },
+            u.update.join(" "),
+            if u.needs_root { "yes" } else { "" }.to_owned(),
+        ]);
+    }
+    format!("{}\n", super::fit(b, super::terminal_width(), &[3, 2]))
+}
+
+/// `toolup plugins list`: every manifest, its plugin and whether it loads.
+pub fn plugins(listed: &[Listed]) -> String {
+    let mut b = Builder::default();
+    b.push_record(["PLUGIN", "EXECUTABLE", "MANIFEST", "STATUS"]);
+    for l in listed {
+        b.push_record([
+            l.name.clone(),
+            l.executable.clone(),
+            l.manifest.clone(),
+            l.status.clone(),
+        ]);
+    }
+    format!("{}\n", super::fit(b, super::terminal_width(), &[3, 2, 1]))
+}
+
+/// `toolup plugins info` as text: each key of the document and its JSON value.
+pub fn plugin_info(doc: &serde_json::Value) -> String {
+    let mut text = String::new();
+    for (k, v) in doc.as_object().into_iter().flatten() {
+        text.push_str(&format!("{k:<12} {v}\n"));
+    }
+    text
+}
+
+/// `toolup plugins validate`: each conformance check, then the verdict.
+pub fn plugin_conformance(name: &str, path: &Path, checks: &[Conformance]) -> String {
+    let mut text = format!("plugin {name} ({})\n", path.display());
+    for c in checks {
+        text.push_str(&format!(
+            "  {:<4} {}: {}\n",
+            if c.ok { "ok" } else { "FAIL" },
+            c.check,
+            c.detail
+        ));
+    }
+    let failed = checks.iter().filter(|c| !c.ok).count();
+    text.push_str(&if failed == 0 {
+        "conforms\n".to_owned()
+    } else {
+        format!("{failed} check(s) failed: plugin {name} does not conform\n")
+    });
+    text
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::base::host::Host;
 use crate::base::printer::Printer;
 use crate::managers::{CheckContext, Pending, Updater};
-use crate::settings::Settings;
+use crate::settings::{FailOn, Settings};
 
 /// How long one updater's check may take before its process group is killed
 /// (`--timeout` sets it).
@@ -56,6 +56,26 @@ impl CheckReport {
     }
     pub fn failed(&self) -> bool {
         self.updaters.iter().any(|u| u.error.is_some())
+    }
+
+    /// Whether any of the `--fail-on` conditions holds: something pending,
+    /// a security update, a reboot needed (the audit's words never do).
+    pub fn tripped(&self, fail_on: &[FailOn]) -> bool {
+        fail_on.iter().any(|f| match f {
+            FailOn::Pending => self.pending() > 0,
+            FailOn::Security => self.security() > 0,
+            FailOn::Reboot => self.reboot_required,
+            _ => false,
+        })
+    }
+
+    /// How long ago the check ran, as a person writes it (`3m`, `2h`), in
+    /// whole seconds; none when `checked_at` does not parse or lies ahead.
+    pub fn age(&self) -> Option<String> {
+        humantime::parse_rfc3339(&self.checked_at)
+            .ok()
+            .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
+            .map(|d| crate::config::show_duration(Duration::from_secs(d.as_secs())))
     }
 }
 
@@ -200,6 +220,16 @@ pub fn save(path: &Path, report: &CheckReport) -> std::io::Result<()> {
     crate::state::write_atomic(path, text.as_bytes())
 }
 
+/// Saves the report where `toolup system status` reads it, when there is a
+/// home directory; the error names the file.
+pub fn keep(settings: &Settings, report: &CheckReport) -> Result<(), String> {
+    let Some(dirs) = &settings.dirs else {
+        return Ok(());
+    };
+    let path = dirs.system_check();
+    save(&path, report).map_err(|e| format!("cannot save {}: {e}", path.display()))
+}
+
 /// The last saved report.
 pub fn load(path: &Path) -> Result<CheckReport, String> {
     let bytes = crate::state::read_bounded(path, 64 * 1024 * 1024).map_err(|e| {
@@ -218,4 +248,51 @@ pub fn load(path: &Path) -> Result<CheckReport, String> {
             path.display()
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(pending: usize, security: bool, reboot: bool) -> CheckReport {
+        let mut p = Pending::new("pkg", Some("1"), Some("2"));
+        p.security = security;
+        CheckReport {
+            schema_version: 1,
+            checked_at: "2020-01-01T00:00:00Z".to_owned(),
+            reboot_required: reboot,
+            reboot_reason: reboot.then(|| "kernel".to_owned()),
+            not_applicable: Vec::new(),
+            updaters: vec![UpdaterCheck {
+                updater: "apt".to_owned(),
+                security: usize::from(security) * pending,
+                pending: vec![p; pending],
+                download_bytes: None,
+                estimate: "no history".to_owned(),
+                error: None,
+                elapsed_ms: 0,
+            }],
+        }
+    }
+
+    #[test]
+    fn fail_on_trips_on_what_it_names_only() {
+        let quiet = report(0, false, false);
+        assert!(!quiet.tripped(&[FailOn::Pending, FailOn::Security, FailOn::Reboot]));
+        let pending = report(2, false, false);
+        assert!(pending.tripped(&[FailOn::Pending]));
+        assert!(!pending.tripped(&[FailOn::Security, FailOn::Reboot, FailOn::Outdated]));
+        assert!(report(1, true, false).tripped(&[FailOn::Security]));
+        assert!(report(0, false, true).tripped(&[FailOn::Reboot]));
+    }
+
+    #[test]
+    fn age_is_whole_and_none_when_unreadable() {
+        assert!(report(0, false, false).age().is_some_and(|a| !a.is_empty()));
+        let mut odd = report(0, false, false);
+        odd.checked_at = "yesterday".to_owned();
+        assert_eq!(odd.age(), None);
+        odd.checked_at = "2999-01-01T00:00:00Z".to_owned();
+        assert_eq!(odd.age(), None);
+    }
 }

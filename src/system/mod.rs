@@ -5,6 +5,7 @@
 
 pub mod catalog_updater;
 pub mod check;
+pub mod history;
 pub mod jobs;
 pub mod modules_updater;
 pub mod reboot;
@@ -15,7 +16,9 @@ pub mod validate;
 pub use check::{CheckReport, UpdaterCheck};
 
 use anyhow::bail;
+use serde::Serialize;
 
+use crate::base::host::Host;
 use crate::base::printer::Printer;
 use crate::managers::{Manager, Updater, plugin};
 use crate::settings::Settings;
@@ -73,4 +76,35 @@ pub fn selected(
         })
         .filter(|u| !skip.iter().any(|n| n == u.id()))
         .collect())
+}
+
+/// One updater as `toolup system updaters` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdaterInfo {
+    pub id: &'static str,
+    pub program: &'static str,
+    /// Whether it applies on this host (its program is there).
+    pub applies: bool,
+    /// Its check command; empty when it checks through registry lookups.
+    pub check: Vec<String>,
+    pub update: Vec<String>,
+    pub needs_root: bool,
+    pub runs_after: &'static [&'static str],
+}
+
+/// What each of `updaters` runs to check and to update, whether it applies
+/// on `host`, needs root, and which updaters it runs after.
+pub fn describe(updaters: &[&dyn Updater], host: &Host) -> Vec<UpdaterInfo> {
+    updaters
+        .iter()
+        .map(|u| UpdaterInfo {
+            id: u.id(),
+            program: u.program(),
+            applies: u.applies(host),
+            check: u.check_argv(),
+            update: u.update_argv(),
+            needs_root: u.needs_root(),
+            runs_after: u.runs_after(),
+        })
+        .collect()
 }

@@ -1,0 +1,44 @@
+//! What the history store says about past system updates: the recorded
+//! phases (`toolup system history`) and, per updater and phase, how long
+//! the next one may take (`toolup system stats`).
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::state::store::{Estimate, PhaseRecord, Store};
+
+/// One updater's phase and what its history says it takes.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseStats {
+    pub updater: String,
+    pub phase: String,
+    pub estimate: Estimate,
+}
+
+/// The last `last` phases recorded in the store at `path`, of `updater`
+/// only when one is named.
+pub fn phases(path: &Path, updater: Option<&str>, last: usize) -> anyhow::Result<Vec<PhaseRecord>> {
+    let store = Store::open(path).map_err(anyhow::Error::msg)?;
+    store.phases(updater, last).map_err(anyhow::Error::msg)
+}
+
+/// Every updater and phase the store at `path` has recorded, each with its
+/// estimate.
+pub fn stats(path: &Path) -> anyhow::Result<Vec<PhaseStats>> {
+    let store = Store::open(path).map_err(anyhow::Error::msg)?;
+    let kinds = store.kinds().map_err(anyhow::Error::msg)?;
+    kinds
+        .into_iter()
+        .map(|(updater, phase)| {
+            let estimate = store
+                .estimate(&updater, &phase)
+                .map_err(anyhow::Error::msg)?;
+            Ok(PhaseStats {
+                updater,
+                phase,
+                estimate,
+            })
+        })
+        .collect()
+}
