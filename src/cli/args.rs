@@ -272,6 +272,10 @@ pub enum SystemAction {
         /// Update now, outside the maintenance windows (`[system] approval`).
         #[arg(long)]
         approve: bool,
+        /// Take major upgrades of catalog tools, which are held back by
+        /// default (`breaking_changes = "accept"` takes them per tool).
+        #[arg(long)]
+        allow_major: bool,
         /// A desktop notification at the end (notify-send).
         #[arg(long)]
         notify: bool,

@@ -279,10 +279,14 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 resume,
                 security_only,
                 approve,
+                allow_major,
                 notify,
                 run,
             } => system_update::run(
-                settings,
+                &Settings {
+                    allow_major: *allow_major,
+                    ..settings.clone()
+                },
                 printer,
                 &crate::system::update::Request {
                     skip: skip.clone(),

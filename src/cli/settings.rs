@@ -128,6 +128,7 @@ pub fn resolve(args: &GlobalArgs, read_config: bool) -> anyhow::Result<Settings>
         backups,
         modules,
         module_problems,
+        allow_major: false,
     })
 }
 

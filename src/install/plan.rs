@@ -124,14 +124,7 @@ pub struct Context<'a> {
 /// `Err` when it could not be asked.
 pub type Candidates = BTreeMap<(&'static str, String), Result<Candidate, String>>;
 
-/// A system manager's answer, in its own spelling of versions.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Candidate {
-    /// What it would install (`None`: nothing).
-    pub candidate: Option<String>,
-    /// What it has installed, where it says.
-    pub installed: Option<String>,
-}
+pub use crate::managers::Candidate;
 
 /// The (manager, package) pairs whose candidate the plan needs: actions
 /// through managers with their own repositories.
@@ -139,7 +132,7 @@ pub fn candidate_queries(plan: &Plan) -> Vec<(&'static str, String)> {
     plan.actions
         .iter()
         .filter(|a| {
-            managers::installer(a.manager).is_some_and(|m| m.candidate_query(&a.package).is_some())
+            managers::installer(a.manager).is_some_and(|m| m.candidate_query(&[&a.package]).is_some())
         })
         .map(|a| (a.manager, a.package.clone()))
         .collect()
@@ -478,7 +471,7 @@ fn choose(
     if to_version.is_none()
         && !tool.upstream.is_none()
         && manager.pins_versions()
-        && manager.candidate_query(&package).is_none()
+        && manager.candidate_query(&[&package]).is_none()
     {
         return Err(format!(
             "no latest version of {} is known (offline, and nothing cached): run `toolup latest {}` online first",

@@ -88,6 +88,7 @@ pub fn outdated(settings: &Settings) -> anyhow::Result<Plan> {
             outdated: true,
         },
         yes: true,
+        allow_major: settings.allow_major,
         ..Request::default()
     };
     let (plan, _) = prepare(&quiet, Printer { quiet: true }, &tools, &request, None);
@@ -134,47 +135,87 @@ pub fn prepare(
     (the_plan, snapshot)
 }
 
-/// Asks each system manager which version it would install (read-only, no
-/// root), in parallel: the same questions in a dry run as in a real one.
+/// What the managers answered this run, so the system check, the plan and
+/// the update ask each question once.
+static ANSWERED: std::sync::Mutex<super::plan::Candidates> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// Asks each system manager which version it would install of the
+/// packages the plan needs (read-only, no root): one process per manager
+/// naming all its packages, the managers side by side, each answer kept
+/// for the rest of the run. The same questions in a dry run as in a real one.
 fn ask_candidates(queries: &[(&'static str, String)]) -> super::plan::Candidates {
-    use crate::exec::{ProcessRequest, run};
-    let ask = |(manager, package): &(&'static str, String)| {
-        let m = crate::managers::installer(manager)?;
-        let argv = m.candidate_query(package)?;
-        let answer = run(&ProcessRequest::query(
-            std::path::Path::new(&argv[0]),
-            &argv[1..],
-            std::time::Duration::from_secs(60),
-        )
-        .capture(1024 * 1024));
-        let result = match answer {
-            Ok(out) if out.status.is_some_and(|s| s.success()) => {
-                let text = String::from_utf8_lossy(&out.stdout);
-                Ok(super::plan::Candidate {
-                    candidate: m.parse_candidate(&text),
-                    installed: m.parse_installed(&text),
-                })
+    let mut by_manager: std::collections::BTreeMap<&'static str, Vec<&str>> =
+        std::collections::BTreeMap::new();
+    {
+        let known = ANSWERED.lock().unwrap_or_else(|e| e.into_inner());
+        for (manager, package) in queries {
+            if !known.contains_key(&(*manager, package.clone())) {
+                let list = by_manager.entry(manager).or_default();
+                if !list.contains(&package.as_str()) {
+                    list.push(package);
+                }
             }
-            Ok(out) => Err(format!(
-                "`{}` {}: {}",
-                argv.join(" "),
-                if out.timed_out { "timed out" } else { "failed" },
-                String::from_utf8_lossy(&out.stderr).trim()
-            )),
-            Err(e) => Err(format!("cannot run {}: {e}", argv[0])),
-        };
-        Some(((*manager, package.clone()), result))
-    };
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = queries
+        }
+    }
+    let fresh: Vec<super::plan::Candidates> = std::thread::scope(|scope| {
+        let handles: Vec<_> = by_manager
             .iter()
-            .map(|q| scope.spawn(move || ask(q)))
+            .map(|(manager, packages)| scope.spawn(move || ask_manager(manager, packages)))
             .collect();
-        handles
-            .into_iter()
-            .filter_map(|h| h.join().ok().flatten())
-            .collect()
-    })
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    let mut known = ANSWERED.lock().unwrap_or_else(|e| e.into_inner());
+    known.extend(fresh.into_iter().flatten());
+    queries
+        .iter()
+        .filter_map(|q| Some((q.clone(), known.get(q)?.clone())))
+        .collect()
+}
+
+/// One manager's answers for `packages`, from one process. A package its
+/// output leaves out has no candidate, or — when the query failed — the
+/// failure as its answer.
+fn ask_manager(manager: &'static str, packages: &[&str]) -> super::plan::Candidates {
+    use crate::exec::{ProcessRequest, run};
+    let Some(m) = crate::managers::installer(manager) else {
+        return super::plan::Candidates::new();
+    };
+    let Some(argv) = m.candidate_query(packages) else {
+        return super::plan::Candidates::new();
+    };
+    let answer = run(&ProcessRequest::query(
+        std::path::Path::new(&argv[0]),
+        &argv[1..],
+        std::time::Duration::from_secs(60),
+    )
+    .capture(4 * 1024 * 1024));
+    let (answers, failure) = match answer {
+        Ok(out) => {
+            let answers = m.parse_candidates(&String::from_utf8_lossy(&out.stdout));
+            let failure = (out.timed_out || !out.status.is_some_and(|s| s.success())).then(|| {
+                format!(
+                    "`{}` {}: {}",
+                    argv.join(" "),
+                    if out.timed_out { "timed out" } else { "failed" },
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )
+            });
+            (answers, failure)
+        }
+        Err(e) => (Default::default(), Some(format!("cannot run {}: {e}", argv[0]))),
+    };
+    packages
+        .iter()
+        .map(|p| {
+            let answer = match (answers.get(*p), &failure) {
+                (Some(c), _) => Ok(c.clone()),
+                (None, Some(why)) => Err(why.clone()),
+                (None, None) => Ok(super::plan::Candidate::default()),
+            };
+            ((manager, (*p).to_owned()), answer)
+        })
+        .collect()
 }
 
 /// Re-audits the tools that were acted on and updates them in the snapshot.
@@ -205,7 +246,8 @@ pub fn refresh_snapshot(
 
 /// Major upgrades under `breaking_changes` (per tool, then global; default
 /// `warn`): `accept` takes them; `warn` asks on a terminal and otherwise
-/// needs `--yes` or `--allow-major`; `reject` needs `--allow-major`.
+/// needs `--allow-major`; `reject` needs `--allow-major`. `--yes` answers
+/// the question "run these actions?", never "take this major?".
 fn apply_breaking_change_policy(
     the_plan: &mut Plan,
     request: &Request,
@@ -226,7 +268,6 @@ fn apply_breaking_change_policy(
         );
         let refusal = match config.breaking_changes_for(&a.tool) {
             BreakingChanges::Accept => None,
-            BreakingChanges::Warn if request.yes => None,
             BreakingChanges::Warn
                 if !request.dry_run
                     && ask.is_some_and(|ask| {
@@ -239,7 +280,7 @@ fn apply_breaking_change_policy(
                 None
             }
             BreakingChanges::Warn => Some(format!(
-                "major upgrade {jump} may break things: pass --allow-major (or --yes) to take it"
+                "major upgrade {jump} may break things: pass --allow-major (or set breaking_changes = \"accept\" for it) to take it"
             )),
             BreakingChanges::Reject => Some(format!(
                 "major upgrade {jump} refused by breaking_changes = \"reject\": pass --allow-major to take it"

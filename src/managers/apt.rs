@@ -8,7 +8,9 @@
 //! is. Refreshing the lists is `apt-get update`, which needs root. A
 //! candidate from a `-security` suite is a security update.
 
-use super::{
+use std::collections::BTreeMap;
+
+use super::{Candidate, 
     CheckContext, Ecosystem, Installer, LockFile, Manager, Pending, Phase, Stage, Updater, argv,
     system_level,
 };
@@ -60,26 +62,34 @@ impl Installer for Apt {
         let spec = version.map_or_else(|| package.to_owned(), |v| format!("{package}={v}"));
         argv(&["apt-get", "install", "--yes", "--only-upgrade", &spec])
     }
-    fn candidate_query(&self, package: &str) -> Option<Vec<String>> {
-        Some(argv(&["apt-cache", "policy", package]))
+    fn candidate_query(&self, packages: &[&str]) -> Option<Vec<String>> {
+        let mut out = argv(&["apt-cache", "policy"]);
+        out.extend(packages.iter().map(|p| (*p).to_owned()));
+        Some(out)
     }
-    /// `  Candidate: 2.14.18-1` (or `(none)`).
-    fn parse_candidate(&self, output: &str) -> Option<String> {
-        output
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("Candidate:"))
-            .map(str::trim)
-            .filter(|v| !v.is_empty() && *v != "(none)")
-            .map(str::to_owned)
-    }
-    /// `  Installed: 2.14.18-1` (or `(none)`).
-    fn parse_installed(&self, output: &str) -> Option<String> {
-        output
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("Installed:"))
-            .map(str::trim)
-            .filter(|v| !v.is_empty() && *v != "(none)")
-            .map(str::to_owned)
+    /// One block per package: `NAME:` then `  Installed: 2.14.18-1` and
+    /// `  Candidate: 2.14.18-1` (either may be `(none)`).
+    fn parse_candidates(&self, output: &str) -> BTreeMap<String, Candidate> {
+        let mut out: BTreeMap<String, Candidate> = BTreeMap::new();
+        let mut current: Option<String> = None;
+        let version = |v: &str| {
+            let v = v.trim();
+            (!v.is_empty() && v != "(none)").then(|| v.to_owned())
+        };
+        for line in output.lines() {
+            if !line.starts_with(' ') && line.ends_with(':') {
+                let name = line.split(':').next().unwrap_or("").to_owned();
+                out.entry(name.clone()).or_default();
+                current = Some(name);
+            } else if let Some(entry) = current.as_ref().and_then(|n| out.get_mut(n)) {
+                if let Some(v) = line.trim().strip_prefix("Candidate:") {
+                    entry.candidate = version(v);
+                } else if let Some(v) = line.trim().strip_prefix("Installed:") {
+                    entry.installed = version(v);
+                }
+            }
+        }
+        out
     }
     fn upstream_of(&self, version: &str) -> Option<String> {
         super::distro_upstream(version)

@@ -6,7 +6,9 @@
 
 use serde::Deserialize;
 
-use super::{Ecosystem, Installer, Manager, Pending, Phase, Stage, Updater, argv, user_level};
+use std::collections::BTreeMap;
+
+use super::{Candidate, Ecosystem, Installer, Manager, Pending, Phase, Stage, Updater, argv, user_level};
 use crate::base::environment::EnvKind;
 use crate::model::Method;
 
@@ -46,15 +48,32 @@ impl Installer for Brew {
     fn pins_versions(&self) -> bool {
         false
     }
-    fn candidate_query(&self, package: &str) -> Option<Vec<String>> {
-        Some(argv(&["brew", "info", "--json=v2", package]))
+    fn candidate_query(&self, packages: &[&str]) -> Option<Vec<String>> {
+        let mut out = argv(&["brew", "info", "--json=v2"]);
+        out.extend(packages.iter().map(|p| (*p).to_owned()));
+        Some(out)
     }
-    /// `formulae[0].versions.stable`, or a cask's `version`.
-    fn parse_candidate(&self, output: &str) -> Option<String> {
-        let doc: serde_json::Value = serde_json::from_str(output).ok()?;
-        let formula = doc["formulae"][0]["versions"]["stable"].as_str();
-        let cask = doc["casks"][0]["version"].as_str();
-        formula.or(cask).map(str::to_owned)
+    /// Each formula's `versions.stable` by `name`, each cask's `version`
+    /// by `token`.
+    fn parse_candidates(&self, output: &str) -> BTreeMap<String, Candidate> {
+        let Ok(doc) = serde_json::from_str::<serde_json::Value>(output) else {
+            return BTreeMap::new();
+        };
+        let answer = |name: &serde_json::Value, version: &serde_json::Value| {
+            Some((
+                name.as_str()?.to_owned(),
+                Candidate {
+                    candidate: version.as_str().map(str::to_owned),
+                    installed: None,
+                },
+            ))
+        };
+        let formulae = doc["formulae"].as_array().into_iter().flatten();
+        let casks = doc["casks"].as_array().into_iter().flatten();
+        formulae
+            .filter_map(|f| answer(&f["name"], &f["versions"]["stable"]))
+            .chain(casks.filter_map(|c| answer(&c["token"], &c["version"])))
+            .collect()
     }
     fn uninstall(&self, package: &str) -> Vec<String> {
         argv(&["brew", "uninstall", package])

@@ -3,7 +3,9 @@
 //! dnf: Fedora and RHEL packages. `dnf check-update` exits 100 when updates
 //! exist, 0 when none; its list is `name.arch  version  repo`.
 
-use super::{
+use std::collections::BTreeMap;
+
+use super::{Candidate, 
     Ecosystem, Installer, LockFile, Manager, Pending, Phase, Stage, Updater, argv, system_level,
 };
 use crate::base::environment::EnvKind;
@@ -57,24 +59,34 @@ impl Installer for Dnf {
     fn upgrade(&self, package: &str, version: Option<&str>) -> Vec<String> {
         argv(&["dnf", "upgrade", "--assumeyes", &nevra(package, version)])
     }
-    fn candidate_query(&self, package: &str) -> Option<Vec<String>> {
-        Some(argv(&[
+    fn candidate_query(&self, packages: &[&str]) -> Option<Vec<String>> {
+        let mut out = argv(&[
             "dnf",
             "repoquery",
             "--quiet",
             "--latest-limit",
             "1",
             "--queryformat",
-            "%{evr}\\n",
-            package,
-        ]))
+            "%{name} %{evr}\\n",
+        ]);
+        out.extend(packages.iter().map(|p| (*p).to_owned()));
+        Some(out)
     }
-    fn parse_candidate(&self, output: &str) -> Option<String> {
+    /// `NAME EPOCH:VERSION-RELEASE` per line.
+    fn parse_candidates(&self, output: &str) -> BTreeMap<String, Candidate> {
         output
             .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .map(str::to_owned)
+            .filter_map(|l| {
+                let (name, evr) = l.trim().split_once(' ')?;
+                Some((
+                    name.to_owned(),
+                    Candidate {
+                        candidate: Some(evr.trim().to_owned()),
+                        installed: None,
+                    },
+                ))
+            })
+            .collect()
     }
     fn upstream_of(&self, version: &str) -> Option<String> {
         super::distro_upstream(version)

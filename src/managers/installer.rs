@@ -3,6 +3,8 @@
 //! it serves and where it stands among the managers that could install a
 //! tool.
 
+use std::collections::BTreeMap;
+
 use super::Manager;
 use crate::base::environment::EnvKind;
 use crate::model::Method;
@@ -23,6 +25,16 @@ pub enum BackupScope {
     /// The manager's own transactions (apt, dnf, pacman, brew) or channel
     /// (rustup) are the unit: toolup copies none of its files.
     Manager,
+}
+
+/// A system manager's answer about one package, in its own spelling of
+/// versions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Candidate {
+    /// What it would install (`None`: nothing).
+    pub candidate: Option<String>,
+    /// What it has installed, where it says.
+    pub installed: Option<String>,
 }
 
 /// Which ecosystem a manager serves; a tool's `[install]` key names it.
@@ -78,20 +90,16 @@ pub trait Installer: Manager {
     fn pins_versions(&self) -> bool {
         true
     }
-    /// For managers with their own repositories: a read-only argv (no root)
-    /// asking which version of `package` they would install.
-    fn candidate_query(&self, _package: &str) -> Option<Vec<String>> {
+    /// For managers with their own repositories: one read-only argv (no
+    /// root) asking which version of each of `packages` they would install
+    /// (`apt-cache policy A B C`), so a plan asks each manager once.
+    fn candidate_query(&self, _packages: &[&str]) -> Option<Vec<String>> {
         None
     }
-    /// The candidate, in the manager's spelling, from that query's output;
-    /// `None` when it has none.
-    fn parse_candidate(&self, _output: &str) -> Option<String> {
-        None
-    }
-    /// The installed package's version (the manager's spelling) from the
-    /// same query's output, where it says.
-    fn parse_installed(&self, _output: &str) -> Option<String> {
-        None
+    /// Each package's answer in that query's output, by name, in the
+    /// manager's spelling of versions; a package it does not know is absent.
+    fn parse_candidates(&self, _output: &str) -> BTreeMap<String, Candidate> {
+        BTreeMap::new()
     }
     /// The upstream release inside a version in the manager's spelling
     /// (`1:2.43.0-1` is `2.43.0`), to compare with what is installed.

@@ -38,7 +38,7 @@ mod snap;
 mod uv;
 mod zypper;
 
-pub use installer::{BackupScope, Ecosystem, Installer};
+pub use installer::{BackupScope, Candidate, Ecosystem, Installer};
 pub use updater::{
     CheckContext, CheckRun, LatestLookup, LockFile, Pending, Phase, Stage, Updater, argv,
 };
@@ -152,10 +152,21 @@ mod tests {
         let apt = installer("apt").unwrap();
         let policy =
             "ansible-core:\n  Installed: 2.14.18-1\n  Candidate: 2.14.18-1\n  Version table:\n";
-        assert_eq!(apt.parse_candidate(policy).as_deref(), Some("2.14.18-1"));
+        let answers = apt.parse_candidates(&format!(
+            "{policy}x:\n  Installed: (none)\n  Candidate: (none)\nlibc6:amd64:\n  Installed: 2.36-9\n  Candidate: 2.36-10\n"
+        ));
         assert_eq!(
-            apt.parse_candidate("x:\n  Installed: (none)\n  Candidate: (none)\n"),
-            None
+            answers["ansible-core"],
+            Candidate {
+                candidate: Some("2.14.18-1".into()),
+                installed: Some("2.14.18-1".into())
+            }
+        );
+        assert_eq!(answers["x"], Candidate::default());
+        assert_eq!(answers["libc6"].candidate.as_deref(), Some("2.36-10"));
+        assert_eq!(
+            apt.candidate_query(&["a", "b"]).unwrap(),
+            ["apt-cache", "policy", "a", "b"]
         );
         assert_eq!(
             apt.upstream_of("1:2.43.0+dfsg-2").as_deref(),
@@ -169,7 +180,9 @@ mod tests {
         );
         let dnf = installer("dnf").unwrap();
         assert_eq!(
-            dnf.parse_candidate("\n2:9.1.083-1.fc40\n").as_deref(),
+            dnf.parse_candidates("\nvim-enhanced 2:9.1.083-1.fc40\ngit 2.45.0-1.fc40\n")["vim-enhanced"]
+                .candidate
+                .as_deref(),
             Some("2:9.1.083-1.fc40")
         );
         assert_eq!(
@@ -183,14 +196,16 @@ mod tests {
             Some("vim-enhanced-9.1.083-1.fc40")
         );
         let pacman = installer("pacman").unwrap();
-        let info =
-            "Repository      : extra\nName            : ripgrep\nVersion         : 14.1.1-1\n";
-        assert_eq!(pacman.parse_candidate(info).as_deref(), Some("14.1.1-1"));
+        let info = "Repository      : extra\nName            : ripgrep\nVersion         : 14.1.1-1\n\nRepository      : extra\nName            : fd\nVersion         : 10.2.0-1\n";
+        let answers = pacman.parse_candidates(info);
+        assert_eq!(answers["ripgrep"].candidate.as_deref(), Some("14.1.1-1"));
+        assert_eq!(answers["fd"].candidate.as_deref(), Some("10.2.0-1"));
         assert_eq!(pacman.upstream_of("14.1.1-1").as_deref(), Some("14.1.1"));
         let brew = installer("brew").unwrap();
-        let json =
-            r#"{"formulae": [{"name": "jq", "versions": {"stable": "1.7.1"}}], "casks": []}"#;
-        assert_eq!(brew.parse_candidate(json).as_deref(), Some("1.7.1"));
+        let json = r#"{"formulae": [{"name": "jq", "versions": {"stable": "1.7.1"}}], "casks": [{"token": "iterm2", "version": "3.5.0"}]}"#;
+        let answers = brew.parse_candidates(json);
+        assert_eq!(answers["jq"].candidate.as_deref(), Some("1.7.1"));
+        assert_eq!(answers["iterm2"].candidate.as_deref(), Some("3.5.0"));
         assert!(!brew.pins_versions() && !pacman.pins_versions() && apt.pins_versions());
     }
 

@@ -4,7 +4,9 @@
 //! which syncs a private copy of the database and so needs no root. It
 //! exits 2 when there is nothing to update; lines are `name old -> new`.
 
-use super::{
+use std::collections::BTreeMap;
+
+use super::{Candidate, 
     Ecosystem, Installer, LockFile, Manager, Pending, Phase, Stage, Updater, argv, system_level,
 };
 use crate::base::environment::EnvKind;
@@ -50,15 +52,37 @@ impl Installer for Pacman {
     fn pins_versions(&self) -> bool {
         false
     }
-    fn candidate_query(&self, package: &str) -> Option<Vec<String>> {
-        Some(argv(&["pacman", "--sync", "--info", package]))
+    fn candidate_query(&self, packages: &[&str]) -> Option<Vec<String>> {
+        let mut out = argv(&["pacman", "--sync", "--info"]);
+        out.extend(packages.iter().map(|p| (*p).to_owned()));
+        Some(out)
     }
-    /// `Version         : 1.2.3-1`.
-    fn parse_candidate(&self, output: &str) -> Option<String> {
-        output.lines().find_map(|l| {
-            let (key, value) = l.split_once(':')?;
-            (key.trim() == "Version").then(|| value.trim().to_owned())
-        })
+    /// One block per package: `Name            : ripgrep`, then
+    /// `Version         : 14.1.1-1`.
+    fn parse_candidates(&self, output: &str) -> BTreeMap<String, Candidate> {
+        let mut out = BTreeMap::new();
+        let mut name: Option<String> = None;
+        for line in output.lines() {
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            match key.trim() {
+                "Name" => name = Some(value.trim().to_owned()),
+                "Version" => {
+                    if let Some(n) = name.take() {
+                        out.insert(
+                            n,
+                            Candidate {
+                                candidate: Some(value.trim().to_owned()),
+                                installed: None,
+                            },
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
     }
     fn upstream_of(&self, version: &str) -> Option<String> {
         super::distro_upstream(version)

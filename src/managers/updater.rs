@@ -144,6 +144,11 @@ pub trait Updater: Manager {
     fn is_held(&self, _listing: &str, _name: &str) -> bool {
         false
     }
+    /// What the last check left out on purpose, each with how to take it
+    /// (toolup's catalog: majors its breaking-change policy holds back).
+    fn held_back(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// Runs the check: `check_argv`, `check_ran`, `parse`, less what
     /// `held_query` lists (asked side by side). Updaters that compare with
     /// registries through toolup's upstream layer override it.

@@ -201,6 +201,7 @@ mod tests {
                 estimate: "no history".to_owned(),
                 error: Some("x|y".to_owned()),
                 elapsed_ms: 1500,
+                held_back: Vec::new(),
             }],
         }
     }

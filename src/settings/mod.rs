@@ -48,6 +48,10 @@ pub struct Settings {
     /// Installed modules (enabled or not), and why any was passed over.
     pub modules: Vec<crate::modules::Installed>,
     pub module_problems: Vec<String>,
+    /// `--allow-major` on a command that upgrades (`upgrade`, `system
+    /// update`): take major upgrades the breaking-change policy would hold
+    /// back.
+    pub allow_major: bool,
 }
 
 /// How many backups to keep, and for how long.

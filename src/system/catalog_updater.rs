@@ -13,12 +13,15 @@ pub const ID: &str = "toolup";
 /// The catalog updater, for the settings of this run.
 pub struct Catalog {
     settings: Settings,
+    /// What the last check held back, and why.
+    held: std::sync::Mutex<Vec<String>>,
 }
 
 impl Catalog {
     pub fn new(settings: &Settings) -> Catalog {
         Catalog {
             settings: settings.clone(),
+            held: std::sync::Mutex::new(Vec::new()),
         }
     }
 }
@@ -45,19 +48,42 @@ impl Updater for Catalog {
     fn parse(&self, _stdout: &str) -> Result<Vec<Pending>, String> {
         Ok(Vec::new())
     }
-    /// What `toolup upgrade --outdated` would upgrade: its very plan.
-    fn check(&self, _cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
+    /// What `toolup upgrade --outdated` would upgrade — its very plan —
+    /// less the tools another updater here owns (apt's, npm's, rustup's …:
+    /// each package is listed and updated once, by its owner). The majors
+    /// the plan holds back are said, with how to take them.
+    fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
         let plan = crate::install::outdated(&self.settings).map_err(|e| e.to_string())?;
+        let owned = |manager: &str| {
+            crate::managers::updater(manager).is_some_and(|u| u.applies(cx.host))
+        };
+        *self.held.lock().unwrap_or_else(|e| e.into_inner()) = plan
+            .skipped
+            .iter()
+            .filter(|s| s.reason.starts_with("major upgrade"))
+            .map(|s| format!("{}: {}", s.tool, s.reason))
+            .collect();
         Ok(plan
             .actions
             .iter()
+            .filter(|a| !owned(a.manager))
             .map(|a| Pending::new(&a.tool, a.from_version.as_deref(), a.to_version.as_deref()))
             .collect())
     }
+    fn held_back(&self) -> Vec<String> {
+        self.held.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+    /// `toolup upgrade --outdated --yes`, with `--allow-major` when the
+    /// update was given it: `--yes` answers "run these?", never "take this
+    /// major?".
     fn update_argv(&self) -> Vec<String> {
         let me = std::env::current_exe()
             .map_or_else(|_| "toolup".to_owned(), |p| p.display().to_string());
-        vec![me, "upgrade".into(), "--outdated".into(), "--yes".into()]
+        let mut argv = vec![me, "upgrade".into(), "--outdated".into(), "--yes".into()];
+        if self.settings.allow_major {
+            argv.push("--allow-major".into());
+        }
+        argv
     }
     /// `toolup upgrade --outdated --yes TOOL…`: the tools the check found,
     /// and no other.

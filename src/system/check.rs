@@ -33,6 +33,9 @@ pub struct UpdaterCheck {
     /// Why the check failed (the others still ran).
     pub error: Option<String>,
     pub elapsed_ms: u64,
+    /// What the check left out on purpose, each with how to take it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held_back: Vec<String>,
 }
 
 /// The whole check.
@@ -174,6 +177,7 @@ pub fn run(
                     estimate: "no history".to_owned(),
                     error: Some("the check panicked".to_owned()),
                     elapsed_ms: 0,
+                    held_back: Vec::new(),
                 })
             })
             .collect();
@@ -210,6 +214,7 @@ fn one(
         pending,
         error,
         elapsed_ms,
+        held_back: updater.held_back(),
     }
 }
 
@@ -271,6 +276,7 @@ mod tests {
                 estimate: "no history".to_owned(),
                 error: None,
                 elapsed_ms: 0,
+                held_back: Vec::new(),
             }],
         }
     }

@@ -369,6 +369,9 @@ fn pending_updaters(
         if let Some(e) = &u.error {
             printer.warn(&format!("{e}: not updated"));
         }
+        for held in &u.held_back {
+            printer.note(&format!("{}: {held}", u.updater));
+        }
     }
     updaters
         .iter()

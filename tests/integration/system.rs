@@ -1138,3 +1138,136 @@ fn a_masked_flatpak_is_not_pending() {
         .collect();
     assert_eq!(names, ["org.freedesktop.Platform"], "{doc:#}");
 }
+
+/// A machine where apt owns `tubash` and 52 other tools, npm owns
+/// `tucore`, cargo owns `tucrate`, and a release binary `turel` is owned by
+/// no updater: all four are outdated by the catalog's lights.
+fn owned_machine() -> Sandbox {
+    let sb = Sandbox::new();
+    let apt_tools: Vec<String> = std::iter::once("tubash".to_owned())
+        .chain((1..=52).map(|i| format!("tuapt{i}")))
+        .collect();
+    let mut dpkg_status = String::new();
+    let mut listing = String::from("Listing...\n");
+    let mut latest: Vec<(String, String)> = Vec::new();
+    for name in &apt_tools {
+        sb.tool(name, &[name], &format!("[install]\napt = \"{name}\""));
+        let path = sb.fake(&sb.bin, name, &format!("{name} 5.2.15"));
+        std::fs::write(
+            sb.dpkg.join(format!("info/{name}.list")),
+            format!("/.\n{}\n", path.display()),
+        )
+        .unwrap();
+        dpkg_status.push_str(&format!(
+            "Package: {name}\nStatus: install ok installed\nVersion: 5.2.15-2+b8\n\n"
+        ));
+        listing.push_str(&format!(
+            "{name}/oldstable-security 5.2.15-2+b13 amd64 [upgradable from: 5.2.15-2+b8]\n"
+        ));
+        latest.push((name.clone(), "5.3.0".to_owned()));
+    }
+    std::fs::write(sb.dpkg.join("status"), dpkg_status).unwrap();
+    std::fs::write(sb.root.join("apt.out"), listing).unwrap();
+    sb.script(
+        &sb.bin,
+        "apt",
+        &format!("/bin/cat {}", sb.root.join("apt.out").display()),
+    );
+    sb.script(&sb.bin, "apt-get", "exit 1");
+    // One line per call; a block per package named.
+    sb.script(
+        &sb.bin,
+        "apt-cache",
+        &format!(
+            "echo \"$@\" >> {log}\nshift\nfor p in \"$@\"; do echo \"$p:\"; echo '  Installed: 5.2.15-2+b8'; echo '  Candidate: 5.2.15-2+b13'; done",
+            log = sb.root.join("apt-cache.log").display()
+        ),
+    );
+    // npm's global tree holds tucore.
+    let npm_root = sb.root.join("npm/lib/node_modules/tucore/bin");
+    sb.tool("tucore", &["tucore"], "[install]\nnpm = \"tucore\"");
+    let real = sb.fake(&npm_root, "tucore", "tucore 0.34.6");
+    std::os::unix::fs::symlink(&real, sb.bin.join("tucore")).unwrap();
+    latest.push(("tucore".to_owned(), "0.34.7".to_owned()));
+    sb.script(
+        &sb.bin,
+        "npm",
+        "echo '{\"tucore\": {\"current\": \"0.34.6\", \"wanted\": \"0.34.7\", \"latest\": \"0.34.7\"}}'\nexit 1",
+    );
+    // cargo's record holds tucrate.
+    let cargo_bin = sb.home.join(".cargo/bin");
+    sb.tool("tucrate", &["tucrate"], "[install]\ncargo = \"tucrate\"");
+    sb.fake(&cargo_bin, "tucrate", "tucrate 1.0.0");
+    std::fs::write(
+        sb.home.join(".cargo/.crates2.json"),
+        r#"{"installs": {"tucrate 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)": {"bins": ["tucrate"]}}}"#,
+    )
+    .unwrap();
+    latest.push(("tucrate".to_owned(), "1.1.0".to_owned()));
+    sb.script(&sb.bin, "cargo", "exit 0");
+    // A release binary in ~/.local/bin: no updater owns it.
+    sb.tool("turel", &["turel"], "[install]\ngithub = \"example/turel\"");
+    sb.fake(&sb.home.join(".local/bin"), "turel", "turel 1.0.0");
+    latest.push(("turel".to_owned(), "1.1.0".to_owned()));
+    let latest: Vec<(&str, &str)> = latest
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    sb.latest(&latest);
+    sb
+}
+
+#[test]
+fn each_package_is_pending_once_under_the_updater_that_owns_it() {
+    let mut sb = owned_machine();
+    let cargo_bin = sb.home.join(".cargo/bin");
+    let local_bin = sb.home.join(".local/bin");
+    sb.add_path(&cargo_bin);
+    sb.add_path(&local_bin);
+    let out = sb.run(&["system", "check", "--format", "json"]);
+    let doc = json_stdout(&out);
+    let names = |id: &str| -> Vec<String> {
+        updater(&doc, id)["pending"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Each under its owner, with the owner's versions and security flag.
+    let apt = updater(&doc, "apt");
+    assert!(names("apt").contains(&"tubash".to_owned()), "{doc:#}");
+    let bash = apt["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "tubash")
+        .unwrap();
+    assert_eq!(
+        (&bash["from"], &bash["to"], &bash["security"]),
+        (
+            &serde_json::json!("5.2.15-2+b8"),
+            &serde_json::json!("5.2.15-2+b13"),
+            &serde_json::json!(true)
+        )
+    );
+    assert_eq!(names("npm"), ["tucore"]);
+    // The catalog names only what no updater here owns.
+    assert_eq!(names("toolup"), ["turel"], "{doc:#}");
+    // And nothing twice, anywhere.
+    let mut all: Vec<String> = doc["updaters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| u["pending"].as_array().unwrap().clone())
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    let count = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), count, "a package listed twice: {doc:#}");
+    // 53 apt-owned tools, one apt-cache process.
+    let calls = std::fs::read_to_string(sb.root.join("apt-cache.log")).unwrap();
+    assert_eq!(calls.lines().count(), 1, "{calls}");
+    assert!(calls.starts_with("policy ") && calls.split(' ').count() == 54, "{calls}");
+}
