@@ -5,6 +5,7 @@
 
 pub mod collect;
 pub mod discover;
+pub mod latest;
 mod progress;
 
 use std::path::Path;

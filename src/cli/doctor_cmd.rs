@@ -1,18 +1,18 @@
-//! `toolup doctor`: prints what `doctor::examine` found, grouped by area,
-//! each problem with its fix; exit 1 when anything is broken.
+//! `toolup doctor`: prints what `doctor::examine` found (the text is
+//! `render::doctor`'s); exit 1 when anything is broken.
 
-use crate::base::printer::{Printer, visible};
-use crate::doctor::{Finding, Health, Report};
+use crate::base::printer::Printer;
 use crate::settings::Format;
 use crate::settings::Settings;
 
 use super::Outcome;
 
+/// `toolup doctor`.
 pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let report = crate::doctor::examine(settings);
     match settings.format {
         Format::Json => printer.json(&report)?,
-        Format::Table => printer.out(&text(&report)),
+        Format::Table => printer.out(&crate::render::doctor::text(&report)),
         Format::Markdown => anyhow::bail!("`toolup doctor` prints table or json, not markdown"),
     }
     Ok(if report.broken() {
@@ -20,83 +20,4 @@ pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Success
     })
-}
-
-fn text(report: &Report) -> String {
-    let mut out = String::new();
-    let mut area = "";
-    for f in &report.findings {
-        if f.area != area {
-            area = f.area;
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(heading(area));
-            out.push('\n');
-        }
-        out.push_str(&fitted(&line(f), crate::render::terminal_width()));
-    }
-    let broken = report
-        .findings
-        .iter()
-        .filter(|f| f.health == Health::Broken)
-        .count();
-    let warned = report
-        .findings
-        .iter()
-        .filter(|f| f.health == Health::Warn)
-        .count();
-    out.push_str(&match (broken, warned) {
-        (0, 0) => "\nnothing to fix\n".to_owned(),
-        (0, w) => format!("\n{w} warning(s), nothing broken\n"),
-        (b, w) => format!("\n{b} broken, {w} warning(s): see the fixes above\n"),
-    });
-    visible(&out).into_owned()
-}
-
-/// Each line wrapped to `width`, continuations indented like the detail lines.
-fn fitted(text: &str, width: Option<usize>) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        let indent = line.len() - line.trim_start().len();
-        let pad = " ".repeat(indent.clamp(10, 20));
-        let wrapped = crate::render::wrap_words(line, width.map(|w| w.saturating_sub(2)));
-        out.push_str(&wrapped.replace('\n', &format!("\n{pad}")));
-        out.push('\n');
-    }
-    out
-}
-
-fn heading(area: &str) -> &'static str {
-    match area {
-        "registries" => "Registries",
-        "github" => "GitHub",
-        "files" => "Files",
-        "path" => "PATH",
-        _ => "Other",
-    }
-}
-
-fn line(f: &Finding) -> String {
-    let mut s = format!("  {:<7} {}: {}\n", f.health.label(), f.subject, f.detail);
-    if let Some(url) = &f.url {
-        s.push_str(&format!("          {url}"));
-        if let Some(origin) = &f.origin {
-            s.push_str(&format!("  (from {origin})"));
-        }
-        s.push('\n');
-    }
-    let show_places = f.health != Health::Ok || f.origin.is_none();
-    if show_places && !f.looked_in.is_empty() {
-        s.push_str(&format!(
-            "          looked in: {}\n",
-            f.looked_in.join(", ")
-        ));
-    }
-    if let Some(fix) = &f.fix
-        && f.health != Health::Ok
-    {
-        s.push_str(&format!("          fix: {fix}\n"));
-    }
-    s
 }

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub mod show;
 pub mod trust;
+pub mod trusting;
 pub mod window;
 
 pub use trust::{Ignored, TrustStore};

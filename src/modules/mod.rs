@@ -11,7 +11,9 @@
 //! swap with one rename, check, keep the old as a backup).
 
 pub mod choices;
+pub mod commands;
 pub mod git;
+pub mod history;
 pub mod index;
 pub mod manifest;
 pub mod swap;

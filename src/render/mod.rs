@@ -2,12 +2,21 @@
 //! terminals, JSON (the snapshot document itself), Markdown for CI job
 //! summaries and agents' context files.
 
+pub mod catalog;
+pub mod config;
+pub mod doctor;
+pub mod environment;
+pub mod history;
+pub mod latest;
 pub mod live;
 mod markdown;
+pub mod modules;
 pub mod plan;
+pub mod reconcile;
 pub mod system;
 pub mod system_check;
 mod table;
+pub mod trust;
 
 use crate::model::{Counts, Snapshot, ToolRecord};
 use crate::settings::{Filter, Format};

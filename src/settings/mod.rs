@@ -2,8 +2,11 @@
 //! command line builds them from flags, environment and config files in
 //! `cli::settings`; nothing below it sees clap).
 
+mod effective;
 mod filter;
+mod selection;
 
+pub use effective::PresetRow;
 pub use filter::{FailOn, Filter, Format, StatusWord};
 
 use std::path::PathBuf;

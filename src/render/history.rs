@@ -1,0 +1,30 @@
+//! `toolup history`: what toolup did to tools (and modules), oldest first,
+//! as a table or JSON.
+
+use tabled::builder::Builder;
+
+use crate::state::history::HistoryEntry;
+
+/// `history --format json`.
+pub fn document(entries: &[HistoryEntry]) -> serde_json::Value {
+    serde_json::json!({"schema_version": 1, "entries": entries})
+}
+
+/// The entries as a table.
+pub fn table(entries: &[HistoryEntry]) -> String {
+    let mut builder = Builder::default();
+    builder.push_record(["TIME", "ACTION", "TOOL", "FROM", "TO", "OUTCOME", "MESSAGE"]);
+    for e in entries {
+        builder.push_record([
+            e.time.clone(),
+            e.action.clone(),
+            e.tool.clone(),
+            e.from_version.clone().unwrap_or_else(|| "-".into()),
+            e.to_version.clone().unwrap_or_else(|| "-".into()),
+            e.outcome.clone(),
+            e.message.clone(),
+        ]);
+    }
+    let table = super::fit(builder, super::terminal_width(), &[6, 2, 0]);
+    format!("{table}\n")
+}
