@@ -49,6 +49,7 @@ pub fn untrust(state_dir: &Path, file: &Path) -> anyhow::Result<bool> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests write their fixtures directly
 mod tests {
     use super::*;
 

@@ -132,7 +132,8 @@ pub fn candidate_queries(plan: &Plan) -> Vec<(&'static str, String)> {
     plan.actions
         .iter()
         .filter(|a| {
-            managers::installer(a.manager).is_some_and(|m| m.candidate_query(&[&a.package]).is_some())
+            managers::installer(a.manager)
+                .is_some_and(|m| m.candidate_query(&[&a.package]).is_some())
         })
         .map(|a| (a.manager, a.package.clone()))
         .collect()

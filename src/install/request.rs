@@ -74,7 +74,14 @@ pub fn tools<'c>(
 /// What `toolup upgrade --outdated --yes` would upgrade across the whole
 /// catalog, planned quietly: the same plan, so pins, the breaking-change
 /// policy and tools no manager can upgrade are left out as they are there.
-pub fn outdated(settings: &Settings) -> anyhow::Result<Plan> {
+///
+/// `owned_elsewhere` says which install methods another updater owns here
+/// (apt's, npm's …): those tools are left to their owner, before anything
+/// is asked of a package manager.
+pub fn outdated(
+    settings: &Settings,
+    owned_elsewhere: &dyn Fn(crate::model::Method) -> bool,
+) -> anyhow::Result<Plan> {
     let quiet = Settings {
         quiet: true,
         filter: crate::settings::Filter::default(),
@@ -91,8 +98,19 @@ pub fn outdated(settings: &Settings) -> anyhow::Result<Plan> {
         allow_major: settings.allow_major,
         ..Request::default()
     };
-    let (plan, _) = prepare(&quiet, Printer { quiet: true }, &tools, &request, None);
-    Ok(plan)
+    let (snapshot, _) = crate::audit::gather(&quiet, Printer { quiet: true }, &tools, true);
+    let tools: Vec<&Tool> = tools
+        .into_iter()
+        .filter(|t| {
+            !snapshot
+                .tools
+                .iter()
+                .find(|r| r.name == t.name())
+                .and_then(|r| r.installed.as_ref())
+                .is_some_and(|i| owned_elsewhere(i.method))
+        })
+        .collect();
+    Ok(plan_for(&quiet, &tools, &snapshot, &request, None))
 }
 
 /// The plan `upgrade` carries out for `tools`: audit them (looking things up
@@ -110,6 +128,19 @@ pub fn prepare(
     // A dry run looks things up exactly as the real run does, so it shows
     // the same plan.
     let (snapshot, _) = crate::audit::gather(settings, printer, tools, true);
+    let plan = plan_for(settings, tools, &snapshot, request, ask);
+    (plan, snapshot)
+}
+
+/// Plans `tools` from what the audit found: the pure plan, each system
+/// manager's candidate settled, the breaking-change policy applied.
+fn plan_for(
+    settings: &Settings,
+    tools: &[&Tool],
+    snapshot: &crate::model::Snapshot,
+    request: &Request,
+    ask: Ask<'_>,
+) -> Plan {
     let records: Vec<(&Tool, Option<&ToolRecord>)> = tools
         .iter()
         .map(|t| (*t, snapshot.tools.iter().find(|r| r.name == t.name())))
@@ -132,7 +163,7 @@ pub fn prepare(
     let candidates = ask_candidates(&super::plan::candidate_queries(&the_plan));
     super::plan::settle_candidates(&mut the_plan, &candidates);
     apply_breaking_change_policy(&mut the_plan, request, &settings.config, ask);
-    (the_plan, snapshot)
+    the_plan
 }
 
 /// What the managers answered this run, so the system check, the plan and
@@ -203,7 +234,10 @@ fn ask_manager(manager: &'static str, packages: &[&str]) -> super::plan::Candida
             });
             (answers, failure)
         }
-        Err(e) => (Default::default(), Some(format!("cannot run {}: {e}", argv[0]))),
+        Err(e) => (
+            Default::default(),
+            Some(format!("cannot run {}: {e}", argv[0])),
+        ),
     };
     packages
         .iter()

@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use std::collections::BTreeMap;
 
-use super::{Candidate, Ecosystem, Installer, Manager, Pending, Phase, Stage, Updater, argv, user_level};
+use super::{
+    Candidate, Ecosystem, Installer, Manager, Pending, Phase, Stage, Updater, argv, user_level,
+};
 use crate::base::environment::EnvKind;
 use crate::model::Method;
 

@@ -6,8 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{Candidate, 
-    Ecosystem, Installer, LockFile, Manager, Pending, Phase, Stage, Updater, argv, system_level,
+use super::{
+    Candidate, Ecosystem, Installer, LockFile, Manager, Pending, Phase, Stage, Updater, argv,
+    system_level,
 };
 use crate::base::environment::EnvKind;
 use crate::base::host::Host;

@@ -53,10 +53,12 @@ impl Updater for Catalog {
     /// each package is listed and updated once, by its owner). The majors
     /// the plan holds back are said, with how to take them.
     fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
-        let plan = crate::install::outdated(&self.settings).map_err(|e| e.to_string())?;
-        let owned = |manager: &str| {
-            crate::managers::updater(manager).is_some_and(|u| u.applies(cx.host))
+        let owned = |method: crate::model::Method| {
+            crate::managers::for_method(method)
+                .and_then(|m| crate::managers::updater(m.id()))
+                .is_some_and(|u| u.applies(cx.host))
         };
+        let plan = crate::install::outdated(&self.settings, &owned).map_err(|e| e.to_string())?;
         *self.held.lock().unwrap_or_else(|e| e.into_inner()) = plan
             .skipped
             .iter()
@@ -66,7 +68,6 @@ impl Updater for Catalog {
         Ok(plan
             .actions
             .iter()
-            .filter(|a| !owned(a.manager))
             .map(|a| Pending::new(&a.tool, a.from_version.as_deref(), a.to_version.as_deref()))
             .collect())
     }

@@ -819,13 +819,13 @@ fn an_upgrade_that_leaves_the_tool_broken_brings_back_the_whole_package() {
     assert_eq!(String::from_utf8_lossy(&runs.stdout), "tupkg 1.0.0\n");
 }
 
-/// The tool `tucut` at 1.0.0 with 2.0.0 upstream, and an npm that gets
+/// The tool `tucut` at 1.0.0 with 1.5.0 upstream, and an npm that gets
 /// halfway: (the tool, its bytes, where npm writes its pid).
 fn halfway(sb: &Sandbox) -> (PathBuf, Vec<u8>, PathBuf) {
     tool_with_npm(sb, "tucut");
     let tool = sb.fake(&sb.bin, "tucut", "tucut 1.0.0");
     let original = std::fs::read(&tool).unwrap();
-    sb.latest(&[("tucut", "2.0.0")]);
+    sb.latest(&[("tucut", "1.5.0")]);
     let pid_file = hanging_npm(sb, &tool);
     (tool, original, pid_file)
 }
@@ -838,7 +838,7 @@ fn hanging_npm(sb: &Sandbox, tool: &Path) -> PathBuf {
         &sb.bin,
         "npm",
         &format!(
-            "printf '#!/bin/sh\\necho \"tucut 2.0.0\"\\n' > {tool}\necho $$ > {pid}.tmp\n/bin/mv {pid}.tmp {pid}\nexec /bin/sleep 60",
+            "printf '#!/bin/sh\\necho \"tucut 1.5.0\"\\n' > {tool}\necho $$ > {pid}.tmp\n/bin/mv {pid}.tmp {pid}\nexec /bin/sleep 60",
             tool = tool.display(),
             pid = pid_file.display()
         ),
