@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 
 use super::presets::{PRESETS_FILE, parse_presets};
-use super::spec::{INSTALL_KEYS, Tool, ToolSpec, compile_pattern};
+use super::spec::{Tool, ToolSpec, compile_pattern, install_keys};
 use super::{Catalog, CatalogError};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
@@ -253,13 +253,14 @@ pub(super) fn parse_tool_file(
         .upstream
         .parse()
         .map_err(|m| field_error("upstream", m))?;
+    let keys = install_keys();
     for (key, package) in &spec.install {
-        if !INSTALL_KEYS.contains(&key.as_str()) {
+        if !keys.contains(&key.as_str()) {
             return Err(field_error(
                 key,
                 format!(
                     "unknown package manager `{key}` in [install] (one of {})",
-                    INSTALL_KEYS.join(", ")
+                    keys.join(", ")
                 ),
             ));
         }

@@ -12,7 +12,7 @@ mod spec;
 pub use error::CatalogError;
 pub use load::{CatalogSource, check_dir, load_catalog};
 pub use presets::Preset;
-pub use spec::{INSTALL_KEYS, Tool, ToolSpec, compile_pattern};
+pub use spec::{Tool, ToolSpec, compile_pattern, install_keys};
 
 use std::collections::BTreeMap;
 

@@ -53,11 +53,17 @@ pub struct ToolSpec {
     pub install: BTreeMap<String, String>,
 }
 
-/// Keys allowed in `[install]`.
-pub const INSTALL_KEYS: &[&str] = &[
-    "apt", "dnf", "pacman", "apk", "brew", "snap", "flatpak", "nix", "cargo", "rustup", "pypi",
-    "npm", "go", "gem", "github",
-];
+/// Keys allowed in `[install]`: what the installers take (`pypi` for uv,
+/// pipx and pip; `apt`; `github` …), each once, in the managers' order.
+pub fn install_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = Vec::new();
+    for key in crate::managers::installers().map(|m| m.install_key()) {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
 
 /// The default version arguments when a spec gives none.
 pub const DEFAULT_VERSION_ARGS: &[&str] = &["--version"];
