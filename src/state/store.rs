@@ -182,6 +182,29 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// The store at `path` opened only to read (a check's estimates, `system
+    /// history`, a dry run): nothing is created, locked or written — `None`
+    /// when there is no store yet.
+    pub fn open_read_only(path: &Path) -> Result<Option<Store>, String> {
+        use rusqlite::OpenFlags;
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let encoded = percent_encoding::utf8_percent_encode(
+            &path.to_string_lossy(),
+            percent_encoding::NON_ALPHANUMERIC,
+        )
+        .to_string()
+        .replace("%2F", "/");
+        // `immutable`: no lock, no -shm or -wal file made beside it.
+        let conn = Connection::open_with_flags(
+            format!("file:{encoded}?immutable=1"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Some(Store { conn }))
+    }
+
     /// Records one phase.
     pub fn record(&self, r: &PhaseRecord) -> Result<(), String> {
         let n = |v: Option<u64>| v.and_then(|v| i64::try_from(v).ok());

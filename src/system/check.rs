@@ -104,7 +104,7 @@ pub fn check(settings: &Settings, updaters: &[&'static dyn Updater], host: &Host
     let store = settings
         .dirs
         .as_ref()
-        .and_then(|d| crate::state::store::Store::open(&d.history_store()).ok())
+        .and_then(|d| crate::state::store::Store::open_read_only(&d.history_store()).ok().flatten())
         .map(std::sync::Mutex::new);
     let estimate = |updater: &str| -> String {
         let Some(store) = &store else {

@@ -19,14 +19,18 @@ pub struct PhaseStats {
 /// The last `last` phases recorded in the store at `path`, of `updater`
 /// only when one is named.
 pub fn phases(path: &Path, updater: Option<&str>, last: usize) -> anyhow::Result<Vec<PhaseRecord>> {
-    let store = Store::open(path).map_err(anyhow::Error::msg)?;
+    let Some(store) = Store::open_read_only(path).map_err(anyhow::Error::msg)? else {
+        return Ok(Vec::new());
+    };
     store.phases(updater, last).map_err(anyhow::Error::msg)
 }
 
 /// Every updater and phase the store at `path` has recorded, each with its
 /// estimate.
 pub fn stats(path: &Path) -> anyhow::Result<Vec<PhaseStats>> {
-    let store = Store::open(path).map_err(anyhow::Error::msg)?;
+    let Some(store) = Store::open_read_only(path).map_err(anyhow::Error::msg)? else {
+        return Ok(Vec::new());
+    };
     let kinds = store.kinds().map_err(anyhow::Error::msg)?;
     kinds
         .into_iter()

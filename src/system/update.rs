@@ -74,7 +74,12 @@ pub fn run(
         .dirs
         .clone()
         .context("no home directory for the run's journal")?;
-    let _only_one = single_run(&dirs.state)?;
+    // A dry run records nothing, not even the lock file.
+    let _only_one = if request.dry_run {
+        None
+    } else {
+        Some(single_run(&dirs.state)?)
+    };
     let updaters = super::selected(settings, printer, &request.skip)?;
     let host = Host::current();
     let runs = dirs.runs();
@@ -140,6 +145,16 @@ pub fn run(
         bail!("the updaters' order has a cycle: {cycle}");
     }
     if !view.plan(&jobs)? {
+        return Ok(Verdict::Success);
+    }
+    if request.dry_run {
+        // What would run, and nothing else: no journal, no history, no logs.
+        let ids: Vec<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
+        printer.note(&format!(
+            "dry run: would update {} updater(s) ({}); nothing was run or recorded",
+            ids.len(),
+            ids.join(", ")
+        ));
         return Ok(Verdict::Success);
     }
     let ids: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();

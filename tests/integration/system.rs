@@ -1278,3 +1278,79 @@ fn each_package_is_pending_once_under_the_updater_that_owns_it() {
         "{calls}"
     );
 }
+
+/// Every file under `dir` with its bytes' hash, sorted.
+fn tree_hashes(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                out.push((path, toolup::base::digest::sha256_hex(&bytes)));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn dry_runs_leave_no_trace_and_resume_still_finds_the_real_run() {
+    let sb = Sandbox::new();
+    timed_plugin(&sb, "tuslow", "1", &["pkgmgr:one"], &[], None);
+    timed_plugin(&sb, "tulater", "0", &["pkgmgr:one"], &["tuslow"], None);
+    // A real run, interrupted while tuslow runs: tulater is left for --resume.
+    let child = sb
+        .cmd(&["system", "update", "--yes", "--only", "tuslow,tulater"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = sb.root.join("times/tuslow.start");
+    let began = std::time::Instant::now();
+    while !start.exists() && began.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: signalling the toolup child this test started.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    // A tool to upgrade and one installed twice, for upgrade and reconcile.
+    sb.tool("tunpm", &["tunpm"], "[install]\nnpm = \"tunpm\"");
+    sb.fake(&sb.bin, "tunpm", "tunpm 1.0.0");
+    let other = sb.root.join("other");
+    sb.fake(&other, "tunpm", "tunpm 1.1.0");
+    sb.latest(&[("tunpm", "1.2.0")]);
+    sb.script(&sb.bin, "npm", "echo \"$@\" >> /dev/null");
+    let state = sb.home.join(".local/state/toolup");
+    let before = tree_hashes(&state);
+    assert!(!before.is_empty());
+    for args in [
+        &["system", "update", "--yes", "--only", "tuslow,tulater", "--dry-run"][..],
+        &["system", "update", "--yes", "--only", "tuslow,tulater", "--resume", "--dry-run"],
+        &["upgrade", "--outdated", "--yes", "--dry-run"],
+        &["install", "tunpm", "--yes", "--dry-run"],
+        &["reconcile", "--aggressive", "--yes", "--dry-run"],
+    ] {
+        let out = sb.run(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!said.contains(" ok "), "{args:?} says what would run: {said}");
+        assert_eq!(tree_hashes(&state), before, "{args:?} left a trace");
+    }
+    let out = sb.run(&["system", "update", "--yes", "--only", "tuslow,tulater", "--dry-run"]);
+    assert!(
+        stderr(&out).contains("dry run: would update 2 updater(s)"),
+        "{}",
+        stderr(&out)
+    );
+    // The real interrupted run is still the one --resume finishes.
+    let out = update(&sb, "tuslow,tulater", &["--resume"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stderr(&out).contains("resuming run"), "{}", stderr(&out));
+    assert!(sb.root.join("times/tulater.end").exists());
+}
