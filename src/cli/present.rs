@@ -82,3 +82,43 @@ pub fn go_ahead(yes: bool, what: &str, question: &str, printer: Printer) -> anyh
     printer.note("nothing was changed");
     Ok(false)
 }
+
+/// A system check's progress as it runs: lines that change on a terminal,
+/// JSON lines on stderr with `--format json` (stdout keeps the one
+/// document), nothing otherwise or when quiet.
+pub struct CheckView {
+    printer: Printer,
+    json: bool,
+    live: Option<crate::render::live::CheckProgress>,
+}
+
+impl CheckView {
+    pub fn new(settings: &Settings, printer: Printer) -> CheckView {
+        let json = settings.format == Format::Json;
+        CheckView {
+            printer,
+            json,
+            live: (!json && !settings.quiet)
+                .then(crate::render::live::CheckProgress::new)
+                .flatten(),
+        }
+    }
+
+    /// Shows one event.
+    pub fn show(&self, event: &crate::system::check::CheckEvent) {
+        if self.json {
+            if let Ok(line) = serde_json::to_string(event) {
+                self.printer.note(&line);
+            }
+        } else if let Some(live) = &self.live {
+            live.show(event);
+        }
+    }
+
+    /// The check is over.
+    pub fn finish(&self) {
+        if let Some(live) = &self.live {
+            live.finish();
+        }
+    }
+}

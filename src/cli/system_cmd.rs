@@ -68,7 +68,9 @@ pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::
     if settings.refresh {
         crate::system::check::refresh(&updaters, &host, printer);
     }
-    let report = crate::system::check::check(settings, &updaters, &host);
+    let view = super::present::CheckView::new(settings, printer);
+    let report = crate::system::check::check(settings, &updaters, &host, &|e| view.show(e));
+    view.finish();
     if let Err(e) = crate::system::check::keep(settings, &report) {
         printer.warn(&e);
     }

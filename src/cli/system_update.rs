@@ -22,6 +22,7 @@ pub fn run(
 ) -> anyhow::Result<Outcome> {
     let view = Terminal {
         printer,
+        checking: present::CheckView::new(settings, printer),
         json: settings.format == Format::Json,
         quiet: settings.quiet,
         dry_run: request.dry_run,
@@ -34,6 +35,7 @@ pub fn run(
 /// The command line's view of an update.
 struct Terminal {
     printer: Printer,
+    checking: present::CheckView,
     json: bool,
     quiet: bool,
     dry_run: bool,
@@ -42,7 +44,15 @@ struct Terminal {
 }
 
 impl View for Terminal {
+    /// With `--format json` the check's events join the update's on stdout.
+    fn check(&self, event: &crate::system::check::CheckEvent) {
+        match serde_json::to_string(event) {
+            Ok(line) if self.json => self.printer.out_json(&format!("{line}\n")),
+            _ => self.checking.show(event),
+        }
+    }
     fn plan(&self, jobs: &[Job]) -> anyhow::Result<bool> {
+        self.checking.finish();
         if !self.json {
             self.printer.out(&crate::render::system::update_plan(jobs));
         }

@@ -146,6 +146,59 @@ impl Live {
     }
 }
 
+/// A system check's progress on a terminal: a line per updater — checking,
+/// then its count and time, or why it failed — cleared when the report is
+/// printed; `None` from `new` when stderr is not a terminal.
+pub struct CheckProgress {
+    multi: MultiProgress,
+    lines: Mutex<BTreeMap<String, ProgressBar>>,
+}
+
+impl CheckProgress {
+    pub fn new() -> Option<CheckProgress> {
+        std::io::stderr().is_terminal().then(|| CheckProgress {
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+            lines: Mutex::new(BTreeMap::new()),
+        })
+    }
+
+    /// Shows one event of the check.
+    pub fn show(&self, event: &crate::system::check::CheckEvent) {
+        use crate::system::check::CheckEvent;
+        let mut lines = self.lines.lock().unwrap_or_else(|e| e.into_inner());
+        match event {
+            CheckEvent::CheckStarted { updater } => {
+                let bar = self.multi.add(ProgressBar::new_spinner());
+                if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix:<12} {msg}") {
+                    bar.set_style(style);
+                }
+                bar.set_prefix(updater.clone());
+                bar.set_message("checking…");
+                bar.enable_steady_tick(std::time::Duration::from_millis(200));
+                lines.insert(updater.clone(), bar);
+            }
+            CheckEvent::CheckFinished {
+                updater,
+                pending,
+                elapsed_ms,
+                error,
+            } => {
+                if let Some(bar) = lines.get(updater) {
+                    bar.finish_with_message(match error {
+                        Some(e) => format!("failed: {e}"),
+                        None => format!("{pending} pending ({:.1}s)", *elapsed_ms as f64 / 1000.0),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Clears the lines, so the report that follows stands alone.
+    pub fn finish(&self) {
+        let _ = self.multi.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

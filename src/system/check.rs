@@ -82,8 +82,31 @@ impl CheckReport {
     }
 }
 
-/// Checks `updaters` with what the settings say (registries, timeout).
-pub fn check(settings: &Settings, updaters: &[&'static dyn Updater], host: &Host) -> CheckReport {
+/// How a check is going, as it goes: each updater started, then done
+/// with its count, or failed. A terminal shows them as lines that change;
+/// `--format json` streams them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum CheckEvent {
+    CheckStarted {
+        updater: String,
+    },
+    CheckFinished {
+        updater: String,
+        pending: usize,
+        elapsed_ms: u64,
+        error: Option<String>,
+    },
+}
+
+/// Checks `updaters` with what the settings say (registries, timeout),
+/// saying each one's progress to `on`.
+pub fn check(
+    settings: &Settings,
+    updaters: &[&'static dyn Updater],
+    host: &Host,
+    on: &(dyn Fn(&CheckEvent) + Sync),
+) -> CheckReport {
     let addresses = settings.addresses();
     let http = settings.http_options();
     let offline = settings.offline;
@@ -104,7 +127,11 @@ pub fn check(settings: &Settings, updaters: &[&'static dyn Updater], host: &Host
     let store = settings
         .dirs
         .as_ref()
-        .and_then(|d| crate::state::store::Store::open_read_only(&d.history_store()).ok().flatten())
+        .and_then(|d| {
+            crate::state::store::Store::open_read_only(&d.history_store())
+                .ok()
+                .flatten()
+        })
         .map(std::sync::Mutex::new);
     let estimate = |updater: &str| -> String {
         let Some(store) = &store else {
@@ -115,7 +142,7 @@ pub fn check(settings: &Settings, updaters: &[&'static dyn Updater], host: &Host
             .estimate(updater, "update")
             .map_or_else(|e| format!("history unreadable: {e}"), |e| e.describe())
     };
-    run(updaters, &cx, &estimate)
+    run(updaters, &cx, &estimate, on)
 }
 
 /// `--refresh`: the package lists, through each updater's refresh command;
@@ -156,13 +183,28 @@ pub fn run(
     updaters: &[&dyn Updater],
     cx: &CheckContext<'_>,
     estimate: &(dyn Fn(&str) -> String + Sync),
+    on: &(dyn Fn(&CheckEvent) + Sync),
 ) -> CheckReport {
     let (applicable, not): (Vec<&dyn Updater>, Vec<&dyn Updater>) =
         updaters.iter().partition(|u| u.applies(cx.host));
     let (reboot, updaters) = std::thread::scope(|scope| {
         let handles: Vec<_> = applicable
             .iter()
-            .map(|u| scope.spawn(move || one(*u, cx, estimate)))
+            .map(|u| {
+                scope.spawn(move || {
+                    on(&CheckEvent::CheckStarted {
+                        updater: u.id().to_owned(),
+                    });
+                    let done = one(*u, cx, estimate);
+                    on(&CheckEvent::CheckFinished {
+                        updater: done.updater.clone(),
+                        pending: done.pending.len(),
+                        elapsed_ms: done.elapsed_ms,
+                        error: done.error.clone(),
+                    });
+                    done
+                })
+            })
             .collect();
         let reboot = super::reboot::required(cx);
         let results: Vec<UpdaterCheck> = handles

@@ -47,6 +47,8 @@ pub trait View: Sync {
     /// Approval is required and it is outside every maintenance window:
     /// whether the person at the terminal says yes (false where nobody can).
     fn approve(&self, question: &str) -> bool;
+    /// How the check before the update is going.
+    fn check(&self, event: &super::check::CheckEvent);
     /// The run starts: each job's estimate.
     fn start(&self, estimates: &[JobEstimate]);
     /// A job started, waited, progressed or finished a phase.
@@ -109,13 +111,13 @@ pub fn run(
         let mut chosen: Vec<(&'static dyn Updater, Option<Vec<String>>)> =
             plain.into_iter().map(|u| (u, None)).collect();
         chosen.extend(
-            pending_updaters(settings, &naming, &host, printer)
+            pending_updaters(settings, &naming, &host, printer, view)
                 .into_iter()
                 .map(|(u, list)| (u, u.update_argv_for(&list))),
         );
         chosen
     } else {
-        let pending = pending_updaters(settings, &updaters, &host, printer);
+        let pending = pending_updaters(settings, &updaters, &host, printer, view);
         for (u, list) in &pending {
             let bytes: Vec<u64> = list.iter().filter_map(|p| p.download_bytes).collect();
             sizes.insert(
@@ -378,8 +380,9 @@ fn pending_updaters(
     updaters: &[&'static dyn Updater],
     host: &Host,
     printer: Printer,
+    view: &dyn View,
 ) -> Vec<(&'static dyn Updater, Vec<Pending>)> {
-    let report = super::check::check(settings, updaters, host);
+    let report = super::check::check(settings, updaters, host, &|e| view.check(e));
     for u in &report.updaters {
         if let Some(e) = &u.error {
             printer.warn(&format!("{e}: not updated"));

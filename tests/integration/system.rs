@@ -1330,8 +1330,23 @@ fn dry_runs_leave_no_trace_and_resume_still_finds_the_real_run() {
     let before = tree_hashes(&state);
     assert!(!before.is_empty());
     for args in [
-        &["system", "update", "--yes", "--only", "tuslow,tulater", "--dry-run"][..],
-        &["system", "update", "--yes", "--only", "tuslow,tulater", "--resume", "--dry-run"],
+        &[
+            "system",
+            "update",
+            "--yes",
+            "--only",
+            "tuslow,tulater",
+            "--dry-run",
+        ][..],
+        &[
+            "system",
+            "update",
+            "--yes",
+            "--only",
+            "tuslow,tulater",
+            "--resume",
+            "--dry-run",
+        ],
         &["upgrade", "--outdated", "--yes", "--dry-run"],
         &["install", "tunpm", "--yes", "--dry-run"],
         &["reconcile", "--aggressive", "--yes", "--dry-run"],
@@ -1339,10 +1354,20 @@ fn dry_runs_leave_no_trace_and_resume_still_finds_the_real_run() {
         let out = sb.run(args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
         let said = format!("{}{}", stdout(&out), stderr(&out));
-        assert!(!said.contains(" ok "), "{args:?} says what would run: {said}");
+        assert!(
+            !said.contains(" ok "),
+            "{args:?} says what would run: {said}"
+        );
         assert_eq!(tree_hashes(&state), before, "{args:?} left a trace");
     }
-    let out = sb.run(&["system", "update", "--yes", "--only", "tuslow,tulater", "--dry-run"]);
+    let out = sb.run(&[
+        "system",
+        "update",
+        "--yes",
+        "--only",
+        "tuslow,tulater",
+        "--dry-run",
+    ]);
     assert!(
         stderr(&out).contains("dry run: would update 2 updater(s)"),
         "{}",
