@@ -849,6 +849,11 @@ fn a_terminal_gets_a_live_view_of_the_jobs() {
         screen.contains("tulive") && screen.contains("estimate: no history"),
         "{screen}"
     );
+    // The check before it showed its progress too.
+    assert!(
+        screen.contains("checking…") && screen.contains("1 pending ("),
+        "{screen}"
+    );
     assert!(screen.contains("update ok"), "{screen}");
     assert!(screen.contains("1/1 done"), "{screen}");
     // With history, the update counts down from its estimate.
@@ -1378,4 +1383,33 @@ fn dry_runs_leave_no_trace_and_resume_still_finds_the_real_run() {
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     assert!(stderr(&out).contains("resuming run"), "{}", stderr(&out));
     assert!(sb.root.join("times/tulater.end").exists());
+}
+
+#[test]
+fn a_json_check_streams_each_updaters_progress_as_events() {
+    let sb = machine();
+    let out = sb.run(&["system", "check", "--only", "apt,npm", "--format", "json"]);
+    let doc = json_stdout(&out);
+    assert_eq!(
+        updater(&doc, "apt")["pending"].as_array().unwrap().len(),
+        80
+    );
+    let events: Vec<serde_json::Value> = stderr(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let finished = |id: &str| {
+        events
+            .iter()
+            .find(|e| e["event"] == "check-finished" && e["updater"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no check-finished for {id}: {events:?}"))
+    };
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event"] == "check-started" && e["updater"] == "npm")
+    );
+    assert_eq!(finished("apt")["pending"], 80);
+    assert_eq!(finished("npm")["pending"], 2);
 }
