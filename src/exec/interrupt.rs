@@ -7,17 +7,31 @@
 //! replaced, records it, and exits 130. Outside of that, the signals keep
 //! their default meaning.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 
 static INTERRUPTED: AtomicU32 = AtomicU32::new(0);
 
+/// What the first signal says at once on stderr (a `&'static str`).
+static SAY: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+static SAY_LEN: AtomicUsize = AtomicUsize::new(0);
+
 extern "C" fn on_signal(_: libc::c_int) {
-    // An atomic add is async-signal-safe.
-    INTERRUPTED.fetch_add(1, Ordering::SeqCst);
+    // An atomic add and write(2) are async-signal-safe.
+    if INTERRUPTED.fetch_add(1, Ordering::SeqCst) == 0 {
+        let (text, len) = (SAY.load(Ordering::SeqCst), SAY_LEN.load(Ordering::SeqCst));
+        if !text.is_null() {
+            // SAFETY: `text` points at a `&'static str` of `len` bytes.
+            unsafe { libc::write(libc::STDERR_FILENO, text.cast(), len) };
+        }
+    }
 }
 
-/// From now on, SIGINT and SIGTERM set the flag instead of ending toolup.
-pub fn catch() {
+/// From now on, SIGINT and SIGTERM set the flag instead of ending toolup;
+/// the first one says `say` on stderr at once (what happens now, and
+/// that a second one stops even that).
+pub fn catch(say: &'static str) {
+    SAY_LEN.store(say.len(), Ordering::SeqCst);
+    SAY.store(say.as_ptr().cast_mut(), Ordering::SeqCst);
     for signal in [libc::SIGINT, libc::SIGTERM] {
         // SAFETY: a zeroed sigaction with a handler that only stores to an
         // atomic is a valid, async-signal-safe disposition.

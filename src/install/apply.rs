@@ -32,7 +32,9 @@ pub fn execute(
         .context("no home directory for backups and history")?;
     // Ctrl-C or SIGTERM from here on: start nothing new, stop the running
     // manager, put back what it replaced, record it, exit 130.
-    crate::exec::interrupt::catch();
+    crate::exec::interrupt::catch(
+        "\ninterrupted: stopping the running package manager and putting its tool back\n",
+    );
     // What succeeded, and how to undo it, for --atomic.
     let done: Mutex<Vec<(&Action, Option<backup::Backup>)>> = Mutex::new(Vec::new());
     let id = |i: usize| i.to_string();

@@ -319,7 +319,9 @@ pub fn remove(
             }
         })
     };
-    crate::exec::interrupt::catch();
+    crate::exec::interrupt::catch(
+        "\ninterrupted: stopping the running removal; nothing new starts\n",
+    );
     let results = crate::runner::run_with(
         &jobs,
         &crate::runner::Options::in_process(settings.jobs, false),

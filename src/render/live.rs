@@ -129,7 +129,11 @@ impl Live {
                         // The countdown ends with the phase.
                         bar.unset_length();
                     }
-                    bar.set_message(format!("{phase} {}{log}", outcome.id()));
+                    let why = match outcome {
+                        Outcome::Failed(w) | Outcome::Skipped(w) => format!(": {w}"),
+                        _ => String::new(),
+                    };
+                    bar.set_message(format!("{phase} {}{why}{log}", outcome.id()));
                     if done {
                         bar.finish();
                         self.overall.inc(1);

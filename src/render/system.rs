@@ -77,17 +77,22 @@ pub fn event_line(event: &Event) -> String {
 /// The run's outcome per updater, and the count.
 pub fn update_summary(journal: &RunJournal, results: &[JobResult]) -> String {
     let mut b = Builder::default();
-    b.push_record(["UPDATER", "OUTCOME", "TIME", "LOG"]);
+    b.push_record(["UPDATER", "OUTCOME", "TIME", "WHY", "LOG"]);
     for r in results {
         let log = journal
             .jobs
             .get(&r.id)
             .and_then(|e| e.log.clone())
             .map_or_else(String::new, |p| p.display().to_string());
+        let why = match &r.outcome {
+            JobOutcome::Failed(w) | JobOutcome::Skipped(w) => w.clone(),
+            _ => String::new(),
+        };
         b.push_record([
             r.id.clone(),
             r.outcome.id().to_owned(),
             format!("{:.1}s", r.elapsed.as_secs_f64()),
+            why,
             log,
         ]);
     }
@@ -97,7 +102,7 @@ pub fn update_summary(journal: &RunJournal, results: &[JobResult]) -> String {
         .count();
     format!(
         "\n{}\n\nrun {}: {ok} of {} updater(s) ok\n",
-        super::fit(b, super::terminal_width(), &[3]),
+        super::fit(b, super::terminal_width(), &[3, 4]),
         journal.run_id,
         results.len()
     )

@@ -12,7 +12,7 @@ use crate::system::{CheckReport, UpdaterCheck};
 /// `age` (how long ago it was checked) follows the check's time when given.
 pub fn check_table(report: &CheckReport, age: Option<&str>) -> String {
     let width = super::terminal_width();
-    let mut out = super::fit(updaters_table(&report.updaters), width, &[6]);
+    let mut out = super::fit(updaters_table(&report.updaters, age.is_some()), width, &[6]);
     out.push('\n');
     if let Some(list) = pending_table(&report.updaters) {
         out.push('\n');
@@ -23,21 +23,41 @@ pub fn check_table(report: &CheckReport, age: Option<&str>) -> String {
     super::wrap_words(&out, None)
 }
 
-/// One row per updater: counts, download size, estimate, time taken, errors.
-fn updaters_table(updaters: &[UpdaterCheck]) -> Builder {
+/// One row per updater: counts, download size, estimate, time taken (or,
+/// for a saved report, how long ago each was checked), errors and what
+/// was held back.
+fn updaters_table(updaters: &[UpdaterCheck], saved: bool) -> Builder {
     let mut b = Builder::default();
     b.push_record([
-        "UPDATER", "PENDING", "SECURITY", "DOWNLOAD", "ESTIMATE", "TOOK", "NOTES",
+        "UPDATER",
+        "PENDING",
+        "SECURITY",
+        "DOWNLOAD",
+        "ESTIMATE",
+        if saved { "CHECKED" } else { "TOOK" },
+        "NOTES",
     ]);
     for u in updaters {
+        let when = if saved {
+            u.age()
+                .map_or_else(|| "-".to_owned(), |a| format!("{a} ago"))
+        } else {
+            format!("{:.1}s", u.elapsed_ms as f64 / 1000.0)
+        };
+        let notes: Vec<&str> = u
+            .error
+            .iter()
+            .chain(&u.held_back)
+            .map(String::as_str)
+            .collect();
         b.push_record([
             u.updater.clone(),
             u.pending.len().to_string(),
             u.security.to_string(),
             u.download_bytes.map_or_else(|| "-".to_owned(), human_bytes),
             u.estimate.clone(),
-            format!("{:.1}s", u.elapsed_ms as f64 / 1000.0),
-            u.error.clone().unwrap_or_default(),
+            when,
+            notes.join("; "),
         ]);
     }
     b
@@ -202,6 +222,7 @@ mod tests {
                 error: Some("x|y".to_owned()),
                 elapsed_ms: 1500,
                 held_back: Vec::new(),
+                checked_at: String::new(),
             }],
         }
     }
@@ -227,6 +248,9 @@ mod tests {
             ),
             "{text}"
         );
-        assert!(text.contains(" 1.5s "), "{text}");
+        // A saved report says how long ago each updater was checked.
+        assert!(text.contains("CHECKED") && text.contains(" - "), "{text}");
+        let fresh = check_table(&report(), None);
+        assert!(fresh.contains("TOOK") && fresh.contains(" 1.5s "), "{fresh}");
     }
 }

@@ -36,6 +36,10 @@ pub struct UpdaterCheck {
     /// What the check left out on purpose, each with how to take it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub held_back: Vec<String>,
+    /// When this updater was checked (a report merged from several
+    /// checks holds each updater's own time).
+    #[serde(default)]
+    pub checked_at: String,
 }
 
 /// The whole check.
@@ -72,13 +76,42 @@ impl CheckReport {
         })
     }
 
+    /// The saved report brought up to date by `newer` (a check of some
+    /// updaters, `--only`): their answers replace the old ones, the others
+    /// stay with their own check times; reboot and what does not apply
+    /// are the newer check's.
+    pub fn merged_with(&self, newer: &CheckReport) -> CheckReport {
+        let mut updaters: Vec<UpdaterCheck> = self
+            .updaters
+            .iter()
+            .filter(|old| !newer.updaters.iter().any(|u| u.updater == old.updater))
+            .filter(|old| !newer.not_applicable.contains(&old.updater))
+            .cloned()
+            .map(|mut old| {
+                if old.checked_at.is_empty() {
+                    old.checked_at = self.checked_at.clone();
+                }
+                old
+            })
+            .collect();
+        updaters.extend(newer.updaters.iter().cloned());
+        let order = |id: &str| {
+            self.updaters
+                .iter()
+                .chain(&newer.updaters)
+                .position(|u| u.updater == id)
+        };
+        updaters.sort_by_key(|u| order(&u.updater));
+        CheckReport {
+            updaters,
+            ..newer.clone()
+        }
+    }
+
     /// How long ago the check ran, as a person writes it (`3m`, `2h`), in
     /// whole seconds; none when `checked_at` does not parse or lies ahead.
     pub fn age(&self) -> Option<String> {
-        humantime::parse_rfc3339(&self.checked_at)
-            .ok()
-            .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
-            .map(|d| crate::config::show_duration(Duration::from_secs(d.as_secs())))
+        age_of(&self.checked_at)
     }
 }
 
@@ -97,6 +130,22 @@ pub enum CheckEvent {
         elapsed_ms: u64,
         error: Option<String>,
     },
+}
+
+impl UpdaterCheck {
+    /// How long ago this updater was checked (`3m`), when known.
+    pub fn age(&self) -> Option<String> {
+        age_of(&self.checked_at)
+    }
+}
+
+/// How long ago `time` (RFC 3339) was, as a person writes it, in whole
+/// seconds; none when it does not parse or lies ahead.
+fn age_of(time: &str) -> Option<String> {
+    humantime::parse_rfc3339(time)
+        .ok()
+        .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
+        .map(|d| crate::config::show_duration(Duration::from_secs(d.as_secs())))
 }
 
 /// Checks `updaters` with what the settings say (registries, timeout),
@@ -220,6 +269,7 @@ pub fn run(
                     error: Some("the check panicked".to_owned()),
                     elapsed_ms: 0,
                     held_back: Vec::new(),
+                    checked_at: crate::base::clock::now_rfc3339(),
                 })
             })
             .collect();
@@ -257,6 +307,7 @@ fn one(
         error,
         elapsed_ms,
         held_back: updater.held_back(),
+        checked_at: crate::base::clock::now_rfc3339(),
     }
 }
 
@@ -274,7 +325,11 @@ pub fn keep(settings: &Settings, report: &CheckReport) -> Result<(), String> {
         return Ok(());
     };
     let path = dirs.system_check();
-    save(&path, report).map_err(|e| format!("cannot save {}: {e}", path.display()))
+    let merged = match load(&path) {
+        Ok(previous) => previous.merged_with(report),
+        Err(_) => report.clone(),
+    };
+    save(&path, &merged).map_err(|e| format!("cannot save {}: {e}", path.display()))
 }
 
 /// The last saved report.
@@ -319,6 +374,7 @@ mod tests {
                 error: None,
                 elapsed_ms: 0,
                 held_back: Vec::new(),
+                checked_at: String::new(),
             }],
         }
     }

@@ -169,7 +169,9 @@ pub fn run(
         }
     };
     save(&journal.lock().unwrap_or_else(|e| e.into_inner()));
-    crate::exec::interrupt::catch();
+    crate::exec::interrupt::catch(
+        "\ninterrupted: the running phases finish, nothing new starts (Ctrl-C again stops them)\n",
+    );
     let store = crate::state::store::Store::open(&dirs.history_store())
         .map_err(|e| printer.warn(&format!("the history store: {e}")))
         .ok()
@@ -218,7 +220,9 @@ pub fn run(
                 host: host.clone(),
                 updater: job.clone(),
                 phase: phase.clone(),
-                started_at: crate::base::clock::now_rfc3339(),
+                started_at: crate::base::clock::rfc3339_ago(std::time::Duration::from_millis(
+                    *elapsed_ms,
+                )),
                 wall_ms: *elapsed_ms,
                 user_ms: usage.map(|u| u.user_ms),
                 system_ms: usage.map(|u| u.system_ms),

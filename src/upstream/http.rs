@@ -174,6 +174,12 @@ impl HttpClient {
             .timeout_connect(Some(options.connect_timeout))
             .timeout_global(Some(options.timeout))
             .http_status_as_error(false)
+            // As many idle connections to a host as requests toolup runs
+            // at once to it, so a parallel refresh reuses its connections
+            // instead of a fresh TCP and TLS handshake for most lookups
+            // (ureq keeps 3 per host by default).
+            .max_idle_connections_per_host(options.max_per_host.max(1))
+            .max_idle_connections(options.max_per_host.max(1) * 8)
             .user_agent(concat!("toolup/", env!("CARGO_PKG_VERSION")))
             .build();
         #[allow(clippy::disallowed_methods)] // the one client: this constructor

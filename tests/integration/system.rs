@@ -530,6 +530,13 @@ fn an_interrupted_run_exits_130_and_resume_completes_it() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert!(
+        stderr(&out).contains(
+            "interrupted: the running phases finish, nothing new starts (Ctrl-C again stops them)"
+        ),
+        "the first Ctrl-C says what happens: {}",
+        stderr(&out)
+    );
+    assert!(
         sb.root.join("times/tuslow.end").exists(),
         "the running phase finished"
     );
@@ -1412,4 +1419,60 @@ fn a_json_check_streams_each_updaters_progress_as_events() {
     );
     assert_eq!(finished("apt")["pending"], 80);
     assert_eq!(finished("npm")["pending"], 2);
+}
+
+#[test]
+fn a_partial_check_merges_into_the_saved_report_and_phases_start_when_they_start() {
+    let sb = machine();
+    assert!(
+        sb.run(&["system", "check", "--only", "apt"])
+            .status
+            .success()
+    );
+    assert!(
+        sb.run(&["system", "check", "--only", "npm"])
+            .status
+            .success()
+    );
+    let status = json_stdout(&sb.run(&["system", "status", "--format", "json"]));
+    for id in ["apt", "npm"] {
+        assert!(
+            !updater(&status, id)["checked_at"]
+                .as_str()
+                .unwrap()
+                .is_empty(),
+            "{status:#}"
+        );
+    }
+    assert_eq!(
+        updater(&status, "apt")["pending"].as_array().unwrap().len(),
+        80
+    );
+    let table = stdout(&sb.run(&["system", "status"]));
+    assert!(
+        table.contains("CHECKED") && table.contains(" ago"),
+        "{table}"
+    );
+
+    // A phase's STARTED is when it started, not when it ended.
+    timed_plugin(&sb, "tustart", "1.2", &[], &[], None);
+    assert!(update(&sb, "tustart", &[]).status.success());
+    let started_ns = times(&sb, &["tustart"])[0].0;
+    let history = json_stdout(&sb.run(&["system", "history", "--format", "json"]));
+    let phase = history["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["updater"] == "tustart" && p["phase"] == "update")
+        .unwrap()
+        .clone();
+    let recorded = humantime::parse_rfc3339(phase["started_at"].as_str().unwrap())
+        .unwrap()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        u128::from(recorded) <= started_ns / 1_000_000_000,
+        "started_at {recorded} is after the phase started ({started_ns} ns): {phase:#}"
+    );
 }
