@@ -9,7 +9,8 @@
 # they are configured on this machine (`toolup doctor` shows where from).
 # OLD_TOOLUP=/path/to/an/older/toolup adds it to the cold offline audit, to
 # show what isolating probes from the network costs.
-# Targets: 100 tools within 0.6 s against the 50 ms loopback (issue 3); a cold
+# Targets: 100 tools within 0.7 s against the 50 ms loopback (issues 3, 18:
+# idle connections kept per host as many as run at once); a cold
 # online collect within 3 s; a warm collect within 50 ms of an offline one;
 # peak RSS of an online collect <= 30 MB (issue 7).
 set -euo pipefail
@@ -74,7 +75,11 @@ export HOME=$work/home
 loop=(env TOOLUP_CATALOG="$work/catalog" TOOLUP_PYPI_URL=http://127.0.0.1:$port TOOLUP_NPM_REGISTRY_URL=http://127.0.0.1:$((port + 1))
       TOOLUP_CRATES_INDEX_URL=http://127.0.0.1:$((port + 2)) TOOLUP_GITHUB_API_URL=http://127.0.0.1:$((port + 3)) GITHUB_TOKEN=bench)
 "${loop[@]}" "$bin" latest --refresh >/dev/null  # check it works
-hyperfine --warmup 1 --runs "$RUNS" -n "100 tools, 50 ms loopback (4 hosts)" "${loop[*]} $bin latest --refresh" | sed -n '/Benchmark/p;/Time/p;/Range/p'
+loopback=(-n "100 tools, 50 ms loopback (4 hosts)" "${loop[*]} $bin latest --refresh")
+if [ -n "${OLD_TOOLUP:-}" ]; then
+  loopback+=(-n "the same with $OLD_TOOLUP" "${loop[*]} $OLD_TOOLUP latest --refresh")
+fi
+hyperfine --warmup 1 --runs "$RUNS" "${loopback[@]}" | sed -n '/Benchmark/p;/Time/p;/Range/p;/faster/p'
 # toolup's own peak RSS (getrusage of itself, from its debug log): probes are
 # other processes, and /usr/bin/time would report the largest of them.
 peak() { TOOLUP_LOG=debug "$@" 2>&1 >/dev/null | grep -o 'peak_rss_kib=[0-9]*' | cut -d= -f2; }

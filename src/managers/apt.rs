@@ -212,9 +212,16 @@ impl Updater for Apt {
             })
             .collect())
     }
+    /// The list and apt's simulation, side by side (the simulation is
+    /// most of the time: a few seconds of resolver work).
     fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
         let argv_list = self.check_argv();
-        let out = cx.run(&argv_list)?;
+        let simulate = argv(&["apt-get", "-s", "-o", "Debug::NoLocking=1", "dist-upgrade"]);
+        let (out, simulation) = std::thread::scope(|scope| {
+            let simulation = scope.spawn(|| cx.run(&simulate));
+            (cx.run(&argv_list), simulation.join().ok())
+        });
+        let out = out?;
         if out.code != 0 {
             let why = out.stderr.lines().last().unwrap_or("").trim().to_owned();
             return Err(format!(
@@ -224,9 +231,8 @@ impl Updater for Apt {
             ));
         }
         let listed = self.parse(&out.stdout)?;
-        let simulate = argv(&["apt-get", "-s", "-o", "Debug::NoLocking=1", "dist-upgrade"]);
-        match cx.run(&simulate) {
-            Ok(sim) if sim.code == 0 => Ok(reconcile(listed, &simulated(&sim.stdout))),
+        match simulation {
+            Some(Ok(sim)) if sim.code == 0 => Ok(reconcile(listed, &simulated(&sim.stdout))),
             // No apt-get, or it cannot simulate: the lists alone.
             _ => Ok(listed),
         }

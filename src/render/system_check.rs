@@ -251,6 +251,9 @@ mod tests {
         // A saved report says how long ago each updater was checked.
         assert!(text.contains("CHECKED") && text.contains(" - "), "{text}");
         let fresh = check_table(&report(), None);
-        assert!(fresh.contains("TOOK") && fresh.contains(" 1.5s "), "{fresh}");
+        assert!(
+            fresh.contains("TOOK") && fresh.contains(" 1.5s "),
+            "{fresh}"
+        );
     }
 }
