@@ -818,3 +818,65 @@ fn system_update_upgrades_a_pipx_app_to_what_the_check_said() {
         "the check said {to}: {listed}"
     );
 }
+
+#[test]
+#[ignore = "second tier: needs this machine's apt, npm and rustup"]
+fn the_whole_check_lists_each_package_once_and_the_catalog_none_of_the_managers() {
+    if which("apt").is_none() {
+        return skip("apt is not on PATH");
+    }
+    // This machine, as it is: every applicable updater, the catalog too.
+    let doc = system_check(None, "apt,npm,rustup,toolup", &[]);
+    let updaters = doc["updaters"].as_array().unwrap();
+    let names_of = |id: &str| -> Vec<String> {
+        updaters
+            .iter()
+            .filter(|u| u["updater"] == id)
+            .flat_map(|u| u["pending"].as_array().cloned().unwrap_or_default())
+            .map(|p| p["name"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let mut all: Vec<String> = updaters
+        .iter()
+        .flat_map(|u| u["pending"].as_array().cloned().unwrap_or_default())
+        .map(|p| p["name"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let count = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), count, "a package is listed twice: {doc:#}");
+    // What the managers themselves say is theirs, the catalog never names.
+    let run = |program: &str, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    };
+    let apt: Vec<String> = run("apt", &["list", "--upgradable"])
+        .lines()
+        .filter_map(|l| l.split('/').next())
+        .filter(|n| !n.contains(' ') && !n.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let npm: Vec<String> =
+        serde_json::from_str::<serde_json::Value>(&run("npm", &["outdated", "--global", "--json"]))
+            .ok()
+            .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect()))
+            .unwrap_or_default();
+    let rustup_owned = [
+        "cargo",
+        "rustc",
+        "rustfmt",
+        "clippy",
+        "rustup",
+        "rust-analyzer",
+    ];
+    let catalog = names_of("toolup");
+    for name in &catalog {
+        assert!(
+            !apt.contains(name) && !npm.contains(name) && !rustup_owned.contains(&name.as_str()),
+            "the catalog names {name}, which its own manager updates: {catalog:?}"
+        );
+    }
+}
