@@ -294,6 +294,10 @@ pub enum SystemAction {
         /// The newest N.
         #[arg(long, default_value_t = 50)]
         last: usize,
+        /// Draw one run on a time axis instead: a row per updater, its
+        /// phases as bars, what it waited for [default: the last run].
+        #[arg(long, value_name = "RUN", num_args = 0..=1, default_missing_value = "last")]
+        timeline: Option<String>,
     },
     /// Per updater and phase: the median time with its interquartile range.
     Stats,

@@ -299,7 +299,11 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 run.yes,
             ),
             SystemAction::Updaters => system_cmd::updaters(settings, printer),
-            SystemAction::History { updater, last } => {
+            SystemAction::History {
+                timeline: Some(run),
+                ..
+            } => system_cmd::timeline(settings, printer, run),
+            SystemAction::History { updater, last, .. } => {
                 system_cmd::history(settings, printer, updater.as_deref(), *last)
             }
             SystemAction::Stats => system_cmd::stats(settings, printer),

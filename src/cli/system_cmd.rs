@@ -88,6 +88,24 @@ pub fn history(
     show(settings, printer, ("phases", &phases), view::history)
 }
 
+/// `toolup system history --timeline [RUN]`: one run on a time axis.
+pub fn timeline(settings: &Settings, printer: Printer, run: &str) -> anyhow::Result<Outcome> {
+    let journal = crate::system::history::run(&dirs(settings)?.runs(), run)?;
+    match settings.format {
+        Format::Json => printer.json(&serde_json::json!({
+            "schema_version": 1,
+            "run_id": journal.run_id,
+            "started_at": journal.started_at,
+            "jobs": journal.timeline,
+        }))?,
+        _ => printer.out(&crate::render::timeline::timeline(
+            &journal,
+            crate::render::terminal_width(),
+        )),
+    }
+    Ok(Outcome::Success)
+}
+
 /// `toolup system stats`: per updater and phase, what the history says.
 pub fn stats(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     let stats = crate::system::history::stats(&dirs(settings)?.history_store())?;

@@ -16,6 +16,7 @@ pub mod reconcile;
 pub mod system;
 pub mod system_check;
 mod table;
+pub mod timeline;
 pub mod trust;
 
 use crate::model::{Counts, Snapshot, ToolRecord};

@@ -36,9 +36,61 @@ pub struct RunJournal {
     pub run_id: String,
     pub started_at: String,
     pub jobs: BTreeMap<String, JobEntry>,
+    /// When each job's phases ran, for `system history --timeline`.
+    #[serde(default)]
+    pub timeline: BTreeMap<String, JobTimeline>,
+    /// Each job's phases' named locks, kept while the run goes.
+    #[serde(skip)]
+    locks: BTreeMap<(String, String), Vec<String>>,
+}
+
+/// One job on the run's time axis: what it waited for, and its phases.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobTimeline {
+    pub runs_after: Vec<String>,
+    pub phases: Vec<PhaseSpan>,
+}
+
+/// One phase: when it started and ended (milliseconds since the run
+/// started), the named locks it held, and the lock files it waited for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseSpan {
+    pub phase: String,
+    pub start_ms: u64,
+    pub end_ms: Option<u64>,
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub locks: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waits: Vec<String>,
 }
 
 impl RunJournal {
+    /// A new run of `jobs`, all pending, each with its order and locks on
+    /// the timeline; the id is time-based and unique.
+    pub fn of(jobs: &[super::Job]) -> RunJournal {
+        let ids: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+        let mut journal = RunJournal::new(&ids);
+        for job in jobs {
+            journal.timeline.insert(
+                job.id.clone(),
+                JobTimeline {
+                    runs_after: job.runs_after.clone(),
+                    phases: Vec::new(),
+                },
+            );
+        }
+        journal.locks = jobs
+            .iter()
+            .flat_map(|j| {
+                j.steps
+                    .iter()
+                    .map(move |s| ((j.id.clone(), s.phase.clone()), s.locks.clone()))
+            })
+            .collect();
+        journal
+    }
+
     /// A new run of `jobs`, all pending; the id is time-based and unique.
     pub fn new(jobs: &[String]) -> RunJournal {
         let now = crate::base::clock::now_rfc3339();
@@ -60,7 +112,46 @@ impl RunJournal {
                     )
                 })
                 .collect(),
+            timeline: BTreeMap::new(),
+            locks: BTreeMap::new(),
         }
+    }
+
+    /// Applies an event that happened `at_ms` after the run started.
+    pub fn record_at(&mut self, event: &Event, at_ms: u64) {
+        fn line<'j>(j: &'j mut RunJournal, job: &str) -> &'j mut JobTimeline {
+            j.timeline.entry(job.to_owned()).or_default()
+        }
+        match event {
+            Event::Started { job, phase } => {
+                let locks = self
+                    .locks
+                    .get(&(job.clone(), phase.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                line(self, job).phases.push(PhaseSpan {
+                    phase: phase.clone(),
+                    start_ms: at_ms,
+                    end_ms: None,
+                    outcome: None,
+                    locks,
+                    waits: Vec::new(),
+                });
+            }
+            Event::Waiting { job, holder, .. } => {
+                if let Some(span) = line(self, job).phases.last_mut() {
+                    span.waits.push(holder.clone());
+                }
+            }
+            Event::Finished { job, outcome, .. } => {
+                if let Some(span) = line(self, job).phases.last_mut() {
+                    span.end_ms = Some(at_ms);
+                    span.outcome = Some(outcome.id().to_owned());
+                }
+            }
+            Event::Progress { .. } => {}
+        }
+        self.record(event);
     }
 
     /// Applies an event.
@@ -135,6 +226,24 @@ impl RunJournal {
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
         let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         crate::state::write_atomic(&self.path_in(dir), &text)
+    }
+
+    /// The run `run_id` in `dir` (an id is letters, digits and `-`).
+    pub fn load(dir: &Path, run_id: &str) -> Result<RunJournal, String> {
+        if run_id.is_empty()
+            || !run_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(format!(
+                "{:?} is not a run id (see `toolup system history`)",
+                crate::base::printer::visible(run_id)
+            ));
+        }
+        let path = dir.join(format!("{run_id}.json"));
+        let bytes = crate::state::read_bounded(&path, 16 << 20)
+            .map_err(|e| format!("no run {run_id} ({}): {e}", path.display()))?;
+        serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// The newest run in `dir`.

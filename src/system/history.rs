@@ -46,3 +46,14 @@ pub fn stats(path: &Path) -> anyhow::Result<Vec<PhaseStats>> {
         })
         .collect()
 }
+
+/// The run `run_id` (or the newest, for `last`) from the run journals in
+/// `runs`.
+pub fn run(runs: &Path, run_id: &str) -> anyhow::Result<crate::runner::journal::RunJournal> {
+    use crate::runner::journal::RunJournal;
+    if run_id == "last" {
+        return RunJournal::latest(runs)
+            .ok_or_else(|| anyhow::anyhow!("no system update has run yet ({})", runs.display()));
+    }
+    RunJournal::load(runs, run_id).map_err(anyhow::Error::msg)
+}

@@ -159,8 +159,7 @@ pub fn run(
         ));
         return Ok(Verdict::Success);
     }
-    let ids: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
-    let journal = Mutex::new(RunJournal::new(&ids));
+    let journal = Mutex::new(RunJournal::of(&jobs));
     let log_dir = runs.join(&journal.lock().unwrap_or_else(|e| e.into_inner()).run_id);
     let _ = crate::state::files::ensure_dir(&log_dir);
     let save = |j: &RunJournal| {
@@ -196,9 +195,10 @@ pub fn run(
         .collect();
     view.start(&estimates);
     let host = crate::base::host::hostname();
+    let started = std::time::Instant::now();
     let on_event = |event: &Event| {
         let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
-        j.record(event);
+        j.record_at(event, started.elapsed().as_millis() as u64);
         save(&j);
         let run_id = j.run_id.clone();
         drop(j);

@@ -1476,3 +1476,42 @@ fn a_partial_check_merges_into_the_saved_report_and_phases_start_when_they_start
         "started_at {recorded} is after the phase started ({started_ns} ns): {phase:#}"
     );
 }
+
+#[test]
+fn a_runs_timeline_shows_what_ran_side_by_side_and_what_waited_for_a_lock() {
+    let sb = Sandbox::new();
+    // Four seconds each, drawn a second a column: the drawing holds
+    // whatever a busy machine adds to starting a process.
+    timed_plugin(&sb, "tua", "4", &["pkgmgr:one"], &[], None);
+    timed_plugin(&sb, "tub", "4", &[], &[], None);
+    timed_plugin(&sb, "tuc", "4", &["pkgmgr:one"], &[], None);
+    for name in ["tua", "tub", "tuc"] {
+        let manifest = sb
+            .home
+            .join(format!(".config/toolup/plugins.d/{name}.toml"));
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        std::fs::write(&manifest, text.replace("update = 3\n", "update = 30\n")).unwrap();
+    }
+    let out = update(&sb, "tua,tub,tuc", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sb
+        .cmd(&["system", "history", "--timeline"])
+        .env("COLUMNS", "20")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stamp = regex::Regex::new(r"\d{8}T\d{6}Z-\d+").unwrap();
+    let time = regex::Regex::new(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z").unwrap();
+    let text = stdout(&out);
+    let text = stamp.replace_all(&text, "[RUN]");
+    let text = time.replace_all(&text, "[TIME]");
+    insta::assert_snapshot!("timeline", text);
+    // The JSON gives each phase's start and end.
+    let doc = json_stdout(&sb.run(&["system", "history", "--timeline", "--format", "json"]));
+    let tuc = &doc["jobs"]["tuc"]["phases"][0];
+    let tua = &doc["jobs"]["tua"]["phases"][0];
+    assert!(
+        tuc["start_ms"].as_u64().unwrap() >= tua["end_ms"].as_u64().unwrap(),
+        "{doc:#}"
+    );
+}
