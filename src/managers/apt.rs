@@ -165,21 +165,6 @@ fn simulated(stdout: &str) -> Vec<Pending> {
         .collect()
 }
 
-/// The listed updates the simulation does install (a held or kept-back one
-/// is not pending), then the new packages it pulls in.
-fn reconcile(listed: Vec<Pending>, simulation: &[Pending]) -> Vec<Pending> {
-    let mut out: Vec<Pending> = listed
-        .into_iter()
-        .filter(|p| {
-            simulation
-                .iter()
-                .any(|s| s.name == p.name && s.from.is_some())
-        })
-        .collect();
-    out.extend(simulation.iter().filter(|s| s.from.is_none()).cloned());
-    out
-}
-
 impl Updater for Apt {
     fn stage(&self) -> Stage {
         Stage::System
@@ -212,16 +197,23 @@ impl Updater for Apt {
             })
             .collect())
     }
-    /// The list and apt's simulation, side by side (the simulation is
-    /// most of the time: a few seconds of resolver work).
+    /// What the update would really do, from apt's own simulation
+    /// (`apt-get -s dist-upgrade`: no root, no lock): held packages and
+    /// those kept back are not pending, new dependencies are. It names
+    /// each package's old and new version and origin, so the list is read
+    /// only where apt cannot simulate (no apt-get, broken dependencies).
     fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
-        let argv_list = self.check_argv();
         let simulate = argv(&["apt-get", "-s", "-o", "Debug::NoLocking=1", "dist-upgrade"]);
-        let (out, simulation) = std::thread::scope(|scope| {
-            let simulation = scope.spawn(|| cx.run(&simulate));
-            (cx.run(&argv_list), simulation.join().ok())
-        });
-        let out = out?;
+        if let Ok(sim) = cx.run(&simulate)
+            && sim.code == 0
+        {
+            let mut pending = simulated(&sim.stdout);
+            // Upgrades by name, as apt lists them, then the new packages.
+            pending.sort_by(|a, b| (a.from.is_none(), &a.name).cmp(&(b.from.is_none(), &b.name)));
+            return Ok(pending);
+        }
+        let argv_list = self.check_argv();
+        let out = cx.run(&argv_list)?;
         if out.code != 0 {
             let why = out.stderr.lines().last().unwrap_or("").trim().to_owned();
             return Err(format!(
@@ -230,12 +222,7 @@ impl Updater for Apt {
                 out.code
             ));
         }
-        let listed = self.parse(&out.stdout)?;
-        match simulation {
-            Some(Ok(sim)) if sim.code == 0 => Ok(reconcile(listed, &simulated(&sim.stdout))),
-            // No apt-get, or it cannot simulate: the lists alone.
-            _ => Ok(listed),
-        }
+        self.parse(&out.stdout)
     }
     fn refresh_argv(&self) -> Option<Vec<String>> {
         Some(argv(&["apt-get", "update"]))
@@ -323,14 +310,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_held_or_kept_back_package_is_not_pending_and_a_new_one_is() {
-        let listed = Apt
-            .parse(
-                "Listing...\nbash/stable 5.2.15-2+b13 amd64 [upgradable from: 5.2.15-2+b8]\n\
-                 held/stable 2.0 amd64 [upgradable from: 1.0]\n\
-                 libssl3/stable-security 3.0.15 amd64 [upgradable from: 3.0.11]\n",
-            )
-            .unwrap();
+    fn the_simulation_names_upgrades_with_their_origin_and_new_packages() {
         let sim = simulated(
             "NOTE: This is only a simulation!\n\
              Inst bash [5.2.15-2+b8] (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n\
@@ -338,10 +318,7 @@ mod tests {
              Inst newdep (1.4 Debian:12/stable [amd64])\n\
              Conf bash (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n",
         );
-        assert_eq!(sim.len(), 3);
-        assert!(sim[1].security && !sim[0].security);
-        let pending = reconcile(listed, &sim);
-        let names: Vec<(&str, Option<&str>)> = pending
+        let names: Vec<(&str, Option<&str>)> = sim
             .iter()
             .map(|p| (p.name.as_str(), p.from.as_deref()))
             .collect();
@@ -353,6 +330,6 @@ mod tests {
                 ("newdep", None)
             ]
         );
-        assert!(pending[1].security);
+        assert!(sim[1].security && !sim[0].security);
     }
 }
