@@ -208,8 +208,9 @@ impl Updater for Apt {
             && sim.code == 0
         {
             let mut pending = simulated(&sim.stdout);
-            // Upgrades by name, as apt lists them, then the new packages.
-            pending.sort_by(|a, b| (a.from.is_none(), &a.name).cmp(&(b.from.is_none(), &b.name)));
+            // Upgrades in the order `apt list` gives them (it sorts
+            // `name/suite`), then the new packages.
+            pending.sort_by_cached_key(|p| (p.from.is_none(), format!("{}/", p.name)));
             return Ok(pending);
         }
         let argv_list = self.check_argv();
