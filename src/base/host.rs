@@ -72,3 +72,15 @@ pub fn peak_memory_kib() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
+
+/// Lowers the calling thread's CPU priority (nice 10); the threads and
+/// processes it starts inherit it. For work that should yield to other
+/// work running beside it.
+pub fn lower_this_threads_priority() {
+    // SAFETY: gettid has no preconditions; setpriority on our own thread id
+    // only changes its nice value, and failure is harmless.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
+}

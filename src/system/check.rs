@@ -191,7 +191,24 @@ pub fn check(
             .estimate(updater, "update")
             .map_or_else(|e| format!("history unreadable: {e}"), |e| e.describe())
     };
-    run(updaters, &cx, &estimate, on)
+    let slowest = settings
+        .dirs
+        .as_ref()
+        .and_then(|d| load(&d.system_check()).ok())
+        .and_then(|saved| slowest_of(&saved, updaters));
+    run(updaters, &cx, &estimate, slowest.as_deref(), on)
+}
+
+/// The updater among `updaters` whose last check took longest, when the
+/// saved report says: it keeps its CPU share while the others check, so a
+/// check takes about as long as its slowest part on a small machine.
+fn slowest_of(saved: &CheckReport, updaters: &[&'static dyn Updater]) -> Option<String> {
+    saved
+        .updaters
+        .iter()
+        .filter(|u| updaters.iter().any(|x| x.id() == u.updater))
+        .max_by_key(|u| u.elapsed_ms)
+        .map(|u| u.updater.clone())
 }
 
 /// `--refresh`: the package lists, through each updater's refresh command;
@@ -228,10 +245,13 @@ pub fn refresh(updaters: &[&'static dyn Updater], host: &Host, printer: Printer)
 
 /// Checks `updaters` (those that apply) in parallel; `estimate` says how
 /// long each one's update took before (from the history store).
+/// `slowest`, when known, keeps its CPU share; the others check at a lower
+/// priority (their threads, and what those start, inherit it).
 pub fn run(
     updaters: &[&dyn Updater],
     cx: &CheckContext<'_>,
     estimate: &(dyn Fn(&str) -> String + Sync),
+    slowest: Option<&str>,
     on: &(dyn Fn(&CheckEvent) + Sync),
 ) -> CheckReport {
     let (applicable, not): (Vec<&dyn Updater>, Vec<&dyn Updater>) =
@@ -241,6 +261,9 @@ pub fn run(
             .iter()
             .map(|u| {
                 scope.spawn(move || {
+                    if slowest.is_some_and(|s| s != u.id()) {
+                        crate::base::host::lower_this_threads_priority();
+                    }
                     on(&CheckEvent::CheckStarted {
                         updater: u.id().to_owned(),
                     });
@@ -398,5 +421,19 @@ mod tests {
         assert_eq!(odd.age(), None);
         odd.checked_at = "2999-01-01T00:00:00Z".to_owned();
         assert_eq!(odd.age(), None);
+    }
+
+    #[test]
+    fn the_slowest_last_time_among_those_checked_keeps_its_priority() {
+        let mut saved = report(1, false, false);
+        let mut npm = saved.updaters[0].clone();
+        saved.updaters[0].elapsed_ms = 3_000;
+        npm.updater = "npm".to_owned();
+        npm.elapsed_ms = 900;
+        saved.updaters.push(npm);
+        let apt = crate::managers::updater("apt").unwrap();
+        let npm = crate::managers::updater("npm").unwrap();
+        assert_eq!(slowest_of(&saved, &[apt, npm]).as_deref(), Some("apt"));
+        assert_eq!(slowest_of(&saved, &[npm]).as_deref(), Some("npm"));
     }
 }
