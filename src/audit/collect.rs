@@ -117,6 +117,11 @@ pub fn record(tool: &Tool, found: ToolDiscovery, latest: &LatestSource) -> ToolR
         notes.push(problem);
     }
     let (status, error) = match (&installed, &latest_result) {
+        // Not installed: why no latest is known, if it is not (installing
+        // it needs one), where the catalog names a source.
+        (None, Err(reason)) if !tool.upstream.is_none() => {
+            (Status::NotInstalled, Some(reason.clone()))
+        }
         (None, _) => (Status::NotInstalled, None),
         (Some(i), latest_result) => match (i.version.as_deref(), latest_result) {
             (None, _) => (

@@ -86,13 +86,18 @@ pub fn gather(
         offline: settings.offline || !persist,
         progress: !settings.quiet,
     };
-    let read_only = Settings {
-        offline: true,
-        ..settings.clone()
-    };
-    let upstream_settings = if persist { settings } else { &read_only };
     let (snapshot, latest) = collect(tools, &discoverer, &options, || {
-        latest_source(upstream_settings, tools, printer)
+        if persist {
+            latest_source(settings, tools, printer)
+        } else {
+            // The caches alone: offline only if the user said so.
+            let cache = settings.dirs.as_ref().map(AppDirs::latest_cache);
+            let mut latest = LatestSource::load(cache.as_deref(), settings.latest_ttl);
+            if settings.offline {
+                latest.set_offline();
+            }
+            latest
+        }
     });
     if persist
         && let (Some(path), Some(bytes)) = (&cache_path, discoverer.cache().to_bytes_if_dirty())
@@ -175,6 +180,7 @@ pub fn latest_source(
     let cache = settings.dirs.as_ref().map(AppDirs::latest_cache);
     let mut latest = LatestSource::load(cache.as_deref(), settings.latest_ttl);
     if settings.offline {
+        latest.set_offline();
         return latest;
     }
     let options = RefreshOptions {

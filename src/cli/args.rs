@@ -25,7 +25,12 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  toolup audit --status outdated,unknown\n  toolup audit --format json --fail-on outdated > tools.json"
     )]
-    Audit,
+    Audit {
+        /// Also list the catalog tools that are not installed (the table
+        /// folds them into one line unless --status names them).
+        #[arg(long)]
+        all: bool,
+    },
     /// Like audit, but only write the snapshot (prints nothing but errors).
     #[command(
         after_help = "Examples:\n  toolup collect\n  toolup collect --refresh --update-baseline"
@@ -48,7 +53,11 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  toolup render --snapshot tools_snapshot.json --fail-on missing\n  toolup render --format markdown >> \"$GITHUB_STEP_SUMMARY\""
     )]
-    Render,
+    Render {
+        /// Also list the catalog tools that are not installed.
+        #[arg(long)]
+        all: bool,
+    },
     /// Inspect the tool catalog.
     #[command(
         after_help = "Examples:\n  toolup catalog list --category python\n  toolup catalog show rg"

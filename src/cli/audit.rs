@@ -8,11 +8,13 @@ use crate::settings::Settings;
 
 use super::Outcome;
 
-/// Runs a collection; prints the result when `print` is set (audit) and not otherwise (collect).
+/// Runs a collection; prints the result when `print` is set (audit:
+/// `Some(all)`, `all` listing the tools not installed too) and not
+/// otherwise (collect).
 pub fn run(
     settings: &Settings,
     printer: Printer,
-    print: bool,
+    print: Option<bool>,
     update_baseline: Option<&Path>,
 ) -> anyhow::Result<Outcome> {
     let audited = crate::audit::run(settings, printer, update_baseline)?;

@@ -52,8 +52,8 @@ pub fn main() -> ExitCode {
     let printer = Printer {
         quiet: cli.global.quiet,
     };
-    let result = settings::resolve(&cli.global, !matches!(cli.command, Command::Render)).and_then(
-        |settings| {
+    let result = settings::resolve(&cli.global, !matches!(cli.command, Command::Render { .. }))
+        .and_then(|settings| {
             if !matches!(cli.command, Command::Trust { .. }) {
                 for ignored in &settings.config.ignored {
                     printer.warn(&ignored.message());
@@ -77,8 +77,7 @@ pub fn main() -> ExitCode {
                 crate::install::recover_interrupted(&settings, printer, true);
             }
             run(&cli.command, &settings, printer)
-        },
-    );
+        });
     if let Some(peak) = crate::base::host::peak_memory_kib() {
         tracing::debug!(peak_rss_kib = peak, "memory");
     }
@@ -100,9 +99,9 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
     const DATA: &[Format] = &[Format::Table, Format::Json];
     const TEXT: &[Format] = &[Format::Table];
     match command {
-        Command::Audit => ("audit", ALL),
+        Command::Audit { .. } => ("audit", ALL),
         Command::Collect { .. } => ("collect", ALL),
-        Command::Render => ("render", ALL),
+        Command::Render { .. } => ("render", ALL),
         Command::Latest { .. } => ("latest", DATA),
         Command::Catalog { action } => match action {
             CatalogAction::List => ("catalog list", DATA),
@@ -153,12 +152,12 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         );
     }
     match command {
-        Command::Audit => audit::run(settings, printer, true, None),
+        Command::Audit { all } => audit::run(settings, printer, Some(*all), None),
         Command::Collect { update_baseline } => {
-            audit::run(settings, printer, false, update_baseline.as_deref())
+            audit::run(settings, printer, None, update_baseline.as_deref())
         }
         Command::Latest { tools } => latest_cmd::run(settings, printer, tools),
-        Command::Render => render_cmd::run(settings, printer),
+        Command::Render { all } => render_cmd::run(settings, printer, *all),
         Command::Catalog { action } => catalog_cmd::run(action, settings, printer),
         Command::Config { action } => match action {
             ConfigAction::Show => config_cmd::show(settings, printer),

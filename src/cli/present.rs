@@ -12,16 +12,17 @@ use crate::settings::{Format, Settings};
 
 use super::Outcome;
 
-/// Prints the snapshot (when `print`) and decides the outcome from `--fail-on`
-/// over the records the filters show: shared by `render`, `audit` and `collect`.
+/// Prints the snapshot (when `print` is `Some(all)`; `all` lists the tools
+/// not installed too) and decides the outcome from `--fail-on` over the
+/// records the filters show: shared by `render`, `audit` and `collect`.
 pub fn snapshot(
     settings: &Settings,
     printer: Printer,
     snapshot: &Snapshot,
-    print: bool,
+    print: Option<bool>,
 ) -> Outcome {
-    if print {
-        let text = render(snapshot, settings.format, &settings.filter);
+    if let Some(all) = print {
+        let text = render(snapshot, settings.format, &settings.filter, all);
         match settings.format {
             Format::Json => printer.out_json(&text),
             Format::Table => printer.out_styled(&text, settings.color.then_some(STATE_STYLES)),

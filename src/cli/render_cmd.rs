@@ -10,8 +10,8 @@ use super::present;
 
 /// Prints the snapshot the settings name, `--only` and `--category`
 /// checked against what it holds.
-pub fn run(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
+pub fn run(settings: &Settings, printer: Printer, all: bool) -> anyhow::Result<Outcome> {
     let snapshot = load_snapshot(&settings.snapshot_path)?;
     let settings = settings.for_snapshot(&snapshot)?;
-    Ok(present::snapshot(&settings, printer, &snapshot, true))
+    Ok(present::snapshot(&settings, printer, &snapshot, Some(all)))
 }

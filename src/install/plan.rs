@@ -474,9 +474,13 @@ fn choose(
         && manager.pins_versions()
         && manager.candidate_query(&[&package]).is_none()
     {
+        // The audit says why (unreachable, no address, offline, not cached).
+        let why = record
+            .and_then(|r| r.error.as_deref())
+            .and_then(|e| e.strip_prefix("no latest version known: "))
+            .unwrap_or("nothing cached");
         return Err(format!(
-            "no latest version of {} is known (offline, and nothing cached): run `toolup latest {}` online first",
-            tool.name(),
+            "no latest version of {} is known: {why}",
             tool.name()
         ));
     }

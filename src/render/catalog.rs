@@ -36,7 +36,16 @@ pub fn list_text(tools: &[&Tool], presets: usize) -> String {
             t.spec.description.clone(),
         ]);
     }
-    let table = super::fit(builder, super::terminal_width(), &[4, 3, 2, 0]);
+    // The description folds, then goes under its row; then the bins and
+    // the upstream follow it. A name never folds.
+    let layout = super::layout::Layout {
+        shrink: vec![4, 3, 2],
+        drop: vec![4, 2, 3],
+        group: None,
+        under: Some(4),
+        argv: Vec::new(),
+    };
+    let table = super::fit_with(builder, super::terminal_width(), layout);
     format!("{table}\n\n{} tools, {presets} presets\n", tools.len())
 }
 

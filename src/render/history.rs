@@ -25,6 +25,16 @@ pub fn table(entries: &[HistoryEntry]) -> String {
             e.message.clone(),
         ]);
     }
-    let table = super::fit(builder, super::terminal_width(), &[6, 2, 0]);
+    let table = super::fit_with(
+        builder,
+        super::terminal_width(),
+        super::layout::Layout {
+            shrink: vec![6],
+            drop: vec![6],
+            group: None,
+            under: Some(6),
+            argv: vec![],
+        },
+    );
     format!("{table}\n")
 }

@@ -8,6 +8,7 @@ pub mod doctor;
 pub mod environment;
 pub mod history;
 pub mod latest;
+pub mod layout;
 pub mod live;
 mod markdown;
 pub mod modules;
@@ -24,7 +25,9 @@ use crate::settings::{Filter, Format};
 
 /// Renders the records of `snapshot` that pass `filter`.
 /// Text only: colour is the printer's, applied after it escaped the text.
-pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter) -> String {
+/// `all` shows every catalog tool in the table; otherwise, unless a
+/// `--status` filter names them, the ones not installed fold into a line.
+pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter, all: bool) -> String {
     let tools: Vec<&ToolRecord> = snapshot
         .tools
         .iter()
@@ -42,7 +45,12 @@ pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter) -> String {
             text.push('\n');
             text
         }
-        Format::Table => table::render(&snapshot.meta, &tools),
+        // Tools named (`--only`) or states asked for (`--status`) show whole.
+        Format::Table => table::render(
+            &snapshot.meta,
+            &tools,
+            all || !filter.status.is_empty() || !filter.only.is_empty(),
+        ),
         Format::Markdown => markdown::render(&snapshot.meta, &tools),
     }
 }
@@ -66,84 +74,28 @@ pub fn terminal_width() -> Option<usize> {
     (ok && size.ws_col >= 20).then_some(usize::from(size.ws_col))
 }
 
-/// The narrowest a column gets.
-const MIN_COLUMN: usize = 6;
-
-/// A table in toolup's style, fitted to `width`: the widest of the columns
-/// `shrink` names gives up a character at a time (the state and other
-/// columns not named never do), and cells wrap at word boundaries — a word
-/// longer than its column is split — so nothing is lost, only folded.
-/// Without a width (piped), the table is as wide as its content.
+/// A table in toolup's style, fitted to `width`: the columns `shrink`
+/// names fold, the widest first (see `layout`), nothing is cut, and piped
+/// output (no width) is as wide as its content.
 pub fn fit(builder: tabled::builder::Builder, width: Option<usize>, shrink: &[usize]) -> String {
-    use tabled::settings::{Style, Width};
-    let mut rows: Vec<Vec<String>> = builder.into();
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let natural: Vec<usize> = (0..columns)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .flat_map(|cell| cell.lines().map(|l| l.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    if let Some(width) = width {
-        // What the style adds around the cells (padding, separators), measured.
-        let mut probe = tabled::builder::Builder::from(rows.clone()).build();
-        probe.with(Style::blank());
-        let overhead = probe.total_width().saturating_sub(natural.iter().sum());
-        let mut widths = natural.clone();
-        let mut excess = (widths.iter().sum::<usize>() + overhead).saturating_sub(width);
-        while excess > 0 {
-            let Some(&widest) = shrink
-                .iter()
-                .filter(|c| **c < columns && widths[**c] > MIN_COLUMN)
-                .max_by_key(|c| {
-                    (
-                        widths[**c],
-                        std::cmp::Reverse(shrink.iter().position(|x| x == *c)),
-                    )
-                })
-            else {
-                break;
-            };
-            widths[widest] -= 1;
-            excess -= 1;
-        }
-        for row in &mut rows {
-            for (c, cell) in row.iter_mut().enumerate() {
-                if widths[c] < natural[c] {
-                    *cell = wrap_cell(cell, widths[c]);
-                }
-            }
-        }
-    }
-    let mut table = tabled::builder::Builder::from(rows).build();
-    table.with(Style::blank());
-    // A terminal too narrow even for that: cut, marked.
-    if let Some(width) = width
-        && table.total_width() > width
-    {
-        table.with(Width::truncate(width).suffix("…"));
-    }
-    table.to_string()
+    layout::lay_out(
+        builder.into(),
+        width,
+        &layout::Layout {
+            shrink: shrink.to_vec(),
+            ..layout::Layout::default()
+        },
+    )
 }
 
-/// A cell's text in lines of at most `width` characters: broken at spaces,
-/// and a longer word split.
-fn wrap_cell(text: &str, width: usize) -> String {
-    let mut out: Vec<String> = Vec::new();
-    for line in text.lines() {
-        for wrapped in wrap_words(line, Some(width)).lines() {
-            let chars: Vec<char> = wrapped.chars().collect();
-            out.extend(
-                chars
-                    .chunks(width.max(1))
-                    .map(|c| c.iter().collect::<String>()),
-            );
-        }
-    }
-    out.join("\n")
+/// A table fitted to `width` the way `layout` says it may give way
+/// (columns that leave, a group heading, a line under each row, argv).
+pub fn fit_with(
+    builder: tabled::builder::Builder,
+    width: Option<usize>,
+    layout: layout::Layout,
+) -> String {
+    layout::lay_out(builder.into(), width, &layout)
 }
 
 /// `text` broken at spaces into lines of at most `width` characters (a

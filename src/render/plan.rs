@@ -36,7 +36,17 @@ pub fn plan(the_plan: &Plan) -> String {
                 a.reason.clone(),
             ]);
         }
-        let table = super::fit(builder, super::terminal_width(), &[7, 5, 6, 3, 1, 2]);
+        let table = super::fit_with(
+            builder,
+            super::terminal_width(),
+            super::layout::Layout {
+                shrink: vec![7, 5, 6, 3],
+                drop: vec![7, 6, 4],
+                group: None,
+                under: Some(7),
+                argv: vec![5, 6],
+            },
+        );
         text.push_str(&format!("{table}\n"));
     }
     let width = super::terminal_width();

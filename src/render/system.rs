@@ -29,7 +29,20 @@ pub fn update_plan(jobs: &[Job]) -> String {
             ]);
         }
     }
-    format!("{}\n", super::fit(b, super::terminal_width(), &[2, 4, 3]))
+    format!(
+        "{}\n",
+        super::fit_with(
+            b,
+            super::terminal_width(),
+            super::layout::Layout {
+                shrink: vec![2, 4, 3],
+                drop: vec![4, 3],
+                group: Some(0),
+                under: None,
+                argv: vec![2]
+            }
+        )
+    )
 }
 
 /// One event as a line, where there is no live view.
@@ -102,7 +115,17 @@ pub fn update_summary(journal: &RunJournal, results: &[JobResult]) -> String {
         .count();
     format!(
         "\n{}\n\nrun {}: {ok} of {} updater(s) ok\n",
-        super::fit(b, super::terminal_width(), &[3, 4]),
+        super::fit_with(
+            b,
+            super::terminal_width(),
+            super::layout::Layout {
+                shrink: vec![3, 4],
+                drop: vec![4, 3],
+                group: None,
+                under: Some(3),
+                argv: vec![]
+            }
+        ),
         journal.run_id,
         results.len()
     )
@@ -133,7 +156,20 @@ pub fn history(phases: &[PhaseRecord]) -> String {
             p.run_id.clone(),
         ]);
     }
-    format!("{}\n", super::fit(b, super::terminal_width(), &[8, 0]))
+    format!(
+        "{}\n",
+        super::fit_with(
+            b,
+            super::terminal_width(),
+            super::layout::Layout {
+                shrink: vec![],
+                drop: vec![8, 6, 5, 7],
+                group: None,
+                under: None,
+                argv: vec![]
+            }
+        )
+    )
 }
 
 /// `toolup system stats`: per updater and phase, the estimate described.

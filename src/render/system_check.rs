@@ -12,11 +12,31 @@ use crate::system::{CheckReport, UpdaterCheck};
 /// `age` (how long ago it was checked) follows the check's time when given.
 pub fn check_table(report: &CheckReport, age: Option<&str>) -> String {
     let width = super::terminal_width();
-    let mut out = super::fit(updaters_table(&report.updaters, age.is_some()), width, &[6]);
+    let mut out = super::fit_with(
+        updaters_table(&report.updaters, age.is_some()),
+        width,
+        super::layout::Layout {
+            shrink: vec![6, 4],
+            drop: vec![6, 3, 4],
+            group: None,
+            under: Some(6),
+            argv: vec![],
+        },
+    );
     out.push('\n');
     if let Some(list) = pending_table(&report.updaters) {
         out.push('\n');
-        out.push_str(&super::fit(list, width, &[1, 2, 3]));
+        out.push_str(&super::fit_with(
+            list,
+            width,
+            super::layout::Layout {
+                shrink: vec![],
+                drop: vec![0, 4],
+                group: Some(0),
+                under: None,
+                argv: vec![],
+            },
+        ));
         out.push('\n');
     }
     out.push_str(&summary(report, age));
@@ -74,9 +94,13 @@ fn pending_table(updaters: &[UpdaterCheck]) -> Option<Builder> {
     }
     let mut b = Builder::default();
     b.push_record(["UPDATER", "PACKAGE", "FROM", "TO", "SECURITY"]);
+    let mut last = "";
     for (u, p) in rows {
+        // The updater on its group's first row: a heading where space is short.
+        let group = if u.updater == last { "" } else { &u.updater };
+        last = &u.updater;
         b.push_record([
-            u.updater.clone(),
+            group.to_owned(),
             p.name.clone(),
             p.from.clone().unwrap_or_else(|| "-".into()),
             p.to.clone().unwrap_or_else(|| "-".into()),

@@ -224,7 +224,7 @@ impl HttpClient {
         loop {
             // Checked on every attempt: another worker may have given up on the host meanwhile.
             if self.is_unreachable(&host) {
-                return Reply::Failed(format!("{host} was unreachable earlier in this run"));
+                return Reply::Failed(format!("{host} unreachable (earlier in this run)"));
             }
             if let Some(reset) = self
                 .rate_limited
@@ -251,12 +251,20 @@ impl HttpClient {
                     self.unreachable
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .insert(host);
+                        .insert(host.clone());
                 }
+                // The cause first, in words a person acts on: a host that
+                // could not be reached is "unreachable", whatever the socket said.
+                let tries = if attempt > 0 {
+                    format!(" (after {} attempts)", attempt + 1)
+                } else {
+                    String::new()
+                };
                 return match response {
-                    Reply::Failed(reason) if attempt > 0 => {
-                        Reply::Failed(format!("{reason} (after {} attempts)", attempt + 1))
+                    Reply::Failed(reason) if connect_failed => {
+                        Reply::Failed(format!("{host} unreachable: {reason}{tries}"))
                     }
+                    Reply::Failed(reason) => Reply::Failed(format!("{reason}{tries}")),
                     other => other,
                 };
             }

@@ -90,14 +90,34 @@ pub struct LatestSource {
     fresh: BTreeMap<String, Entry>,
     hints: BTreeMap<String, String>,
     failures: BTreeMap<String, String>,
-    /// This run's failed lookups and when, for the negative cache.
-    failed_now: BTreeMap<String, String>,
-    /// When lookups last failed (`upstream_failures.json`, beside the cache):
-    /// not retried until the failure TTL passes, so an unreachable source
-    /// costs one timeout per TTL, and `latest_versions.json` itself is left
-    /// byte for byte as it was when nothing could be fetched.
-    failed_before: BTreeMap<String, String>,
+    /// This run's failed lookups, when and why, for the negative cache.
+    failed_now: BTreeMap<String, Failure>,
+    /// When (and why) lookups last failed (`upstream_failures.json`, beside
+    /// the cache): not retried until the failure TTL passes, so an
+    /// unreachable source costs one timeout per TTL, and
+    /// `latest_versions.json` itself is left byte for byte as it was when
+    /// nothing could be fetched.
+    failed_before: BTreeMap<String, Failure>,
     ttl: Duration,
+    /// This run may not ask the network (`--offline`).
+    offline: bool,
+}
+
+/// A failed lookup in the negative cache: when, and why (older files hold
+/// only the time).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum Failure {
+    At(String),
+    Why { at: String, reason: String },
+}
+
+impl Failure {
+    fn at(&self) -> &str {
+        match self {
+            Failure::At(at) | Failure::Why { at, .. } => at,
+        }
+    }
 }
 
 impl LatestSource {
@@ -129,6 +149,11 @@ impl LatestSource {
             ttl,
             ..LatestSource::default()
         }
+    }
+
+    /// This run asks no network (`--offline`): answers say so.
+    pub fn set_offline(&mut self) {
+        self.offline = true;
     }
 
     /// Fetches what is due for `tools`, each from its sources in order
@@ -228,7 +253,13 @@ impl LatestSource {
                 }
                 Answered::Failed(reason) => {
                     report.failed += 1;
-                    self.failed_now.insert(tool.clone(), fetched_at.clone());
+                    self.failed_now.insert(
+                        tool.clone(),
+                        Failure::Why {
+                            at: fetched_at.clone(),
+                            reason: reason.clone(),
+                        },
+                    );
                     self.failures.insert(tool, reason);
                 }
             }
@@ -291,7 +322,7 @@ impl LatestSource {
     fn failed_recently(&self, tool: &dyn Released, failure_ttl: Duration, now: SystemTime) -> bool {
         self.failed_before
             .get(tool.name())
-            .is_some_and(|t| !older_than(t, failure_ttl, now))
+            .is_some_and(|f| !older_than(f.at(), failure_ttl, now))
     }
 
     fn is_fresh(&self, tool: &dyn Released, now: SystemTime) -> bool {
@@ -337,13 +368,27 @@ impl LatestSource {
                 });
             }
         }
-        Err(match self.failures.get(name) {
-            Some(reason) => format!("no latest version known: {reason}"),
-            None => format!(
-                "no latest version known: nothing cached for {}",
-                tool.upstreams()
-            ),
-        })
+        Err(
+            match (self.failures.get(name), self.failed_before.get(name)) {
+                (Some(reason), _) => format!("no latest version known: {reason}"),
+                (None, _) if self.offline => format!(
+                    "no latest version known: offline (--offline or TOOLUP_OFFLINE), and nothing cached for {}",
+                    tool.upstreams()
+                ),
+                (None, Some(Failure::Why { at, reason })) => format!(
+                    "no latest version known: {reason} (at {}; not asked again for a while)",
+                    at.get(11..16).unwrap_or(at)
+                ),
+                (None, Some(Failure::At(at))) => format!(
+                    "no latest version known: its lookup failed at {}; not asked again for a while",
+                    at.get(11..16).unwrap_or(at)
+                ),
+                (None, None) => format!(
+                    "no latest version known: not cached yet for {}: `toolup latest {name}` looks it up",
+                    tool.upstreams()
+                ),
+            },
+        )
     }
 
     /// Why this run could not refresh `tool`, when it answers from a cache

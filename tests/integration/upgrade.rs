@@ -1007,3 +1007,37 @@ fn system_check_calls_pending_exactly_what_the_upgrade_would_do() {
         "the update did what the check said, and nothing else"
     );
 }
+
+#[test]
+fn an_unreachable_registry_is_named_unreachable_not_offline() {
+    let sb = Sandbox::new();
+    sb.tool("turel", &["turel"], "[install]\ngithub = \"example/turel\"");
+    // A loopback port nobody listens on: the network is up, GitHub is not.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let run = |args: &[&str]| {
+        sb.cmd(args)
+            .env_remove("TOOLUP_OFFLINE")
+            .env("TOOLUP_GITHUB_API_URL", &url)
+            .env("TOOLUP_GITHUB_URL", &url)
+            .env("TOOLUP_HTTP_TIMEOUT", "2")
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &["upgrade", "--missing", "turel", "--dry-run"][..],
+        // Again within the failure cache's time: still the real cause.
+        &["upgrade", "--missing", "turel", "--dry-run"],
+    ] {
+        let out = run(args);
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(said.contains("skipped turel"), "{said}");
+        assert!(said.contains("unreachable"), "{said}");
+        assert!(!said.contains("offline"), "a wrong diagnosis: {said}");
+    }
+    // Offline by flag is said as such.
+    let out = sb.run(&["upgrade", "--missing", "turel", "--dry-run"]);
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(said.contains("offline"), "{said}");
+}

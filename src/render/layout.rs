@@ -1,0 +1,353 @@
+//! The one table layout every view uses: columns as wide as their content,
+//! fitted to the terminal without breaking anything. A cell folds only at
+//! spaces, and inside a long path, URL or source id after a `/` or `:` —
+//! never inside a name, a version, a package or an argv word. When
+//! shrinking is not enough, columns leave the grid in the order the table
+//! declares — a group column becomes a heading over its rows, another
+//! column goes to a line under its row (`method: apt`) — then the long
+//! text column joins that line, indented. Nothing is ever cut or lost;
+//! piped output (no width) is never folded and carries no trailing padding.
+
+/// How a table may give way when it does not fit.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// Columns that may fold, the widest of them first.
+    pub shrink: Vec<usize>,
+    /// Columns that leave when folding is not enough, the first first.
+    pub drop: Vec<usize>,
+    /// The column naming each row's group (shown on a group's first row):
+    /// when it leaves, its value becomes a heading over the group's rows.
+    pub group: Option<usize>,
+    /// The long text column that moves under its row, indented — where
+    /// `drop` names it, else when nothing else makes the table fit.
+    pub under: Option<usize>,
+    /// Columns of argv: they fold only between words.
+    pub argv: Vec<usize>,
+}
+
+/// Space before the first column and between columns.
+const LEAD: usize = 1;
+const GAP: usize = 3;
+/// Where a line under its row starts.
+const UNDER_INDENT: usize = 6;
+
+/// `rows` (the first is the header) laid out within `width`.
+pub fn lay_out(rows: Vec<Vec<String>>, width: Option<usize>, layout: &Layout) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|mut r| {
+            r.resize(columns, String::new());
+            r
+        })
+        .collect();
+    let Some(width) = width else {
+        let shown: Vec<usize> = (0..columns).collect();
+        let widths: Vec<usize> = shown.iter().map(|c| natural(&rows, *c)).collect();
+        return draw(&rows, &shown, &widths, layout, None, &[], None);
+    };
+    // The long text column goes under its row where the table's order
+    // says, and last where it does not say.
+    let order: Vec<usize> = layout
+        .drop
+        .iter()
+        .copied()
+        .chain(layout.under.filter(|u| !layout.drop.contains(u)))
+        .collect();
+    let mut dropped: Vec<usize> = Vec::new();
+    loop {
+        let shown: Vec<usize> = (0..columns).filter(|c| !dropped.contains(c)).collect();
+        let (widths, fits) = fitted(&rows, &shown, width, layout);
+        let heading = layout.group.filter(|g| dropped.contains(g));
+        // What left the grid and is not a heading, the long text last.
+        let mut below: Vec<usize> = dropped
+            .iter()
+            .copied()
+            .filter(|c| Some(*c) != heading && Some(*c) != layout.under)
+            .collect();
+        below.extend(layout.under.filter(|u| dropped.contains(u)));
+        match order.iter().find(|c| !dropped.contains(c)) {
+            Some(next) if !fits => dropped.push(*next),
+            // It fits, or nothing more can give way: as narrow as it
+            // goes, never cut.
+            _ => return draw(&rows, &shown, &widths, layout, heading, &below, Some(width)),
+        }
+    }
+}
+
+/// The widest line of a column's cells.
+fn natural(rows: &[Vec<String>], c: usize) -> usize {
+    rows.iter()
+        .flat_map(|r| r[c].lines().map(|l| l.chars().count()))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The narrowest a column can be: its header, and the longest piece of a
+/// cell that may not fold (a word; in a path, a part between separators).
+fn narrowest(rows: &[Vec<String>], c: usize, argv: bool) -> usize {
+    rows.iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            let text = &r[c];
+            let pieces: Vec<usize> = if i == 0 {
+                vec![text.chars().count()]
+            } else {
+                text.split_whitespace()
+                    .flat_map(|w| pieces(w, argv))
+                    .map(|p| p.chars().count())
+                    .collect()
+            };
+            pieces
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The pieces a word may fold into: after each `/` or `:` of a path, a
+/// URL or a source id; an argv word and anything else stays whole.
+fn pieces(word: &str, argv: bool) -> Vec<&str> {
+    if argv || !(word.contains('/') || word.contains(':')) {
+        return vec![word];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, ch) in word.char_indices() {
+        if ch == '/' || ch == ':' {
+            let end = i + ch.len_utf8();
+            if end > start {
+                out.push(&word[start..end]);
+                start = end;
+            }
+        }
+    }
+    if start < word.len() {
+        out.push(&word[start..]);
+    }
+    out
+}
+
+/// Each shown column's width within `width`: the folding columns give way,
+/// the widest first, down to their narrowest. Whether the table fits.
+fn fitted(
+    rows: &[Vec<String>],
+    shown: &[usize],
+    width: usize,
+    layout: &Layout,
+) -> (Vec<usize>, bool) {
+    let mut widths: Vec<usize> = shown.iter().map(|c| natural(rows, *c)).collect();
+    let least: Vec<usize> = shown
+        .iter()
+        .map(|c| narrowest(rows, *c, layout.argv.contains(c)))
+        .collect();
+    let total = |w: &[usize]| LEAD + w.iter().sum::<usize>() + GAP * w.len().saturating_sub(1);
+    while total(&widths) > width {
+        let Some(i) = (0..shown.len())
+            .filter(|i| layout.shrink.contains(&shown[*i]) && widths[*i] > least[*i])
+            .max_by_key(|i| {
+                (
+                    widths[*i],
+                    std::cmp::Reverse(layout.shrink.iter().position(|x| *x == shown[*i])),
+                )
+            })
+        else {
+            break;
+        };
+        widths[i] -= 1;
+    }
+    let fits = total(&widths) <= width;
+    (widths, fits)
+}
+
+/// `text` in lines of at most `width` characters, folded at spaces and
+/// (outside argv) after the separators inside long words.
+pub fn fold(text: &str, width: usize, argv: bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for source in text.lines() {
+        let mut line = String::new();
+        for word in source.split(' ').filter(|w| !w.is_empty()) {
+            let len = |s: &str| s.chars().count();
+            if !line.is_empty() && len(&line) + 1 + len(word) <= width {
+                line.push(' ');
+                line.push_str(word);
+                continue;
+            }
+            if line.is_empty() && len(word) <= width {
+                line.push_str(word);
+                continue;
+            }
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            // A word longer than the column: its pieces, as many a line as fit.
+            for piece in pieces(word, argv) {
+                if !line.is_empty() && len(&line) + len(piece) > width {
+                    out.push(std::mem::take(&mut line));
+                }
+                line.push_str(piece);
+            }
+        }
+        out.push(line);
+    }
+    if out.is_empty() {
+        out.push(String::new());
+    }
+    out
+}
+
+/// The table's lines: each row's cells folded to their widths and padded
+/// (never past the last column), the group headings, and under each row
+/// what left the grid: `below`'s columns as `name: value`, the long text
+/// column (last) as it is.
+fn draw(
+    rows: &[Vec<String>],
+    shown: &[usize],
+    widths: &[usize],
+    layout: &Layout,
+    heading: Option<usize>,
+    below: &[usize],
+    width: Option<usize>,
+) -> String {
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        if let Some(g) = heading
+            && i > 0
+            && !row[g].is_empty()
+        {
+            if i > 1 {
+                out.push('\n');
+            }
+            out.push_str(&format!("{}{}\n", " ".repeat(LEAD), row[g]));
+        }
+        let cells: Vec<Vec<String>> = shown
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| match width {
+                Some(_) => fold(&row[*c], *w, layout.argv.contains(c)),
+                None => row[*c].lines().map(str::to_owned).collect(),
+            })
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+        for line in 0..height {
+            let mut text = " ".repeat(LEAD);
+            for (k, (cell, w)) in cells.iter().zip(widths).enumerate() {
+                if k > 0 {
+                    text.push_str(&" ".repeat(GAP));
+                }
+                let part = cell.get(line).map_or("", String::as_str);
+                text.push_str(part);
+                text.push_str(&" ".repeat(w.saturating_sub(part.chars().count())));
+            }
+            out.push_str(text.trim_end());
+            out.push('\n');
+        }
+        if i > 0 {
+            // Each column that left the grid on a line of its own under the
+            // row, folded as its column would be.
+            let room = width
+                .unwrap_or(usize::MAX)
+                .saturating_sub(UNDER_INDENT)
+                .max(20);
+            for c in below.iter().filter(|c| !row[**c].is_empty()) {
+                let text = if layout.under == Some(*c) {
+                    row[*c].clone()
+                } else {
+                    format!("{}: {}", rows[0][*c].to_lowercase(), row[*c])
+                };
+                for line in fold(&text, room, layout.argv.contains(c)) {
+                    out.push_str(&format!("{}{line}\n", " ".repeat(UNDER_INDENT)));
+                }
+            }
+        }
+    }
+    // Like the tables before it: no line break after the last row.
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn words_fold_at_spaces_and_paths_at_their_separators_only() {
+        assert_eq!(fold("one two three", 7, false), ["one two", "three"]);
+        assert_eq!(
+            fold("github:llvm/llvm-project is here", 12, false),
+            ["github:llvm/", "llvm-project", "is here"]
+        );
+        // An argv word stays whole even when it holds a separator.
+        assert_eq!(
+            fold("apt-get install bash=5.2.15-2+b13 /usr/bin/x", 10, true),
+            ["apt-get", "install", "bash=5.2.15-2+b13", "/usr/bin/x"]
+        );
+        // A version or a name never splits.
+        assert_eq!(fold("2026.11.23", 4, false), ["2026.11.23"]);
+    }
+
+    #[test]
+    fn columns_leave_in_order_then_the_long_text_goes_under_its_row() {
+        let table = rows(&[
+            &["GROUP", "NAME", "VERSION", "METHOD", "NOTES"],
+            &[
+                "python",
+                "ruff",
+                "0.17.6",
+                "uv",
+                "a note that is rather long for a narrow terminal",
+            ],
+            &["", "black", "26.10.1", "pipx", ""],
+        ]);
+        let layout = Layout {
+            shrink: vec![4],
+            drop: vec![0, 3],
+            group: Some(0),
+            under: Some(4),
+            argv: Vec::new(),
+        };
+        let wide = lay_out(table.clone(), Some(120), &layout);
+        assert!(wide.lines().next().unwrap().contains("GROUP"), "{wide}");
+        let narrow = lay_out(table.clone(), Some(30), &layout);
+        for line in narrow.lines() {
+            assert!(line.chars().count() <= 30, "{narrow}");
+            assert_eq!(line, line.trim_end(), "no trailing padding");
+        }
+        assert!(
+            narrow.contains(" python\n"),
+            "the group is a heading: {narrow}"
+        );
+        let tiny = lay_out(table, Some(24), &layout);
+        assert!(
+            tiny.contains("\n      method: uv\n      a note"),
+            "what left the grid goes under its row: {tiny}"
+        );
+        assert!(tiny.contains("      method: pipx"), "{tiny}");
+        assert!(!tiny.contains("METHOD"), "{tiny}");
+    }
+
+    #[test]
+    fn piped_tables_are_never_folded_and_have_no_trailing_padding() {
+        let text = lay_out(
+            rows(&[
+                &["A", "B"],
+                &["x", "a long cell that stays on one line"],
+                &["yy", ""],
+            ]),
+            None,
+            &Layout::default(),
+        );
+        assert_eq!(
+            text,
+            " A    B\n x    a long cell that stays on one line\n yy"
+        );
+    }
+}
