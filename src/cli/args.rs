@@ -199,9 +199,21 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): `toolup man | man -l -`.
-    #[command(after_help = "Examples:\n  toolup man | man -l -")]
-    Man,
+    /// Print a man page (roff): `toolup man [COMMAND…] | man -l -`, or
+    /// write them all with --out DIR.
+    #[command(
+        after_help = "There is a page per command: toolup(1), toolup-audit(1), toolup-system-update(1), …\n\nExamples:\n  toolup man | man -l -\n  toolup man system update | man -l -\n  toolup man --out ~/.local/share/man/man1"
+    )]
+    Man {
+        /// The command whose page to print, as typed after `toolup`
+        /// (`system update` is toolup-system-update(1)) [default: toolup(1)].
+        #[arg(value_name = "COMMAND", conflicts_with = "out")]
+        command: Vec<String>,
+        /// Write every page instead (toolup.1, toolup-audit.1, …) into this
+        /// directory, made if missing; an existing page is replaced.
+        #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+        out: Option<PathBuf>,
+    },
     /// Show the configuration files' merged values and where each came from.
     #[command(after_help = "Examples:\n  toolup config show\n  toolup config path")]
     Config {

@@ -137,7 +137,7 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
         Command::Rollback { .. } => ("rollback", TEXT),
         Command::Trust { .. } => ("trust", TEXT),
         Command::Completions { .. } => ("completions", TEXT),
-        Command::Man => ("man", TEXT),
+        Command::Man { .. } => ("man", TEXT),
     }
 }
 
@@ -231,7 +231,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
         ),
         Command::Rollback { tool } => history_cmd::rollback(settings, printer, tool),
         Command::Completions { shell } => shell_cmd::completions(settings, printer, *shell),
-        Command::Man => shell_cmd::man(printer),
+        Command::Man { command, out } => shell_cmd::man(printer, command, out.as_deref()),
         Command::Presets => catalog_cmd::presets(settings, printer),
         Command::Modules { action } => match action {
             ModulesAction::Sync {

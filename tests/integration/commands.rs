@@ -4,7 +4,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{Sandbox, record, stderr, stdout};
+use crate::support::{Sandbox, bash_completes, record, stderr, stdout};
 
 fn sandbox_with_tools() -> Sandbox {
     let sb = Sandbox::new();
@@ -572,27 +572,6 @@ fn tables_fit_80_columns_and_piped_output_is_never_cut() {
     let piped = stdout(&sb.run(&["render"]));
     assert!(piped.lines().any(|l| l.contains(cause)), "{piped}");
     assert!(widest(&piped) > 80);
-}
-
-/// What bash completes for `words` (the last one being completed), with the
-/// script `toolup completions bash` prints sourced in a real bash.
-fn bash_completes(sb: &Sandbox, words: &[&str]) -> Vec<String> {
-    let script = stdout(&sb.run(&["completions", "bash"]));
-    let path = sb.root.join("toolup.bash");
-    std::fs::write(&path, script).unwrap();
-    let line = words.join(" ");
-    let program = format!(
-        "source {}\nCOMP_WORDS=({line})\nCOMP_CWORD={}\nCOMP_LINE='{line}'\nCOMP_POINT=${{#COMP_LINE}}\n_toolup toolup \"${{COMP_WORDS[-1]}}\" \"${{COMP_WORDS[-2]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
-        path.display(),
-        words.len() - 1
-    );
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg(program)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out).lines().map(str::to_owned).collect()
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 mod cli_snapshots;
 mod commands;
+mod completions;
 mod discovery;
 mod fixture_server;
 mod hostile;

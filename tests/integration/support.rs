@@ -194,3 +194,28 @@ pub fn stderr(out: &Output) -> String {
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// What bash completes for `words` (the last one being completed), with the
+/// script `toolup completions bash` prints sourced in a real bash.
+pub fn bash_completes(sb: &Sandbox, words: &[&str]) -> Vec<String> {
+    let script = stdout(&sb.run(&["completions", "bash"]));
+    let path = sb.root.join("toolup.bash");
+    std::fs::write(&path, script).unwrap();
+    let line = words.join(" ");
+    let program = format!(
+        "source {}\nCOMP_WORDS=({line})\nCOMP_CWORD={}\nCOMP_LINE='{line}'\nCOMP_POINT=${{#COMP_LINE}}\n_toolup toolup \"${{COMP_WORDS[-1]}}\" \"${{COMP_WORDS[-2]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        path.display(),
+        words.len() - 1
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(program)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
