@@ -59,12 +59,14 @@ pub fn lay_out(rows: Vec<Vec<String>>, width: Option<usize>, layout: &Layout) ->
         let shown: Vec<usize> = (0..columns).filter(|c| !dropped.contains(c)).collect();
         let (widths, fits) = fitted(&rows, &shown, width, layout);
         let heading = layout.group.filter(|g| dropped.contains(g));
-        // What left the grid and is not a heading, the long text last.
+        // What left the grid and is not a heading, in the table's order,
+        // the long text last.
         let mut below: Vec<usize> = dropped
             .iter()
             .copied()
             .filter(|c| Some(*c) != heading && Some(*c) != layout.under)
             .collect();
+        below.sort_unstable();
         below.extend(layout.under.filter(|u| dropped.contains(u)));
         match order.iter().find(|c| !dropped.contains(c)) {
             Some(next) if !fits => dropped.push(*next),
@@ -105,9 +107,10 @@ fn narrowest(rows: &[Vec<String>], c: usize, argv: bool) -> usize {
 }
 
 /// The pieces a word may fold into: after each `/` or `:` of a path, a
-/// URL or a source id; an argv word and anything else stays whole.
+/// URL or a source id (a word with a `/`); an argv word, a version (`1:2.66-4`)
+/// and anything else stays whole.
 fn pieces(word: &str, argv: bool) -> Vec<&str> {
-    if argv || !(word.contains('/') || word.contains(':')) {
+    if argv || !word.contains('/') {
         return vec![word];
     }
     let mut out = Vec::new();
@@ -248,12 +251,12 @@ fn draw(
                 .unwrap_or(usize::MAX)
                 .saturating_sub(UNDER_INDENT)
                 .max(20);
-            for c in below.iter().filter(|c| !row[**c].is_empty()) {
-                let text = if layout.under == Some(*c) {
-                    row[*c].clone()
-                } else {
-                    format!("{}: {}", rows[0][*c].to_lowercase(), row[*c])
-                };
+            // An empty cell (or a dash) says nothing under the row.
+            for c in below
+                .iter()
+                .filter(|c| !row[**c].is_empty() && row[**c] != "-")
+            {
+                let text = format!("{}: {}", rows[0][*c].to_lowercase(), row[*c]);
                 for line in fold(&text, room, layout.argv.contains(c)) {
                     out.push_str(&format!("{}{line}\n", " ".repeat(UNDER_INDENT)));
                 }
@@ -327,7 +330,7 @@ mod tests {
         );
         let tiny = lay_out(table, Some(24), &layout);
         assert!(
-            tiny.contains("\n      method: uv\n      a note"),
+            tiny.contains("\n      method: uv\n      notes: a note"),
             "what left the grid goes under its row: {tiny}"
         );
         assert!(tiny.contains("      method: pipx"), "{tiny}");

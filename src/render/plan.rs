@@ -41,7 +41,7 @@ pub fn plan(the_plan: &Plan) -> String {
             super::terminal_width(),
             super::layout::Layout {
                 shrink: vec![7, 5, 6, 3],
-                drop: vec![7, 6, 4],
+                drop: vec![7, 6, 4, 2, 5],
                 group: None,
                 under: Some(7),
                 argv: vec![5, 6],

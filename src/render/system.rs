@@ -163,7 +163,7 @@ pub fn history(phases: &[PhaseRecord]) -> String {
             super::terminal_width(),
             super::layout::Layout {
                 shrink: vec![],
-                drop: vec![8, 6, 5, 7],
+                drop: vec![8, 6, 5, 7, 0, 4],
                 group: None,
                 under: None,
                 argv: vec![]

@@ -31,7 +31,7 @@ pub fn check_table(report: &CheckReport, age: Option<&str>) -> String {
             width,
             super::layout::Layout {
                 shrink: vec![],
-                drop: vec![0, 4],
+                drop: vec![0, 4, 2],
                 group: Some(0),
                 under: None,
                 argv: vec![],
@@ -39,8 +39,11 @@ pub fn check_table(report: &CheckReport, age: Option<&str>) -> String {
         ));
         out.push('\n');
     }
-    out.push_str(&summary(report, age));
-    super::wrap_words(&out, None)
+    for line in summary(report, age).split_inclusive('\n') {
+        out.push_str(&super::wrap_words(line.trim_end_matches('\n'), width));
+        out.push('\n');
+    }
+    out
 }
 
 /// One row per updater: counts, download size, estimate, time taken (or,

@@ -46,11 +46,12 @@ pub(super) fn render(meta: &Meta, tools: &[&ToolRecord], all: bool) -> String {
     }
     let width = super::terminal_width();
     // Notes fold first; then the category becomes a heading over its
-    // tools, the notes go under their rows, and the method joins them. The
-    // state, the name and the versions never fold.
+    // tools, the notes go under their rows, and the method, the latest and
+    // the installed version join them, in that order. The state and the
+    // name stay in the grid; nothing folds inside a name or a version.
     let layout = super::layout::Layout {
         shrink: vec![6],
-        drop: vec![0, 6, 4],
+        drop: vec![0, 6, 4, 5, 3],
         group: Some(0),
         under: Some(6),
         argv: Vec::new(),

@@ -20,3 +20,4 @@ mod trust;
 mod upgrade;
 mod upstream;
 mod version_outputs;
+mod widths;
