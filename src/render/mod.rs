@@ -42,8 +42,21 @@ pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter) -> String {
             text.push('\n');
             text
         }
+        Format::Table if tools.is_empty() => nothing_shown(snapshot, filter),
         Format::Table => table::render(&snapshot.meta, &tools),
         Format::Markdown => markdown::render(&snapshot.meta, &tools),
+    }
+}
+
+/// The table's place when no record passed `filter`: why nothing is shown.
+fn nothing_shown(snapshot: &Snapshot, filter: &Filter) -> String {
+    let when = &snapshot.meta.created_at;
+    match snapshot.tools.len() {
+        0 => format!("the snapshot has no tools (snapshot {when})\n"),
+        n => format!(
+            "no tool matches {} ({n} tool(s) in the snapshot {when})\n",
+            filter.describe()
+        ),
     }
 }
 

@@ -6,6 +6,7 @@ mod cli_snapshots;
 mod commands;
 mod discovery;
 mod fixture_server;
+mod hints;
 mod hostile;
 mod isolation;
 mod layers;
