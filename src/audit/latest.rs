@@ -7,8 +7,10 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::base::printer::Printer;
+use crate::catalog::Tool;
 use crate::model::{Counts, Durations, Latest, Meta, SCHEMA_VERSION};
 use crate::settings::Settings;
+use crate::upstream::NoAnswer;
 
 /// The answers, as `toolup latest --format json` prints them.
 #[derive(Debug, Clone, Serialize)]
@@ -34,6 +36,37 @@ pub struct Answers {
     /// A lookup failed and no cache knew the answer (exit 1); a tool with
     /// no upstream at all is not a failure.
     pub failed: bool,
+    /// Each tool that had no answer and why, for the message that goes with
+    /// the exit status (empty when `failed` is false).
+    pub unanswered: Vec<Unanswered>,
+}
+
+/// A tool with an upstream source and no latest version, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unanswered {
+    pub name: String,
+    /// In a few words: offline, not cached yet, the lookup's failure
+    /// (unreachable, an HTTP error, no address for the registry).
+    pub reason: String,
+}
+
+/// Why `tool` has no answer, or `None` when that is no failure (the
+/// catalog names no upstream).
+fn reason(no_answer: NoAnswer, tool: &Tool, offline: bool) -> Option<String> {
+    let sources = tool.upstream.to_string();
+    Some(match no_answer {
+        NoAnswer::NoUpstream => return None,
+        _ if offline => format!("offline, and nothing cached for {sources}"),
+        NoAnswer::Failed(why) => why,
+        NoAnswer::NoAddress(label) => format!(
+            "no address for the {label} registry (`toolup doctor` lists every place looked)"
+        ),
+        NoAnswer::FailedBefore(when) => format!(
+            "not cached yet: its lookup failed at {when} and waits a while before it is retried (--refresh retries now)"
+        ),
+        NoAnswer::Offline(sources) => format!("offline, and nothing cached for {sources}"),
+        NoAnswer::NotCached(sources) => format!("not cached yet: nothing fetched from {sources}"),
+    })
 }
 
 /// Looks up the tools `names` names (or, without names, those `--only` and
@@ -63,10 +96,19 @@ pub fn lookup(settings: &Settings, printer: Printer, names: &[String]) -> anyhow
             },
         })
         .collect();
-    let failed = selected
+    let unanswered: Vec<Unanswered> = selected
         .iter()
         .zip(&records)
-        .any(|(tool, r)| r.latest.is_none() && !tool.upstream.is_none());
+        .filter(|(_, r)| r.latest.is_none())
+        .filter_map(|(tool, r)| {
+            let why = reason(latest.no_answer(*tool), tool, settings.offline)?;
+            Some(Unanswered {
+                name: r.name.clone(),
+                reason: why,
+            })
+        })
+        .collect();
+    let failed = !unanswered.is_empty();
     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let meta = Meta {
         schema_version: SCHEMA_VERSION,
@@ -87,5 +129,6 @@ pub fn lookup(settings: &Settings, printer: Printer, names: &[String]) -> anyhow
             tools: records,
         },
         failed,
+        unanswered,
     })
 }

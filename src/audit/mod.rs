@@ -49,7 +49,7 @@ pub fn run(
         let with_upstream = tools.iter().filter(|t| !t.upstream.is_none()).count();
         update_baseline_file(baseline, &latest, with_upstream, printer)?;
     }
-    let partial = !settings.filter.only.is_empty() || settings.filter.category.is_some();
+    let partial = !settings.filter.only.is_empty() || !settings.filter.category.is_empty();
     if partial && let Ok(previous) = load_snapshot(&settings.snapshot_path) {
         snapshot = merge(previous, snapshot);
     }

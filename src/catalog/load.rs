@@ -259,8 +259,9 @@ pub(super) fn parse_tool_file(
             return Err(field_error(
                 key,
                 format!(
-                    "unknown package manager `{key}` in [install] (one of {})",
-                    keys.join(", ")
+                    "unknown package manager `{key}` in [install] (one of {}){}",
+                    keys.join(", "),
+                    crate::base::names::did_you_mean(key, keys.iter().copied())
                 ),
             ));
         }

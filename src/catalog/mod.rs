@@ -26,7 +26,8 @@ pub struct Catalog {
 impl Catalog {
     /// The tool a user means by `name`: its name, or the command it
     /// provides (`rg` is ripgrep, `fdfind` is fd). An unknown name is an
-    /// error that says where to look, and suggests a close name.
+    /// error that says where to look, and suggests the closest names
+    /// (`ripgrp` → ripgrep, `pyhton` → python).
     pub fn resolve(&self, name: &str) -> Result<&Tool, String> {
         if let Some(tool) = self.get(name) {
             return Ok(tool);
@@ -39,25 +40,20 @@ impl Catalog {
         match providers.as_slice() {
             [one] => Ok(one),
             [] => {
-                let close = self
-                    .tools
-                    .iter()
-                    .map(Tool::name)
-                    .filter(|t| t.starts_with(name) || name.starts_with(*t) && !t.is_empty())
-                    .take(3)
-                    .collect::<Vec<_>>();
-                let hint = if close.is_empty() {
-                    String::new()
-                } else {
-                    format!("; did you mean {}?", close.join(", "))
-                };
+                let names = self.tools.iter().map(Tool::name);
+                let commands = self.tools.iter().flat_map(|t| t.spec.bins.iter());
+                let hint = crate::base::names::did_you_mean(
+                    name,
+                    names.chain(commands.map(String::as_str)),
+                );
                 Err(format!(
-                    "no tool named {:?} in the catalog{hint} (see `toolup catalog list`)",
+                    "no tool named {:?} in the catalog (see `toolup catalog list`){hint}",
                     crate::base::printer::visible(name)
                 ))
             }
             many => Err(format!(
-                "`{name}` is provided by {}: name the tool",
+                "`{}` is provided by {}: name the tool",
+                crate::base::printer::visible(name),
                 many.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")
             )),
         }
@@ -81,5 +77,32 @@ impl Catalog {
             .binary_search_by(|t| t.name().cmp(name))
             .ok()
             .map(|i| &self.tools[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CatalogSource, load_catalog};
+
+    #[test]
+    fn an_unknown_name_suggests_the_closest_tools() {
+        let catalog = load_catalog(&CatalogSource::default()).unwrap();
+        let error = |name: &str| catalog.resolve(name).unwrap_err();
+        assert!(
+            error("ripgrp").ends_with("; did you mean ripgrep?"),
+            "{}",
+            error("ripgrp")
+        );
+        assert!(
+            error("pyhton").ends_with("; did you mean python?"),
+            "{}",
+            error("pyhton")
+        );
+        assert!(
+            error("zzzzzzzz").ends_with("(see `toolup catalog list`)"),
+            "{}",
+            error("zzzzzzzz")
+        );
+        assert_eq!(catalog.resolve("rg").unwrap().name(), "ripgrep");
     }
 }

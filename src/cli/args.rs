@@ -381,9 +381,9 @@ pub struct GlobalArgs {
     /// Only these tools (comma-separated names).
     #[arg(long, global = true, value_delimiter = ',', value_name = "TOOLS")]
     pub only: Vec<String>,
-    /// Only tools of this category.
-    #[arg(long, global = true, value_name = "CATEGORY")]
-    pub category: Option<String>,
+    /// Only tools of these categories (comma-separated).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "CATEGORIES")]
+    pub category: Vec<String>,
     /// Only tools in these states (comma-separated): up-to-date, outdated,
     /// not-installed (or missing), unknown, installed (all but not-installed).
     #[arg(long, global = true, value_delimiter = ',', value_name = "STATES")]

@@ -28,7 +28,11 @@ fn list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
     if settings.format == Format::Json {
         printer.json(&view::list_document(&tools))?;
     } else {
-        printer.out(&view::list_text(&tools, catalog.presets.len()));
+        printer.out(&view::list_text(
+            &tools,
+            catalog.presets.len(),
+            &settings.filter,
+        ));
     }
     Ok(Outcome::Success)
 }

@@ -28,15 +28,7 @@ pub fn resolve(args: &GlobalArgs, read_config: bool) -> anyhow::Result<Settings>
     let status = args
         .status
         .iter()
-        .map(|s| {
-            StatusWord::parse(s).with_context(|| {
-                format!(
-                    "--status {:?}: expected one of {}",
-                    crate::base::printer::visible(s),
-                    StatusWord::WORDS
-                )
-            })
-        })
+        .map(|s| StatusWord::from_flag(s).map_err(anyhow::Error::msg))
         .collect::<anyhow::Result<Vec<_>>>()?;
     if args
         .timeout
@@ -90,13 +82,8 @@ pub fn resolve(args: &GlobalArgs, read_config: bool) -> anyhow::Result<Settings>
         snapshot_path,
         format: args.format,
         filter: Filter {
-            only: args
-                .only
-                .iter()
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            category: args.category.clone(),
+            only: words(&args.only),
+            category: words(&args.category),
             status,
         },
         // One more than the cores: a probe spends part of its life in
@@ -130,6 +117,16 @@ pub fn resolve(args: &GlobalArgs, read_config: bool) -> anyhow::Result<Settings>
         module_problems,
         allow_major: false,
     })
+}
+
+/// A comma-separated flag's words, trimmed, the empty ones dropped
+/// (`--only "rg, fd,"` is rg and fd).
+fn words(given: &[String]) -> Vec<String> {
+    given
+        .iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn env_flag(key: &str) -> bool {

@@ -47,7 +47,7 @@ fn show<T: Serialize>(
     settings: &Settings,
     printer: Printer,
     (key, rows): (&str, &[T]),
-    text: fn(&[T]) -> String,
+    text: impl Fn(&[T]) -> String,
 ) -> anyhow::Result<Outcome> {
     if settings.format != Format::Json {
         printer.out(&text(rows));
@@ -85,7 +85,9 @@ pub fn history(
     last: usize,
 ) -> anyhow::Result<Outcome> {
     let phases = crate::system::history::phases(&dirs(settings)?.history_store(), updater, last)?;
-    show(settings, printer, ("phases", &phases), view::history)
+    show(settings, printer, ("phases", &phases), |p| {
+        view::history(p, updater)
+    })
 }
 
 /// `toolup system history --timeline [RUN]`: one run on a time axis.
@@ -147,8 +149,11 @@ pub fn updaters(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome
 
 /// `toolup plugins list`: every manifest found, loadable or not.
 pub fn plugins_list(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
-    let listed = plugin::list(&settings.plugin_dirs());
-    show(settings, printer, ("plugins", &listed), view::plugins)
+    let dirs = settings.plugin_dirs();
+    let listed = plugin::list(&dirs);
+    show(settings, printer, ("plugins", &listed), |l| {
+        view::plugins(l, &dirs)
+    })
 }
 
 /// `toolup plugins info NAME`: the manifest and the plugin's own answers.

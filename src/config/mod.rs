@@ -406,8 +406,9 @@ impl Config {
                 return Err(error(
                     ecosystem,
                     format!(
-                        "unknown ecosystem `{ecosystem}` (one of {})",
-                        known.join(", ")
+                        "unknown ecosystem `{ecosystem}` (one of {}){}",
+                        known.join(", "),
+                        crate::base::names::did_you_mean(ecosystem, known)
                     ),
                 ));
             }
@@ -534,7 +535,11 @@ impl Config {
             if !known.contains(&key.as_str()) {
                 return Err(error(
                     key,
-                    format!("unknown source `{key}` (one of {})", known.join(", ")),
+                    format!(
+                        "unknown source `{key}` (one of {}){}",
+                        known.join(", "),
+                        crate::base::names::did_you_mean(key, known.iter().copied())
+                    ),
                 ));
             }
             if !crate::upstream::addresses::is_http_url(url) {

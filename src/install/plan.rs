@@ -397,7 +397,13 @@ fn choose(
     // An upgrade goes through a manager of the kind that installed the copy
     // in use (cargo-binstall may stand in for cargo: same records).
     if let Some(via) = cx.via {
-        let m = managers::installer(via).ok_or_else(|| format!("--via {via}: no such manager"))?;
+        let m = managers::installer(via).ok_or_else(|| {
+            format!(
+                "--via {:?}: no such manager{}",
+                crate::base::printer::visible(via),
+                crate::base::names::did_you_mean(via, managers::installers().map(|m| m.id()))
+            )
+        })?;
         if !tool.spec.install.contains_key(m.install_key()) {
             return Err(format!(
                 "--via {via}: the catalog names no {} package for {}",

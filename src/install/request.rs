@@ -50,14 +50,18 @@ pub fn tools<'c>(
         names.extend(tools.iter().cloned());
     } else if let Some(preset) = &request.preset {
         let p = catalog.presets.get(preset).with_context(|| {
+            let known: std::collections::BTreeSet<&str> = catalog
+                .presets
+                .keys()
+                .chain(settings.config.presets.keys())
+                .map(String::as_str)
+                .collect();
+            let known: Vec<&str> = known.into_iter().collect();
             format!(
-                "no preset named {preset:?} (presets: {})",
-                catalog
-                    .presets
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "no preset named {:?} (presets: {}){}",
+                crate::base::printer::visible(preset),
+                known.join(", "),
+                crate::base::names::did_you_mean(preset, known.iter().copied())
             )
         })?;
         names.extend(p.tools.iter().cloned());

@@ -527,12 +527,25 @@ pub fn list(dirs: &[PathBuf]) -> Vec<Listed> {
         .collect()
 }
 
-/// The plugin of `plugins` named `name`; the error says there is none.
+/// The plugin of `plugins` named `name`; the error says there is none,
+/// lists those there are and suggests the closest.
 pub fn named<'a>(plugins: &'a [Plugin], name: &str) -> Result<&'a Plugin, String> {
     plugins
         .iter()
         .find(|p| p.manifest.name == name)
-        .ok_or_else(|| format!("no plugin named {:?}", crate::base::printer::visible(name)))
+        .ok_or_else(|| {
+            let names: Vec<&str> = plugins.iter().map(|p| p.manifest.name.as_str()).collect();
+            format!(
+                "no plugin named {:?} (plugins: {}){}",
+                crate::base::printer::visible(name),
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                },
+                crate::base::names::did_you_mean(name, names.iter().copied())
+            )
+        })
 }
 
 impl Plugin {

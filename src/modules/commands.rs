@@ -103,7 +103,8 @@ pub fn sync(order: &SyncOrder<'_>, printer: Printer) -> Result<Synced, String> {
     Ok(Synced { report, now })
 }
 
-/// The installed module `name`; an error listing those there are.
+/// The installed module `name`; an error listing those there are and
+/// suggesting the closest.
 pub fn find<'m>(modules: &'m [Installed], name: &str) -> Result<&'m Installed, String> {
     modules
         .iter()
@@ -111,13 +112,14 @@ pub fn find<'m>(modules: &'m [Installed], name: &str) -> Result<&'m Installed, S
         .ok_or_else(|| {
             let names: Vec<&str> = modules.iter().map(|m| m.manifest.name.as_str()).collect();
             format!(
-                "no installed module named {:?} (installed: {})",
+                "no installed module named {:?} (installed: {}){}",
                 visible(name),
                 if names.is_empty() {
                     "none".to_owned()
                 } else {
                     names.join(", ")
-                }
+                },
+                crate::base::names::did_you_mean(name, names.iter().copied())
             )
         })
 }
@@ -220,6 +222,32 @@ mod tests {
         assert_eq!(
             find(&[], "team").unwrap_err(),
             "no installed module named \"team\" (installed: none)"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_module_name_suggests_the_module_meant() {
+        let module = |name: &str| Installed {
+            manifest: crate::modules::manifest::Manifest {
+                name: name.to_owned(),
+                schema_version: semver::Version::new(1, 0, 0),
+                enabled: true,
+                description: String::new(),
+                min_toolup: None,
+                check: Vec::new(),
+            },
+            dir: std::path::PathBuf::new(),
+            entry: None,
+            enabled: true,
+        };
+        let modules = [module("team-tools"), module("security")];
+        assert_eq!(
+            find(&modules, "security").unwrap().manifest.name,
+            "security"
+        );
+        assert_eq!(
+            find(&modules, "team-tols").unwrap_err(),
+            "no installed module named \"team-tols\" (installed: team-tools, security); did you mean team-tools?"
         );
     }
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use tabled::builder::Builder;
 
 use crate::catalog::{Catalog, Tool};
-use crate::settings::PresetRow;
+use crate::settings::{Filter, PresetRow};
 
 /// `catalog list --format json`.
 pub fn list_document(tools: &[&Tool]) -> serde_json::Value {
@@ -23,8 +23,16 @@ pub fn list_document(tools: &[&Tool]) -> serde_json::Value {
     serde_json::json!({"schema_version": 1, "tools": rows})
 }
 
-/// `catalog list`: the tools as a table, then how many tools and `presets`.
-pub fn list_text(tools: &[&Tool], presets: usize) -> String {
+/// `catalog list`: the tools as a table, then how many tools and `presets`;
+/// none says why (the catalog has none, or `filter` matched none).
+pub fn list_text(tools: &[&Tool], presets: usize, filter: &Filter) -> String {
+    if tools.is_empty() {
+        return if filter.is_set() {
+            format!("no tool in the catalog matches {}\n", filter.describe())
+        } else {
+            format!("the catalog has no tools ({presets} presets)\n")
+        };
+    }
     let mut builder = Builder::default();
     builder.push_record(["TOOL", "CATEGORY", "BINS", "UPSTREAM", "DESCRIPTION"]);
     for t in tools {
@@ -123,8 +131,12 @@ pub fn presets_document(rows: &[PresetRow]) -> serde_json::Value {
     })
 }
 
-/// `presets`: each preset, its description and tools.
+/// `presets`: each preset, its description and tools; none says so.
 pub fn presets_table(rows: &[PresetRow]) -> String {
+    if rows.is_empty() {
+        return "no presets (the catalog's presets.toml and [presets] in a config file name them)\n"
+            .to_owned();
+    }
     let mut builder = Builder::default();
     builder.push_record(["PRESET", "DESCRIPTION", "TOOLS"]);
     for p in rows {

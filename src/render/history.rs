@@ -10,8 +10,12 @@ pub fn document(entries: &[HistoryEntry]) -> serde_json::Value {
     serde_json::json!({"schema_version": 1, "entries": entries})
 }
 
-/// The entries as a table.
+/// The entries as a table; none recorded says so.
 pub fn table(entries: &[HistoryEntry]) -> String {
+    if entries.is_empty() {
+        return "no tool actions recorded yet (installs, upgrades, rollbacks and module syncs are recorded here)\n"
+            .to_owned();
+    }
     let mut builder = Builder::default();
     builder.push_record(["TIME", "ACTION", "TOOL", "FROM", "TO", "OUTCOME", "MESSAGE"]);
     for e in entries {

@@ -45,6 +45,7 @@ pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter, all: bool) -
             text.push('\n');
             text
         }
+        Format::Table if tools.is_empty() => nothing_shown(snapshot, filter),
         // Tools named (`--only`) or states asked for (`--status`) show whole.
         Format::Table => table::render(
             &snapshot.meta,
@@ -52,6 +53,18 @@ pub fn render(snapshot: &Snapshot, format: Format, filter: &Filter, all: bool) -
             all || !filter.status.is_empty() || !filter.only.is_empty(),
         ),
         Format::Markdown => markdown::render(&snapshot.meta, &tools),
+    }
+}
+
+/// The table's place when no record passed `filter`: why nothing is shown.
+fn nothing_shown(snapshot: &Snapshot, filter: &Filter) -> String {
+    let when = &snapshot.meta.created_at;
+    match snapshot.tools.len() {
+        0 => format!("the snapshot has no tools (snapshot {when})\n"),
+        n => format!(
+            "no tool matches {} ({n} tool(s) in the snapshot {when})\n",
+            filter.describe()
+        ),
     }
 }
 

@@ -49,19 +49,23 @@ pub fn sync_text(report: &Report, now: &[Installed]) -> String {
             ""
         }
     );
-    let mut b = Builder::default();
-    b.push_record(["MODULE", "INSTALLED", "REPOSITORY", "OUTCOME", "DETAIL"]);
-    for m in &report.modules {
-        b.push_record([
-            m.name.clone(),
-            m.installed.clone().unwrap_or_else(|| "-".to_owned()),
-            m.repository.clone().unwrap_or_else(|| "-".to_owned()),
-            m.outcome.id().to_owned(),
-            m.detail.clone(),
-        ]);
+    if report.modules.is_empty() {
+        out.push_str("no modules in the repository, and none installed\n");
+    } else {
+        let mut b = Builder::default();
+        b.push_record(["MODULE", "INSTALLED", "REPOSITORY", "OUTCOME", "DETAIL"]);
+        for m in &report.modules {
+            b.push_record([
+                m.name.clone(),
+                m.installed.clone().unwrap_or_else(|| "-".to_owned()),
+                m.repository.clone().unwrap_or_else(|| "-".to_owned()),
+                m.outcome.id().to_owned(),
+                m.detail.clone(),
+            ]);
+        }
+        out.push_str(&super::fit(b, super::terminal_width(), &[4]));
+        out.push('\n');
     }
-    out.push_str(&super::fit(b, super::terminal_width(), &[4]));
-    out.push('\n');
     let count = |o: &[Outcome]| {
         report
             .modules

@@ -3,7 +3,7 @@
 //! the plugins (`plugins list | info | validate`). The check report's views
 //! are in `system_check`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tabled::builder::Builder;
 
@@ -131,8 +131,17 @@ pub fn update_summary(journal: &RunJournal, results: &[JobResult]) -> String {
     )
 }
 
-/// `toolup system history`: one row per recorded phase, its times and size.
-pub fn history(phases: &[PhaseRecord]) -> String {
+/// `toolup system history`: one row per recorded phase, its times and
+/// size; none recorded (for `updater`, when one is named) says so.
+pub fn history(phases: &[PhaseRecord], updater: Option<&str>) -> String {
+    if phases.is_empty() {
+        let of = updater.map_or_else(String::new, |u| {
+            format!(" for {}", crate::base::printer::visible(u))
+        });
+        return format!(
+            "no update phases recorded{of} yet (`toolup system update` records them)\n"
+        );
+    }
     let mut b = Builder::default();
     b.push_record([
         "STARTED", "UPDATER", "PHASE", "OUTCOME", "WALL", "CPU", "PEAK RSS", "PACKAGES", "RUN",
@@ -172,8 +181,13 @@ pub fn history(phases: &[PhaseRecord]) -> String {
     )
 }
 
-/// `toolup system stats`: per updater and phase, the estimate described.
+/// `toolup system stats`: per updater and phase, the estimate described;
+/// nothing recorded says so.
 pub fn stats(stats: &[PhaseStats]) -> String {
+    if stats.is_empty() {
+        return "no update phases recorded yet: no estimates (`toolup system update` records them)\n"
+            .to_owned();
+    }
     let mut b = Builder::default();
     b.push_record(["UPDATER", "PHASE", "ESTIMATE"]);
     for s in stats {
@@ -182,8 +196,12 @@ pub fn stats(stats: &[PhaseStats]) -> String {
     format!("{}\n", super::fit(b, super::terminal_width(), &[2]))
 }
 
-/// `toolup system updaters`: whether each applies here, its commands, root.
+/// `toolup system updaters`: whether each applies here, its commands, root;
+/// none selected says so.
 pub fn updaters(updaters: &[UpdaterInfo]) -> String {
+    if updaters.is_empty() {
+        return "no updater selected\n".to_owned();
+    }
     let mut b = Builder::default();
     b.push_record(["UPDATER", "HERE", "CHECK", "UPDATE", "ROOT"]);
     for u in updaters {
@@ -203,8 +221,13 @@ pub fn updaters(updaters: &[UpdaterInfo]) -> String {
     format!("{}\n", super::fit(b, super::terminal_width(), &[3, 2]))
 }
 
-/// `toolup plugins list`: every manifest, its plugin and whether it loads.
-pub fn plugins(listed: &[Listed]) -> String {
+/// `toolup plugins list`: every manifest, its plugin and whether it loads;
+/// none found names the directories looked in (`dirs`).
+pub fn plugins(listed: &[Listed], dirs: &[PathBuf]) -> String {
+    if listed.is_empty() {
+        let places: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        return format!("no plugin manifests (*.toml) in {}\n", places.join(", "));
+    }
     let mut b = Builder::default();
     b.push_record(["PLUGIN", "EXECUTABLE", "MANIFEST", "STATUS"]);
     for l in listed {

@@ -11,6 +11,14 @@ use crate::system::{CheckReport, UpdaterCheck};
 /// The report as tables fitted to the terminal, then a summary line;
 /// `age` (how long ago it was checked) follows the check's time when given.
 pub fn check_table(report: &CheckReport, age: Option<&str>) -> String {
+    if report.updaters.is_empty() {
+        let why = if report.not_applicable.is_empty() {
+            "none was selected"
+        } else {
+            "none of those selected applies on this machine"
+        };
+        return format!("no updater checked: {why}\n{}", summary(report, age));
+    }
     let width = super::terminal_width();
     let mut out = super::fit_with(
         updaters_table(&report.updaters, age.is_some()),
@@ -204,6 +212,9 @@ fn pending_details(u: &UpdaterCheck) -> String {
 
 /// `--validate-only`: each requirement and whether it holds, then the verdict.
 pub fn requirements(requirements: &[Requirement]) -> String {
+    if requirements.is_empty() {
+        return "nothing to validate: no selected updater applies on this machine\n".to_owned();
+    }
     let mut b = Builder::default();
     b.push_record(["UPDATER", "NEEDS", "OK", "DETAIL"]);
     for r in requirements {

@@ -383,6 +383,16 @@ fn run_job(
             },
             Err(why) => (Outcome::Failed(why), None, None),
         };
+        // Said before its locks are let go, so whatever they let start is
+        // seen to start after this ended.
+        on_event(&Event::Finished {
+            job: job.id.clone(),
+            phase: step.phase.clone(),
+            outcome: step_outcome.clone(),
+            elapsed_ms: step_started.elapsed().as_millis() as u64,
+            log,
+            usage,
+        });
         {
             let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
             for l in &step.locks {
@@ -393,14 +403,6 @@ fn run_job(
             }
         }
         changed.notify_all();
-        on_event(&Event::Finished {
-            job: job.id.clone(),
-            phase: step.phase.clone(),
-            outcome: step_outcome.clone(),
-            elapsed_ms: step_started.elapsed().as_millis() as u64,
-            log,
-            usage,
-        });
         if step_outcome != Outcome::Ok {
             outcome = step_outcome;
             break;

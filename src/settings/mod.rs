@@ -97,7 +97,8 @@ impl Settings {
     }
 
     /// The catalog tools selected by `--only` (names or the commands they
-    /// provide) and `--category`; an unknown name or category is an error.
+    /// provide) and `--category` (any of its categories); an unknown name or
+    /// category is an error.
     pub fn select<'c>(&self, catalog: &'c Catalog) -> anyhow::Result<Vec<&'c Tool>> {
         let only = self
             .filter
@@ -113,12 +114,7 @@ impl Settings {
             .tools
             .iter()
             .filter(|t| only.is_empty() || only.contains(&t.name()))
-            .filter(|t| {
-                self.filter
-                    .category
-                    .as_ref()
-                    .is_none_or(|c| c == &t.spec.category)
-            })
+            .filter(|t| self.filter.takes_category(&t.spec.category))
             .collect())
     }
 

@@ -9,7 +9,7 @@ impl Settings {
     /// These settings with `--only` naming the snapshot's tools: a command
     /// name (`rg`) means the tool whose installation it is. An unknown
     /// category is an error listing the known ones, an unknown name one
-    /// naming the snapshot file.
+    /// naming the snapshot file; both suggest the closest names.
     pub fn for_snapshot(&self, snapshot: &Snapshot) -> anyhow::Result<Settings> {
         let only = self.snapshot_selection(snapshot)?;
         Ok(Settings {
@@ -50,9 +50,13 @@ impl Settings {
                     .map(|t| t.name.clone())
                     .ok_or_else(|| {
                         anyhow::anyhow!(
-                            "--only: no tool or command named {:?} in the snapshot {}",
+                            "--only: no tool or command named {:?} in the snapshot {}{}",
                             crate::base::printer::visible(name),
-                            self.snapshot_path.display()
+                            self.snapshot_path.display(),
+                            crate::base::names::did_you_mean(
+                                name,
+                                snapshot.tools.iter().map(|t| t.name.as_str())
+                            )
                         )
                     })
             })

@@ -47,8 +47,8 @@ pub fn available(settings: &Settings) -> (Vec<&'static dyn Updater>, Vec<String>
     (all, problems)
 }
 
-/// The updaters `--only` and `--skip` select; unknown names are an error
-/// listing the known ones.
+/// The updaters `--only` and `--skip` select; an unknown name is an error
+/// listing the known ones and suggesting the closest (`ap` → apt).
 pub fn selected(
     settings: &Settings,
     printer: Printer,
@@ -62,9 +62,10 @@ pub fn selected(
     for name in settings.filter.only.iter().chain(skip) {
         if !known.contains(&name.as_str()) {
             bail!(
-                "no updater named {:?} (one of {})",
+                "no updater named {:?} (one of {}){}",
                 crate::base::printer::visible(name),
-                known.join(", ")
+                known.join(", "),
+                crate::base::names::did_you_mean(name, known.iter().copied())
             );
         }
     }

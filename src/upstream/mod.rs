@@ -39,6 +39,27 @@ use sources::{Context, Lookup, Query};
 /// The baseline shipped inside the binary.
 pub static EMBEDDED_BASELINE: &str = include_str!("../../latest_versions.json");
 
+/// Why a tool has no latest version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoAnswer {
+    /// The catalog names no upstream source (not a failure).
+    NoUpstream,
+    /// This run asked and no source answered: why (unreachable, an HTTP
+    /// error, too young …).
+    Failed(String),
+    /// Its one source has no address (no registry configured or found):
+    /// the source's label. The run's warning already said where it looked.
+    NoAddress(String),
+    /// Not asked this run: its lookup failed at this time, and failed
+    /// lookups wait out their TTL before they are tried again.
+    FailedBefore(String),
+    /// Offline by flag, and nothing cached: the sources it would be asked of.
+    Offline(String),
+    /// Not asked this run (not due) and nothing cached: the sources it
+    /// would be asked of.
+    NotCached(String),
+}
+
 /// How to refresh.
 #[derive(Debug, Clone)]
 pub struct RefreshOptions {
@@ -98,6 +119,9 @@ pub struct LatestSource {
     /// `latest_versions.json` itself is left byte for byte as it was when
     /// nothing could be fetched.
     failed_before: BTreeMap<String, Failure>,
+    /// This run's sources without an address: the failure that says so
+    /// (the warning's text) → the source's label.
+    unaddressed: BTreeMap<String, String>,
     ttl: Duration,
     /// This run may not ask the network (`--offline`).
     offline: bool,
@@ -265,13 +289,16 @@ impl LatestSource {
             }
         }
         report.github_rate_limited = cx.github_rate_limited();
-        report.unresolved = cx
-            .missing
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .values()
-            .cloned()
+        let missing = cx.missing.lock().unwrap_or_else(|e| e.into_inner());
+        report.unresolved = missing.values().cloned().collect();
+        self.unaddressed = missing
+            .iter()
+            .map(|(kind, why)| {
+                let label = source(kind).map_or(*kind, |s| s.label());
+                (redact_text(why), label.to_owned())
+            })
             .collect();
+        drop(missing);
         report
     }
 
@@ -389,6 +416,27 @@ impl LatestSource {
                 ),
             },
         )
+    }
+
+    /// Why `tool` has no latest version at all (when `latest` is an error):
+    /// this run's lookup failed, an earlier failure kept it from being
+    /// asked again, or nothing was asked and nothing is cached.
+    pub fn no_answer(&self, tool: &dyn Released) -> NoAnswer {
+        if tool.upstreams().is_none() {
+            return NoAnswer::NoUpstream;
+        }
+        if let Some(reason) = self.failures.get(tool.name()) {
+            return match self.unaddressed.get(reason) {
+                Some(label) => NoAnswer::NoAddress(label.clone()),
+                None => NoAnswer::Failed(reason.clone()),
+            };
+        }
+        match self.failed_before.get(tool.name()) {
+            _ if self.offline => NoAnswer::Offline(tool.upstreams().to_string()),
+            Some(Failure::Why { reason, .. }) => NoAnswer::Failed(reason.clone()),
+            Some(failure) => NoAnswer::FailedBefore(failure.at().to_owned()),
+            None => NoAnswer::NotCached(tool.upstreams().to_string()),
+        }
     }
 
     /// Why this run could not refresh `tool`, when it answers from a cache

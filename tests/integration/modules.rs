@@ -422,6 +422,25 @@ fn a_modules_tool_is_audited_its_plugin_checked_and_a_disabled_module_is_inert()
         "a disabled module is inert: {names:?}"
     );
 
+    // A misspelt module or plugin name gets the one meant.
+    let out = sb.run(&["modules", "info", "taem"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "no installed module named \"taem\" (installed: quiet, team); did you mean team?"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.run(&["plugins", "info", "teamsv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("no plugin named \"teamsv\" (plugins: teamsvc); did you mean teamsvc?"),
+        "{}",
+        stderr(&out)
+    );
+
     let out = sb.run(&["catalog", "show", "teamtool"]);
     assert!(
         stdout(&out).contains("defined in:      module team\n"),

@@ -439,6 +439,14 @@ fn no_address_anywhere_is_said_once_per_registry_and_in_each_answer() {
         "{err}"
     );
     assert!(err.contains("TOOLUP_PYPI_URL"), "{err}");
+    // The exit status's message names each tool, and the short reason.
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for name in ["tuone", "tutwo"] {
+        assert!(
+            err.contains(&format!("\n  {name}: no address for the PyPI registry")),
+            "{err}"
+        );
+    }
     for name in ["tuone", "tutwo"] {
         let t = latest(&out, name);
         let e = t["error"].as_str().unwrap_or_default();
