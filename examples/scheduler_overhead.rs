@@ -17,6 +17,7 @@ fn main() {
                 timeout: std::time::Duration::from_secs(1),
                 locks: vec![format!("lock:{}", i % 10)],
                 wait_for: Vec::new(),
+                env: Vec::new(),
             }],
             runs_after: if i % 3 == 0 && i > 0 {
                 vec![format!("job{}", i - 1)]

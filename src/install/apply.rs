@@ -50,6 +50,7 @@ pub fn execute(
                 timeout: ACTION_TIMEOUT,
                 locks: vec![format!("manager:{}", a.manager)],
                 wait_for: Vec::new(),
+                env: Vec::new(),
             }],
             runs_after: the_plan
                 .actions

@@ -281,6 +281,7 @@ pub fn remove(
                 timeout: std::time::Duration::from_secs(30 * 60),
                 locks: vec![format!("manager:{}", a.manager)],
                 wait_for: Vec::new(),
+                env: Vec::new(),
             }],
             runs_after: Vec::new(),
         })

@@ -151,23 +151,39 @@ impl Plugin {
         })
     }
 
-    /// Runs one protocol command under `timeout`, settings in the environment.
-    pub fn ask(&self, command: &str, timeout: Duration) -> Answer {
-        let args = [command.to_owned()];
-        let prefix = format!(
-            "TOOLUP_PLUGIN_{}_",
-            self.manifest
-                .name
-                .to_ascii_uppercase()
-                .replace(['-', '.', '+'], "_")
-        );
-        let vars: Vec<(String, String)> = self
-            .manifest
+    /// The manifest's settings as `TOOLUP_PLUGIN_<NAME>_<KEY>` variables:
+    /// name and key upper-cased, any other character than a letter or a
+    /// digit made `_`, so a shell can read every one.
+    pub fn settings_env(&self) -> Vec<(String, String)> {
+        let shell = |s: &str| -> String {
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_uppercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect()
+        };
+        let prefix = format!("TOOLUP_PLUGIN_{}_", shell(&self.manifest.name));
+        self.manifest
             .settings
             .iter()
-            .map(|(k, v)| (format!("{prefix}{}", k.to_ascii_uppercase()), v.clone()))
+            .map(|(k, v)| (format!("{prefix}{}", shell(k)), v.clone()))
+            .collect()
+    }
+
+    /// Runs one protocol command under `timeout`: plain output (as every
+    /// query toolup runs), settings in the environment.
+    pub fn ask(&self, command: &str, timeout: Duration) -> Answer {
+        let args = [command.to_owned()];
+        let vars = self.settings_env();
+        let env: Vec<(&str, &str)> = crate::exec::QUERY_ENV
+            .iter()
+            .copied()
+            .chain(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .collect();
-        let env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         match run(&ProcessRequest::query(&self.executable, &args, timeout).env(&env)) {
             Ok(out) => Answer {
                 code: out.status.and_then(|s| s.code()),
@@ -280,6 +296,10 @@ impl Manager for Plugin {
 }
 
 impl Updater for Plugin {
+    /// Its settings reach its download and update as they reach its queries.
+    fn phase_env(&self) -> Vec<(String, String)> {
+        self.settings_env()
+    }
     fn program(&self) -> &'static str {
         self.id
     }

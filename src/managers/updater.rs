@@ -206,6 +206,11 @@ pub trait Updater: Manager {
     fn check_shape(&self, _argv: &[String]) -> Result<(), String> {
         Ok(())
     }
+    /// More environment its download and update run with (a plugin's
+    /// settings).
+    fn phase_env(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
     /// The update needs root (through `sudo -n` when toolup is not root).
     fn needs_root(&self) -> bool {
         false

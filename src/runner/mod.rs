@@ -35,6 +35,8 @@ pub struct Step {
     /// Lock files another program (unattended-upgrades, another apt) may
     /// hold: the step waits for them, up to `Options::lock_timeout`.
     pub wait_for: Vec<crate::state::lock::LockFile>,
+    /// More environment for its process (a plugin's settings).
+    pub env: Vec<(String, String)>,
 }
 
 /// A unit of work: its steps run in order.
@@ -505,13 +507,17 @@ fn run_step(
             });
         }
     };
+    let env: Vec<(&str, &str)> = [
+        ("DEBIAN_FRONTEND", "noninteractive"),
+        ("NO_COLOR", "1"),
+        ("TERM", "dumb"),
+    ]
+    .into_iter()
+    .chain(step.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    .collect();
     let out = run_process(
         &ProcessRequest::change(&program, args, step.timeout)
-            .env(&[
-                ("DEBIAN_FRONTEND", "noninteractive"),
-                ("NO_COLOR", "1"),
-                ("TERM", "dumb"),
-            ])
+            .env(&env)
             .capture(8 * 1024 * 1024)
             .stop(Stop::OnSecondInterrupt)
             .background()
@@ -617,6 +623,7 @@ mod tests {
                         timeout: Duration::from_secs(5),
                         locks: Vec::new(),
                         wait_for: Vec::new(),
+                        env: Vec::new(),
                     }],
                     runs_after: Vec::new(),
                 }

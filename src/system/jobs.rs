@@ -42,6 +42,7 @@ fn job(u: &'static dyn Updater, update: Option<&Vec<String>>, stages: &[(&str, S
             timeout: u.phase_timeout(Phase::Update),
             locks: locks(Phase::Update),
             wait_for: u.lock_files(),
+            env: u.phase_env(),
         });
     }
     if let Some(argv) = u.download_argv().filter(|_| update.is_none()) {
@@ -51,6 +52,7 @@ fn job(u: &'static dyn Updater, update: Option<&Vec<String>>, stages: &[(&str, S
             timeout: u.phase_timeout(Phase::Download),
             locks: locks(Phase::Download),
             wait_for: u.lock_files(),
+            env: u.phase_env(),
         });
     }
     steps.push(Step {
@@ -59,6 +61,7 @@ fn job(u: &'static dyn Updater, update: Option<&Vec<String>>, stages: &[(&str, S
         timeout: u.phase_timeout(Phase::Update),
         locks: locks(Phase::Update),
         wait_for: u.lock_files(),
+        env: u.phase_env(),
     });
     Job {
         id: u.id().to_owned(),
