@@ -13,6 +13,7 @@ mod isolation;
 mod layers;
 mod methods;
 mod modules;
+mod plugin_example;
 mod real_managers;
 mod registry_discovery;
 mod support;
