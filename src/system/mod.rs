@@ -109,3 +109,54 @@ pub fn describe(updaters: &[&dyn Updater], host: &Host) -> Vec<UpdaterInfo> {
         })
         .collect()
 }
+
+/// What the command line's arguments complete to on this machine.
+#[derive(Debug, Clone, Default)]
+pub struct CompletionWords {
+    /// Catalog tools and the commands they provide.
+    pub tools: Vec<String>,
+    pub presets: Vec<String>,
+    pub categories: Vec<String>,
+    /// Every updater `--only` accepts: built-ins, plugins, `toolup`,
+    /// `modules` when configured.
+    pub updaters: Vec<String>,
+}
+
+/// The words completions offer, sorted, each once.
+pub fn completion_words(settings: &Settings) -> CompletionWords {
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v
+    };
+    let mut words = CompletionWords::default();
+    if let Ok(catalog) = settings.catalog() {
+        words.tools = sorted(
+            catalog
+                .tools
+                .iter()
+                .flat_map(|t| {
+                    std::iter::once(t.name().to_owned()).chain(t.spec.bins.iter().cloned())
+                })
+                .collect(),
+        );
+        words.presets = sorted(
+            catalog
+                .presets
+                .keys()
+                .chain(settings.config.presets.keys())
+                .cloned()
+                .collect(),
+        );
+        words.categories = sorted(
+            catalog
+                .tools
+                .iter()
+                .map(|t| t.spec.category.clone())
+                .collect(),
+        );
+    }
+    let (updaters, _) = available(settings);
+    words.updaters = sorted(updaters.iter().map(|u| u.id().to_owned()).collect());
+    words
+}
