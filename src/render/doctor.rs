@@ -43,7 +43,7 @@ fn fitted(text: &str, width: Option<usize>) -> String {
     for line in text.lines() {
         let indent = line.len() - line.trim_start().len();
         let pad = " ".repeat(indent.clamp(10, 20));
-        let wrapped = super::wrap_words(line, width.map(|w| w.saturating_sub(2)));
+        let wrapped = super::wrap_words(line, width);
         out.push_str(&wrapped.replace('\n', &format!("\n{pad}")));
         out.push('\n');
     }

@@ -113,29 +113,17 @@ pub fn fit_with(
 }
 
 /// `text` broken at spaces into lines of at most `width` characters (a
-/// longer word keeps its own line); unchanged without a width.
+/// longer path or URL folds after its `/`, any other longer word keeps its
+/// own line); unchanged without a width. The line's own indentation stays
+/// on its first line.
 pub fn wrap_words(text: &str, width: Option<usize>) -> String {
     let Some(width) = width else {
         return text.to_owned();
     };
-    // The line's own indentation stays; only the words after it wrap.
     let body = text.trim_start_matches(' ');
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = text[..text.len() - body.len()].to_owned();
-    let mut empty = true;
-    for word in body.split(' ') {
-        if !empty && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
-    }
-    lines.push(line);
-    lines.join("\n")
+    let indent = &text[..text.len() - body.len()];
+    let lines = layout::fold(body, width.saturating_sub(indent.len()).max(1), false);
+    format!("{indent}{}", lines.join("\n"))
 }
 
 /// The table's state cells and their colours (SGR codes), for `Printer::out_styled`.

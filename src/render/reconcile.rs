@@ -14,9 +14,16 @@ pub fn text(found: &[Reconciliation], aggressive: bool) -> String {
     if found.is_empty() {
         return "no tool is installed more than once\n".to_owned();
     }
+    let width = super::terminal_width();
+    let line = |text: &str| {
+        let wrapped = super::wrap_words(&format!("  {text}"), width);
+        format!("{}\n", wrapped.replace('\n', "\n    "))
+    };
     let mut text = String::new();
     for r in found {
         text.push_str(&format!("{}\n", r.tool));
+        let mut b = tabled::builder::Builder::default();
+        b.push_record(["PATH", "VERSION", "METHOD", "MARKS"]);
         for i in &r.installations {
             let mut marks = Vec::new();
             if Some(&i.path) == r.runs.as_ref() {
@@ -28,24 +35,34 @@ pub fn text(found: &[Reconciliation], aggressive: bool) -> String {
             if !i.on_path {
                 marks.push("off PATH");
             }
-            text.push_str(&format!(
-                "  {:<50} {:<12} {:<8} {}\n",
-                i.path,
+            b.push_record([
+                i.path.clone(),
                 i.version.clone().unwrap_or_else(|| "?".into()),
-                i.method.id(),
-                marks.join(", ")
-            ));
+                i.method.id().to_owned(),
+                marks.join(", "),
+            ]);
+        }
+        // The path folds at its `/`; the marks go under their row last.
+        let layout = super::layout::Layout {
+            shrink: vec![0, 3],
+            drop: vec![3, 2],
+            group: None,
+            under: None,
+            argv: Vec::new(),
+        };
+        for table_line in super::fit_with(b, width.map(|w| w.saturating_sub(1)), layout).lines() {
+            text.push_str(&format!(" {table_line}\n"));
         }
         for s in &r.shadowed_newer {
-            text.push_str(&format!("  shadowed newer copy: {s}\n"));
+            text.push_str(&line(&format!("shadowed newer copy: {s}")));
         }
-        text.push_str(&format!("  fix: {}\n", r.fix));
+        text.push_str(&line(&format!("fix: {}", r.fix)));
         if aggressive {
             for a in &r.removals {
-                text.push_str(&format!("  would run: {}\n", full_argv(a).join(" ")));
+                text.push_str(&line(&format!("would run: {}", full_argv(a).join(" "))));
             }
             for k in &r.kept {
-                text.push_str(&format!("  kept: {k}\n"));
+                text.push_str(&line(&format!("kept: {k}")));
             }
         }
     }

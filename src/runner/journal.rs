@@ -246,15 +246,19 @@ impl RunJournal {
         serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// The newest run in `dir`.
+    /// The newest run in `dir`: the journal written last (run ids of two
+    /// runs in one second differ only by their pids, which say nothing of
+    /// order).
     pub fn latest(dir: &Path) -> Option<RunJournal> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        let mut files: Vec<(Option<std::time::SystemTime>, PathBuf)> = std::fs::read_dir(dir)
             .ok()?
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .map(|p| (std::fs::metadata(&p).and_then(|m| m.modified()).ok(), p))
             .collect();
         files.sort();
+        let files: Vec<PathBuf> = files.into_iter().map(|(_, p)| p).collect();
         files.iter().rev().find_map(|f| {
             serde_json::from_slice(&crate::state::read_bounded(f, 16 << 20).ok()?).ok()
         })
