@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod doctor;
 pub mod exec;
+pub mod fleet;
 pub mod install;
 pub mod managers;
 pub mod model;

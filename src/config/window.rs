@@ -1,4 +1,4 @@
-//! Maintenance windows (seed 002's approval): `Sun 02:00-05:00`,
+//! Maintenance windows: `Sun 02:00-05:00`,
 //! `Mon-Fri 22:00-23:30`, `daily 01:00-03:00`; a window may cross midnight
 //! (`Sat 23:00-01:00`, which ends on Sunday). Times are the machine's local time.
 

@@ -250,7 +250,7 @@ impl Updater for Apt {
         );
         Some(out)
     }
-    /// The shapes toolup runs apt in (seed 002's whitelist).
+    /// The shapes toolup runs apt in.
     fn check_shape(&self, command: &[String]) -> Result<(), String> {
         let words: Vec<&str> = command.iter().map(String::as_str).collect();
         let fixed: [&[&str]; 4] = [

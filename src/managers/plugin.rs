@@ -1,5 +1,5 @@
 //! External plugins: any executable speaking the updater CLI protocol
-//! (seed 000's): `is-applicable` (exit 0 yes, 1 no), `estimate-update`
+//! `is-applicable` (exit 0 yes, 1 no), `estimate-update`
 //! (JSON on stdout), `can-separate-download`, `download`, `update`,
 //! `does-require-sudo`, `sudo-programs-paths`, `version`, the
 //! `*-mutexes` and `runs-after` queries. Each is declared by a TOML

@@ -1,5 +1,5 @@
 //! Modules: a team's catalog entries and updater plugins, kept in a git
-//! repository and synced onto each machine (seed 004's system, for tools).
+//! repository and synced onto each machine.
 //!
 //! A module is a directory with `module.toml` (name, semver
 //! `schema_version`, `enabled`, `min_toolup`, an optional post-update

@@ -1,4 +1,4 @@
-//! `toolup system check --validate-only` (seed 001): for each applicable
+//! `toolup system check --validate-only`: for each applicable
 //! updater, what an update would need and whether it is there — its
 //! program, root or a working `sudo -n`, free disk where it writes, its
 //! manager's locks free — without changing anything.
