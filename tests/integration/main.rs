@@ -2,6 +2,7 @@
 
 #![allow(clippy::disallowed_methods)] // tests start toolup and strace directly
 
+mod ansible;
 mod cli_snapshots;
 mod commands;
 mod completions;
