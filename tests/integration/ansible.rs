@@ -141,7 +141,9 @@ impl Controller {
             dir.join("ansible.cfg"),
             format!(
                 "[defaults]\nhome = {}\nhost_key_checking = True\nretry_files_enabled = False\nnocolor = True\n\n\
-                 [ssh_connection]\npipelining = True\n\
+                 [ssh_connection]\n\
+                 # modules go over ssh's stdin: the simulated hosts have no sftp subsystem\n\
+                 pipelining = True\n\
                  # one ssh per task: no ControlPersist master outliving the test\n\
                  ssh_args = -o ControlMaster=no\n",
                 dir.join("home").display()
