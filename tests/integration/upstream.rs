@@ -970,6 +970,9 @@ fn a_20_mb_document_costs_little_memory() {
             &["latest", "--format", "json", "--refresh", name],
         )
         .env("TOOLUP_LOG", "debug")
+        // Reading 20 MB in a debug build on a busy machine takes seconds:
+        // this test is about memory, not speed.
+        .env("TOOLUP_HTTP_TIMEOUT", "120")
         .output()
         .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
