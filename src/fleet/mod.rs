@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod error;
 pub mod hosts;
+pub mod inventory;
 
 pub use error::{FleetError, Subject};
 pub use hosts::{Fleet, FleetHost};
