@@ -7,6 +7,7 @@ mod commands;
 mod completions;
 mod discovery;
 mod fixture_server;
+mod fleet_hosts;
 mod hints;
 mod hostile;
 mod isolation;
