@@ -169,6 +169,15 @@ pub enum Command {
         #[command(subcommand)]
         action: SystemAction,
     },
+    /// Many hosts over ssh: the host list (hosts.toml or an Ansible
+    /// inventory) and the hosts a command selects from it.
+    #[command(
+        after_help = "Examples:\n  toolup fleet hosts @web --limit 'web:&prod:!web03'\n  toolup fleet hosts --inventory inventory.yml --format json"
+    )]
+    Fleet {
+        #[command(subcommand)]
+        command: FleetCommand,
+    },
     /// External updater plugins (manifests in plugins.d/).
     #[command(
         after_help = "Examples:\n  toolup plugins list\n  toolup plugins validate ~/.config/toolup/plugins.d/mine.toml"
@@ -329,6 +338,30 @@ pub enum SystemAction {
         #[arg(long)]
         user: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FleetCommand {
+    /// The hosts selected: where ssh connects, groups, approval and
+    /// windows, the remote toolup, where each host was defined.
+    Hosts {
+        #[command(flatten)]
+        selection: FleetSelection,
+    },
+}
+
+/// Which hosts a fleet command acts on.
+#[derive(Debug, Clone, Args)]
+pub struct FleetSelection {
+    /// Host names, @GROUP for a group's hosts, or ssh config aliases
+    /// [default: every host].
+    pub hosts: Vec<String>,
+    /// An Ansible inventory (INI or YAML) instead of hosts.toml's hosts.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    /// Only the hosts these Ansible patterns match: `web:&prod:!web03`, `db*`.
+    #[arg(long, value_name = "PATTERN")]
+    pub limit: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

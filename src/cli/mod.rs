@@ -7,6 +7,7 @@ mod catalog_cmd;
 mod config_cmd;
 mod doctor_cmd;
 mod env_cmd;
+mod fleet_cmd;
 mod history_cmd;
 mod latest_cmd;
 mod modules_cmd;
@@ -30,8 +31,8 @@ use crate::settings::Format;
 use crate::settings::Settings;
 
 pub use args::{
-    CatalogAction, Cli, Command, ConfigAction, GlobalArgs, ModulesAction, PluginsAction, RunArgs,
-    SystemAction,
+    CatalogAction, Cli, Command, ConfigAction, FleetCommand, FleetSelection, GlobalArgs,
+    ModulesAction, PluginsAction, RunArgs, SystemAction,
 };
 
 /// What a command concluded.
@@ -132,6 +133,9 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
             SystemAction::History { .. } => ("system history", DATA),
             SystemAction::Stats => ("system stats", DATA),
             SystemAction::Sudoers { .. } => ("system sudoers", TEXT),
+        },
+        Command::Fleet { command } => match command {
+            FleetCommand::Hosts { .. } => ("fleet hosts", ALL),
         },
         Command::FetchRelease { .. } => ("fetch-release", TEXT),
         Command::Rollback { .. } => ("rollback", TEXT),
@@ -309,6 +313,9 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             SystemAction::Sudoers { user } => {
                 system_update::sudoers(settings, printer, user.as_deref())
             }
+        },
+        Command::Fleet { command } => match command {
+            FleetCommand::Hosts { selection } => fleet_cmd::hosts(settings, printer, selection),
         },
         Command::Trust { path, untrust } => {
             trust_cmd::run(settings, printer, path.as_deref(), *untrust)

@@ -2,3 +2,21 @@
 //! with the system `ssh`, each running its own toolup with `--format json`
 //! and streaming its events back; the controller merges them into one
 //! report and records each host's phases under the host's name.
+//!
+//! The host list: `hosts` (the model and `hosts.toml`), `inventory`
+//! (Ansible's INI and YAML), `checks` (what each field may hold), `load`
+//! (which list applies, read within bounds), `select` (names, `@group`s,
+//! ssh config aliases and `--limit` patterns), `ssh_config` (the aliases).
+
+pub mod checks;
+pub mod error;
+pub mod hosts;
+pub mod inventory;
+pub mod load;
+pub mod pattern;
+pub mod select;
+pub mod ssh_config;
+
+pub use error::{FleetError, Subject};
+pub use hosts::{Fleet, FleetHost};
+pub use load::{SelectError, Selected, Selection, choose};

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod config;
 pub mod doctor;
 pub mod environment;
+pub mod fleet;
 pub mod history;
 pub mod latest;
 pub mod layout;
