@@ -15,5 +15,6 @@ pub mod printer;
 pub mod privilege;
 pub mod redact;
 pub mod secrets;
+pub mod shell;
 pub mod text;
 pub mod toml_location;

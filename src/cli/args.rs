@@ -292,9 +292,10 @@ pub enum SystemAction {
         /// Leave these updaters out (comma-separated).
         #[arg(long, value_delimiter = ',', value_name = "UPDATERS")]
         skip: Vec<String>,
-        /// Run only what the last run left pending, failed or interrupted.
-        #[arg(long)]
-        resume: bool,
+        /// Run only what the last run (or run RUN) left pending, failed or
+        /// interrupted.
+        #[arg(long, value_name = "RUN", num_args = 0..=1, require_equals = true, default_missing_value = "last")]
+        resume: Option<String>,
         /// Only security updates (apt: candidates from a security suite),
         /// and only from updaters that can tell them apart.
         #[arg(long)]
@@ -328,9 +329,17 @@ pub enum SystemAction {
         /// phases as bars, what it waited for [default: the last run].
         #[arg(long, value_name = "RUN", num_args = 0..=1, default_missing_value = "last")]
         timeline: Option<String>,
+        /// Only this host's (a fleet host's name, or this machine's hostname).
+        #[arg(long)]
+        host: Option<String>,
     },
     /// Per updater and phase: the median time with its interquartile range.
-    Stats,
+    Stats {
+        /// A fleet host's, from the runs `toolup fleet update` recorded
+        /// [default: this machine's].
+        #[arg(long)]
+        host: Option<String>,
+    },
     /// A minimal sudoers drop-in for what `system update` runs as root,
     /// checked with `visudo -c`.
     Sudoers {
@@ -348,6 +357,67 @@ pub enum FleetCommand {
         #[command(flatten)]
         selection: FleetSelection,
     },
+    /// Each host checks what is pending (`toolup system check` there),
+    /// side by side; a row per host, worst first.
+    Check {
+        #[command(flatten)]
+        selection: FleetSelection,
+        #[command(flatten)]
+        run: FleetRunArgs,
+    },
+    /// Each host updates what is pending (`toolup system update` there),
+    /// honouring its approval and maintenance windows; resumable.
+    Update {
+        #[command(flatten)]
+        selection: FleetSelection,
+        #[command(flatten)]
+        run: FleetRunArgs,
+        /// Update these hosts outside their maintenance windows
+        /// (comma-separated names, or `all`).
+        #[arg(long, value_delimiter = ',', value_name = "HOSTS")]
+        approve: Vec<String>,
+        /// Take up the last fleet update: hosts that were interrupted
+        /// resume their own run, unreachable ones are tried again.
+        #[arg(long)]
+        resume: bool,
+        /// Only security updates, where the updater can tell them apart.
+        #[arg(long)]
+        security_only: bool,
+        /// Show what each host would update; change and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask before updating.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Each host audits its developer tools (`toolup audit` there).
+    Audit {
+        #[command(flatten)]
+        selection: FleetSelection,
+        #[command(flatten)]
+        run: FleetRunArgs,
+    },
+    /// The last result of each host, from this machine's records: connects
+    /// to nothing.
+    Status {
+        #[command(flatten)]
+        selection: FleetSelection,
+    },
+}
+
+/// How a fleet command runs its hosts.
+#[derive(Debug, Clone, Args)]
+pub struct FleetRunArgs {
+    /// Hosts at once.
+    #[arg(long, default_value_t = crate::fleet::run::DEFAULT_FORKS, value_name = "N")]
+    pub forks: usize,
+    /// Copy this toolup to hosts without one (or with one too old), into
+    /// the remote user's ~/.cache/toolup/bin, checked by sha256.
+    #[arg(long)]
+    pub push: bool,
+    /// Leave these updaters out on every host (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "UPDATERS")]
+    pub skip: Vec<String>,
 }
 
 /// Which hosts a fleet command acts on.
@@ -464,6 +534,10 @@ pub struct GlobalArgs {
     /// Print nothing but errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Act as on a first Ctrl-C when stdin closes: how a fleet run tells
+    /// a host's toolup that the controller is gone.
+    #[arg(long, global = true, hide = true)]
+    pub stop_when_stdin_closes: bool,
 }
 
 impl GlobalArgs {

@@ -50,6 +50,9 @@ pub fn main() -> ExitCode {
         }
     };
     init_tracing(&cli.global);
+    if cli.global.stop_when_stdin_closes {
+        crate::exec::interrupt::when_stdin_closes();
+    }
     let printer = Printer {
         quiet: cli.global.quiet,
     };
@@ -131,11 +134,15 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
             SystemAction::Update { .. } => ("system update", DATA),
             SystemAction::Updaters => ("system updaters", DATA),
             SystemAction::History { .. } => ("system history", DATA),
-            SystemAction::Stats => ("system stats", DATA),
+            SystemAction::Stats { .. } => ("system stats", DATA),
             SystemAction::Sudoers { .. } => ("system sudoers", TEXT),
         },
         Command::Fleet { command } => match command {
             FleetCommand::Hosts { .. } => ("fleet hosts", ALL),
+            FleetCommand::Check { .. } => ("fleet check", ALL),
+            FleetCommand::Update { .. } => ("fleet update", ALL),
+            FleetCommand::Audit { .. } => ("fleet audit", ALL),
+            FleetCommand::Status { .. } => ("fleet status", ALL),
         },
         Command::FetchRelease { .. } => ("fetch-release", TEXT),
         Command::Rollback { .. } => ("rollback", TEXT),
@@ -294,7 +301,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 &crate::system::update::Request {
                     skip: skip.clone(),
                     dry_run: run.dry_run,
-                    resume: *resume,
+                    resume: resume.clone(),
                     security_only: *security_only,
                     approve: *approve,
                     notify: *notify,
@@ -306,16 +313,27 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 timeline: Some(run),
                 ..
             } => system_cmd::timeline(settings, printer, run),
-            SystemAction::History { updater, last, .. } => {
-                system_cmd::history(settings, printer, updater.as_deref(), *last)
-            }
-            SystemAction::Stats => system_cmd::stats(settings, printer),
+            SystemAction::History {
+                updater,
+                last,
+                host,
+                ..
+            } => system_cmd::history(
+                settings,
+                printer,
+                host.as_deref(),
+                updater.as_deref(),
+                *last,
+            ),
+            SystemAction::Stats { host } => system_cmd::stats(settings, printer, host.as_deref()),
             SystemAction::Sudoers { user } => {
                 system_update::sudoers(settings, printer, user.as_deref())
             }
         },
         Command::Fleet { command } => match command {
             FleetCommand::Hosts { selection } => fleet_cmd::hosts(settings, printer, selection),
+            FleetCommand::Status { selection } => fleet_cmd::status(settings, printer, selection),
+            run => fleet_cmd::run(settings, printer, run),
         },
         Command::Trust { path, untrust } => {
             trust_cmd::run(settings, printer, path.as_deref(), *untrust)

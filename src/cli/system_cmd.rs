@@ -77,14 +77,16 @@ pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::
     present(settings, printer, &report, None)
 }
 
-/// `toolup system history [--updater X] [--last N]`: the recorded phases.
+/// `toolup system history [--host H] [--updater X] [--last N]`: the recorded phases.
 pub fn history(
     settings: &Settings,
     printer: Printer,
+    host: Option<&str>,
     updater: Option<&str>,
     last: usize,
 ) -> anyhow::Result<Outcome> {
-    let phases = crate::system::history::phases(&dirs(settings)?.history_store(), updater, last)?;
+    let phases =
+        crate::system::history::phases(&dirs(settings)?.history_store(), host, updater, last)?;
     show(settings, printer, ("phases", &phases), |p| {
         view::history(p, updater)
     })
@@ -108,9 +110,12 @@ pub fn timeline(settings: &Settings, printer: Printer, run: &str) -> anyhow::Res
     Ok(Outcome::Success)
 }
 
-/// `toolup system stats`: per updater and phase, what the history says.
-pub fn stats(settings: &Settings, printer: Printer) -> anyhow::Result<Outcome> {
-    let stats = crate::system::history::stats(&dirs(settings)?.history_store())?;
+/// `toolup system stats [--host H]`: per updater and phase, what the
+/// history of this machine (or a fleet host) says.
+pub fn stats(settings: &Settings, printer: Printer, host: Option<&str>) -> anyhow::Result<Outcome> {
+    let here = crate::base::host::hostname();
+    let stats =
+        crate::system::history::stats(&dirs(settings)?.history_store(), host.unwrap_or(&here))?;
     show(settings, printer, ("stats", &stats), view::stats)
 }
 

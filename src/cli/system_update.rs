@@ -29,7 +29,21 @@ pub fn run(
         yes,
         live: Mutex::new(None),
     };
-    crate::system::update::run(settings, printer, request, &view)
+    let result = crate::system::update::run(settings, printer, request, &view);
+    // A fleet controller reads "busy" as an event, not as an error text.
+    if let Err(e) = &result
+        && view.json
+        && let Some(busy) = e.downcast_ref::<crate::system::update::Busy>()
+    {
+        let mut event = serde_json::json!({"event": "busy"});
+        if let (Some(map), Ok(serde_json::Value::Object(fields))) =
+            (event.as_object_mut(), serde_json::to_value(busy))
+        {
+            map.extend(fields);
+        }
+        printer.out_json(&format!("{event}\n"));
+    }
+    result
 }
 
 /// The command line's view of an update.
@@ -69,8 +83,17 @@ impl View for Terminal {
     fn approve(&self, question: &str) -> bool {
         std::io::IsTerminal::is_terminal(&std::io::stdin()) && present::confirm(question)
     }
-    fn start(&self, estimates: &[JobEstimate]) {
-        if !self.json && !self.quiet {
+    fn start(&self, run_id: &str, estimates: &[JobEstimate]) {
+        if self.json {
+            let jobs: Vec<serde_json::Value> = estimates
+                .iter()
+                .map(|e| {
+                    serde_json::json!({"job": e.job, "estimate": e.text, "update_ms": e.update_ms})
+                })
+                .collect();
+            let event = serde_json::json!({"event": "run-started", "run": run_id, "jobs": jobs});
+            self.printer.out_json(&format!("{event}\n"));
+        } else if !self.quiet {
             *self.live.lock().unwrap_or_else(|e| e.into_inner()) = Live::new(estimates);
         }
     }
@@ -85,11 +108,35 @@ impl View for Terminal {
             self.printer.note(&crate::render::system::event_line(event));
         }
     }
-    fn finish(&self, journal: &RunJournal, results: &[JobResult]) {
+    fn finish(&self, journal: &RunJournal, results: &[JobResult], reboot: Option<&str>) {
         if let Some(live) = &*self.live.lock().unwrap_or_else(|e| e.into_inner()) {
             live.finish();
         }
-        if !self.json {
+        if self.json {
+            let results: Vec<serde_json::Value> = results
+                .iter()
+                .map(|r| {
+                    let mut v = serde_json::json!({
+                        "job": r.id,
+                        "elapsed_ms": u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX),
+                    });
+                    if let (Some(map), Ok(serde_json::Value::Object(outcome))) =
+                        (v.as_object_mut(), serde_json::to_value(&r.outcome))
+                    {
+                        map.extend(outcome);
+                    }
+                    v
+                })
+                .collect();
+            let event = serde_json::json!({
+                "event": "run-finished",
+                "run": journal.run_id,
+                "results": results,
+                "reboot_required": reboot.is_some(),
+                "reboot_reason": reboot,
+            });
+            self.printer.out_json(&format!("{event}\n"));
+        } else {
             self.printer
                 .out(&crate::render::system::update_summary(journal, results));
         }

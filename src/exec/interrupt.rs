@@ -53,3 +53,30 @@ pub fn interrupted() -> bool {
 pub fn forced() -> bool {
     INTERRUPTED.load(Ordering::SeqCst) >= 2
 }
+
+/// From now on, stdin reaching its end counts as a first interruption: a
+/// fleet controller holds a host's stdin open for as long as it listens,
+/// so when the controller is gone (Ctrl-C, a dropped connection, a kill),
+/// the host's toolup starts nothing new and lets what runs finish.
+pub fn when_stdin_closes() {
+    let spawned = std::thread::Builder::new()
+        .name("stdin-lifeline".to_owned())
+        .spawn(|| {
+            let mut sink = [0u8; 4096];
+            let mut stdin = std::io::stdin().lock();
+            loop {
+                match std::io::Read::read(&mut stdin, &mut sink) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            INTERRUPTED.fetch_max(1, Ordering::SeqCst);
+        });
+    if spawned.is_err() {
+        // Without the watcher the host would not notice a controller
+        // leaving: treat that as leaving already.
+        INTERRUPTED.fetch_max(1, Ordering::SeqCst);
+    }
+}

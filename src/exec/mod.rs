@@ -43,6 +43,23 @@ pub struct ProcessRequest<'a> {
     background: bool,
     /// Hears each line of stderr as it arrives (a plugin's progress lines).
     on_stderr_line: Option<&'a (dyn Fn(&str) + Sync)>,
+    /// Hears each line of stdout as it arrives (a host's events).
+    on_stdout_line: Option<&'a (dyn Fn(&str) + Sync)>,
+    /// What the process reads.
+    input: Input<'a>,
+}
+
+/// What a process reads on stdin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input<'a> {
+    /// Nothing: stdin is closed (`/dev/null`).
+    Null,
+    /// This file (a binary pushed to a host over ssh).
+    File(&'a Path),
+    /// A pipe toolup holds open and never writes: it closes when toolup
+    /// is first interrupted, when the process ends, or when toolup dies —
+    /// how a program on the other end of ssh learns toolup is gone.
+    Lifeline,
 }
 
 /// The environment of a read-only query: plain, untranslated output.
@@ -65,6 +82,8 @@ impl<'a> ProcessRequest<'a> {
             changes: false,
             background: false,
             on_stderr_line: None,
+            on_stdout_line: None,
+            input: Input::Null,
         }
     }
 
@@ -140,6 +159,19 @@ impl<'a> ProcessRequest<'a> {
             ..self
         }
     }
+
+    /// Hears each line of stdout as it arrives.
+    pub fn on_stdout_line(self, hear: &'a (dyn Fn(&str) + Sync)) -> ProcessRequest<'a> {
+        ProcessRequest {
+            on_stdout_line: Some(hear),
+            ..self
+        }
+    }
+
+    /// Reads this on stdin.
+    pub fn input(self, input: Input<'a>) -> ProcessRequest<'a> {
+        ProcessRequest { input, ..self }
+    }
 }
 
 /// When an interruption (SIGINT/SIGTERM) stops a process.
@@ -199,6 +231,9 @@ pub const PROBE_ENV: &[(&str, &str)] = &[
     ("GIT_PAGER", "cat"),
 ];
 
+/// The longest line a listener hears (`on_stdout_line`, `on_stderr_line`).
+pub const MAX_HEARD_LINE: usize = 256 * 1024;
+
 /// After the main child exits, how long to keep reading from descendants
 /// that still hold the pipes open (a daemon the tool forked, say).
 const LINGER_AFTER_EXIT: Duration = Duration::from_millis(100);
@@ -224,7 +259,11 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     let mut command = Command::new(request.program);
     command
         .args(request.args)
-        .stdin(Stdio::null())
+        .stdin(match request.input {
+            Input::Null => Stdio::null(),
+            Input::File(path) => Stdio::from(std::fs::File::open(path)?),
+            Input::Lifeline => Stdio::piped(),
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
@@ -273,8 +312,9 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         });
     }
     let mut child = command.spawn()?;
+    let mut lifeline = child.stdin.take();
     let mut streams = Streams::new(&mut child, request.max_capture);
-    streams.on_stderr_line = request.on_stderr_line;
+    streams.hear = [request.on_stdout_line, request.on_stderr_line];
     let deadline = started + request.timeout;
     let mut status = None;
     let mut exited_at: Option<Instant> = None;
@@ -291,6 +331,9 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         if stops(request.stop) {
             interrupted = true;
             break;
+        }
+        if lifeline.is_some() && interrupt::interrupted() {
+            lifeline = None;
         }
         if let Some(t) = exited_at
             && now >= t + LINGER_AFTER_EXIT
@@ -338,6 +381,7 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         status = Some(s);
         usage = Some(u);
     }
+    drop(lifeline);
     let (stdout, stderr, truncated) = streams.finish();
     Ok(ProcessOutput {
         status: if timed_out || interrupted {
@@ -440,11 +484,17 @@ fn kill_group(child: &Child) {
     }
 }
 
+/// Hears one line of a process's output.
+type Hear<'a> = dyn Fn(&str) + Sync + 'a;
+
 /// The child's stdout and stderr with their bounded buffers.
 struct Streams<'a> {
-    on_stderr_line: Option<&'a (dyn Fn(&str) + Sync)>,
-    /// The part of a stderr line not yet ended by a newline.
-    pending_line: Vec<u8>,
+    /// Who hears each line of stdout and stderr.
+    hear: [Option<&'a Hear<'a>>; 2],
+    /// The part of each stream's line not yet ended by a newline.
+    pending_line: [Vec<u8>; 2],
+    /// A line grew past `MAX_HEARD_LINE`: its rest is dropped, not heard.
+    skipping: [bool; 2],
     pipes: [Option<Box<dyn ReadFd>>; 2],
     buffers: [Vec<u8>; 2],
     max: usize,
@@ -459,8 +509,9 @@ impl<'a> Streams<'a> {
         let out = child.stdout.take().map(|p| Box::new(p) as Box<dyn ReadFd>);
         let err = child.stderr.take().map(|p| Box::new(p) as Box<dyn ReadFd>);
         Streams {
-            on_stderr_line: None,
-            pending_line: Vec::new(),
+            hear: [None, None],
+            pending_line: [Vec::new(), Vec::new()],
+            skipping: [false, false],
             pipes: [out, err],
             buffers: [Vec::new(), Vec::new()],
             max,
@@ -503,18 +554,7 @@ impl<'a> Streams<'a> {
             match pipe.read(&mut chunk) {
                 Ok(0) | Err(_) => self.pipes[i] = None,
                 Ok(n) => {
-                    if i == 1
-                        && let Some(hear) = self.on_stderr_line
-                    {
-                        self.pending_line.extend_from_slice(&chunk[..n]);
-                        while let Some(end) = self.pending_line.iter().position(|b| *b == b'\n') {
-                            let line: Vec<u8> = self.pending_line.drain(..=end).collect();
-                            hear(String::from_utf8_lossy(&line).trim_end());
-                        }
-                        if self.pending_line.len() > 64 * 1024 {
-                            self.pending_line.clear();
-                        }
-                    }
+                    self.hear_lines(i, &chunk[..n]);
                     let buffer = &mut self.buffers[i];
                     let room = self.max.saturating_sub(buffer.len());
                     if n > room {
@@ -526,7 +566,41 @@ impl<'a> Streams<'a> {
         }
     }
 
+    /// Hands each whole line to the stream's listener; a line longer than
+    /// `MAX_HEARD_LINE` is dropped whole (its start and its rest).
+    fn hear_lines(&mut self, i: usize, bytes: &[u8]) {
+        let Some(hear) = self.hear[i] else { return };
+        let pending = &mut self.pending_line[i];
+        for piece in bytes.split_inclusive(|b| *b == b'\n') {
+            let ends = piece.ends_with(b"\n");
+            if !self.skipping[i] {
+                pending.extend_from_slice(piece);
+                if pending.len() > MAX_HEARD_LINE {
+                    pending.clear();
+                    self.skipping[i] = !ends;
+                    continue;
+                }
+            }
+            if ends {
+                if !self.skipping[i] {
+                    hear(String::from_utf8_lossy(pending).trim_end());
+                }
+                pending.clear();
+                self.skipping[i] = false;
+            }
+        }
+    }
+
     fn finish(self) -> (Vec<u8>, Vec<u8>, bool) {
+        // A last line without a newline is still a line.
+        for i in 0..2 {
+            if let Some(hear) = self.hear[i]
+                && !self.pending_line[i].is_empty()
+                && !self.skipping[i]
+            {
+                hear(String::from_utf8_lossy(&self.pending_line[i]).trim_end());
+            }
+        }
         let [out, err] = self.buffers;
         (out, err, self.truncated)
     }
@@ -598,6 +672,50 @@ mod tests {
         assert_eq!(out.stdout, b"hi\n");
         assert!(!out.timed_out);
         assert!(out.elapsed < Duration::from_secs(5), "{:?}", out.elapsed);
+    }
+
+    #[test]
+    fn lines_are_heard_as_they_come_and_overlong_ones_are_dropped_whole() {
+        let heard = std::sync::Mutex::new(Vec::new());
+        let hear = |l: &str| heard.lock().unwrap().push(l.to_owned());
+        let args = vec![
+            "-c".to_owned(),
+            "echo one; head -c 300000 /dev/zero | tr '\\0' x; echo; echo two >&2; printf three"
+                .to_owned(),
+        ];
+        run(
+            &ProcessRequest::new(Path::new("/bin/sh"), &args, Duration::from_secs(30))
+                .on_stdout_line(&hear)
+                .on_stderr_line(&hear),
+        )
+        .unwrap();
+        let mut heard = heard.into_inner().unwrap();
+        heard.sort();
+        assert_eq!(heard, ["one", "three", "two"]);
+    }
+
+    #[test]
+    fn a_lifeline_closes_when_the_process_is_done_and_a_file_can_be_stdin() {
+        let args = vec!["-c".to_owned(), "cat; echo eof".to_owned()];
+        // Nothing is ever written: `cat` would wait forever on an open pipe,
+        // so the lifeline must not be the process's only way out. With
+        // a file as stdin, cat reads it.
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut file.as_file(), b"pushed\n").unwrap();
+        let out = run(
+            &ProcessRequest::new(Path::new("/bin/sh"), &args, Duration::from_secs(30))
+                .input(Input::File(file.path())),
+        )
+        .unwrap();
+        assert_eq!(out.stdout, b"pushed\neof\n");
+        let args = vec!["-c".to_owned(), "read x || echo closed".to_owned()];
+        let out =
+            run(
+                &ProcessRequest::new(Path::new("/bin/sh"), &args, Duration::from_millis(300))
+                    .input(Input::Lifeline),
+            )
+            .unwrap();
+        assert!(out.timed_out, "an open lifeline never ends the read");
     }
 
     #[test]

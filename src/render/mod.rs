@@ -7,6 +7,7 @@ pub mod config;
 pub mod doctor;
 pub mod environment;
 pub mod fleet;
+pub mod fleet_run;
 pub mod history;
 pub mod latest;
 pub mod layout;

@@ -230,21 +230,27 @@ impl Store {
         Ok(())
     }
 
-    /// The newest `last` phases, of one updater or all, newest first.
-    pub fn phases(&self, updater: Option<&str>, last: usize) -> Result<Vec<PhaseRecord>, String> {
+    /// The newest `last` phases, of one host and one updater or all,
+    /// newest first.
+    pub fn phases(
+        &self,
+        host: Option<&str>,
+        updater: Option<&str>,
+        last: usize,
+    ) -> Result<Vec<PhaseRecord>, String> {
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT run_id, host, updater, phase, started_at, wall_ms, user_ms, system_ms,
                         peak_rss_kib, packages, bytes, outcome
-                 FROM phases WHERE ?1 IS NULL OR updater = ?1
+                 FROM phases WHERE (?1 IS NULL OR updater = ?1) AND (?3 IS NULL OR host = ?3)
                  ORDER BY started_at DESC, rowid DESC LIMIT ?2",
             )
             .map_err(err)?;
         let u = |v: Option<i64>| v.and_then(|v| u64::try_from(v).ok());
         let rows = stmt
             .query_map(
-                params![updater, i64::try_from(last).unwrap_or(i64::MAX)],
+                params![updater, i64::try_from(last).unwrap_or(i64::MAX), host],
                 |row| {
                     Ok(PhaseRecord {
                         run_id: row.get(0)?,
@@ -266,22 +272,44 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(err)
     }
 
-    /// The estimate of a phase, from its successful runs (the newest 50).
-    pub fn estimate(&self, updater: &str, phase: &str) -> Result<Estimate, String> {
+    /// The estimate of a phase on `host`, from its successful runs (the
+    /// newest 50): each host's phases are its own (a fleet run records
+    /// every host's under its name).
+    pub fn estimate(&self, host: &str, updater: &str, phase: &str) -> Result<Estimate, String> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT wall_ms FROM phases WHERE updater = ?1 AND phase = ?2 AND outcome = 'ok'
+                "SELECT wall_ms FROM phases
+                 WHERE host = ?1 AND updater = ?2 AND phase = ?3 AND outcome = 'ok'
                  ORDER BY started_at DESC LIMIT 50",
             )
             .map_err(err)?;
         let times = stmt
-            .query_map(params![updater, phase], |row| row.get::<_, i64>(0))
+            .query_map(params![host, updater, phase], |row| row.get::<_, i64>(0))
             .map_err(err)?
             .filter_map(Result::ok)
             .filter_map(|t| u64::try_from(t).ok())
             .collect();
         Ok(Estimate::from_times(times))
+    }
+
+    /// How long `host`'s update runs took: the median of each run's update
+    /// phases, over its newest 20 runs; none without history.
+    pub fn host_estimate_ms(&self, host: &str) -> Result<Option<u64>, String> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT SUM(wall_ms) FROM phases WHERE host = ?1 AND phase = 'update'
+                 GROUP BY run_id ORDER BY MAX(started_at) DESC LIMIT 20",
+            )
+            .map_err(err)?;
+        let times: Vec<u64> = stmt
+            .query_map(params![host], |row| row.get::<_, i64>(0))
+            .map_err(err)?
+            .filter_map(Result::ok)
+            .filter_map(|t| u64::try_from(t).ok())
+            .collect();
+        Ok(Estimate::from_times(times).median_ms())
     }
 
     /// Records one tool action (install, upgrade, rollback, …).
@@ -410,15 +438,26 @@ mod tests {
                 })
                 .unwrap();
         }
-        let last = store.phases(Some("apt"), 2).unwrap();
+        let last = store.phases(None, Some("apt"), 2).unwrap();
+        assert!(store.phases(Some("other"), None, 9).unwrap().is_empty());
         assert_eq!(last.len(), 2);
         assert_eq!(last[0].run_id, "run3", "newest first");
         assert!(matches!(
-            store.estimate("apt", "update").unwrap(),
+            store.estimate("h", "apt", "update").unwrap(),
             Estimate::Known { runs: 4, .. }
         ));
         assert_eq!(
-            store.estimate("npm", "update").unwrap(),
+            store.estimate("other", "apt", "update").unwrap(),
+            Estimate::NoHistory,
+            "another host's phases are not this one's"
+        );
+        assert_eq!(
+            store.host_estimate_ms("h").unwrap(),
+            Some(1100),
+            "the median run"
+        );
+        assert_eq!(
+            store.estimate("h", "npm", "update").unwrap(),
             Estimate::NoHistory
         );
     }

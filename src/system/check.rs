@@ -188,7 +188,7 @@ pub fn check(
         };
         let store = store.lock().unwrap_or_else(|e| e.into_inner());
         store
-            .estimate(updater, "update")
+            .estimate(&crate::base::host::hostname(), updater, "update")
             .map_or_else(|e| format!("history unreadable: {e}"), |e| e.describe())
     };
     let slowest = settings

@@ -18,16 +18,23 @@ pub struct PhaseStats {
 
 /// The last `last` phases recorded in the store at `path`, of `updater`
 /// only when one is named.
-pub fn phases(path: &Path, updater: Option<&str>, last: usize) -> anyhow::Result<Vec<PhaseRecord>> {
+pub fn phases(
+    path: &Path,
+    host: Option<&str>,
+    updater: Option<&str>,
+    last: usize,
+) -> anyhow::Result<Vec<PhaseRecord>> {
     let Some(store) = Store::open_read_only(path).map_err(anyhow::Error::msg)? else {
         return Ok(Vec::new());
     };
-    store.phases(updater, last).map_err(anyhow::Error::msg)
+    store
+        .phases(host, updater, last)
+        .map_err(anyhow::Error::msg)
 }
 
 /// Every updater and phase the store at `path` has recorded, each with its
-/// estimate.
-pub fn stats(path: &Path) -> anyhow::Result<Vec<PhaseStats>> {
+/// estimate on `host` (this machine, or a fleet host).
+pub fn stats(path: &Path, host: &str) -> anyhow::Result<Vec<PhaseStats>> {
     let Some(store) = Store::open_read_only(path).map_err(anyhow::Error::msg)? else {
         return Ok(Vec::new());
     };
@@ -36,7 +43,7 @@ pub fn stats(path: &Path) -> anyhow::Result<Vec<PhaseStats>> {
         .into_iter()
         .map(|(updater, phase)| {
             let estimate = store
-                .estimate(&updater, &phase)
+                .estimate(host, &updater, &phase)
                 .map_err(anyhow::Error::msg)?;
             Ok(PhaseStats {
                 updater,

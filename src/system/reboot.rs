@@ -27,6 +27,20 @@ pub fn required(cx: &CheckContext<'_>) -> Option<String> {
     needs_restarting(cx)
 }
 
+/// After an update: whether the machine now wants a reboot (Debian's flag
+/// file; the RPM family's `needs-restarting -r`).
+pub fn after_update() -> Option<String> {
+    let latest = |specs: &[String]| -> Vec<Result<String, String>> {
+        specs.iter().map(|_| Err("not asked".to_owned())).collect()
+    };
+    let host = Host::current();
+    required(&CheckContext {
+        host: &host,
+        timeout: Duration::from_secs(30),
+        latest: &latest,
+    })
+}
+
 fn needs_restarting(cx: &CheckContext<'_>) -> Option<String> {
     let host: &Host = cx.host;
     host.which("needs-restarting")?;

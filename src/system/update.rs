@@ -23,7 +23,8 @@ use crate::state::lock::{LockedFile, NotLocked};
 pub struct Request {
     pub skip: Vec<String>,
     pub dry_run: bool,
-    pub resume: bool,
+    /// Resume the last run (`"last"`) or the run with this id.
+    pub resume: Option<String>,
     /// Only security updates, where the updater can tell them apart.
     pub security_only: bool,
     /// Approve an update outside the maintenance windows.
@@ -49,12 +50,12 @@ pub trait View: Sync {
     fn approve(&self, question: &str) -> bool;
     /// How the check before the update is going.
     fn check(&self, event: &super::check::CheckEvent);
-    /// The run starts: each job's estimate.
-    fn start(&self, estimates: &[JobEstimate]);
+    /// The run `run_id` starts: each job's estimate.
+    fn start(&self, run_id: &str, estimates: &[JobEstimate]);
     /// A job started, waited, progressed or finished a phase.
     fn event(&self, event: &Event);
-    /// The run is over.
-    fn finish(&self, journal: &RunJournal, results: &[JobResult]);
+    /// The run is over; why the machine wants a reboot, if it does.
+    fn finish(&self, journal: &RunJournal, results: &[JobResult], reboot: Option<&str>);
 }
 
 /// How long a job waits for a package manager's lock that another program
@@ -86,58 +87,59 @@ pub fn run(
     let host = Host::current();
     let runs = dirs.runs();
     let mut sizes: BTreeMap<String, (u64, Option<u64>)> = BTreeMap::new();
-    let chosen: Vec<(&'static dyn Updater, Option<Vec<String>>)> = if request.resume {
-        let last = RunJournal::latest(&runs).context("no earlier run to resume")?;
-        let again = last.unfinished();
-        if again.is_empty() {
-            printer.note(&format!("run {}: nothing left to resume", last.run_id));
-            return Ok(Verdict::Success);
-        }
-        printer.note(&format!(
-            "resuming run {}: {}",
-            last.run_id,
-            again.join(", ")
-        ));
-        let again: Vec<&'static dyn Updater> = updaters
-            .iter()
-            .copied()
-            .filter(|u| again.iter().any(|a| a == u.id()))
-            .collect();
-        // Updaters that name what they update are checked again, so they
-        // name what is still pending.
-        let (naming, plain): (Vec<_>, Vec<_>) = again
-            .into_iter()
-            .partition(|u| u.update_argv_for(&[]).is_some());
-        let mut chosen: Vec<(&'static dyn Updater, Option<Vec<String>>)> =
-            plain.into_iter().map(|u| (u, None)).collect();
-        chosen.extend(
-            pending_updaters(settings, &naming, &host, printer, view)
+    let chosen: Vec<(&'static dyn Updater, Option<Vec<String>>)> =
+        if let Some(which) = &request.resume {
+            let last = super::history::run(&runs, which).context("no earlier run to resume")?;
+            let again = last.unfinished();
+            if again.is_empty() {
+                printer.note(&format!("run {}: nothing left to resume", last.run_id));
+                return Ok(Verdict::Success);
+            }
+            printer.note(&format!(
+                "resuming run {}: {}",
+                last.run_id,
+                again.join(", ")
+            ));
+            let again: Vec<&'static dyn Updater> = updaters
+                .iter()
+                .copied()
+                .filter(|u| again.iter().any(|a| a == u.id()))
+                .collect();
+            // Updaters that name what they update are checked again, so they
+            // name what is still pending.
+            let (naming, plain): (Vec<_>, Vec<_>) = again
                 .into_iter()
-                .map(|(u, list)| (u, u.update_argv_for(&list))),
-        );
-        chosen
-    } else {
-        let pending = pending_updaters(settings, &updaters, &host, printer, view);
-        for (u, list) in &pending {
-            let bytes: Vec<u64> = list.iter().filter_map(|p| p.download_bytes).collect();
-            sizes.insert(
-                u.id().to_owned(),
-                (
-                    list.len() as u64,
-                    (!bytes.is_empty()).then(|| bytes.iter().sum()),
-                ),
+                .partition(|u| u.update_argv_for(&[]).is_some());
+            let mut chosen: Vec<(&'static dyn Updater, Option<Vec<String>>)> =
+                plain.into_iter().map(|u| (u, None)).collect();
+            chosen.extend(
+                pending_updaters(settings, &naming, &host, printer, view)
+                    .into_iter()
+                    .map(|(u, list)| (u, u.update_argv_for(&list))),
             );
-        }
-        let pending = opted_in(settings, pending, printer);
-        if request.security_only {
-            security_only(pending, printer)
+            chosen
         } else {
-            pending
-                .into_iter()
-                .map(|(u, list)| (u, u.update_argv_for(&list)))
-                .collect()
-        }
-    };
+            let pending = pending_updaters(settings, &updaters, &host, printer, view);
+            for (u, list) in &pending {
+                let bytes: Vec<u64> = list.iter().filter_map(|p| p.download_bytes).collect();
+                sizes.insert(
+                    u.id().to_owned(),
+                    (
+                        list.len() as u64,
+                        (!bytes.is_empty()).then(|| bytes.iter().sum()),
+                    ),
+                );
+            }
+            let pending = opted_in(settings, pending, printer);
+            if request.security_only {
+                security_only(pending, printer)
+            } else {
+                pending
+                    .into_iter()
+                    .map(|(u, list)| (u, u.update_argv_for(&list)))
+                    .collect()
+            }
+        };
     if chosen.is_empty() {
         printer.note("nothing to update");
         return Ok(Verdict::Success);
@@ -158,6 +160,12 @@ pub fn run(
             ids.join(", ")
         ));
         return Ok(Verdict::Success);
+    }
+    if crate::exec::interrupt::interrupted() {
+        // Stopped before anything started (a fleet controller that left
+        // during the check): no journal, so nothing half-begun to resume.
+        printer.error("interrupted before any update started: nothing was changed");
+        return Ok(Verdict::Interrupted);
     }
     let journal = Mutex::new(RunJournal::of(&jobs));
     let log_dir = runs.join(&journal.lock().unwrap_or_else(|e| e.into_inner()).run_id);
@@ -181,7 +189,7 @@ pub fn run(
             let estimate = store.as_ref().and_then(|s| {
                 s.lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .estimate(&j.id, "update")
+                    .estimate(&crate::base::host::hostname(), &j.id, "update")
                     .ok()
             });
             JobEstimate {
@@ -193,7 +201,10 @@ pub fn run(
             }
         })
         .collect();
-    view.start(&estimates);
+    view.start(
+        &journal.lock().unwrap_or_else(|e| e.into_inner()).run_id,
+        &estimates,
+    );
     let host = crate::base::host::hostname();
     let started = std::time::Instant::now();
     let on_event = |event: &Event| {
@@ -266,7 +277,8 @@ pub fn run(
         j.finish(&r.id, &r.outcome);
     }
     save(&j);
-    view.finish(&j, &results);
+    let reboot = super::reboot::after_update();
+    view.finish(&j, &results, reboot.as_deref());
     if request.notify {
         notify(&results);
     }
@@ -362,18 +374,47 @@ fn approved(settings: &Settings, request: &Request, printer: Printer, view: &dyn
     false
 }
 
+/// Another `system update` holds this machine's single-run lock.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Busy {
+    pub pid: Option<u64>,
+    /// When it took the lock (RFC 3339).
+    pub since: Option<String>,
+    /// Its command line.
+    pub command: String,
+}
+
+impl std::fmt::Display for Busy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "another `toolup system update` is running (pid {}: {}, since {}); wait for it, or stop it",
+            self.pid.map_or_else(|| "?".to_owned(), |p| p.to_string()),
+            self.command,
+            self.since.as_deref().unwrap_or("?")
+        )
+    }
+}
+
+impl std::error::Error for Busy {}
+
 /// One `system update` at a time on a machine: a lock on the state dir's
-/// `system_update.lock`, holding the holder's pid, so a second run names it.
+/// `system_update.lock`, holding the holder's pid, so a second run names
+/// it (a `Busy` error).
 fn single_run(state: &std::path::Path) -> anyhow::Result<LockedFile> {
     let path = state.join("system_update.lock");
     LockedFile::acquire(&path, std::time::Duration::ZERO).map_err(|e| match e {
-        NotLocked::Held { pid } => anyhow::anyhow!(
-            "another `toolup system update` is running (pid {}: {}); wait for it, or stop it",
-            pid.as_deref().unwrap_or("?"),
-            pid.as_deref()
+        NotLocked::Held { pid } => anyhow::Error::new(Busy {
+            pid: pid.as_deref().and_then(|p| p.trim().parse().ok()),
+            since: std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .map(|t| humantime::format_rfc3339_seconds(t).to_string()),
+            command: pid
+                .as_deref()
                 .map(crate::base::host::command_line)
-                .unwrap_or_default()
-        ),
+                .unwrap_or_default(),
+        }),
         NotLocked::Io(e) => anyhow::anyhow!("{}: {e}", path.display()),
     })
 }
