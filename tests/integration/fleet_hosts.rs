@@ -362,3 +362,34 @@ fn a_hostile_inventory_is_refused_naming_the_line() {
         stderr(&out)
     );
 }
+
+/// The first fenced block of `lang` in docs/fleet.md after `after`.
+fn doc_block(lang: &str, after: &str) -> String {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/fleet.md")).unwrap();
+    let from = doc
+        .find(after)
+        .unwrap_or_else(|| panic!("docs/fleet.md has no {after:?}"));
+    let open = format!("```{lang}\n");
+    let start = doc[from..].find(&open).unwrap() + from + open.len();
+    let end = doc[start..].find("```").unwrap() + start;
+    doc[start..end].to_owned()
+}
+
+#[test]
+fn the_documented_examples_read_as_documented() {
+    let sb = Sandbox::new();
+    let ini = write(&sb, "doc.ini", &doc_block("ini", "## Ansible inventories"));
+    let yaml = write(&sb, "doc.yml", &doc_block("yaml", "## Ansible inventories"));
+    let from_ini = listed(&sb, &["--inventory", ini.to_str().unwrap()]);
+    assert_eq!(from_ini.len(), 5, "{from_ini:#?}");
+    assert_eq!(
+        from_ini,
+        listed(&sb, &["--inventory", yaml.to_str().unwrap()])
+    );
+    hosts_toml(&sb, &doc_block("toml", "## Hosts (hosts.toml)"));
+    let hosts = listed(&sb, &[]);
+    assert_eq!(names(&hosts), ["web1", "db1"]);
+    assert_eq!(hosts[1]["user"], "deploy", "from [groups.all]");
+    assert_eq!(hosts[1]["approval_required"], true, "from [groups.prod]");
+}

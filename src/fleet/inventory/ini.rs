@@ -183,7 +183,8 @@ fn literal(text: &str) -> Value {
     if let Some(inner) = unquote(text) {
         return Value::Text(inner);
     }
-    if text.starts_with('{') {
+    // A dict literal; `{{ … }}` and `{% … %}` are templates, kept as text.
+    if text.starts_with('{') && !text.starts_with("{{") && !text.starts_with("{%") {
         return Value::Other;
     }
     let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
@@ -210,10 +211,11 @@ fn words_split_by_commas(inner: &str) -> Result<Vec<String>, ()> {
         if item.is_empty() {
             continue;
         }
-        if item.contains(['[', ']', '{', '}']) {
-            return Err(());
+        match unquote(item) {
+            Some(text) => out.push(text),
+            None if item.contains(['[', ']', '{', '}']) => return Err(()),
+            None => out.push(item.to_owned()),
         }
-        out.push(unquote(item).unwrap_or_else(|| item.to_owned()));
     }
     Ok(out)
 }

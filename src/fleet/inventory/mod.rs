@@ -12,6 +12,7 @@ pub mod ini;
 pub mod ranges;
 mod resolve;
 pub mod yaml;
+mod yaml_tree;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -305,6 +306,18 @@ toolup_path=/parent/toolup
         let groups: String = (0..=MAX_GROUPS).map(|i| format!("[g{i}]\n")).collect();
         let e = ini(&groups).unwrap_err().to_string();
         assert!(e.contains("more than 2000 groups"), "{e}");
+    }
+
+    #[test]
+    fn templates_are_refused_not_taken_literally() {
+        for text in [
+            "[g]\nh ansible_host={{lookup}}\n",
+            "[g]\nh toolup_maintenance='[\"{{ w }}\"]'\n",
+            "[g:vars]\ntoolup_maintenance={% if x %}Sun 01:00-02:00{% endif %}\n",
+        ] {
+            let e = ini(text).unwrap_err().to_string();
+            assert!(e.contains("holds a template"), "{text:?}: {e}");
+        }
     }
 
     #[test]

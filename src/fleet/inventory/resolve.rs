@@ -202,6 +202,7 @@ impl Inventory<'_> {
         let fail =
             |(var, key): (&Var, &str), message: String| self.error(var.line, message).field(key);
         let text = |found: (&Var, &str)| match &found.0.value {
+            Value::Text(t) if is_template(t) => Err(fail(found, TEMPLATE.to_owned())),
             Value::Text(t) => Ok(t.clone()),
             _ => Err(fail(found, "expected a single value".to_owned())),
         };
@@ -231,6 +232,10 @@ impl Inventory<'_> {
         }
         if let Some(found) = pick("toolup_maintenance") {
             let texts = match &found.0.value {
+                Value::Text(t) if is_template(t) => return Err(fail(found, TEMPLATE.to_owned())),
+                Value::List(list) if list.iter().any(|t| is_template(t)) => {
+                    return Err(fail(found, TEMPLATE.to_owned()));
+                }
                 Value::Text(t) => checks::split_windows(t),
                 Value::List(list) => list.clone(),
                 Value::Other => {
@@ -241,6 +246,14 @@ impl Inventory<'_> {
         }
         Ok(())
     }
+}
+
+/// Why a value with a Jinja template is refused.
+const TEMPLATE: &str = "holds a template ({{ … }}), which toolup does not evaluate";
+
+/// Whether `text` holds a Jinja expression or statement.
+fn is_template(text: &str) -> bool {
+    text.contains("{{") || text.contains("{%")
 }
 
 /// Adds to `into` the variables of `from` that toolup reads.
