@@ -275,7 +275,12 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     let mut child = command.spawn()?;
     let mut streams = Streams::new(&mut child, request.max_capture);
     streams.on_stderr_line = request.on_stderr_line;
-    let deadline = started + request.timeout;
+    // Every timeout is range-checked where it is read (at most a day); one
+    // past what the clock can add is waited as a year, never a panic.
+    let deadline = started
+        .checked_add(request.timeout)
+        .or_else(|| started.checked_add(Duration::from_secs(366 * 86_400)))
+        .unwrap_or(started);
     let mut status = None;
     let mut exited_at: Option<Instant> = None;
     let mut timed_out = false;

@@ -9,6 +9,7 @@ mod discovery;
 mod fixture_server;
 mod hints;
 mod hostile;
+mod inputs;
 mod isolation;
 mod layers;
 mod methods;
