@@ -9,7 +9,6 @@ pub mod latest;
 mod progress;
 
 use std::path::Path;
-use std::time::Duration;
 
 use crate::base::printer::Printer;
 use crate::catalog::Tool;
@@ -118,12 +117,12 @@ fn update_baseline_file(
     asked: usize,
     printer: Printer,
 ) -> anyhow::Result<()> {
-    let before = match std::fs::read_to_string(path) {
+    let before = match crate::state::read_text(path, crate::upstream::MAX_CACHE_BYTES) {
         Ok(text) => {
             LatestVersions::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => LatestVersions::default(),
-        Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
+        Err(e) if e.is_missing() => LatestVersions::default(),
+        Err(e) => anyhow::bail!("cannot read {e}"),
     };
     // The baseline is shared: it keeps versions, times and sources, not this machine's ETags.
     let entries: std::collections::BTreeMap<_, _> = latest
@@ -201,12 +200,10 @@ pub fn latest_source(
     }
     if let Some(reset) = report.github_rate_limited {
         let when = match reset {
-            0 => "later".to_owned(),
-            secs => {
-                humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + Duration::from_secs(secs))
-                    .to_string()
-            }
-        };
+            0 => None,
+            secs => crate::base::clock::unix_rfc3339(secs),
+        }
+        .unwrap_or_else(|| "later".to_owned());
         printer.warn(&format!("GitHub API rate limit reached: no more GitHub API calls this run (resets {when}); used the quota-free fallbacks and caches"));
     }
     tracing::info!(

@@ -7,6 +7,17 @@ pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
+/// Unix seconds as RFC 3339 (UTC, seconds), as a server gives them (a
+/// rate limit's reset); `None` for a time past what a date can say (after
+/// the year 9999), never a panic.
+pub fn unix_rfc3339(secs: u64) -> Option<String> {
+    use std::fmt::Write;
+    let at = SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(secs))?;
+    let mut out = String::new();
+    write!(out, "{}", humantime::format_rfc3339_seconds(at)).ok()?;
+    Some(out)
+}
+
 /// The time `ago` before now as RFC 3339 (UTC, seconds): when something
 /// that took `ago` started.
 pub fn rfc3339_ago(ago: std::time::Duration) -> String {

@@ -51,13 +51,14 @@ pub struct HostFacts {
 
 impl HostFacts {
     /// Reads the facts from `/proc` and `/run` (nothing is executed).
+    #[allow(clippy::disallowed_methods)] // /proc/uptime: the kernel's, below `state`
     pub fn read() -> HostFacts {
         let logged_in_users =
             std::fs::read_dir("/run/user").map_or(0, |d| d.filter_map(Result::ok).count());
         let uptime = std::fs::read_to_string("/proc/uptime")
             .ok()
             .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
-            .map(Duration::from_secs_f64);
+            .and_then(|s| Duration::try_from_secs_f64(s).ok());
         let default_target = std::fs::read_link(Path::new("/etc/systemd/system/default.target"))
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));

@@ -42,6 +42,7 @@ pub fn hostname() -> String {
 }
 
 /// A process's command line, fit for a message (escaped), or empty.
+#[allow(clippy::disallowed_methods)] // /proc: the kernel's files, below `state`
 pub fn command_line(pid: &str) -> String {
     let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
         .map(|b| {
@@ -67,6 +68,7 @@ pub fn limit_malloc_arenas() {
 }
 
 /// This process's peak resident set size (Linux `VmHWM`), for benchmarks.
+#[allow(clippy::disallowed_methods)] // /proc: the kernel's files, below `state`
 pub fn peak_memory_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;

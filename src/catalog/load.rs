@@ -12,6 +12,9 @@ use super::{Catalog, CatalogError};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
 
+/// The largest catalog file read from disk (the built-in ones are under 2 KiB).
+const MAX_FILE_BYTES: u64 = crate::state::MIB;
+
 /// Where the catalog comes from.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogSource {
@@ -156,8 +159,8 @@ fn read_dir_files(dir: &Path) -> Result<Vec<CatalogFile>, CatalogError> {
             continue;
         }
         let file_label = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| CatalogError::new(&file_label, format!("cannot read: {e}")))?;
+        let text = crate::state::read_text(&path, MAX_FILE_BYTES)
+            .map_err(|e| CatalogError::new(&file_label, format!("cannot read: {}", e.why)))?;
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())

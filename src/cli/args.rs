@@ -491,8 +491,15 @@ pub struct GlobalArgs {
     /// not-installed (or missing), unknown, installed (all but not-installed).
     #[arg(long, global = true, value_delimiter = ',', value_name = "STATES")]
     pub status: Vec<String>,
-    /// Parallel probes [default: CPU cores + 1].
-    #[arg(long, short = 'j', global = true, value_name = "N")]
+    /// Parallel probes, 1 to 256 [default: CPU cores + 1].
+    #[arg(
+        long,
+        short = 'j',
+        global = true,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+            .range(1..=crate::config::MAX_JOBS as u64)
+    )]
     pub jobs: Option<usize>,
     /// Seconds before a hanging `--version` is killed.
     /// [default: 10, or `audit.timeout` in a config file]

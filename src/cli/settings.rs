@@ -30,15 +30,21 @@ pub fn resolve(args: &GlobalArgs, read_config: bool) -> anyhow::Result<Settings>
         .iter()
         .map(|s| StatusWord::from_flag(s).map_err(anyhow::Error::msg))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    if args
-        .timeout
-        .is_some_and(|t| !(t.is_finite() && t > 0.0 && t <= crate::config::MAX_TIMEOUT_SECS))
-    {
-        bail!(
-            "--timeout must be a positive number of seconds, at most {} (a day)",
-            crate::config::MAX_TIMEOUT_SECS
-        );
-    }
+    let timeout = args.timeout.map(|t| seconds(t, "--timeout")).transpose()?;
+    let http_timeout = match std::env::var(env_vars::TOOLUP_HTTP_TIMEOUT) {
+        Ok(text) if !text.trim().is_empty() => {
+            let name = env_vars::TOOLUP_HTTP_TIMEOUT;
+            let secs: f64 = text
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{name}: {text:?} is not a number of seconds"))?;
+            Some(seconds(secs, name)?)
+        }
+        Ok(_) | Err(std::env::VarError::NotPresent) => None,
+        Err(std::env::VarError::NotUnicode(_)) => {
+            bail!("{}: not a number of seconds", env_vars::TOOLUP_HTTP_TIMEOUT)
+        }
+    };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let config = if read_config {
         let trust = crate::config::TrustStore::load(dirs.as_ref().map(|d| d.state.as_path()));
@@ -46,14 +52,20 @@ pub fn resolve(args: &GlobalArgs, read_config: bool) -> anyhow::Result<Settings>
     } else {
         Config::default()
     };
-    if args.jobs == Some(0) {
-        bail!("--jobs must be at least 1");
-    }
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let min_release_age = match &args.min_release_age {
-        Some(text) => Some(humantime::parse_duration(text.trim()).with_context(|| {
-            format!("--min-release-age {text:?}: expected a duration such as 3d or 12h")
-        })?),
+        Some(text) => {
+            let age = humantime::parse_duration(text.trim()).with_context(|| {
+                format!("--min-release-age {text:?}: expected a duration such as 3d or 12h")
+            })?;
+            if age > crate::config::MAX_AGE {
+                bail!(
+                    "--min-release-age (or {}) {text:?}: out of range: at most 100 years",
+                    env_vars::TOOLUP_MIN_RELEASE_AGE
+                );
+            }
+            Some(age)
+        }
         None => config.min_release_age,
     };
     let backups = BackupPolicy {
@@ -90,15 +102,11 @@ pub fn resolve(args: &GlobalArgs, read_config: bool) -> anyhow::Result<Settings>
         // exec and page faults, so N+1 keeps N cores busy (bench/run.sh)
         // without piling up slow CLIs until they time out.
         jobs: args.jobs.or(config.jobs).unwrap_or(cores + 1),
-        probe_timeout: args
-            .timeout
-            .map(Duration::from_secs_f64)
+        probe_timeout: timeout
             .or(config.probe_timeout)
             .unwrap_or(Duration::from_secs(10)),
-        timeout_given: args
-            .timeout
-            .map(Duration::from_secs_f64)
-            .or(config.probe_timeout),
+        timeout_given: timeout.or(config.probe_timeout),
+        http_timeout,
         fail_on: args.fail_on.clone(),
         offline,
         refresh: args.refresh,
@@ -117,6 +125,19 @@ pub fn resolve(args: &GlobalArgs, read_config: bool) -> anyhow::Result<Settings>
         module_problems,
         allow_major: false,
     })
+}
+
+/// Seconds as a flag or a variable gives them (`source` names it): a
+/// number more than 0 and at most a day; NaN, infinities, negatives and
+/// anything too small to be a nanosecond are errors (exit 2), never a panic.
+fn seconds(secs: f64, source: &str) -> anyhow::Result<Duration> {
+    let max = crate::config::MAX_TIMEOUT_SECS;
+    Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|d| !d.is_zero() && secs <= max)
+        .with_context(|| {
+            format!("{source}: {secs:?} is out of range: a number of seconds more than 0 and at most {max} (a day)")
+        })
 }
 
 /// A comma-separated flag's words, trimmed, the empty ones dropped

@@ -24,6 +24,20 @@ pub use trust::{Ignored, TrustStore};
 /// `audit.timeout` here and `--timeout` on the command line.
 pub const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 
+/// The most parallel jobs toolup runs (`--jobs`, `audit.jobs`): each is a
+/// thread and a process, and more than this only costs memory.
+pub const MAX_JOBS: usize = 256;
+
+/// The longest age or lifetime a config file or flag may give
+/// (`upstream.ttl`, `upstream.min_release_age`, `backups.max_age`,
+/// `--min-release-age`): a hundred years; past it, time arithmetic has
+/// nothing to say.
+pub const MAX_AGE: Duration = Duration::from_secs(100 * 365 * 86_400);
+
+/// The largest config file toolup reads (project, user or system; the
+/// trust store of project files too).
+pub const MAX_CONFIG_BYTES: u64 = crate::state::MIB;
+
 /// The project file name.
 pub const PROJECT_FILE: &str = ".toolup.toml";
 /// The system-wide file.
@@ -281,7 +295,9 @@ impl Config {
         let mut config = Config::default();
         let own = std::iter::once(PathBuf::from(SYSTEM_FILE))
             .chain(user_dir.map(|d| d.join("config.toml")));
-        for file in own.filter(|f| f.is_file()) {
+        // One that is there but no regular file (a FIFO, a device) is an
+        // error naming it, not skipped.
+        for file in own.filter(|f| f.exists()) {
             config.apply_file(&file, None)?;
         }
         if let Some(file) = trust::find_project_file(cwd) {
@@ -300,11 +316,11 @@ impl Config {
     /// Applies one file; `trust` is given for a project file, which counts in
     /// full only when trusted.
     fn apply_file(&mut self, file: &Path, trust: Option<&TrustStore>) -> Result<(), ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
+        let text = crate::state::read_text(file, MAX_CONFIG_BYTES).map_err(|e| ConfigError {
             file: file.to_owned(),
             line: None,
             key: None,
-            message: format!("cannot read: {e}"),
+            message: format!("cannot read: {}", e.why),
         })?;
         let mut parsed: ConfigFile = toml::from_str(&text).map_err(|e| {
             let location = crate::base::toml_location::locate(&text, &e);
@@ -339,18 +355,28 @@ impl Config {
                 value
                     .as_deref()
                     .map(|v| {
-                        humantime::parse_duration(v.trim()).map_err(|e| {
+                        let d = humantime::parse_duration(v.trim()).map_err(|e| {
                             error(
                                 key,
                                 format!("{v:?} is not a duration ({e}); use e.g. 10s, 1h, 3d"),
                             )
-                        })
+                        })?;
+                        if d > MAX_AGE {
+                            return Err(error(
+                                key,
+                                format!("{v:?} is out of range: at most 100 years"),
+                            ));
+                        }
+                        Ok(d)
                     })
                     .transpose()
             };
         if let Some(jobs) = parsed.audit.jobs {
-            if jobs == 0 {
-                return Err(error("jobs", "must be at least 1".to_owned()));
+            if !(1..=MAX_JOBS).contains(&jobs) {
+                return Err(error(
+                    "jobs",
+                    format!("{jobs} is out of range: from 1 to {MAX_JOBS}, as --jobs"),
+                ));
             }
             self.jobs = Some(jobs);
             self.note("audit.jobs", jobs.to_string(), file);

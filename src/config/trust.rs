@@ -27,7 +27,7 @@ impl TrustStore {
     /// Reads the store; a missing or unreadable one trusts nothing.
     pub fn load(state_dir: Option<&Path>) -> TrustStore {
         state_dir
-            .and_then(|d| std::fs::read(d.join(FILE_NAME)).ok())
+            .and_then(|d| crate::state::read_file(d.join(FILE_NAME), 16 * crate::state::MIB).ok())
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default()
     }
@@ -43,9 +43,15 @@ impl TrustStore {
     }
 
     /// Trusts `file` as it is now; returns its canonical path and hash.
-    pub fn trust(&mut self, file: &Path) -> std::io::Result<(PathBuf, String)> {
-        let canonical = std::fs::canonicalize(file)?;
-        let hash = crate::base::digest::sha256_hex(&std::fs::read(&canonical)?);
+    /// The file is read as a config file is (a regular file, bounded), so
+    /// what is trusted is what `Config::load` would read.
+    pub fn trust(&mut self, file: &Path) -> Result<(PathBuf, String), crate::state::ReadError> {
+        let canonical = std::fs::canonicalize(file).map_err(|e| crate::state::ReadError {
+            path: file.to_owned(),
+            why: crate::state::Why::Io(e),
+        })?;
+        let bytes = crate::state::read_file(&canonical, super::MAX_CONFIG_BYTES)?;
+        let hash = crate::base::digest::sha256_hex(&bytes);
         self.files.insert(canonical.clone(), hash.clone());
         Ok((canonical, hash))
     }
@@ -86,11 +92,12 @@ impl Ignored {
     }
 }
 
-/// The project file nearest to `cwd`, if any.
+/// The project file nearest to `cwd`, if any: anything there but a
+/// directory (a FIFO or a device is found, and refused by name when read).
 pub fn find_project_file(cwd: &Path) -> Option<PathBuf> {
     cwd.ancestors()
         .map(|d| d.join(super::PROJECT_FILE))
-        .find(|p| p.is_file())
+        .find(|p| std::fs::metadata(p).is_ok_and(|m| !m.is_dir()))
 }
 
 #[cfg(test)]

@@ -26,12 +26,10 @@ pub fn project_file(path: Option<&Path>) -> anyhow::Result<PathBuf> {
 /// canonical path and sha256.
 pub fn trust(state_dir: &Path, file: &Path) -> anyhow::Result<(PathBuf, String)> {
     let mut store = TrustStore::load(Some(state_dir));
-    if !file.is_file() {
+    if !file.exists() {
         bail!("{}: no such file", file.display());
     }
-    let (canonical, hash) = store
-        .trust(file)
-        .with_context(|| format!("reading {}", file.display()))?;
+    let (canonical, hash) = store.trust(file)?;
     store
         .save(state_dir)
         .with_context(|| format!("writing {}", state_dir.display()))?;

@@ -81,8 +81,8 @@ fn file(subject: &str, path: &Path, when_absent: &str, format: Format) -> Findin
         .ok()
         .and_then(|m| SystemTime::now().duration_since(m).ok())
         .map_or_else(|| "age unknown".to_owned(), |d| format!("{} old", age(d)));
-    let readable = std::fs::read(path)
-        .map_err(|e| e.to_string())
+    let readable = crate::state::read_file(path, 256 * crate::state::MIB)
+        .map_err(|e| e.why.to_string())
         .and_then(|bytes| match format {
             Format::Json => serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
                 .map(|_| ())

@@ -263,8 +263,7 @@ fn github(token: Option<&Token>, quota: Option<Quota>, offline: bool) -> Finding
 fn when(reset: Option<u64>) -> String {
     match reset {
         Some(secs) if secs > 0 => {
-            humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + Duration::from_secs(secs))
-                .to_string()
+            crate::base::clock::unix_rfc3339(secs).unwrap_or_else(|| "later".to_owned())
         }
         _ => "later".to_owned(),
     }

@@ -50,12 +50,13 @@ pub struct ProcessRequest<'a> {
 }
 
 /// What a process reads on stdin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Input<'a> {
     /// Nothing: stdin is closed (`/dev/null`).
     Null,
-    /// This file (a binary pushed to a host over ssh).
-    File(&'a Path),
+    /// This open file, from its current position (a binary pushed to a
+    /// host over ssh; opened through `state`).
+    File(&'a std::fs::File),
     /// A pipe toolup holds open and never writes: it closes when toolup
     /// is first interrupted, when the process ends, or when toolup dies —
     /// how a program on the other end of ssh learns toolup is gone.
@@ -261,7 +262,7 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         .args(request.args)
         .stdin(match request.input {
             Input::Null => Stdio::null(),
-            Input::File(path) => Stdio::from(std::fs::File::open(path)?),
+            Input::File(file) => Stdio::from(file.try_clone()?),
             Input::Lifeline => Stdio::piped(),
         })
         .stdout(Stdio::piped())
@@ -315,7 +316,12 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     let mut lifeline = child.stdin.take();
     let mut streams = Streams::new(&mut child, request.max_capture);
     streams.hear = [request.on_stdout_line, request.on_stderr_line];
-    let deadline = started + request.timeout;
+    // Every timeout is range-checked where it is read (at most a day); one
+    // past what the clock can add is waited as a year, never a panic.
+    let deadline = started
+        .checked_add(request.timeout)
+        .or_else(|| started.checked_add(Duration::from_secs(366 * 86_400)))
+        .unwrap_or(started);
     let mut status = None;
     let mut exited_at: Option<Instant> = None;
     let mut timed_out = false;
@@ -702,9 +708,10 @@ mod tests {
         // a file as stdin, cat reads it.
         let file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file.as_file(), b"pushed\n").unwrap();
+        std::io::Seek::rewind(&mut file.as_file()).unwrap();
         let out = run(
             &ProcessRequest::new(Path::new("/bin/sh"), &args, Duration::from_secs(30))
-                .input(Input::File(file.path())),
+                .input(Input::File(file.as_file())),
         )
         .unwrap();
         assert_eq!(out.stdout, b"pushed\neof\n");

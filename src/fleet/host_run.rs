@@ -275,9 +275,10 @@ fn which_toolup(
     }
     listener.progress(&job.host.name, HostState::Running, "pushing toolup", None);
     let argv = connection.session_argv(&remote::push_command(&binary.sha256));
+    let (file, _) = crate::state::open_regular(&binary.path).map_err(|e| e.to_string())?;
     let out = crate::exec::run(
         &ProcessRequest::query(connection.program(), &argv, Duration::from_secs(600))
-            .input(Input::File(&binary.path))
+            .input(Input::File(&file))
             .capture(64 * 1024),
     )
     .map_err(|e| format!("cannot run ssh: {e}"))?;

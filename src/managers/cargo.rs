@@ -116,7 +116,7 @@ impl Updater for Cargo {
     fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
         let path = record(cx.host).ok_or("no cargo home")?;
         let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            crate::state::read_text(&path, 16 * crate::state::MIB).map_err(|e| e.to_string())?;
         let crates = installed(&text)?;
         let specs: Vec<String> = crates.iter().map(|(n, _)| format!("crates:{n}")).collect();
         let latest = (cx.latest)(&specs);

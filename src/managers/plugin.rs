@@ -56,18 +56,39 @@ pub struct PhaseLists {
     pub update: Vec<String>,
 }
 
-/// Seconds per command kind.
+/// The largest manifest toolup reads.
+const MAX_MANIFEST_BYTES: u64 = 256 * crate::state::KIB;
+
+/// The longest timeout a manifest may give, in seconds (a day, as `--timeout`).
+pub const MAX_TIMEOUT_SECS: u64 = 86_400;
+
+/// Seconds per command kind, each from 1 to `MAX_TIMEOUT_SECS`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Timeouts {
-    #[serde(default = "ten")]
+    #[serde(default = "ten", deserialize_with = "seconds")]
     pub query: u64,
-    #[serde(default = "two_minutes")]
+    #[serde(default = "two_minutes", deserialize_with = "seconds")]
     pub estimate_update: u64,
-    #[serde(default = "half_an_hour")]
+    #[serde(default = "half_an_hour", deserialize_with = "seconds")]
     pub download: u64,
-    #[serde(default = "an_hour")]
+    #[serde(default = "an_hour", deserialize_with = "seconds")]
     pub update: u64,
+}
+
+/// A timeout as written, checked where it is read: a whole number of
+/// seconds, at least 1 and at most a day (the error, with its line and
+/// field, names the manifest).
+fn seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let secs = i128::deserialize(d)?;
+    u64::try_from(secs)
+        .ok()
+        .filter(|s| (1..=MAX_TIMEOUT_SECS).contains(s))
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{secs} is out of range: a timeout is from 1 to {MAX_TIMEOUT_SECS} seconds (a day)"
+            ))
+        })
 }
 
 fn ten() -> u64 {
@@ -115,7 +136,7 @@ impl Plugin {
     /// Reads and checks a manifest; the error names the file, and the line
     /// and field where it can.
     pub fn load(path: &Path) -> Result<Plugin, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::state::read_text(path, MAX_MANIFEST_BYTES).map_err(|e| e.to_string())?;
         let manifest: Manifest = toml::from_str(&text)
             .map_err(|e| crate::base::toml_location::describe(path, &text, &e))?;
         if !crate::base::names::is_valid_name(&manifest.name) {
@@ -248,7 +269,14 @@ struct Package {
     security: Option<bool>,
 }
 
-/// Reads `estimate-update`'s JSON into pending updates.
+/// The most packages one `estimate-update` may list.
+pub const MAX_PACKAGES: usize = 100_000;
+/// The largest download one package may announce (1 PiB): a number past
+/// it is no size, and sizes are summed.
+pub const MAX_DOWNLOAD_BYTES: u64 = 1 << 50;
+
+/// Reads `estimate-update`'s JSON into pending updates; a number out of
+/// range is an error naming the plugin, the field and the value.
 pub fn parse_estimate(name: &str, stdout: &str) -> Result<Vec<Pending>, String> {
     let doc: Estimate = serde_json::from_str(stdout.trim()).map_err(|e| {
         format!(
@@ -265,6 +293,26 @@ pub fn parse_estimate(name: &str, stdout: &str) -> Result<Vec<Pending>, String> 
         }
     }
     let data = doc.data.unwrap_or_default();
+    if data.packages_to_update.len() > MAX_PACKAGES {
+        return Err(format!(
+            "plugin {name}: estimate-update lists {} packages, more than the {MAX_PACKAGES} toolup takes",
+            data.packages_to_update.len()
+        ));
+    }
+    if let Some((i, size)) = data
+        .packages_to_update
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| {
+            p.download_size_bytes
+                .filter(|s| *s > MAX_DOWNLOAD_BYTES)
+                .map(|s| (i, s))
+        })
+    {
+        return Err(format!(
+            "plugin {name}: estimate-update: packages_to_update[{i}].download_size_bytes = {size} is out of range (at most {MAX_DOWNLOAD_BYTES}, 1 PiB)"
+        ));
+    }
     let all_security = data.security_updates && data.packages_to_update.len() == 1;
     Ok(data
         .packages_to_update

@@ -44,14 +44,14 @@ impl Index {
     /// Reads the index; a missing one is empty, a damaged one an error that names it.
     pub fn load(modules_dir: &Path) -> Result<Index, String> {
         let path = modules_dir.join(INDEX);
-        match crate::state::read_bounded(&path, 4 * 1024 * 1024) {
+        match crate::state::read_file(&path, 4 * crate::state::MIB) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map_err(|e| format!("{}: not a module index ({e})", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Index {
+            Err(e) if e.is_missing() => Ok(Index {
                 schema_version: 1,
                 ..Index::default()
             }),
-            Err(e) => Err(format!("{}: {e}", path.display())),
+            Err(e) => Err(e.to_string()),
         }
     }
 

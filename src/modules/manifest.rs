@@ -55,10 +55,8 @@ impl Manifest {
         if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
             return Err(format!("{}: not a regular file", path.display()));
         }
-        let bytes = crate::state::read_bounded(&path, 64 * 1024)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
         let text =
-            String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
+            crate::state::read_text(&path, 64 * crate::state::KIB).map_err(|e| e.to_string())?;
         Manifest::parse(&path, &text)
     }
 

@@ -165,7 +165,7 @@ fn finish(modules_dir: &Path, journal: &Journal, index: &mut Index) -> Result<()
 /// previous version waits (for readers, which use that one until the next
 /// `modules` command finishes or undoes the swap).
 pub fn unchecked(modules_dir: &Path) -> Option<(String, PathBuf)> {
-    let bytes = std::fs::read(modules_dir.join(JOURNAL)).ok()?;
+    let bytes = read_journal(modules_dir).ok()?;
     let journal: Journal = serde_json::from_slice(&bytes).ok()?;
     if journal.step != "swapping" || journal.from.is_none() {
         return None;
@@ -178,6 +178,11 @@ pub fn unchecked(modules_dir: &Path) -> Option<(String, PathBuf)> {
         .then_some((journal.name, old_dir))
 }
 
+/// The journal's bytes (a regular file, bounded; anything else reads as unreadable).
+fn read_journal(modules_dir: &Path) -> Result<Vec<u8>, crate::state::ReadError> {
+    crate::state::read_file(modules_dir.join(JOURNAL), crate::state::MIB)
+}
+
 /// Whether an interrupted sync left something to finish or clear.
 pub fn interrupted(modules_dir: &Path) -> bool {
     [JOURNAL, STAGING, TRASH]
@@ -187,7 +192,7 @@ pub fn interrupted(modules_dir: &Path) -> bool {
 
 /// What a sync would find to repair, said without repairing (for `--check-only`).
 pub(super) fn pending_recovery(modules_dir: &Path) -> Vec<String> {
-    match std::fs::read(modules_dir.join(JOURNAL)) {
+    match read_journal(modules_dir) {
         Ok(bytes) => match serde_json::from_slice::<Journal>(&bytes) {
             Ok(j) => vec![format!(
                 "a sync was interrupted while replacing {} with {}; the next sync finishes or undoes it",
@@ -217,7 +222,7 @@ pub fn recover(modules_dir: &Path) -> Result<Vec<String>, String> {
             ..Index::default()
         }
     });
-    if let Ok(bytes) = std::fs::read(modules_dir.join(JOURNAL)) {
+    if let Ok(bytes) = read_journal(modules_dir) {
         match serde_json::from_slice::<Journal>(&bytes) {
             Ok(journal) => {
                 let target = modules_dir.join(&journal.name);

@@ -573,6 +573,7 @@ fn run_step(
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests read their fixtures directly
 mod tests {
     use super::*;
 

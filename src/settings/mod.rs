@@ -12,7 +12,6 @@ pub use filter::{FailOn, Filter, Format, StatusWord};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::base::env_vars;
 use crate::catalog::{Catalog, CatalogSource, Tool, load_catalog};
 use crate::config::Config;
 use crate::model::{Status, ToolRecord};
@@ -31,6 +30,8 @@ pub struct Settings {
     /// `--timeout` or `audit.timeout` when one was given (commands whose
     /// processes take longer than a probe use their own default otherwise).
     pub timeout_given: Option<Duration>,
+    /// `TOOLUP_HTTP_TIMEOUT`, checked (more than 0, at most a day).
+    pub http_timeout: Option<Duration>,
     pub fail_on: Vec<FailOn>,
     pub offline: bool,
     /// Fetch even when the latest-versions cache is within its TTL.
@@ -144,16 +145,12 @@ impl Settings {
         Ok(tools)
     }
 
-    /// HTTP settings: the defaults, with `TOOLUP_HTTP_TIMEOUT` (seconds) applied.
+    /// HTTP settings: the defaults, with `TOOLUP_HTTP_TIMEOUT` (seconds,
+    /// range-checked when the settings were resolved) applied.
     pub fn http_options(&self) -> HttpOptions {
         let mut http = HttpOptions::default();
-        if let Some(secs) = std::env::var(env_vars::TOOLUP_HTTP_TIMEOUT)
-            .ok()
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            && secs.is_finite()
-            && secs > 0.0
-        {
-            http.timeout = Duration::from_secs_f64(secs);
+        if let Some(timeout) = self.http_timeout {
+            http.timeout = timeout;
             http.connect_timeout = http.connect_timeout.min(http.timeout);
         }
         http

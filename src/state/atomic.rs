@@ -119,28 +119,10 @@ pub fn set_aside(path: &Path) -> std::io::Result<std::path::PathBuf> {
     Ok(aside)
 }
 
-/// Reads a regular file of at most `limit` bytes: a FIFO, a device
-/// (`/dev/zero`) or a file past the limit is an error, never a hang or an
-/// unbounded read.
+/// `read::read_file` for callers that speak `std::io` and name the file
+/// themselves: the error's kind is kept, its message is the reason alone.
 pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    let file = File::open(path)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("larger than {} MiB", limit / (1024 * 1024)),
-        ));
-    }
-    Ok(bytes)
+    Ok(super::read::read_file(path, limit)?)
 }
 
 /// The file a symlink finally points to (which may not exist yet).

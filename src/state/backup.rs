@@ -305,7 +305,8 @@ fn read_manifest(dir: &Path, tool: &str) -> Option<Backup> {
     if !std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
         return None;
     }
-    let mut backup: Backup = serde_json::from_slice(&std::fs::read(manifest).ok()?).ok()?;
+    let mut backup: Backup =
+        serde_json::from_slice(&super::read_file(manifest, 16 * super::MIB).ok()?).ok()?;
     if backup.tool != tool {
         return None;
     }

@@ -49,7 +49,7 @@ pub fn interrupted(dir: &Path) -> Vec<Unfinished> {
     let mut found: Vec<Unfinished> = entries
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| serde_json::from_slice(&std::fs::read(e.path()).ok()?).ok())
+        .filter_map(|e| serde_json::from_slice(&super::read_file(e.path(), super::MIB).ok()?).ok())
         .filter(|u: &Unfinished| path_of(dir, &u.started.tool).is_some() && !alive(u.pid))
         .collect();
     found.sort_by(|a, b| a.started.time.cmp(&b.started.time));

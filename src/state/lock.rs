@@ -46,7 +46,8 @@ impl LockFile {
 /// The pid holding an fcntl write lock on `path`, asked without taking it.
 fn fcntl_holder(path: &Path) -> Option<i32> {
     use std::os::fd::AsRawFd;
-    let file = std::fs::File::open(path).ok()?;
+    // Opened without blocking: a FIFO named as a lock file is no lock.
+    let (file, _) = super::open_regular(path).ok()?;
     // SAFETY: F_GETLK reads the flock we pass and writes the answer into it.
     let mut lock: libc::flock = unsafe { std::mem::zeroed() };
     lock.l_type = libc::F_WRLCK as libc::c_short;

@@ -68,7 +68,8 @@ fn hash_into(dir: &Path, relative: &Path, hasher: &mut Sha256) -> std::io::Resul
             );
         } else if kind.is_file() {
             hasher.update(format!("\0f{mode:o}\0"));
-            let mut file = std::fs::File::open(entry.path())?;
+            // Opened without blocking: a FIFO swapped in meanwhile is an error.
+            let (mut file, _) = super::open_regular(entry.path())?;
             let mut chunk = vec![0u8; 64 * 1024];
             loop {
                 let n = file.read(&mut chunk)?;

@@ -324,7 +324,8 @@ fn one(
     UpdaterCheck {
         updater: updater.id().to_owned(),
         security: pending.iter().filter(|p| p.security).count(),
-        download_bytes: (!sizes.is_empty()).then(|| sizes.iter().sum()),
+        download_bytes: (!sizes.is_empty())
+            .then(|| sizes.iter().fold(0u64, |a, b| a.saturating_add(*b))),
         estimate: estimate(updater.id()),
         pending,
         error,

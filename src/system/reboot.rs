@@ -12,11 +12,14 @@ pub fn required(cx: &CheckContext<'_>) -> Option<String> {
     for dir in ["/var/run", "/run"] {
         let flag = std::path::Path::new(dir).join("reboot-required");
         if flag.is_file() {
-            let pkgs = std::fs::read_to_string(format!("{dir}/reboot-required.pkgs"))
-                .unwrap_or_default()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(", ");
+            let pkgs = crate::state::read_text(
+                format!("{dir}/reboot-required.pkgs"),
+                16 * crate::state::MIB,
+            )
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(", ");
             return Some(if pkgs.is_empty() {
                 format!("{} exists", flag.display())
             } else {

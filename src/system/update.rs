@@ -126,7 +126,8 @@ pub fn run(
                     u.id().to_owned(),
                     (
                         list.len() as u64,
-                        (!bytes.is_empty()).then(|| bytes.iter().sum()),
+                        (!bytes.is_empty())
+                            .then(|| bytes.iter().fold(0u64, |a, b| a.saturating_add(*b))),
                     ),
                 );
             }
@@ -326,7 +327,7 @@ fn opted_in<'u>(
 
 /// Memory available now (`MemAvailable`), in KiB.
 fn available_memory_kib() -> Option<u64> {
-    std::fs::read_to_string("/proc/meminfo")
+    crate::state::read_text("/proc/meminfo", crate::state::MIB)
         .ok()?
         .lines()
         .find_map(|l| l.strip_prefix("MemAvailable:"))?

@@ -39,6 +39,10 @@ use sources::{Context, Lookup, Query};
 /// The baseline shipped inside the binary.
 pub static EMBEDDED_BASELINE: &str = include_str!("../../latest_versions.json");
 
+/// The largest latest-versions file (cache, failures, a baseline) read:
+/// the whole catalog's is some 25 KiB.
+pub const MAX_CACHE_BYTES: u64 = 64 * crate::state::MIB;
+
 /// Why a tool has no latest version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoAnswer {
@@ -148,7 +152,7 @@ impl LatestSource {
     /// The user cache at `user_cache` (if readable) over the embedded baseline.
     /// A corrupt user cache is reported and treated as empty: it is only a cache.
     pub fn load(user_cache: Option<&Path>, ttl: Duration) -> LatestSource {
-        let user = match user_cache.map(|p| (p, std::fs::read_to_string(p))) {
+        let user = match user_cache.map(|p| (p, crate::state::read_text(p, MAX_CACHE_BYTES))) {
             Some((path, Ok(text))) => LatestVersions::parse(&text).unwrap_or_else(|e| {
                 // Set aside, so this run's answers make a good one again.
                 let error = LatestVersionsError::at(path, e);
@@ -160,10 +164,14 @@ impl LatestSource {
                 }
                 LatestVersions::default()
             }),
+            Some((_, Err(e))) if !e.is_missing() => {
+                tracing::warn!("ignoring the latest-versions cache: {e}");
+                LatestVersions::default()
+            }
             _ => LatestVersions::default(),
         };
         let failed_before = user_cache
-            .and_then(|p| std::fs::read(failures_path(p)).ok())
+            .and_then(|p| crate::state::read_file(failures_path(p), MAX_CACHE_BYTES).ok())
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
         LatestSource {
@@ -499,10 +507,10 @@ pub fn merge_into_file(
         crate::state::lock::NotLocked::Io(e) => e,
         held => std::io::Error::other(held.to_string()),
     })?;
-    let mut current = match std::fs::read_to_string(path) {
+    let mut current = match crate::state::read_text(path, MAX_CACHE_BYTES) {
         Ok(text) => LatestVersions::parse(&text).map_err(std::io::Error::other)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => LatestVersions::default(),
-        Err(e) => return Err(e),
+        Err(e) if e.is_missing() => LatestVersions::default(),
+        Err(e) => return Err(std::io::Error::other(e.to_string())),
     };
     let before = current.clone();
     for (tool, entry) in entries {

@@ -11,6 +11,7 @@ mod fixture_server;
 mod fleet_hosts;
 mod hints;
 mod hostile;
+mod inputs;
 mod isolation;
 mod layers;
 mod methods;

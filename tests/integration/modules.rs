@@ -575,6 +575,54 @@ fn a_module_cannot_reach_outside_its_directory() {
     );
 }
 
+/// A module whose plugin gives a timeout no clock can add, or whose catalog
+/// file is past its cap, fails by name; the good module beside it installs.
+#[test]
+fn a_module_with_an_out_of_range_plugin_timeout_or_an_oversized_file_fails_alone() {
+    let sb = sandbox();
+    let repo = Repo::new(&sb.root);
+    repo.manifest("huge", "1.0.0", "");
+    repo.plugin("huge", "hugesvc");
+    let manifest = repo.module_dir("huge").join("plugins.d/hugesvc.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{text}[timeouts]\nquery = 9223372036854775807\n"),
+    )
+    .unwrap();
+    repo.manifest("big", "1.0.0", "");
+    repo.file(
+        "big",
+        "catalog/big.toml",
+        &format!("#{}\n", "x".repeat(1 << 20)),
+    );
+    repo.manifest("good", "1.0.0", "");
+    repo.tool("good", "goodtool", "a good tool");
+    repo.commit("one good module, two bad");
+    let (code, doc) = sync(&sb, &repo, &[]);
+    assert_eq!(code, Some(1), "{doc:#}");
+    let (o, why) = outcome(&doc, "huge");
+    assert_eq!(o, "failed", "{doc:#}");
+    assert!(
+        why.contains("hugesvc.toml") && why.contains("query") && why.contains("out of range"),
+        "{why}"
+    );
+    let (o, why) = outcome(&doc, "big");
+    assert_eq!(o, "failed", "{doc:#}");
+    assert!(
+        why.contains("big.toml") && why.contains("larger than"),
+        "{why}"
+    );
+    assert_eq!(outcome(&doc, "good").0, "installed", "{doc:#}");
+    assert!(
+        modules_dir(&sb)
+            .join("good/catalog/goodtool.toml")
+            .is_file()
+    );
+    assert!(!modules_dir(&sb).join("huge").exists());
+    assert!(!modules_dir(&sb).join("big").exists());
+}
+
 /// kill -9 at random moments of 20 syncs: every module is always one
 /// version whole, the index always parses, and once repaired agrees.
 #[test]

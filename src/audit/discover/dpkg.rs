@@ -37,7 +37,7 @@ impl DpkgIndex {
                 continue;
             };
             let package = package.split(':').next().unwrap_or(package);
-            let Ok(file) = std::fs::File::open(entry.path()) else {
+            let Ok((file, _)) = crate::state::open_regular(entry.path()) else {
                 continue;
             };
             // Line by line: some lists are megabytes (google-cloud-cli's is 4 MB).
@@ -82,7 +82,7 @@ impl DpkgIndex {
     /// `None` when dpkg recorded no checksum for it.
     pub fn is_modified(&self, package: &str, path: &Path) -> Option<bool> {
         let recorded = self.recorded_md5(package, path)?;
-        let mut file = std::fs::File::open(path).ok()?;
+        let (mut file, _) = crate::state::open_regular(path).ok()?;
         let mut hasher = md5::Md5::new();
         let mut buf = vec![0u8; 64 * 1024];
         loop {
@@ -102,11 +102,17 @@ impl DpkgIndex {
 
     fn recorded_md5(&self, package: &str, path: &Path) -> Option<String> {
         let info = self.admindir.join("info");
-        let text = std::fs::read_to_string(info.join(format!("{package}.md5sums")))
-            .or_else(|_| {
-                std::fs::read_to_string(info.join(format!("{package}:{}.md5sums", dpkg_arch())))
-            })
-            .ok()?;
+        let text = crate::state::read_text(
+            info.join(format!("{package}.md5sums")),
+            64 * crate::state::MIB,
+        )
+        .or_else(|_| {
+            crate::state::read_text(
+                info.join(format!("{package}:{}.md5sums", dpkg_arch())),
+                64 * crate::state::MIB,
+            )
+        })
+        .ok()?;
         let rel = path.to_str()?.trim_start_matches('/');
         let alias = rel
             .strip_prefix("usr/")
@@ -128,7 +134,8 @@ impl DpkgIndex {
 
     /// The installed version of `package` from dpkg's status file.
     pub fn package_version(&self, package: &str) -> Option<String> {
-        let status = std::fs::read_to_string(self.admindir.join("status")).ok()?;
+        let status =
+            crate::state::read_text(self.admindir.join("status"), 64 * crate::state::MIB).ok()?;
         let stanza = status
             .split("\n\n")
             .find(|s| s.lines().any(|l| l == format!("Package: {package}")))?;

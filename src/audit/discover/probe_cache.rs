@@ -103,7 +103,7 @@ pub struct ProbeCache {
 impl ProbeCache {
     /// Loads the cache file; a missing, unreadable or outdated file is an empty cache.
     pub fn load(path: &Path) -> ProbeCache {
-        let file: CacheFile = std::fs::read(path)
+        let file: CacheFile = crate::state::read_file(path, 64 * crate::state::MIB)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .filter(|f: &CacheFile| f.schema == CACHE_SCHEMA)

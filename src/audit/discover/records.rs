@@ -275,7 +275,7 @@ fn expected_names(tool: &Tool, install_key: &str) -> Vec<String> {
 fn read_head(path: &Path, limit: usize) -> Option<String> {
     use std::io::Read;
     let mut buf = vec![0u8; limit];
-    let mut file = std::fs::File::open(path).ok()?;
+    let (mut file, _) = crate::state::open_regular(path).ok()?;
     let n = file.read(&mut buf).ok()?;
     buf.truncate(n);
     Some(String::from_utf8_lossy(&buf).into_owned())
@@ -331,7 +331,8 @@ fn list_dists(site: &Path) -> Vec<Dist> {
 
 /// True when `entry_points.txt` declares `script` under `[console_scripts]` or `[gui_scripts]`.
 fn lists_console_script(dist: &Path, script: &str) -> bool {
-    let Ok(text) = std::fs::read_to_string(dist.join("entry_points.txt")) else {
+    let Ok(text) = crate::state::read_text(dist.join("entry_points.txt"), 16 * crate::state::MIB)
+    else {
         return false;
     };
     let mut in_scripts = false;
@@ -364,7 +365,7 @@ fn imports_dist(head: &str, normalized: &str) -> bool {
 
 /// pip's `RECORD` lists the scripts it installed (`../../../bin/aws,sha256=…`).
 fn records_script(dist: &Path, script: &str) -> bool {
-    let Ok(text) = std::fs::read_to_string(dist.join("RECORD")) else {
+    let Ok(text) = crate::state::read_text(dist.join("RECORD"), 16 * crate::state::MIB) else {
         return false;
     };
     let suffix = format!("/bin/{script}");
@@ -373,8 +374,8 @@ fn records_script(dist: &Path, script: &str) -> bool {
 }
 
 fn pkg_info_version(dist: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dist.join("METADATA"))
-        .or_else(|_| std::fs::read_to_string(dist.join("PKG-INFO")))
+    let text = crate::state::read_text(dist.join("METADATA"), 16 * crate::state::MIB)
+        .or_else(|_| crate::state::read_text(dist.join("PKG-INFO"), 16 * crate::state::MIB))
         .ok()?;
     text.lines()
         .find_map(|l| l.strip_prefix("Version:"))
@@ -395,7 +396,9 @@ fn npm_package(tool: &Tool, target: &Path) -> Option<Record> {
     };
     let root: PathBuf = components.get(..depth)?.iter().collect();
     let manifest = root.join("package.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).ok()?).ok()?;
+    let json: serde_json::Value =
+        serde_json::from_slice(&crate::state::read_file(&manifest, 16 * crate::state::MIB).ok()?)
+            .ok()?;
     let name = json.get("name")?.as_str()?;
     let version = json.get("version")?.as_str()?;
     let expected = expected_names(tool, "npm");
@@ -432,7 +435,9 @@ fn version_file(tool: &Tool, target: &Path) -> Option<Record> {
 fn load_crates2(cargo_home: &Path) -> Option<Crates2> {
     let path = cargo_home.join(".crates2.json");
     let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
+    let json: serde_json::Value =
+        serde_json::from_slice(&crate::state::read_file(&path, 16 * crate::state::MIB).ok()?)
+            .ok()?;
     let installs = json
         .get("installs")?
         .as_object()?

@@ -172,8 +172,11 @@ fn version_manager(
 ) -> Option<(PathBuf, Via)> {
     let spec = env_version
         .map(|v| v.to_string_lossy().into_owned())
-        .or_else(|| find_upward(cwd, local_file).and_then(|f| std::fs::read_to_string(f).ok()))
-        .or_else(|| std::fs::read_to_string(root.join("version")).ok())
+        .or_else(|| {
+            find_upward(cwd, local_file)
+                .and_then(|f| crate::state::read_text(&f, 16 * crate::state::MIB).ok())
+        })
+        .or_else(|| crate::state::read_text(root.join("version"), 16 * crate::state::MIB).ok())
         .unwrap_or_else(|| "system".to_owned());
     let versions = spec
         .split(|c: char| c == ':' || c.is_whitespace())
@@ -237,7 +240,7 @@ fn tool_versions_shim(
     ]
     .into_iter()
     .flatten()
-    .filter_map(|f| std::fs::read_to_string(f).ok())
+    .filter_map(|f| crate::state::read_text(&f, 16 * crate::state::MIB).ok())
     .flat_map(|text| {
         text.lines()
             .flat_map(|l| {
@@ -286,11 +289,13 @@ fn is_rustup_proxy(path: &Path, cargo_bin: &Path) -> bool {
 /// a directory override, then `default_toolchain`.
 fn rustup_target(bin: &str, env: &HostEnv, cwd: &Path) -> Option<(PathBuf, Via)> {
     let rustup_home = env.dir_or_home("RUSTUP_HOME", ".rustup")?;
-    let settings = std::fs::read_to_string(rustup_home.join("settings.toml")).unwrap_or_default();
+    let settings =
+        crate::state::read_text(rustup_home.join("settings.toml"), 16 * crate::state::MIB)
+            .unwrap_or_default();
     let settings: toml::Table = toml::from_str(&settings).unwrap_or_default();
     let from_file = cwd.ancestors().find_map(|d| {
-        let text = std::fs::read_to_string(d.join("rust-toolchain.toml"))
-            .or_else(|_| std::fs::read_to_string(d.join("rust-toolchain")))
+        let text = crate::state::read_text(d.join("rust-toolchain.toml"), 16 * crate::state::MIB)
+            .or_else(|_| crate::state::read_text(d.join("rust-toolchain"), 16 * crate::state::MIB))
             .ok()?;
         match toml::from_str::<toml::Table>(&text) {
             Ok(t) => t
@@ -350,9 +355,10 @@ fn volta_target(tools: &Path, bin: &str) -> Option<(PathBuf, Via)> {
         manager: ShimManager::Volta,
         selected,
     };
-    let platform: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(tools.join("user/platform.json")).ok()?)
-            .ok()?;
+    let platform: serde_json::Value = serde_json::from_str(
+        &crate::state::read_text(tools.join("user/platform.json"), 16 * crate::state::MIB).ok()?,
+    )
+    .ok()?;
     let node = platform.get("node")?;
     if let Some(runtime) = node.get("runtime").and_then(|v| v.as_str()) {
         let base = tools.join("image/node").join(runtime).join("bin").join(bin);

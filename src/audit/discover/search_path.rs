@@ -247,7 +247,7 @@ fn versioned_bins(root: &Option<PathBuf>, tail: &str) -> Vec<PathBuf> {
 /// `prefix=` from `~/.npmrc`, where `npm -g` puts bins when the user set one.
 fn npmrc_prefix(home: Option<&Path>) -> Option<PathBuf> {
     let home = home?;
-    let text = std::fs::read_to_string(home.join(".npmrc")).ok()?;
+    let text = crate::state::read_text(home.join(".npmrc"), 16 * crate::state::MIB).ok()?;
     text.lines().find_map(|line| {
         let (key, value) = line.split_once('=')?;
         (key.trim() == "prefix").then(|| {

@@ -72,7 +72,7 @@ impl ClientAnswers {
     pub fn load(path: Option<PathBuf>) -> ClientAnswers {
         let entries = path
             .as_deref()
-            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|p| crate::state::read_file(p, 16 * crate::state::MIB).ok())
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
         ClientAnswers {

@@ -22,7 +22,7 @@ pub fn discover(env: &ClientEnv<'_>) -> Discovered {
     };
     for file in source_files(&etc) {
         d.looked_in.push(file.display().to_string());
-        let Ok(text) = std::fs::read_to_string(&file) else {
+        let Ok(text) = crate::state::read_text(&file, 16 * crate::state::MIB) else {
             continue;
         };
         let deb822 = file.extension().is_some_and(|e| e == "sources");

@@ -43,7 +43,7 @@ pub fn discover(env: &ClientEnv<'_>) -> Discovered {
         .iter()
         .inspect(|f| d.looked_in.push(f.display().to_string()))
         .filter_map(|f| {
-            let text = std::fs::read_to_string(f).ok()?;
+            let text = crate::state::read_text(f, 16 * crate::state::MIB).ok()?;
             match text.parse::<toml::Table>() {
                 Ok(t) => Some((f.clone(), t)),
                 Err(e) => {
@@ -191,7 +191,7 @@ fn newest_sparse_cache(index_dir: &Path) -> Option<(PathBuf, String, Option<Stri
         let dir = entry.path();
         let config = dir.join("config.json");
         // Only sparse caches keep config.json at the top (git ones keep a .git).
-        let Ok(text) = std::fs::read_to_string(&config) else {
+        let Ok(text) = crate::state::read_text(&config, 16 * crate::state::MIB) else {
             continue;
         };
         let name = entry.file_name().to_string_lossy().into_owned();

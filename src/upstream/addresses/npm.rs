@@ -45,13 +45,16 @@ pub fn discover(env: &ClientEnv<'_>) -> Discovered {
     let user = user_npmrc(env);
     if let Some(file) = user {
         d.looked_in.push(file.display().to_string());
-        if let Some(url) = std::fs::read_to_string(&file).ok().and_then(|text| {
-            ini::parse(&text)
-                .into_iter()
-                .rev()
-                .find(|e| e.section.is_empty() && e.key == "registry")
-                .map(|e| e.value)
-        }) {
+        if let Some(url) = crate::state::read_text(&file, 16 * crate::state::MIB)
+            .ok()
+            .and_then(|text| {
+                ini::parse(&text)
+                    .into_iter()
+                    .rev()
+                    .find(|e| e.section.is_empty() && e.key == "registry")
+                    .map(|e| e.value)
+            })
+        {
             d.found(
                 KEY,
                 &url,

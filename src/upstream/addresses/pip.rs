@@ -111,7 +111,7 @@ fn pip_config(
     let mut best = None;
     for file in files {
         looked_in.push(file.display().to_string());
-        let Ok(text) = std::fs::read_to_string(&file) else {
+        let Ok(text) = crate::state::read_text(&file, 16 * crate::state::MIB) else {
             continue;
         };
         let entries = ini::parse(&text);
@@ -153,7 +153,9 @@ fn uv_files(env: &ClientEnv<'_>) -> Vec<PathBuf> {
             break;
         }
         let pyproject = dir.join("pyproject.toml");
-        if std::fs::read_to_string(&pyproject).is_ok_and(|t| t.contains("[tool.uv")) {
+        if crate::state::read_text(&pyproject, 16 * crate::state::MIB)
+            .is_ok_and(|t| t.contains("[tool.uv"))
+        {
             files.push(pyproject);
             break;
         }
@@ -177,7 +179,7 @@ fn uv_config(
 ) -> Option<(String, PathBuf, String)> {
     for file in uv_files(env) {
         looked_in.push(file.display().to_string());
-        let Ok(text) = std::fs::read_to_string(&file) else {
+        let Ok(text) = crate::state::read_text(&file, 16 * crate::state::MIB) else {
             continue;
         };
         let Ok(doc) = text.parse::<toml::Table>() else {
