@@ -1,6 +1,13 @@
 //! The one place user output is written. Diagnostics go through `tracing` to stderr.
+//!
+//! Whatever passes this door — text, tables, JSON documents and event
+//! streams, errors, warnings and notes — is scrubbed of credentials
+//! (`secrets::scrub`, string by string for JSON) and has its control
+//! characters escaped; commands need do nothing of their own.
 
 use std::io::Write;
+
+use crate::base::secrets::{scrub, scrub_json};
 
 /// Writes command output to stdout, unless quiet.
 #[derive(Debug, Clone, Copy)]
@@ -9,19 +16,22 @@ pub struct Printer {
 }
 
 impl Printer {
-    /// Prints text for people: every control character in it (escape
-    /// sequences above all, from tool output, registries or files) is shown
-    /// as an escape, so nothing can drive the terminal.
+    /// Prints text for people: credentials hidden, and every control
+    /// character in it (escape sequences above all, from tool output,
+    /// registries or files) shown as an escape, so nothing can drive the
+    /// terminal.
     pub fn out(&self, text: &str) {
-        self.write(&visible(text));
+        self.write(&visible(&scrub(text)));
     }
 
-    /// Prints a JSON document with the same values: characters a terminal
-    /// would act on that JSON allows raw (DEL, C1 controls such as CSI,
-    /// bidirectional overrides) are written as `\uXXXX` escapes, which
-    /// decode to the very same strings.
+    /// Prints JSON (a document, or a stream of one per line) with the same
+    /// values less their credentials: each string is scrubbed as a value, so
+    /// the text stays valid JSON; characters a terminal would act on that
+    /// JSON allows raw (DEL, C1 controls such as CSI, bidirectional
+    /// overrides) are written as `\uXXXX` escapes, which decode to the very
+    /// same strings.
     pub fn out_json(&self, text: &str) {
-        self.write(&json_safe(text));
+        self.write(&json_safe(&scrub_json(text)));
     }
 
     /// Prints text toolup itself generated (a completion script, a man
@@ -42,7 +52,7 @@ impl Printer {
     /// tokens (`(text, SGR code)`) — after escaping, so the only escape
     /// sequences that reach the terminal are toolup's own.
     pub fn out_styled(&self, text: &str, styles: Option<&[(&str, &str)]>) {
-        let mut safe = visible(text).into_owned();
+        let mut safe = visible(&scrub(text)).into_owned();
         for (token, code) in styles.unwrap_or_default() {
             safe = safe.replace(token, &format!("\u{1b}[{code}m{token}\u{1b}[0m"));
         }
@@ -82,7 +92,7 @@ impl Printer {
 
 /// A line for stderr: no credential, no control character.
 fn stderr_line(text: &str) -> String {
-    visible(&crate::base::secrets::scrub(text)).into_owned()
+    visible(&scrub(text)).into_owned()
 }
 
 /// `text` with control characters (C0 and C1: ESC, CSI, OSC, `\r`,

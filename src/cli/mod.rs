@@ -381,13 +381,15 @@ fn init_tracing(args: &GlobalArgs) {
     }
     let filter = tracing_subscriber::EnvFilter::try_new(&directives)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("warn,toolup={level}")));
+    crate::base::secrets::register_environment();
+    let ansi = crate::base::color::enabled(
+        args.color_choice(),
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(crate::base::secrets::ScrubbedStderr)
-        .with_ansi(crate::base::color::enabled(
-            args.color_choice(),
-            std::io::IsTerminal::is_terminal(&std::io::stderr()),
-        ))
+        .with_writer(crate::base::secrets::ScrubbedStderr::new(ansi))
+        .with_ansi(ansi)
         .without_time()
         .with_target(false)
         .try_init();

@@ -21,6 +21,7 @@ impl Config {
     /// included) with where it came from — a file when it holds that value,
     /// `detected` for those keys when no file set them — then everything the
     /// files set that has no default (managers, pins, presets, sources).
+    /// Values are shown without their credentials.
     pub fn shown(&self, effective: Vec<(&str, String)>, detected: &[&str]) -> Vec<Shown> {
         let from_files: Vec<_> = self.origins().collect();
         let mut out: Vec<Shown> = Vec::new();
@@ -33,7 +34,7 @@ impl Config {
             };
             out.push(Shown {
                 key: key.to_owned(),
-                value,
+                value: shown_value(&value),
                 from,
             });
         }
@@ -41,7 +42,7 @@ impl Config {
             if !out.iter().any(|r| r.key == *key) {
                 out.push(Shown {
                     key: (*key).to_owned(),
-                    value: (*value).to_owned(),
+                    value: shown_value(value),
                     from: path.display().to_string(),
                 });
             }
@@ -64,6 +65,13 @@ impl Config {
                     .collect(),
             })
     }
+}
+
+/// A value as `config show` may show it: a credential in it (a source's
+/// `user:password@`, a token) is `***`, so the table's columns are laid
+/// out around what is shown (the printer scrubs again, whatever it prints).
+fn shown_value(value: &str) -> String {
+    crate::base::secrets::scrub(value).into_owned()
 }
 
 /// The project file in effect and its trust.

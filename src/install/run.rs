@@ -2,7 +2,6 @@
 //! plan marked it, a retry when the manager's output says a retry may
 //! succeed, the process stopped on Ctrl-C unless it is putting things back.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use super::plan::Action;
@@ -45,7 +44,7 @@ pub fn run_manager(action: &Action) -> Result<(), String> {
 /// back, which must finish even after Ctrl-C.
 pub(super) fn run_argv(action: &Action, interruptible: bool) -> Result<(), String> {
     let argv = full_argv(action);
-    let program = PathBuf::from(&argv[0]);
+    let program = crate::base::paths::program(&argv[0])?;
     let manager = crate::managers::installer(action.manager);
     for attempt in 0..2 {
         let out = run_process(

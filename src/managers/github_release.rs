@@ -43,8 +43,7 @@ impl Installer for GithubRelease {
         true
     }
     fn install(&self, package: &str, version: Option<&str>) -> Vec<String> {
-        let me = std::env::current_exe()
-            .map_or_else(|_| "toolup".to_owned(), |p| p.display().to_string());
+        let me = crate::base::paths::own_program();
         let mut argv = vec![me, "fetch-release".to_owned(), package.to_owned()];
         if let Some(v) = version {
             argv.extend(["--tag".to_owned(), v.to_owned()]);
@@ -55,8 +54,7 @@ impl Installer for GithubRelease {
         self.install(package, version)
     }
     fn uninstall(&self, package: &str) -> Vec<String> {
-        let me = std::env::current_exe()
-            .map_or_else(|_| "toolup".to_owned(), |p| p.display().to_string());
+        let me = crate::base::paths::own_program();
         vec![
             me,
             "fetch-release".to_owned(),

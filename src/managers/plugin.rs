@@ -164,6 +164,15 @@ impl Plugin {
                 executable.display()
             ));
         }
+        // Its argv is text (the runner's steps, the journal, sudoers): a
+        // path no text names is refused, never run as another file.
+        crate::base::paths::as_text(&executable)
+            .map_err(|e| format!("{}: field `executable`: {e}", path.display()))?;
+        // A setting may be a credential (`token`, a URL's password): no
+        // line toolup writes shows it, whatever the plugin prints.
+        for (key, value) in &manifest.settings {
+            crate::base::secrets::register_setting(key, value);
+        }
         Ok(Plugin {
             id: Box::leak(manifest.name.clone().into_boxed_str()),
             manifest,
@@ -219,6 +228,16 @@ impl Plugin {
                 timed_out: false,
             },
         }
+    }
+
+    /// Its executable as an argv's first word: `load` refused a path that
+    /// is not UTF-8, so this is the path itself (else lossy text, which
+    /// the runner refuses to run).
+    fn argv0(&self) -> String {
+        crate::base::paths::as_text(&self.executable).map_or_else(
+            |_| self.executable.to_string_lossy().into_owned(),
+            str::to_owned,
+        )
     }
 
     fn query(&self) -> Duration {
@@ -314,14 +333,17 @@ pub fn parse_estimate(name: &str, stdout: &str) -> Result<Vec<Pending>, String> 
         ));
     }
     let all_security = data.security_updates && data.packages_to_update.len() == 1;
+    // What a plugin says is kept (the saved report) and shown: without
+    // the credentials it may carry.
+    let clean = |s: String| crate::base::secrets::scrub(&s).into_owned();
     Ok(data
         .packages_to_update
         .into_iter()
         .map(|p| Pending {
             security: p.security.unwrap_or(all_security),
-            name: p.name,
-            from: p.current_version,
-            to: p.new_version,
+            name: clean(p.name),
+            from: p.current_version.map(clean),
+            to: p.new_version.map(clean),
             download_bytes: p.download_size_bytes,
         })
         .collect())
@@ -355,10 +377,7 @@ impl Updater for Plugin {
         self.ask("is-applicable", self.query()).code == Some(0)
     }
     fn check_argv(&self) -> Vec<String> {
-        vec![
-            self.executable.display().to_string(),
-            "estimate-update".to_owned(),
-        ]
+        vec![self.argv0(), "estimate-update".to_owned()]
     }
     fn parse(&self, stdout: &str) -> Result<Vec<Pending>, String> {
         parse_estimate(self.id, stdout)
@@ -384,10 +403,10 @@ impl Updater for Plugin {
     }
     fn download_argv(&self) -> Option<Vec<String>> {
         (self.ask("can-separate-download", self.query()).code == Some(0))
-            .then(|| vec![self.executable.display().to_string(), "download".to_owned()])
+            .then(|| vec![self.argv0(), "download".to_owned()])
     }
     fn update_argv(&self) -> Vec<String> {
-        vec![self.executable.display().to_string(), "update".to_owned()]
+        vec![self.argv0(), "update".to_owned()]
     }
     fn needs_root(&self) -> bool {
         self.ask("does-require-sudo", self.query()).code == Some(0)

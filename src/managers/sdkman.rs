@@ -42,8 +42,13 @@ fn sdk_answering_yes(host: &Host, args: &[&str]) -> Vec<String> {
     )
 }
 
+/// The init script's path is passed to bash as text: one that is not
+/// UTF-8 is passed as nothing (`source ""` fails) rather than as text that
+/// names another file; the check says why.
 fn sdk_with(host: &Host, script: &str, args: &[&str]) -> Vec<String> {
-    let init = init_script(host).map_or_else(String::new, |p| p.display().to_string());
+    let init = init_script(host)
+        .and_then(|p| crate::base::paths::as_text(&p).ok().map(str::to_owned))
+        .unwrap_or_default();
     let mut out = argv(&["bash", "-c", script, "sdk", &init]);
     out.extend(args.iter().map(|a| (*a).to_owned()));
     out
@@ -63,6 +68,9 @@ impl Updater for Sdkman {
         sdk(&Host::current(), &["outdated"])
     }
     fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
+        if let Some(init) = init_script(cx.host) {
+            crate::base::paths::as_text(&init)?;
+        }
         let out = cx.run(&sdk(cx.host, &["outdated"]))?;
         if out.code != 0 {
             return Err(format!(

@@ -64,6 +64,7 @@ pub struct CheckContext<'a> {
 impl CheckContext<'_> {
     /// Runs a read-only check command.
     pub fn run(&self, argv: &[String]) -> Result<CheckRun, String> {
+        crate::base::paths::program(&argv[0])?;
         let program = self
             .host
             .which(&argv[0])

@@ -34,11 +34,18 @@ const UNDER_INDENT: usize = 6;
 /// `rows` (the first is the header) laid out within `width`.
 pub fn lay_out(rows: Vec<Vec<String>>, width: Option<usize>, layout: &Layout) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    // Credentials go before cells are measured and folded: a folded one
+    // would be in pieces the printer's scrub could not recognise.
     let rows: Vec<Vec<String>> = rows
         .into_iter()
         .map(|mut r| {
             r.resize(columns, String::new());
-            r
+            r.into_iter()
+                .map(|cell| match crate::base::secrets::scrub(&cell) {
+                    std::borrow::Cow::Owned(clean) => clean,
+                    std::borrow::Cow::Borrowed(_) => cell,
+                })
+                .collect()
         })
         .collect();
     let Some(width) = width else {

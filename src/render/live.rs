@@ -23,6 +23,13 @@ pub fn left(expected_ms: u64, elapsed_ms: u64) -> String {
     }
 }
 
+/// What the view shows of text from programs (a progress message, why a
+/// phase failed, who holds a lock): it reaches the terminal past the
+/// printer, so it is scrubbed and escaped as the printer would.
+fn shown(text: &str) -> String {
+    crate::base::printer::visible(&crate::base::secrets::scrub(text)).into_owned()
+}
+
 /// The view; `None` from `new` when stderr is not a terminal.
 pub struct Live {
     multi: MultiProgress,
@@ -104,12 +111,12 @@ impl Live {
                     let msg = message
                         .as_deref()
                         .map_or_else(String::new, |m| format!(" {m}"));
-                    bar.set_message(format!("{phase}{pct}{msg}"));
+                    bar.set_message(shown(&format!("{phase}{pct}{msg}")));
                 }
             }
             Event::Waiting { job, phase, holder } => {
                 if let Some(bar) = jobs.get(job) {
-                    bar.set_message(format!("{phase}: waiting — {holder}"));
+                    bar.set_message(shown(&format!("{phase}: waiting — {holder}")));
                 }
             }
             Event::Finished {
@@ -133,7 +140,7 @@ impl Live {
                         Outcome::Failed(w) | Outcome::Skipped(w) => format!(": {w}"),
                         _ => String::new(),
                     };
-                    bar.set_message(format!("{phase} {}{why}{log}", outcome.id()));
+                    bar.set_message(shown(&format!("{phase} {}{why}{log}", outcome.id())));
                     if done {
                         bar.finish();
                         self.overall.inc(1);
@@ -189,7 +196,7 @@ impl CheckProgress {
             } => {
                 if let Some(bar) = lines.get(updater) {
                     bar.finish_with_message(match error {
-                        Some(e) => format!("failed: {e}"),
+                        Some(e) => shown(&format!("failed: {e}")),
                         None => format!("{pending} pending ({:.1}s)", *elapsed_ms as f64 / 1000.0),
                     });
                 }

@@ -122,6 +122,8 @@ pub fn wrap_words(text: &str, width: Option<usize>) -> String {
     let Some(width) = width else {
         return text.to_owned();
     };
+    // Scrubbed before folding, as table cells are (see `layout::lay_out`).
+    let text = &*crate::base::secrets::scrub(text);
     let body = text.trim_start_matches(' ');
     let indent = &text[..text.len() - body.len()];
     let lines = layout::fold(body, width.saturating_sub(indent.len()).max(1), false);

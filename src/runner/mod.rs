@@ -480,9 +480,9 @@ fn progress(line: &str) -> Option<(Option<f64>, Option<String>)> {
                 .percent
                 .filter(|p| p.is_finite())
                 .map(|p| p.clamp(0.0, 100.0)),
-            parsed
-                .message
-                .map(|m| crate::base::printer::visible(&m).into_owned()),
+            parsed.message.map(|m| {
+                crate::base::printer::visible(&crate::base::secrets::scrub(&m)).into_owned()
+            }),
         )
     })
 }
@@ -496,7 +496,10 @@ fn run_step(
     let Some((program, args)) = step.argv.split_first() else {
         return (Outcome::Skipped("nothing to run".to_owned()), None, None);
     };
-    let program = PathBuf::from(program);
+    let program = match crate::base::paths::program(program) {
+        Ok(program) => program,
+        Err(why) => return (Outcome::Failed(why), None, None),
+    };
     let hear = |line: &str| {
         if let Some((percent, message)) = progress(line) {
             on_event(&Event::Progress {
@@ -545,10 +548,13 @@ fn run_step(
         system_ms: u.system_ms,
         peak_rss_kib: u.max_rss_kib,
     });
+    // The log keeps what the program printed, less its credentials: a
+    // file under runs/ outlives the run and is read by others.
     if let Some(path) = &log {
         let mut text = format!("$ {}\n", step.argv.join(" "));
         text.push_str(&String::from_utf8_lossy(&out.stdout));
         text.push_str(&String::from_utf8_lossy(&out.stderr));
+        let text = crate::base::secrets::scrub(&text);
         let _ = crate::state::write_atomic(path, text.as_bytes());
     }
     let outcome = if out.interrupted {
@@ -563,11 +569,16 @@ fn run_step(
     } else {
         let text = crate::base::text::clean_output(&out.stdout, &out.stderr);
         let tail: Vec<&str> = text.lines().rev().take(3).collect();
-        Outcome::Failed(format!(
-            "exit {}: {}",
-            out.status.and_then(|s| s.code()).unwrap_or(-1),
-            tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
-        ))
+        // Scrubbed here, where it is made: the journal, the history and
+        // the live view keep it too.
+        Outcome::Failed(
+            crate::base::secrets::scrub(&format!(
+                "exit {}: {}",
+                out.status.and_then(|s| s.code()).unwrap_or(-1),
+                tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+            ))
+            .into_owned(),
+        )
     };
     (outcome, log, usage)
 }

@@ -76,6 +76,8 @@ pub fn save_snapshot(path: &Path, snapshot: &Snapshot) -> Result<(), SnapshotErr
         source: std::io::Error::other(e),
     })?;
     text.push('\n');
+    // What tools printed is kept, less credentials (string by string).
+    let text = crate::base::secrets::scrub_json(&text);
     write_atomic(path, text.as_bytes()).map_err(|source| SnapshotError::Write {
         path: path.to_owned(),
         source,

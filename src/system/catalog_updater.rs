@@ -53,6 +53,10 @@ impl Updater for Catalog {
     /// each package is listed and updated once, by its owner). The majors
     /// the plan holds back are said, with how to take them.
     fn check(&self, cx: &CheckContext<'_>) -> Result<Vec<Pending>, String> {
+        // Its update runs this binary by its path, as text.
+        if let Ok(me) = std::env::current_exe() {
+            crate::base::paths::as_text(&me)?;
+        }
         let owned = |method: crate::model::Method| {
             crate::managers::for_method(method)
                 .and_then(|m| crate::managers::updater(m.id()))
@@ -78,8 +82,7 @@ impl Updater for Catalog {
     /// update was given it: `--yes` answers "run these?", never "take this
     /// major?".
     fn update_argv(&self) -> Vec<String> {
-        let me = std::env::current_exe()
-            .map_or_else(|_| "toolup".to_owned(), |p| p.display().to_string());
+        let me = crate::base::paths::own_program();
         let mut argv = vec![me, "upgrade".into(), "--outdated".into(), "--yes".into()];
         if self.settings.allow_major {
             argv.push("--allow-major".into());

@@ -339,6 +339,8 @@ fn one(
 pub fn save(path: &Path, report: &CheckReport) -> std::io::Result<()> {
     let mut text = serde_json::to_string_pretty(report).map_err(std::io::Error::other)?;
     text.push('\n');
+    // What updaters printed is kept, less credentials (string by string).
+    let text = crate::base::secrets::scrub_json(&text);
     crate::state::write_atomic(path, text.as_bytes())
 }
 

@@ -21,8 +21,7 @@ impl Modules {
     /// The updater, running this very toolup binary.
     pub fn new() -> Modules {
         Modules {
-            exe: std::env::current_exe()
-                .map_or_else(|_| "toolup".to_owned(), |p| p.display().to_string()),
+            exe: crate::base::paths::own_program(),
         }
     }
 }

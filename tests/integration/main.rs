@@ -19,6 +19,7 @@ mod modules;
 mod plugin_example;
 mod real_managers;
 mod registry_discovery;
+mod secrets;
 mod sshd_hosts;
 mod support;
 mod system;
