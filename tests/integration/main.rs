@@ -16,6 +16,7 @@ mod modules;
 mod plugin_example;
 mod real_managers;
 mod registry_discovery;
+mod sudoers;
 mod support;
 mod system;
 mod trust;
