@@ -63,6 +63,28 @@ pub fn execute(
         .collect();
     let execute = |job: &crate::runner::Job, _: &crate::runner::Step| {
         let action = &the_plan.actions[job.id.parse::<usize>().ok()?];
+        // One action on a tool at a time, across processes: held from
+        // before its backup until its outcome is recorded.
+        let _held = match hold(printer, &dirs, action) {
+            Ok(held) => held,
+            Err(why) => {
+                printer.error(&format!("{} {}: {why}", action.kind.id(), action.tool));
+                return Some(crate::runner::Outcome::Failed(why));
+            }
+        };
+        // Another run may have acted on it since this one planned: then
+        // the plan is stale, and acting on it (or putting back what it
+        // replaced) would undo that run's work.
+        if let Some(why) = changed_since_plan(settings, action) {
+            let message = format!("skipped: {why}");
+            if let Err(e) =
+                history::append(&dirs.history(), &history_entry(action, "skipped", &message))
+            {
+                printer.warn(&format!("cannot write the history ({e})"));
+            }
+            printer.note(&format!("{} {}: {message}", action.kind.id(), action.tool));
+            return Some(crate::runner::Outcome::Skipped(why));
+        }
         let (outcome, made) = perform(settings, action, &dirs);
         let ok = report(printer, &dirs, action, &outcome);
         Some(match outcome {
@@ -99,7 +121,7 @@ pub fn execute(
         undo(
             settings,
             printer,
-            &dirs.history(),
+            &dirs,
             done.into_inner().unwrap_or_else(|e| e.into_inner()),
         );
     }
@@ -137,11 +159,23 @@ fn report(
     match history::append(&dirs.history(), &history_entry(action, label, &message)) {
         // Recorded: the action is no longer unfinished.
         Ok(()) => crate::state::journal::finish(&dirs.journal(), &action.tool),
-        Err(e) => printer.warn(&format!(
-            "cannot write the history ({e}); {} stays recorded as unfinished in {}",
-            action.tool,
-            dirs.journal().display()
-        )),
+        // Say only what is so: the journal's entry is named when it was
+        // written (and is this run's); otherwise the outcome is nowhere.
+        Err(e) => match crate::state::journal::path_of(&dirs.journal(), &action.tool)
+            .filter(|_| crate::state::journal::holds(&dirs.journal(), &action.tool))
+        {
+            Some(entry) => printer.warn(&format!(
+                "cannot write the history ({e}); the {} of {} stays recorded as unfinished in {}",
+                action.kind.id(),
+                action.tool,
+                entry.display()
+            )),
+            None => printer.warn(&format!(
+                "cannot write the history ({e}); the {} of {} ({label}) is recorded nowhere",
+                action.kind.id(),
+                action.tool
+            )),
+        },
     }
     match outcome {
         Ok(note) if note.is_empty() => {
@@ -160,6 +194,87 @@ fn report(
         )),
     }
     outcome.is_ok()
+}
+
+/// How long an action waits for another toolup acting on the same tool.
+const TOOL_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// The lock on `action`'s tool (`locks/TOOL.lock` in the state dir): when
+/// another toolup holds it, says who and waits for it, up to
+/// `TOOL_LOCK_WAIT`; the error says why the action does not run.
+fn hold(
+    printer: Printer,
+    dirs: &crate::state::AppDirs,
+    action: &Action,
+) -> Result<crate::state::lock::LockedFile, String> {
+    let path = crate::state::lock::path_for(&dirs.state.join("locks"), &action.tool);
+    crate::state::lock::LockedFile::acquire_saying(&path, TOOL_LOCK_WAIT, |held| {
+        printer.note(&format!(
+            "{} {}: waiting for another toolup acting on it: {} {held} (up to {} min)",
+            action.kind.id(),
+            action.tool,
+            path.display(),
+            TOOL_LOCK_WAIT.as_secs() / 60
+        ));
+    })
+    .map_err(|e| match e {
+        crate::state::lock::NotLocked::Held { .. } => format!(
+            "another toolup is still acting on {} after {} min ({} {e}): nothing was run",
+            action.tool,
+            TOOL_LOCK_WAIT.as_secs() / 60,
+            path.display()
+        ),
+        crate::state::lock::NotLocked::Io(e) => {
+            format!("cannot lock {} ({e}): nothing was run", path.display())
+        }
+    })
+}
+
+/// Why `action` must not run because its tool is no longer as planned
+/// (another run acted on it since), or `None`.
+fn changed_since_plan(settings: &Settings, action: &Action) -> Option<String> {
+    let installed = action.kind != ActionKind::Install;
+    changed_since(settings, action, action.from_version.as_deref(), installed)
+}
+
+/// Why the tool of `action` is no longer at `version` (installed, or not
+/// installed at all when `installed` is false) — another run changed it —
+/// or `None` when it still is.
+fn changed_since(
+    settings: &Settings,
+    action: &Action,
+    version: Option<&str>,
+    installed: bool,
+) -> Option<String> {
+    let catalog = settings.catalog().ok()?;
+    let tool = catalog.get(&action.tool)?;
+    let now = super::verify::fresh_record(settings, tool).and_then(|r| r.installed);
+    let same = |a: &str, b: &str| match (Version::parse(a), Version::parse(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    match (installed, now) {
+        (false, None) => None,
+        (false, Some(now)) => Some(format!(
+            "{} is installed now ({}, at {}): another run changed it meanwhile",
+            action.tool,
+            now.version.as_deref().unwrap_or("an unknown version"),
+            now.path
+        )),
+        (true, None) => Some(format!(
+            "{} is not installed now: another run changed it meanwhile",
+            action.tool
+        )),
+        // A version that cannot be read now is not known to have changed
+        // (the lock is held: no toolup is halfway through it).
+        (true, Some(now)) => match (version, now.version.as_deref()) {
+            (Some(want), Some(have)) if !same(want, have) => Some(format!(
+                "{} is at {have} now, not {want}: another run changed it meanwhile",
+                action.tool
+            )),
+            _ => None,
+        },
+    }
 }
 
 /// The history line for one action's outcome.
@@ -189,13 +304,23 @@ struct ActionFailure {
 fn undo(
     settings: &Settings,
     printer: Printer,
-    history_path: &std::path::Path,
+    dirs: &crate::state::AppDirs,
     done: Vec<(&Action, Option<backup::Backup>)>,
 ) {
+    let history_path = &dirs.history();
     for (action, made) in done.into_iter().rev() {
+        // Under the tool's lock, and only while the tool is as this run
+        // left it: never over what another run has done since.
+        let held = hold(printer, dirs, action);
+        let moved = held
+            .is_ok()
+            .then(|| changed_since(settings, action, action.to_version.as_deref(), true))
+            .flatten();
         // Exactly the undo the plan showed; an upgrade's is proved by
         // running the tool at its old version.
         let result = match (&made, &action.undo, action.kind) {
+            _ if held.is_err() => Err(held.as_ref().err().cloned().unwrap_or_default()),
+            _ if moved.is_some() => Err(moved.clone().unwrap_or_default()),
             (_, _, ActionKind::Upgrade) => put_back(settings, action, made.as_ref())
                 .unwrap_or_else(|| Err("nothing can undo it".to_owned()))
                 .map(|_| ()),

@@ -250,9 +250,19 @@ impl Updater for Apt {
         );
         Some(out)
     }
-    /// The shapes toolup runs apt in.
+    /// `is_package_name`'s grammar, for the drop-in's security-only line.
+    fn security_name_pattern(&self) -> Option<&'static str> {
+        Some("[a-z0-9][a-z0-9+.-]+")
+    }
+    /// The shapes toolup runs apt in; the program
+    /// may be named by its absolute path (behind `sudo -n`, as granted).
     fn check_shape(&self, command: &[String]) -> Result<(), String> {
-        let words: Vec<&str> = command.iter().map(String::as_str).collect();
+        let mut words: Vec<&str> = command.iter().map(String::as_str).collect();
+        if let Some(first) = words.first_mut()
+            && first.starts_with('/')
+        {
+            *first = first.rsplit('/').next().unwrap_or_default();
+        }
         let fixed: [&[&str]; 4] = [
             &["apt-get", "update"],
             &["apt-get", "--yes", "dist-upgrade"],

@@ -241,19 +241,34 @@ pub trait Updater: Manager {
     fn needs_repair(&self) -> bool {
         false
     }
+    /// What one name in `security_update_argv` may be, as a POSIX extended
+    /// regular expression matching exactly the names it passes (apt:
+    /// Debian's package-name grammar, which no option can match); `None`
+    /// where it passes none or cannot say.
+    fn security_name_pattern(&self) -> Option<&'static str> {
+        None
+    }
     /// Every command an update may run as root, for a sudoers drop-in:
-    /// refresh, download, update, repair, and the security-only shape with
-    /// `*` where the package names go.
-    fn root_commands(&self) -> Vec<Vec<String>> {
-        let security = self.security_update_argv(&[]).map(|mut argv| {
-            argv.push("*".to_owned());
-            argv
-        });
+    /// refresh, download, update, repair — each an exact argv — and the
+    /// security-only shape: its fixed words, then one or more names that
+    /// `security_name_pattern` matches (left out where there is none).
+    fn root_commands(&self) -> Vec<RootCommand> {
+        let exact = |argv: Vec<String>| RootCommand {
+            argv,
+            then_names: None,
+        };
+        let security = self
+            .security_update_argv(&[])
+            .zip(self.security_name_pattern())
+            .map(|(argv, pattern)| RootCommand {
+                argv,
+                then_names: Some(pattern),
+            });
         [
-            self.refresh_argv(),
-            self.download_argv(),
-            Some(self.update_argv()),
-            self.repair_argv(),
+            self.refresh_argv().map(exact),
+            self.download_argv().map(exact),
+            Some(exact(self.update_argv())),
+            self.repair_argv().map(exact),
             security,
         ]
         .into_iter()
@@ -276,6 +291,16 @@ pub trait Updater: Manager {
     fn lock_files(&self) -> Vec<LockFile> {
         Vec::new()
     }
+}
+
+/// A command an update may run as root, as a sudoers drop-in grants it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootCommand {
+    /// The argv exactly (its program named as the updater names it).
+    pub argv: Vec<String>,
+    /// When set, one or more names follow `argv`, each matching this POSIX
+    /// extended regular expression (whole); otherwise nothing follows.
+    pub then_names: Option<&'static str>,
 }
 
 /// `["a", "b"]` as argv.

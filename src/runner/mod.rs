@@ -526,13 +526,10 @@ fn run_step(
             .background()
             .on_stderr_line(&hear),
     );
-    let log = options.log_dir.as_ref().map(|d| {
-        d.join(format!(
-            "{}.{}.log",
-            job.id.replace(['/', '\\'], "_"),
-            step.phase
-        ))
-    });
+    let log = options
+        .log_dir
+        .as_ref()
+        .map(|d| log_path(d, &job.id, &step.phase));
     let out = match out {
         Ok(out) => out,
         Err(e) => {
@@ -548,15 +545,26 @@ fn run_step(
         system_ms: u.system_ms,
         peak_rss_kib: u.max_rss_kib,
     });
-    // The log keeps what the program printed, less its credentials: a
-    // file under runs/ outlives the run and is read by others.
-    if let Some(path) = &log {
+    // A log that cannot be written is said, named, and marks the phase:
+    // its output is lost, and nobody is pointed at a file that is not there.
+    let mut lost: Option<String> = None;
+    let log = log.filter(|path| {
         let mut text = format!("$ {}\n", step.argv.join(" "));
         text.push_str(&String::from_utf8_lossy(&out.stdout));
         text.push_str(&String::from_utf8_lossy(&out.stderr));
+        // Less its credentials: a file under runs/ outlives the run and is
+        // read by others.
         let text = crate::base::secrets::scrub(&text);
-        let _ = crate::state::write_atomic(path, text.as_bytes());
-    }
+        match crate::state::write_atomic(path, text.as_bytes()) {
+            Ok(()) => true,
+            Err(e) => {
+                let why = format!("cannot write its log {}: {e}", path.display());
+                tracing::warn!("{} {}: {why}", job.id, step.phase);
+                lost = Some(why);
+                false
+            }
+        }
+    });
     let outcome = if out.interrupted {
         Outcome::Interrupted
     } else if out.timed_out {
@@ -580,7 +588,20 @@ fn run_step(
             .into_owned(),
         )
     };
+    let outcome = match (outcome, lost) {
+        (outcome, None) => outcome,
+        (Outcome::Ok, Some(why)) => Outcome::Failed(format!("exit 0, but {why}")),
+        (Outcome::Failed(reason), Some(why)) => Outcome::Failed(format!("{reason}; {why}")),
+        (other, Some(_)) => other,
+    };
     (outcome, log, usage)
+}
+
+/// Where a step's output goes: `JOB.PHASE.log` in `dir`, each part a safe
+/// file name (`state::names`) whatever the job is called.
+pub fn log_path(dir: &std::path::Path, job: &str, phase: &str) -> PathBuf {
+    use crate::state::names::file_name;
+    dir.join(format!("{}.{}.log", file_name(job), file_name(phase)))
 }
 
 #[cfg(test)]

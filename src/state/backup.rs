@@ -96,21 +96,22 @@ pub fn create(root: &Path, tool: &str, stamp: &str, items: &[Item]) -> std::io::
             "refusing backup name {tool:?}/{stamp:?}"
         )));
     }
-    std::fs::create_dir_all(root.join(tool))?;
+    let tool_dir = tool_dir(root, tool);
+    std::fs::create_dir_all(&tool_dir)?;
     // Claimed with create_dir, so two backups in one second never share one.
-    let mut dir = root.join(tool).join(stamp);
+    let mut dir = tool_dir.join(stamp);
     let mut n = 0;
     loop {
         match std::fs::create_dir(&dir) {
             Ok(()) => break,
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => {
                 n += 1;
-                dir = root.join(tool).join(format!("{stamp}-{n}"));
+                dir = tool_dir.join(format!("{stamp}-{n}"));
             }
             Err(e) => return Err(e),
         }
     }
-    for d in [root, &root.join(tool), &dir] {
+    for d in [root, &tool_dir, &dir] {
         std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700))?;
     }
     let mut backed = Vec::new();
@@ -120,9 +121,11 @@ pub fn create(root: &Path, tool: &str, stamp: &str, items: &[Item]) -> std::io::
         };
         let copy = format!(
             "{i}-{}",
-            original
-                .file_name()
-                .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned())
+            super::names::file_name(
+                &original
+                    .file_name()
+                    .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned())
+            )
         );
         let entry = |sha256: String, meta: &std::fs::Metadata, kind: EntryKind| BackedUpFile {
             original: original.clone(),
@@ -280,6 +283,12 @@ fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
 }
 
+/// `<root>/<tool>`: where `tool`'s backups are (a safe file name, however
+/// long the tool's name).
+fn tool_dir(root: &Path, tool: &str) -> PathBuf {
+    root.join(super::names::file_name(tool))
+}
+
 fn is_root() -> bool {
     crate::base::privilege::is_root()
 }
@@ -290,7 +299,7 @@ pub fn at(root: &Path, tool: &str, dir: &Path) -> Option<Backup> {
     let name = dir.file_name()?.to_str()?;
     if !crate::base::names::is_valid_name(tool)
         || !is_plain_name(name)
-        || dir != root.join(tool).join(name)
+        || dir != tool_dir(root, tool).join(name)
     {
         return None;
     }
@@ -321,7 +330,7 @@ pub fn latest(root: &Path, tool: &str) -> Option<Backup> {
     if !crate::base::names::is_valid_name(tool) {
         return None;
     }
-    let tool_dir = root.join(tool);
+    let tool_dir = tool_dir(root, tool);
     if !std::fs::symlink_metadata(&tool_dir).is_ok_and(|m| m.is_dir()) {
         return None;
     }
@@ -338,7 +347,7 @@ pub fn latest(root: &Path, tool: &str) -> Option<Backup> {
 /// Keeps the newest `keep` backups of `tool`, and none older than `max_age`
 /// (the newest is always kept, whatever its age).
 pub fn prune(root: &Path, tool: &str, keep: usize, max_age: Option<std::time::Duration>) {
-    let Ok(entries) = std::fs::read_dir(root.join(tool)) else {
+    let Ok(entries) = std::fs::read_dir(tool_dir(root, tool)) else {
         return;
     };
     let mut dirs: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();

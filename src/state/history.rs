@@ -13,12 +13,23 @@ pub fn append(path: &Path, entry: &HistoryEntry) -> std::io::Result<()> {
     store.append_action(entry).map_err(std::io::Error::other)
 }
 
-/// Every entry, oldest first.
+/// Every entry, oldest first; what cannot be read (a damaged store, one
+/// that cannot be opened) is a warning naming the store, and no entries.
 pub fn read(path: &Path) -> Vec<HistoryEntry> {
-    open(path)
-        .ok()
-        .and_then(|s| s.actions().ok())
-        .unwrap_or_default()
+    read_checked(path).unwrap_or_else(|e| {
+        tracing::warn!("{e}");
+        Vec::new()
+    })
+}
+
+/// Every entry, oldest first, or why the store at `path` cannot be read
+/// (naming it). A damaged store is left where it is: writers set it aside.
+pub fn read_checked(path: &Path) -> Result<Vec<HistoryEntry>, String> {
+    super::store::Store::open_read_only(path)?;
+    let store = open(path).map_err(|e| format!("the history store {}: {e}", path.display()))?;
+    store
+        .actions()
+        .map_err(|e| format!("the history store {}: {e}", path.display()))
 }
 
 /// The store, with an earlier `history.jsonl` beside it imported first.

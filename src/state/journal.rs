@@ -21,8 +21,20 @@ pub struct Unfinished {
     pub pid: u32,
 }
 
-fn path_of(dir: &Path, tool: &str) -> Option<PathBuf> {
-    crate::base::names::is_valid_name(tool).then(|| dir.join(format!("{tool}.json")))
+/// The file of `tool`'s unfinished action (a safe file name, however long
+/// the tool's name).
+pub fn path_of(dir: &Path, tool: &str) -> Option<PathBuf> {
+    crate::base::names::is_valid_name(tool)
+        .then(|| dir.join(format!("{}.json", super::names::file_name(tool))))
+}
+
+/// Whether `tool`'s unfinished action is recorded in `dir` as this
+/// process's (what a message may then say is there).
+pub fn holds(dir: &Path, tool: &str) -> bool {
+    path_of(dir, tool)
+        .and_then(|p| super::read_bounded(&p, 1024 * 1024).ok())
+        .and_then(|b| serde_json::from_slice::<Unfinished>(&b).ok())
+        .is_some_and(|u| u.started.tool == tool && u.pid == std::process::id())
 }
 
 /// Records that `entry` is starting. An error means it must not start.

@@ -122,6 +122,22 @@ impl LockedFile {
         Ok(LockedFile { _file: file })
     }
 
+    /// `acquire`, telling `waiting` who holds the lock (once) before it
+    /// waits for them, up to `wait`.
+    pub fn acquire_saying(
+        path: &Path,
+        wait: std::time::Duration,
+        waiting: impl FnOnce(&NotLocked),
+    ) -> Result<LockedFile, NotLocked> {
+        match LockedFile::acquire(path, std::time::Duration::ZERO) {
+            Err(held @ NotLocked::Held { .. }) if !wait.is_zero() => {
+                waiting(&held);
+                LockedFile::acquire(path, wait)
+            }
+            other => other,
+        }
+    }
+
     /// Locks the directory `dir` itself (made first), waiting as long as
     /// another holder keeps it.
     pub fn acquire_dir(dir: &Path) -> Result<LockedFile, NotLocked> {
@@ -130,6 +146,12 @@ impl LockedFile {
         file.lock().map_err(NotLocked::Io)?;
         Ok(LockedFile { _file: file })
     }
+}
+
+/// The lock file of `name` in `dir`: `NAME.lock`, a safe file name
+/// (`state::names`) however `name` is spelt (`locks/TOOL.lock`).
+pub fn path_for(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{}.lock", super::names::file_name(name)))
 }
 
 /// Takes the lock on `file`, polling until `wait` has passed.

@@ -12,6 +12,7 @@ pub mod files;
 pub mod history;
 pub mod journal;
 pub mod lock;
+pub mod names;
 mod read;
 mod snapshot_store;
 pub mod store;

@@ -155,15 +155,92 @@ fn err(e: rusqlite::Error) -> String {
     e.to_string()
 }
 
+/// Why a store could not be used.
+enum Unusable {
+    /// The file is not a sound SQLite database (cut short, overwritten):
+    /// what SQLite said.
+    Damaged(String),
+    /// Anything else (permissions, a directory in its place, a full disk):
+    /// the file may be fine.
+    Other(String),
+}
+
+impl Unusable {
+    fn of(e: rusqlite::Error) -> Unusable {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                Unusable::Damaged(e.to_string())
+            }
+            _ => Unusable::Other(e.to_string()),
+        }
+    }
+}
+
+/// Asks SQLite whether the database behind `conn` is sound (`PRAGMA
+/// quick_check`: every page and index, not the rows' contents).
+fn sound(conn: &Connection) -> Result<(), Unusable> {
+    let mut stmt = conn
+        .prepare("PRAGMA quick_check(5)")
+        .map_err(Unusable::of)?;
+    let answers = stmt
+        .query_map([], |row| row.get::<_, String>(0))
+        .map_err(Unusable::of)?
+        .collect::<Result<Vec<String>, _>>()
+        .map_err(Unusable::of)?;
+    if answers.len() == 1 && answers[0] == "ok" {
+        Ok(())
+    } else {
+        Err(Unusable::Damaged(answers.join("; ")))
+    }
+}
+
+/// What a reader says of a damaged store at `path`.
+fn damaged(path: &Path, why: &str) -> String {
+    format!(
+        "the history store {} is damaged ({why}): nothing can be read from it; \
+         the next run that records history sets it aside and starts a new one",
+        path.display()
+    )
+}
+
 impl Store {
-    /// Opens (creating) the store at `path`.
+    /// Opens (creating) the store at `path`. A damaged one (cut short,
+    /// overwritten) is set aside as `history.sqlite.corrupt-<time>`, with a
+    /// warning naming both, and a new one is started.
     pub fn open(path: &Path) -> Result<Store, String> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
-        let conn = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        match Store::open_checked(path) {
+            Ok(store) => Ok(store),
+            Err(Unusable::Other(e)) => Err(e),
+            Err(Unusable::Damaged(why)) => {
+                let aside = set_aside_if_damaged(path)
+                    .map_err(|e| format!("{}: {e}", damaged(path, &why)))?;
+                if let Some(aside) = aside {
+                    tracing::warn!(
+                        "the history store {} was damaged ({why}): set aside as {}; a new one starts",
+                        path.display(),
+                        aside.display()
+                    );
+                }
+                Store::open_checked(path).map_err(|e| match e {
+                    Unusable::Damaged(why) => damaged(path, &why),
+                    Unusable::Other(e) => e,
+                })
+            }
+        }
+    }
+
+    /// Opens `path`, makes its tables and checks it is sound.
+    fn open_checked(path: &Path) -> Result<Store, Unusable> {
+        let conn = Connection::open(path)
+            .map_err(|e| Unusable::Other(format!("{}: {e}", path.display())))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(err)?;
+            .map_err(Unusable::of)?;
+        // Checked before anything is written to it.
+        sound(&conn)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              CREATE TABLE IF NOT EXISTS phases (
@@ -178,13 +255,13 @@ impl Store {
                  to_version TEXT, outcome TEXT NOT NULL, message TEXT NOT NULL);
              PRAGMA synchronous = FULL;",
         )
-        .map_err(err)?;
+        .map_err(Unusable::of)?;
         Ok(Store { conn })
     }
 
     /// The store at `path` opened only to read (a check's estimates, `system
     /// history`, a dry run): nothing is created, locked or written — `None`
-    /// when there is no store yet.
+    /// when there is no store yet. A damaged one is an error naming it.
     pub fn open_read_only(path: &Path) -> Result<Option<Store>, String> {
         use rusqlite::OpenFlags;
         if !path.is_file() {
@@ -202,7 +279,11 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(Some(Store { conn }))
+        match sound(&conn) {
+            Ok(()) => Ok(Some(Store { conn })),
+            Err(Unusable::Damaged(why)) => Err(damaged(path, &why)),
+            Err(Unusable::Other(e)) => Err(format!("{}: {e}", path.display())),
+        }
     }
 
     /// Records one phase.
@@ -388,6 +469,36 @@ impl Store {
     }
 }
 
+/// Sets the store at `path` aside (with its `-wal` and `-shm`) when it is
+/// still damaged once no other toolup is doing so: under the lock
+/// `locks/NAME.lock` beside it, asked again, so a store another process
+/// has just started afresh is never set aside. Where it went, if it was.
+fn set_aside_if_damaged(path: &Path) -> std::io::Result<Option<std::path::PathBuf>> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let _held = super::lock::LockedFile::acquire(
+        &super::lock::path_for(&dir.join("locks"), &name),
+        std::time::Duration::from_secs(30),
+    )
+    .map_err(|e| std::io::Error::other(format!("cannot set it aside: the lock is {e}")))?;
+    match Store::open_checked(path) {
+        Err(Unusable::Damaged(_)) => {}
+        _ => return Ok(None),
+    }
+    let aside = super::set_aside(path)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        let side = std::path::PathBuf::from(side);
+        if side.exists() {
+            let mut to = aside.as_os_str().to_owned();
+            to.push(suffix);
+            std::fs::rename(&side, std::path::PathBuf::from(to))?;
+        }
+    }
+    Ok(Some(aside))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,6 +525,85 @@ mod tests {
             "{}",
             e.describe()
         );
+    }
+
+    /// A store with one action and one phase in it, then damaged by `harm`.
+    fn damaged_store(dir: &Path, harm: impl Fn(&Path)) -> std::path::PathBuf {
+        let path = dir.join("history.sqlite");
+        let store = Store::open(&path).unwrap();
+        for i in 0..200 {
+            store
+                .append_action(&HistoryEntry {
+                    time: format!("2026-12-01T00:00:{:02}Z", i % 60),
+                    tool: format!("tool{i}"),
+                    action: "upgrade".into(),
+                    manager: "npm".into(),
+                    argv: vec!["npm".into(); 20],
+                    from_version: Some("1.0".into()),
+                    to_version: Some("1.1".into()),
+                    outcome: "ok".into(),
+                    message: "x".repeat(200),
+                })
+                .unwrap();
+        }
+        drop(store);
+        assert!(!dir.join("history.sqlite-wal").exists(), "checkpointed");
+        harm(&path);
+        path
+    }
+
+    #[test]
+    fn a_damaged_store_is_named_by_readers_and_set_aside_by_writers() {
+        let cut = |p: &Path| {
+            let len = std::fs::metadata(p).unwrap().len();
+            let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();
+            f.set_len(len / 2).unwrap();
+        };
+        let garbage = |p: &Path| {
+            let len = std::fs::metadata(p).unwrap().len() as usize;
+            std::fs::write(p, vec![0x5au8; len]).unwrap();
+        };
+        let zeroed_middle = |p: &Path| {
+            let mut bytes = std::fs::read(p).unwrap();
+            let n = bytes.len();
+            bytes[n / 3..2 * n / 3].fill(0xff);
+            std::fs::write(p, bytes).unwrap();
+        };
+        type Harm<'a> = (&'a str, &'a dyn Fn(&Path));
+        let harms: [Harm; 3] = [
+            ("cut", &cut),
+            ("garbage", &garbage),
+            ("middle", &zeroed_middle),
+        ];
+        for (what, harm) in harms {
+            let dir = tempfile::tempdir().unwrap();
+            let path = damaged_store(dir.path(), harm);
+            let read = Store::open_read_only(&path);
+            let e = read
+                .err()
+                .unwrap_or_else(|| panic!("{what}: read as sound"));
+            assert!(
+                e.contains(&path.display().to_string()) && e.contains("damaged"),
+                "{what}: {e}"
+            );
+            let store = Store::open(&path).unwrap();
+            assert!(store.actions().unwrap().is_empty(), "{what}: a new one");
+            let aside: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("history.sqlite.corrupt-"))
+                .collect();
+            assert_eq!(aside.len(), 1, "{what}: {aside:?}");
+        }
+    }
+
+    #[test]
+    fn a_store_that_cannot_be_opened_is_not_set_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite");
+        std::fs::create_dir(&path).unwrap();
+        assert!(Store::open(&path).is_err());
+        assert!(path.is_dir(), "left where it is");
     }
 
     #[test]

@@ -173,18 +173,30 @@ pub fn check(
         timeout: settings.timeout_given.unwrap_or(CHECK_TIMEOUT),
         latest: &latest,
     };
+    // A store that cannot be read is said once, naming it; each estimate
+    // then says it is unknown rather than "no history".
+    let mut unreadable = false;
     let store = settings
         .dirs
         .as_ref()
-        .and_then(|d| {
-            crate::state::store::Store::open_read_only(&d.history_store())
-                .ok()
-                .flatten()
-        })
+        .and_then(
+            |d| match crate::state::store::Store::open_read_only(&d.history_store()) {
+                Ok(store) => store,
+                Err(e) => {
+                    tracing::warn!("{e}");
+                    unreadable = true;
+                    None
+                }
+            },
+        )
         .map(std::sync::Mutex::new);
     let estimate = |updater: &str| -> String {
         let Some(store) = &store else {
-            return "no history".to_owned();
+            return if unreadable {
+                "history unreadable".to_owned()
+            } else {
+                "no history".to_owned()
+            };
         };
         let store = store.lock().unwrap_or_else(|e| e.into_inner());
         store

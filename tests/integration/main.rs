@@ -21,6 +21,7 @@ mod real_managers;
 mod registry_discovery;
 mod secrets;
 mod sshd_hosts;
+mod sudoers;
 mod support;
 mod system;
 mod trust;

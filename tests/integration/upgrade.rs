@@ -966,6 +966,48 @@ fn an_action_the_history_cannot_record_is_not_run() {
         stderr(&out)
     );
     assert!(!log.exists(), "npm never ran");
+    // Nothing was journaled either: the warning must not say it was.
+    assert!(
+        !stderr(&out).contains("stays recorded as unfinished"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("the upgrade of tunote (failed) is recorded nowhere"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_history_lost_after_the_action_names_the_journal_entry_that_is_there() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "tulate");
+    let tool = sb.fake(&sb.bin, "tulate", "tulate 1.0.0");
+    sb.latest(&[("tulate", "1.1.0")]);
+    // An npm that upgrades the tool, and meanwhile the disk under the
+    // history goes (a directory where the store was).
+    let state = sb.home.join(".local/state/toolup");
+    sb.script(
+        &sb.bin,
+        "npm",
+        &format!(
+            "printf '#!/bin/sh\\necho \"tulate 1.1.0\"\\n' > {tool}\n/bin/rm -f {state}/history.sqlite {state}/history.sqlite-wal {state}/history.sqlite-shm\n/bin/mkdir {state}/history.sqlite",
+            tool = tool.display(),
+            state = state.display()
+        ),
+    );
+    let out = sb.run(&["upgrade", "tulate", "--yes", "--environment", "workstation"]);
+    let entry = state.join("journal/tulate.json");
+    assert!(
+        stderr(&out).contains(&format!(
+            "the upgrade of tulate stays recorded as unfinished in {}",
+            entry.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert!(entry.is_file(), "what the warning names is there");
 }
 
 #[test]
@@ -1040,4 +1082,64 @@ fn an_unreachable_registry_is_named_unreachable_not_offline() {
     let out = sb.run(&["upgrade", "--missing", "turel", "--dry-run"]);
     let said = format!("{}{}", stdout(&out), stderr(&out));
     assert!(said.contains("offline"), "{said}");
+}
+
+#[test]
+fn two_upgrades_of_one_tool_at_once_never_undo_each_other() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "tuconc");
+    let tool = sb.fake(&sb.bin, "tuconc", "tuconc 1.0.0");
+    sb.latest(&[("tuconc", "1.1.0")]);
+    // An npm that takes three seconds to install, and, like npm, fails
+    // (later) when another install runs in the same prefix meanwhile.
+    let busy = sb.root.join("npm.busy");
+    sb.script(
+        &sb.bin,
+        "npm",
+        &format!(
+            "if /bin/mkdir {busy} 2>/dev/null; then\n  /bin/sleep 3\n  printf '#!/bin/sh\\necho \"tuconc 1.1.0\"\\n' > {tool}\n  /bin/rmdir {busy}\n  exit 0\nfi\n/bin/sleep 4\necho 'npm ERR! ENOTEMPTY: another install is running' >&2\nexit 1",
+            busy = busy.display(),
+            tool = tool.display()
+        ),
+    );
+    let upgrade = || {
+        sb.cmd(&["upgrade", "tuconc", "--yes", "--environment", "workstation"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = upgrade();
+    let started = std::time::Instant::now();
+    while !busy.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "npm never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // The second plans while the first's npm runs: it sees 1.0.0 too.
+    let second = upgrade();
+    let first_pid = first.id();
+    let first = first.wait_with_output().unwrap();
+    let second = second.wait_with_output().unwrap();
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(second.status.success(), "{}", stderr(&second));
+    let said = stderr(&second);
+    assert!(
+        said.contains("upgrade tuconc: waiting for another toolup acting on it")
+            && said.contains(&format!("held by pid {first_pid}")),
+        "the second says whom it waits for: {said}"
+    );
+    assert!(
+        said.contains("tuconc is at 1.1.0 now, not 1.0.0: another run changed it"),
+        "{said}"
+    );
+    assert!(!said.contains("restored"), "{said}");
+    assert_eq!(
+        String::from_utf8(std::fs::read(&tool).unwrap()).unwrap(),
+        "#!/bin/sh\necho \"tuconc 1.1.0\"\n",
+        "the newer version stays"
+    );
+    assert_eq!(outcomes(&sb), ["started", "ok", "skipped"]);
 }
