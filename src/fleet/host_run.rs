@@ -69,6 +69,9 @@ pub trait Listener: Sync {
 /// The most of a host's output kept in its log.
 const MAX_LOG: usize = 8 * 1024 * 1024;
 
+/// The running toolup, found and hashed when first asked for.
+pub type Binary<'b> = dyn Fn() -> Option<&'b LocalBinary> + Sync + 'b;
+
 /// The sha256 of the running toolup, for a push.
 pub struct LocalBinary {
     pub path: std::path::PathBuf,
@@ -76,10 +79,10 @@ pub struct LocalBinary {
 }
 
 /// Runs `job` on its host; the result is its row.
-pub fn run(
+pub fn run<'b>(
     job: HostJob<'_>,
     ssh: &Ssh,
-    binary: Option<&LocalBinary>,
+    binary: &Binary<'b>,
     listener: &dyn Listener,
 ) -> (HostResult, String) {
     let started = Instant::now();
@@ -220,10 +223,10 @@ fn sleep_unless_interrupted(d: Duration) -> bool {
 /// The host's own toolup when it is new enough; else a toolup pushed
 /// earlier whose hash is this one's; else, with `--push`, this one pushed
 /// now (same `uname -sm` only); else why not.
-fn which_toolup(
+fn which_toolup<'b>(
     job: &HostJob<'_>,
     connection: &Connection<'_>,
-    binary: Option<&LocalBinary>,
+    binary: &Binary<'b>,
     log: &mut String,
     listener: &dyn Listener,
 ) -> Result<RemoteToolup, String> {
@@ -246,6 +249,11 @@ fn which_toolup(
         return Ok(RemoteToolup::Installed(path.clone()));
     }
     let found = describe_found(&probe);
+    let binary = if probe.cached.is_some() || job.ask.push {
+        binary()
+    } else {
+        None
+    };
     if let (Some(binary), Some(cached), Some(sha)) = (binary, &probe.cached, &probe.cached_sha256)
         && *sha == binary.sha256
     {

@@ -101,7 +101,9 @@ pub fn run(
     }
     let control = fleet_dir.join(format!("ssh-{}", std::process::id()));
     let ssh = Ssh::new(request.ssh_config.as_deref(), control.clone())?;
-    let binary = local_binary();
+    // Hashed only when a host has no toolup of its own.
+    let binary = std::sync::OnceLock::new();
+    let binary = || binary.get_or_init(local_binary).as_ref();
     let store = if recording {
         Store::open(&dirs.history_store()).ok().map(Mutex::new)
     } else {
@@ -170,7 +172,7 @@ pub fn run(
                                 row,
                             };
                             let (result, log) =
-                                host_run::run(job, &ssh, binary.as_ref(), &listener);
+                                host_run::run(job, &ssh, &binary, &listener);
                             if recording {
                                 let _ = crate::state::write_private(&result.log, log.as_bytes());
                             }
@@ -230,12 +232,13 @@ fn refused(request: &FleetRequest, host: &FleetHost) -> Option<String> {
     })
 }
 
-/// The running toolup and its sha256, for `--push`.
+/// The running toolup and its sha256, for `--push` and for recognising a
+/// toolup pushed earlier (hashed as a stream).
 fn local_binary() -> Option<LocalBinary> {
     let path = std::env::current_exe().ok()?;
-    let bytes = crate::state::read_bounded(&path, 512 * 1024 * 1024).ok()?;
+    let (file, _) = crate::state::open_regular(&path).ok()?;
     Some(LocalBinary {
-        sha256: crate::base::digest::sha256_hex(&bytes),
+        sha256: crate::base::digest::sha256_reader(file).ok()?,
         path,
     })
 }

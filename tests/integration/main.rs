@@ -8,6 +8,7 @@ mod commands;
 mod completions;
 mod discovery;
 mod fixture_server;
+mod fleet;
 mod fleet_hosts;
 mod hints;
 mod hostile;
