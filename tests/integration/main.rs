@@ -5,6 +5,7 @@
 mod cli_snapshots;
 mod commands;
 mod completions;
+mod descendants;
 mod discovery;
 mod fixture_server;
 mod hints;
