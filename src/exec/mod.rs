@@ -3,11 +3,14 @@
 //! Rules (DESIGN.md, "Process and network rules"): argv only, never a shell;
 //! stdin closed; a fresh process group so a timeout kills the program *and*
 //! whatever it started; bounded capture of stdout and stderr, read together
-//! with `poll(2)` so neither pipe can fill up and stall the child.
+//! with `poll(2)` so neither pipe can fill up and stall the child; and
+//! nothing it started outlives it or toolup (`descendants`).
 
+mod descendants;
 pub mod interrupt;
 mod isolate;
 
+pub use descendants::{Group, Lineage, MARK_VAR, end_lineage, noting_groups};
 pub use isolate::NO_PHONE_HOME;
 
 use std::io::Read;
@@ -236,10 +239,12 @@ pub const PROBE_ENV: &[(&str, &str)] = &[
 pub const MAX_HEARD_LINE: usize = 256 * 1024;
 
 /// After the main child exits, how long to keep reading from descendants
-/// that still hold the pipes open (a daemon the tool forked, say).
+/// that still hold the pipes open (a daemon the tool forked, say), before
+/// they are killed with the rest of what it left.
 const LINGER_AFTER_EXIT: Duration = Duration::from_millis(100);
 
-/// Runs a program to completion or until its timeout, killing its whole process group then.
+/// Runs a program to completion or until its timeout; then, however it
+/// ended, kills its whole process group and every descendant it left.
 pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     let started = Instant::now();
     if request.changes && dry_run() {
@@ -256,6 +261,12 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
             usage: None,
         });
     }
+    descendants::install();
+    if descendants::ending() {
+        return Err(std::io::Error::other(
+            "toolup is ending: nothing new starts",
+        ));
+    }
     #[allow(clippy::disallowed_methods)] // the one allowed place
     let mut command = Command::new(request.program);
     command
@@ -271,6 +282,9 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
     for (key, value) in request.env {
         command.env(key, value);
     }
+    // What it leaves behind is known as its own by this mark (`descendants`).
+    let mark = descendants::next_mark();
+    command.env(descendants::MARK_VAR, &mark);
     if let Some(dir) = request.cwd {
         command.current_dir(dir);
     }
@@ -313,6 +327,8 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         });
     }
     let mut child = command.spawn()?;
+    let leader = libc::pid_t::try_from(child.id()).unwrap_or(0);
+    descendants::started(leader);
     let mut lifeline = child.stdin.take();
     let mut streams = Streams::new(&mut child, request.max_capture);
     streams.hear = [request.on_stdout_line, request.on_stderr_line];
@@ -322,12 +338,9 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         .checked_add(request.timeout)
         .or_else(|| started.checked_add(Duration::from_secs(366 * 86_400)))
         .unwrap_or(started);
-    let mut status = None;
     let mut exited_at: Option<Instant> = None;
     let mut timed_out = false;
-
     let mut interrupted = false;
-    let mut usage: Option<libc::rusage> = None;
     while streams.open() {
         let now = Instant::now();
         if now >= deadline {
@@ -350,50 +363,38 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         // descendant keeps the pipes open.
         let wait = (deadline - now).min(Duration::from_millis(50));
         streams.poll_once(wait);
-        if exited_at.is_none()
-            && let Some((s, u)) = reap(&child, false)
-        {
-            status = Some(s);
-            usage = Some(u);
+        if exited_at.is_none() && descendants::exited(leader) {
             exited_at = Some(Instant::now());
         }
     }
     // Both pipes closed but the child runs on (it closed them itself): the
     // deadline still holds.
-    while status.is_none() && !timed_out && !interrupted {
-        match reap(&child, false) {
-            Some((s, u)) => {
-                status = Some(s);
-                usage = Some(u);
-            }
-            None if Instant::now() >= deadline => timed_out = true,
-            None if stops(request.stop) => interrupted = true,
-            None => std::thread::sleep(Duration::from_millis(10)),
+    while exited_at.is_none() && !timed_out && !interrupted {
+        if descendants::exited(leader) {
+            exited_at = Some(Instant::now());
+        } else if Instant::now() >= deadline {
+            timed_out = true;
+        } else if stops(request.stop) {
+            interrupted = true;
+        } else {
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
-    // On a timeout, or when descendants still hold the pipes after the child
-    // exited, end the whole group so nothing lingers on our behalf.
-    if interrupted && let Some((s, u)) = stop_group(&child) {
-        status = Some(s);
-        usage = Some(u);
-    }
-    if timed_out || streams.open() {
-        kill_group(&child);
-    }
-    if status.is_none()
-        && let Some((s, u)) = reap(&child, true)
-    {
-        // The group was just sent SIGKILL: this wait is short.
-        status = Some(s);
-        usage = Some(u);
+    if interrupted {
+        stop_group(leader);
     }
     drop(lifeline);
+    // Whatever ended it, its whole group and every orphan it left end now
+    // (the child is not reaped yet, so its group id is still its own).
+    descendants::end_job(leader, &mark);
+    // It has exited or was just killed: this wait is short.
+    let done = reap(&child);
     let (stdout, stderr, truncated) = streams.finish();
     Ok(ProcessOutput {
         status: if timed_out || interrupted {
             None
         } else {
-            status
+            done.map(|(s, _)| s)
         },
         stdout,
         stderr,
@@ -402,7 +403,7 @@ pub fn run(request: &ProcessRequest<'_>) -> std::io::Result<ProcessOutput> {
         elapsed: started.elapsed(),
         interrupted,
         dry: false,
-        usage: usage.map(Usage::from),
+        usage: done.map(|(_, u)| Usage::from(u)),
     })
 }
 
@@ -425,37 +426,41 @@ fn stops(stop: Stop) -> bool {
     }
 }
 
-/// Asks the child's group to stop (SIGTERM), and kills it after a grace
-/// period: a package manager gets the chance to release its locks.
-fn stop_group(child: &Child) -> Option<(ExitStatus, libc::rusage)> {
-    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
-        // SAFETY: as in kill_group, the group is the child's own.
-        unsafe {
-            libc::kill(-pid, libc::SIGTERM);
-        }
+/// Asks the child's group to stop (SIGTERM) and gives it a grace period
+/// to exit (a package manager gets the chance to release its locks);
+/// `descendants::end_job` kills what is left.
+fn stop_group(leader: libc::pid_t) {
+    if leader <= 0 {
+        return;
+    }
+    // SAFETY: kill(2) with a negative pid signals the process group we
+    // created for this child (process_group(0) made its pgid = its pid).
+    unsafe {
+        libc::kill(-leader, libc::SIGTERM);
     }
     let grace = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < grace {
-        if let Some(done) = reap(child, false) {
-            return Some(done);
-        }
+    while Instant::now() < grace && !descendants::exited(leader) {
         std::thread::sleep(Duration::from_millis(20));
     }
-    kill_group(child);
-    None
 }
 
 /// Reaps the child with `wait4`, which also says what it used (CPU time,
-/// peak RSS); `block` waits for it, otherwise `None` while it runs.
-fn reap(child: &Child, block: bool) -> Option<(ExitStatus, libc::rusage)> {
+/// peak RSS); it waits for the child to exit.
+fn reap(child: &Child) -> Option<(ExitStatus, libc::rusage)> {
     use std::os::unix::process::ExitStatusExt;
     let pid = libc::pid_t::try_from(child.id()).ok()?;
     let mut status: libc::c_int = 0;
     // SAFETY: wait4 writes the status and the zeroed rusage we pass, for our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let flags = if block { 0 } else { libc::WNOHANG };
-    let got = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
-    (got == pid).then(|| (ExitStatus::from_raw(status), usage))
+    loop {
+        let got = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if got == pid {
+            return Some((ExitStatus::from_raw(status), usage));
+        }
+        if got < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return None;
+        }
+    }
 }
 
 /// What a process used, from `wait4`.
@@ -476,16 +481,6 @@ impl From<libc::rusage> for Usage {
             user_ms: ms(u.ru_utime),
             system_ms: ms(u.ru_stime),
             max_rss_kib: u64::try_from(u.ru_maxrss).unwrap_or(0),
-        }
-    }
-}
-
-fn kill_group(child: &Child) {
-    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
-        // SAFETY: kill(2) with a negative pid signals the process group we
-        // created for this child (process_group(0) made its pgid = its pid).
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
         }
     }
 }
@@ -613,6 +608,7 @@ impl<'a> Streams<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests read /proc and write their fixtures
 mod tests {
     use super::*;
 
@@ -678,6 +674,53 @@ mod tests {
         assert_eq!(out.stdout, b"hi\n");
         assert!(!out.timed_out);
         assert!(out.elapsed < Duration::from_secs(5), "{:?}", out.elapsed);
+    }
+
+    /// True once `pid` is gone or a zombie (an orphan toolup killed, not
+    /// yet reaped by its new parent).
+    fn gone(pid: &str) -> bool {
+        std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).map_or(true, |s| {
+            s.rsplit_once(')')
+                .is_some_and(|(_, r)| r.trim_start().starts_with('Z'))
+        })
+    }
+
+    #[test]
+    fn what_a_child_leaves_running_ends_with_it() {
+        // In its group with the pipes closed, and in a session of its own.
+        let out = sh(
+            "/bin/sleep 60 </dev/null >/dev/null 2>&1 & echo $!; \
+             /usr/bin/setsid /bin/sleep 60 </dev/null >/dev/null 2>&1 & echo $!",
+            10_000,
+            1024,
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let pids: Vec<&str> = text.lines().collect();
+        assert_eq!(pids.len(), 2, "{text}");
+        for pid in pids {
+            assert!(gone(pid), "pid {pid} outlived its parent's run");
+        }
+    }
+
+    #[test]
+    fn a_timeout_ends_what_left_the_group_too() {
+        let out = sh(
+            "/usr/bin/setsid /bin/sleep 60 </dev/null >/dev/null 2>&1 & echo $!; exec /bin/sleep 30",
+            1000,
+            1024,
+        );
+        assert!(out.timed_out);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(gone(text.trim()), "pid {text} outlived the timeout");
+    }
+
+    #[test]
+    fn every_process_carries_a_mark_of_its_own() {
+        let a = sh("echo $TOOLUP_PROCESS_MARK", 5000, 1024).stdout;
+        let b = sh("echo $TOOLUP_PROCESS_MARK", 5000, 1024).stdout;
+        let prefix = format!("{}.", std::process::id());
+        assert!(String::from_utf8_lossy(&a).starts_with(&prefix), "{a:?}");
+        assert_ne!(a, b);
     }
 
     #[test]

@@ -171,8 +171,7 @@ pub fn run(
                                 resume_run,
                                 row,
                             };
-                            let (result, log) =
-                                host_run::run(job, &ssh, &binary, &listener);
+                            let (result, log) = host_run::run(job, &ssh, &binary, &listener);
                             if recording {
                                 let _ = crate::state::write_private(&result.log, log.as_bytes());
                             }

@@ -405,7 +405,19 @@ fn perform_inner(
     // at all: no action may happen that the history does not know of.
     begin(dirs, action, backup.as_ref())
         .map_err(|e| fail(format!("cannot record the action ({e}): nothing was run")))?;
-    let result = run_manager(action).and_then(|()| validate(settings, action));
+    // Each process group the manager starts is noted in the journal as it
+    // starts: a kill -9 of toolup cannot hide what it leaves running.
+    let (journal, tool) = (dirs.journal(), action.tool.clone());
+    let note = move |group| {
+        if let Err(e) = crate::state::journal::note_group(&journal, &tool, group) {
+            tracing::warn!(
+                "cannot note the process group {} of {tool}: {e}",
+                group.pgid
+            );
+        }
+    };
+    let result = crate::exec::noting_groups(note, || run_manager(action))
+        .and_then(|()| validate(settings, action));
     let interrupted = result.as_ref().is_err_and(|m| m == INTERRUPTED);
     match (result, backup) {
         (Ok(note), Some(b)) => {
@@ -454,6 +466,7 @@ fn begin(
                 _ => Vec::new(),
             },
             pid: std::process::id(),
+            lineage: Some(crate::exec::Lineage::current()),
         },
     )
 }

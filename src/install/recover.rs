@@ -1,5 +1,6 @@
 //! Actions an earlier run started and never finished (toolup was killed):
-//! found in the journal, put back, proved by running the tool, recorded.
+//! found in the journal, whatever of them still runs ended, put back,
+//! proved by running the tool, recorded.
 
 use crate::base::printer::Printer;
 use crate::exec::ProcessRequest;
@@ -11,11 +12,17 @@ use crate::state::history::{self, HistoryEntry};
 use super::run::ACTION_TIMEOUT;
 use super::verify::verify_runs;
 
+/// How long what an interrupted action left running gets to end (SIGTERM,
+/// then SIGKILL) before the tool is not put back.
+const STOP_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Finds actions an earlier run started and never finished (toolup was
-/// killed), says so, puts each tool back — from the backup the action
-/// recorded, or by running its recorded undo — proves it by running the
-/// tool, and records it. In a dry run it only says what a real run would
-/// do. Returns the tools it handled.
+/// killed), says so, ends every process of it that still runs (a package
+/// manager's child writing on its own) — and puts nothing back while one
+/// does — then puts each tool back — from the backup the action recorded,
+/// or by running its recorded undo — proves it by running the tool, and
+/// records it. In a dry run it only says what a real run would do. Returns
+/// the tools it handled.
 pub fn recover_interrupted(settings: &Settings, printer: Printer, dry_run: bool) -> Vec<String> {
     use crate::state::journal;
     let Some(dirs) = settings.dirs.clone() else {
@@ -35,6 +42,22 @@ pub fn recover_interrupted(settings: &Settings, printer: Printer, dry_run: bool)
             continue;
         }
         printer.warn(&format!("{what}; putting it back"));
+        // Nothing of it may run on while (or after) the tool is put back.
+        if let Some(lineage) = &unfinished.lineage {
+            match crate::exec::end_lineage(lineage, STOP_WITHIN) {
+                Ok(0) => {}
+                Ok(n) => printer.note(&format!(
+                    "{tool}: stopped {n} process(es) the interrupted {} left running",
+                    unfinished.started.action
+                )),
+                Err(e) => {
+                    printer.error(&format!(
+                        "{what}, and {e}: it is not put back while anything of it runs; stop it, then run `toolup rollback {tool}`"
+                    ));
+                    continue;
+                }
+            }
+        }
         let restored = match (&unfinished.backup, unfinished.undo_argv.as_slice()) {
             (Some(dir), _) => backup::at(&dirs.backups(), &tool, dir)
                 .ok_or_else(|| format!("its backup {} is gone or not toolup's", dir.display()))

@@ -25,6 +25,18 @@ pub fn rollback(settings: &Settings, printer: Printer, tool: &str) -> anyhow::Re
     {
         return Ok(());
     }
+    // An interrupted action of it that could not be put back (something of
+    // it still runs): no backup is restored under it either.
+    if let Some(unfinished) = crate::state::journal::interrupted(&dirs.journal())
+        .into_iter()
+        .find(|u| u.started.tool == tool)
+    {
+        anyhow::bail!(
+            "{tool}: the interrupted {} of {} is not put back yet (see above); nothing was restored",
+            unfinished.started.action,
+            unfinished.started.time
+        );
+    }
     let backup = backup::latest(&dirs.backups(), tool)
         .with_context(|| format!("no backup of {tool} to roll back to"))?;
     // Restored, then proved by running the tool at the version backed up.

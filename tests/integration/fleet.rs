@@ -3,12 +3,10 @@
 //! updater plugins; the controller is this build too, with a temp HOME and
 //! a hosts.toml naming the hosts.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Output;
 
 use crate::sshd_hosts::{TestFleet, TestHost};
-use crate::support::{Sandbox, json_stdout, stderr, stdout};
+use crate::support::{Sandbox, json_stdout, stderr};
 
 /// A plugin named `name` on `host`: its check sleeps `check_secs` and
 /// finds `pending` packages until its update has run; its update sleeps
@@ -59,6 +57,7 @@ esac
 }
 
 /// How many times `name`'s update ran on `host`.
+#[allow(dead_code)] // the update tests use it
 fn updates(host: &TestHost, name: &str) -> usize {
     std::fs::read_to_string(host.home.join(format!("{name}.updates")))
         .map(|t| t.lines().count())
@@ -134,11 +133,17 @@ fn a_fleet_check_asks_every_host_at_once_and_reports_each() {
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect();
     assert!(
-        events.iter().any(|e| e["event"] == "check-finished" && e["host"] == "h2"),
+        events
+            .iter()
+            .any(|e| e["event"] == "check-finished" && e["host"] == "h2"),
         "{}",
         stderr(&out)
     );
-    assert!(events.iter().all(|e| e["host"].is_string() || e["event"] == "fleet-started"));
+    assert!(
+        events
+            .iter()
+            .all(|e| e["host"].is_string() || e["event"] == "fleet-started")
+    );
     // One connection per host.
     for host in &fleet.hosts {
         assert_eq!(host.accepted_connections(), 1, "{}", host.sshd_log());
