@@ -80,7 +80,7 @@ fn sandbox() -> Sandbox {
         history
             .record(&toolup::state::store::PhaseRecord {
                 run_id: format!("20261201T02000{i}Z-4242"),
-                host: "host".to_owned(),
+                host: toolup::base::host::hostname(),
                 updater: updater.to_owned(),
                 phase: phase.to_owned(),
                 started_at: format!("2026-12-01T02:00:0{i}Z"),
