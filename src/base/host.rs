@@ -20,10 +20,13 @@ impl Host {
         }
     }
 
-    /// The program `name` on PATH.
+    /// The program `name` on PATH: its absolute entries only — a relative
+    /// or empty entry names a different program in every directory toolup
+    /// is started from, so toolup never runs one from there.
     pub fn which(&self, name: &str) -> Option<PathBuf> {
         self.path
             .iter()
+            .filter(|d| d.is_absolute())
             .map(|d| d.join(name))
             .find(|p| super::paths::is_executable_file(p))
     }
@@ -84,5 +87,38 @@ pub fn lower_this_threads_priority() {
     unsafe {
         let tid = libc::gettid();
         libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
+}
+
+#[cfg(test)]
+mod which_tests {
+    use super::*;
+
+    /// A relative or empty PATH entry is never where a program is found:
+    /// it would be a different program in each directory toolup runs in.
+    #[test]
+    #[allow(clippy::disallowed_methods)] // the test makes its fixtures
+    fn relative_and_empty_path_entries_are_passed_over() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join("relbin").join("apt-get");
+        std::fs::create_dir_all(program.parent().unwrap()).unwrap();
+        std::fs::write(&program, "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let relative = Host {
+            path: vec![PathBuf::from("relbin"), PathBuf::new()],
+            os: "linux",
+            home: None,
+        };
+        let here = std::env::current_dir().unwrap();
+        std::env::set_current_dir(dir.path()).unwrap();
+        let found = relative.which("apt-get");
+        std::env::set_current_dir(here).unwrap();
+        assert_eq!(found, None);
+        let absolute = Host {
+            path: vec![dir.path().join("relbin")],
+            ..relative
+        };
+        assert_eq!(absolute.which("apt-get"), Some(program));
     }
 }

@@ -207,21 +207,35 @@ fn hold(
     dirs: &crate::state::AppDirs,
     action: &Action,
 ) -> Result<crate::state::lock::LockedFile, String> {
-    let path = crate::state::lock::path_for(&dirs.state.join("locks"), &action.tool);
-    crate::state::lock::LockedFile::acquire_saying(&path, TOOL_LOCK_WAIT, |held| {
+    hold_tool(
+        printer,
+        dirs,
+        &action.tool,
+        action.kind.id(),
+        TOOL_LOCK_WAIT,
+    )
+}
+
+/// The lock on `tool` for an action (`what`: upgrade, rollback, remove…),
+/// waiting up to `wait` for another toolup that holds it (saying who).
+pub(crate) fn hold_tool(
+    printer: Printer,
+    dirs: &crate::state::AppDirs,
+    tool: &str,
+    what: &str,
+    wait: std::time::Duration,
+) -> Result<crate::state::lock::LockedFile, String> {
+    let path = crate::state::lock::path_for(&dirs.state.join("locks"), tool);
+    crate::state::lock::LockedFile::acquire_saying(&path, wait, |held| {
         printer.note(&format!(
-            "{} {}: waiting for another toolup acting on it: {} {held} (up to {} min)",
-            action.kind.id(),
-            action.tool,
+            "{what} {tool}: waiting for another toolup acting on it: {} {held} (up to {} min)",
             path.display(),
-            TOOL_LOCK_WAIT.as_secs() / 60
+            wait.as_secs() / 60
         ));
     })
     .map_err(|e| match e {
         crate::state::lock::NotLocked::Held { .. } => format!(
-            "another toolup is still acting on {} after {} min ({} {e}): nothing was run",
-            action.tool,
-            TOOL_LOCK_WAIT.as_secs() / 60,
+            "another toolup is still acting on {tool} ({} {e}): nothing was run",
             path.display()
         ),
         crate::state::lock::NotLocked::Io(e) => {

@@ -288,6 +288,22 @@ pub fn remove(
         .collect();
     let execute = |job: &crate::runner::Job, _: &crate::runner::Step| {
         let action = removals[job.id.parse::<usize>().ok()?];
+        // Never beside another toolup's action on the tool.
+        let _held = match settings.dirs.as_ref().map(|d| {
+            super::apply::hold_tool(
+                printer,
+                d,
+                &action.tool,
+                "remove",
+                std::time::Duration::from_secs(600),
+            )
+        }) {
+            Some(Err(why)) => {
+                printer.error(&format!("{}: {why}", action.tool));
+                return Some(crate::runner::Outcome::Failed(why));
+            }
+            held => held,
+        };
         // Recorded as started before it runs, or not run at all.
         if let Some(path) = &history_path
             && let Err(e) = history::append(path, &history_entry(action, "started", ""))

@@ -19,6 +19,10 @@ pub fn rollback(settings: &Settings, printer: Printer, tool: &str) -> anyhow::Re
             crate::base::printer::visible(tool)
         );
     }
+    // Never under another toolup's action on the tool (an upgrade still
+    // running would overwrite what is restored, or be undone by it).
+    let _held = super::apply::hold_tool(printer, dirs, tool, "rollback", std::time::Duration::ZERO)
+        .map_err(anyhow::Error::msg)?;
     if super::recover::recover_interrupted(settings, printer, false)
         .iter()
         .any(|t| t == tool)

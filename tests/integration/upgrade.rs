@@ -1143,3 +1143,54 @@ fn two_upgrades_of_one_tool_at_once_never_undo_each_other() {
     );
     assert_eq!(outcomes(&sb), ["started", "ok", "skipped"]);
 }
+
+/// A rollback never runs under another toolup's action on the same tool:
+/// it is refused, naming who acts, and nothing is restored.
+#[test]
+fn a_rollback_is_refused_while_an_upgrade_of_the_tool_runs() {
+    let sb = Sandbox::new();
+    tool_with_npm(&sb, "turb");
+    let tool = sb.fake(&sb.bin, "turb", "turb 1.0.0");
+    sb.latest(&[("turb", "1.1.0")]);
+    let started = sb.root.join("npm.started");
+    let release = sb.root.join("npm.release");
+    sb.script(
+        &sb.bin,
+        "npm",
+        &format!(
+            ": > {started}\nwhile [ ! -e {release} ]; do /bin/sleep 0.05; done\nprintf '#!/bin/sh\\necho \"turb 1.1.0\"\\n' > {tool}\nexit 0",
+            started = started.display(),
+            release = release.display(),
+            tool = tool.display()
+        ),
+    );
+    let upgrade = sb
+        .cmd(&["upgrade", "turb", "--yes", "--environment", "workstation"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let since = std::time::Instant::now();
+    while !started.exists() {
+        assert!(
+            since.elapsed() < std::time::Duration::from_secs(60),
+            "npm never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = sb.run(&["rollback", "turb"]);
+    std::fs::write(&release, "").unwrap();
+    let upgraded = upgrade.wait_with_output().unwrap();
+    assert!(upgraded.status.success(), "{}", stderr(&upgraded));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("another toolup is still acting on turb"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&tool).unwrap(),
+        "#!/bin/sh\necho \"turb 1.1.0\"\n",
+        "the upgrade's result stays"
+    );
+}
