@@ -27,6 +27,22 @@ pub fn register(secret: &str) {
     }
 }
 
+/// Remembers a URL that is a secret as a whole (a webhook: its path or
+/// query is often the credential): the URL as written, the URL without
+/// its `user:password@`, and the password.
+pub fn register_url(url: &str) {
+    register(url);
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some((userinfo, host)) = rest[..end].rsplit_once('@') {
+            register(&format!("{scheme}://{host}{}", &rest[end..]));
+            if let Some((_, password)) = userinfo.split_once(':') {
+                register(password);
+            }
+        }
+    }
+}
+
 static PATTERNS: LazyLock<[(Regex, &'static str); 3]> = LazyLock::new(|| {
     let re = |p: &str| Regex::new(p).unwrap_or_else(|e| unreachable!("static regex: {e}"));
     [
@@ -126,6 +142,13 @@ mod tests {
             let out = scrub(text);
             assert!(!out.contains(hidden), "{text} -> {out}");
             assert!(out.contains("***"), "{text} -> {out}");
+        }
+        register_url("https://hook:pa55-w0rd@hooks.example/T0/B0/tok3n");
+        for text in [
+            "posting to https://hooks.example/T0/B0/tok3n failed",
+            "password pa55-w0rd",
+        ] {
+            assert!(!scrub(text).contains("tok3n") && !scrub(text).contains("pa55-w0rd"));
         }
         assert_eq!(
             scrub("ripgrep 14.1.0 (rev abc)"),

@@ -13,6 +13,7 @@ mod modules_cmd;
 mod present;
 mod reconcile_cmd;
 mod render_cmd;
+mod schedule_cmd;
 mod settings;
 mod shell_cmd;
 mod system_cmd;
@@ -31,7 +32,7 @@ use crate::settings::Settings;
 
 pub use args::{
     CatalogAction, Cli, Command, ConfigAction, GlobalArgs, ModulesAction, PluginsAction, RunArgs,
-    SystemAction,
+    ScheduleAction, SystemAction,
 };
 
 /// What a command concluded.
@@ -132,6 +133,14 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
             SystemAction::History { .. } => ("system history", DATA),
             SystemAction::Stats => ("system stats", DATA),
             SystemAction::Sudoers { .. } => ("system sudoers", TEXT),
+        },
+        Command::Schedule { action } => match action {
+            ScheduleAction::Enable { .. } => ("schedule enable", DATA),
+            ScheduleAction::Status { .. } => ("schedule status", DATA),
+            ScheduleAction::List => ("schedule list", DATA),
+            ScheduleAction::Disable { .. } | ScheduleAction::WaitOnline { .. } => {
+                ("schedule", TEXT)
+            }
         },
         Command::FetchRelease { .. } => ("fetch-release", TEXT),
         Command::Rollback { .. } => ("rollback", TEXT),
@@ -310,6 +319,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
                 system_update::sudoers(settings, printer, user.as_deref())
             }
         },
+        Command::Schedule { action } => schedule_cmd::run(action, settings, printer),
         Command::Trust { path, untrust } => {
             trust_cmd::run(settings, printer, path.as_deref(), *untrust)
         }

@@ -99,7 +99,7 @@ impl CheckView {
         CheckView {
             printer,
             json,
-            live: (!json && !settings.quiet)
+            live: (!json && !settings.quiet && !settings.scheduled)
                 .then(crate::render::live::CheckProgress::new)
                 .flatten(),
         }

@@ -8,6 +8,7 @@ use crate::base::printer::Printer;
 use crate::render::live::Live;
 use crate::runner::journal::RunJournal;
 use crate::runner::{Event, Job, JobResult};
+use crate::schedule::ScheduledRun;
 use crate::settings::{Format, Settings};
 use crate::system::update::{JobEstimate, Request, View};
 
@@ -20,20 +21,34 @@ pub fn run(
     request: &Request,
     yes: bool,
 ) -> anyhow::Result<Outcome> {
+    // Scheduled: nobody to ask, a plan taken as it is (majors stay held
+    // back), and the scheduled run's own notification instead of --notify.
+    let scheduled = settings
+        .scheduled
+        .then(|| ScheduledRun::begin("system update"));
     let view = Terminal {
         printer,
         checking: present::CheckView::new(settings, printer),
         json: settings.format == Format::Json,
         quiet: settings.quiet,
         dry_run: request.dry_run,
-        yes,
+        yes: yes || scheduled.is_some(),
         live: Mutex::new(None),
+        scheduled: scheduled.as_ref().map(|s| (s, settings)),
     };
-    crate::system::update::run(settings, printer, request, &view)
+    let request = Request {
+        notify: request.notify && scheduled.is_none(),
+        ..request.clone()
+    };
+    let result = crate::system::update::run(settings, printer, &request, &view);
+    if let Some(s) = &scheduled {
+        s.end_update(settings, printer, result.as_ref());
+    }
+    result
 }
 
 /// The command line's view of an update.
-struct Terminal {
+struct Terminal<'a> {
     printer: Printer,
     checking: present::CheckView,
     json: bool,
@@ -41,9 +56,10 @@ struct Terminal {
     dry_run: bool,
     yes: bool,
     live: Mutex<Option<Live>>,
+    scheduled: Option<(&'a ScheduledRun, &'a Settings)>,
 }
 
-impl View for Terminal {
+impl View for Terminal<'_> {
     /// With `--format json` the check's events join the update's on stdout.
     fn check(&self, event: &crate::system::check::CheckEvent) {
         match serde_json::to_string(event) {
@@ -67,10 +83,17 @@ impl View for Terminal {
         )
     }
     fn approve(&self, question: &str) -> bool {
+        if let Some((run, settings)) = self.scheduled {
+            run.outside_window(settings);
+            return false;
+        }
         std::io::IsTerminal::is_terminal(&std::io::stdin()) && present::confirm(question)
     }
+    fn unanswered(&self, job: &Job) -> Option<String> {
+        self.scheduled.and_then(|(run, _)| run.unanswered(job))
+    }
     fn start(&self, estimates: &[JobEstimate]) {
-        if !self.json && !self.quiet {
+        if !self.json && !self.quiet && self.scheduled.is_none() {
             *self.live.lock().unwrap_or_else(|e| e.into_inner()) = Live::new(estimates);
         }
     }
@@ -88,6 +111,9 @@ impl View for Terminal {
     fn finish(&self, journal: &RunJournal, results: &[JobResult]) {
         if let Some(live) = &*self.live.lock().unwrap_or_else(|e| e.into_inner()) {
             live.finish();
+        }
+        if let Some((run, _)) = self.scheduled {
+            run.finished(journal, results);
         }
         if !self.json {
             self.printer

@@ -12,6 +12,7 @@ pub mod files;
 pub mod history;
 pub mod journal;
 pub mod lock;
+pub mod scheduled;
 mod snapshot_store;
 pub mod store;
 pub mod tree;

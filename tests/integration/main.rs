@@ -16,6 +16,7 @@ mod modules;
 mod plugin_example;
 mod real_managers;
 mod registry_discovery;
+mod schedule;
 mod sshd_hosts;
 mod support;
 mod system;
