@@ -504,9 +504,8 @@ pub struct GlobalArgs {
     /// Print nothing but errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Run unattended, as a schedule's unit does: never ask (a question
-    /// that needs an answer is a skip, with its reason), plain lines, the
-    /// outcome recorded and notified.
+    /// Run unattended, as a schedule does: never ask (what needs an answer
+    /// is skipped, with the reason), plain lines, the outcome recorded.
     #[arg(long, global = true)]
     pub scheduled: bool,
 }

@@ -22,10 +22,10 @@ pub fn run(
     yes: bool,
 ) -> anyhow::Result<Outcome> {
     // Scheduled: nobody to ask, a plan taken as it is (majors stay held
-    // back), and the scheduled run's own notification instead of --notify.
-    let scheduled = settings
-        .scheduled
-        .then(|| ScheduledRun::begin("system update"));
+    // back), and the scheduled run's own notification instead of --notify;
+    // a dry run records nothing, a scheduled one neither.
+    let scheduled =
+        (settings.scheduled && !request.dry_run).then(|| ScheduledRun::begin("system update"));
     let view = Terminal {
         printer,
         checking: present::CheckView::new(settings, printer),

@@ -73,7 +73,7 @@ pub fn no_systemd(schedule: &Schedule) -> String {
         Scope::User => "your crontab (`crontab -e`)",
     };
     format!(
-        "systemd does not run this machine, so nothing was enabled; to run schedule {} with cron, add this line to {whose} (cron catches up no run missed while the machine was off):",
+        "systemd does not run this machine, so nothing was enabled. To run schedule {} with cron (which catches up no run missed while the machine was off), add this line to {whose}:",
         schedule.name
     )
 }

@@ -233,9 +233,12 @@ pub fn list() -> Vec<Listed> {
                     .unwrap_or_default()
             };
             let exec = read(&service, "ExecStart=");
-            let command = exec
-                .split_once(' ')
-                .map_or(String::new(), |(_, rest)| rest.to_owned());
+            // After the program, which is quoted when its path has a space.
+            let rest = match exec.strip_prefix('"') {
+                Some(quoted) => quoted.split_once("\" ").map(|(_, r)| r),
+                None => exec.split_once(' ').map(|(_, r)| r),
+            };
+            let command = rest.unwrap_or_default().to_owned();
             out.push(Listed {
                 on: read(&timer, "OnCalendar="),
                 command,

@@ -113,10 +113,18 @@ impl ScheduledRun {
             .steps
             .iter()
             .any(|s| s.argv.len() > 2 && s.argv[0] == sudo && s.argv[1] == n);
-        let works = *self
-            .sudo_works
-            .get_or_init(|| crate::system::validate::sudo_works(&Host::current()));
-        (behind_sudo && !works).then(|| {
+        if !behind_sudo
+            || *self
+                .sudo_works
+                .get_or_init(|| crate::system::validate::sudo_works(&Host::current()))
+        {
+            return None;
+        }
+        Some(if Host::current().which(sudo).is_none() {
+            "needs root, and there is no sudo: a scheduled run of it must run as root \
+             (a system schedule)"
+                .to_owned()
+        } else {
             "needs root, and sudo asks for a password: a scheduled run asks nobody \
              (a system schedule runs as root; `toolup system sudoers` lets this user)"
                 .to_owned()

@@ -151,6 +151,11 @@ pub fn cron_fields(normalized: &str) -> Result<[String; 5], String> {
         None => "*".to_owned(),
         Some(d) => weekdays(d).ok_or_else(|| cannot("unexpected weekdays"))?,
     };
+    if dow != "*" && day != "*" {
+        return Err(cannot(
+            "cron runs on the days of the month or the weekdays, systemd on days that are both",
+        ));
+    }
     Ok([
         field(minute, 59).ok_or_else(|| cannot("an unexpected minute"))?,
         field(hour, 23).ok_or_else(|| cannot("an unexpected hour"))?,
@@ -278,6 +283,7 @@ mod tests {
             ("*-*-* 00:00:30", "seconds"),
             ("*-*~01 00:00:00", "month's end"),
             ("*-*-* 00:00:00 Europe/Berlin", "time zones"),
+            ("Sat *-*-01..07 02:00:00", "both"),
         ] {
             let e = f(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");

@@ -495,6 +495,21 @@ fn a_scheduled_update_asks_nobody_and_skips_what_needs_an_answer() {
             .any(|p| p["updater"] == "tuasks" && p["outcome"] == "skipped"),
         "{phases:#}"
     );
+    // A dry run, scheduled or not, records nothing.
+    let out = quick(
+        &sb,
+        &systemd,
+        &[
+            "system",
+            "update",
+            "--scheduled",
+            "--dry-run",
+            "--only",
+            "tuplain",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(last_run(&sb, &systemd), last);
     // Without --scheduled and without a terminal, the same update refuses
     // to go on without --yes rather than wait for one.
     let out = unattended(
