@@ -50,6 +50,9 @@ pub fn main() -> ExitCode {
         }
     };
     init_tracing(&cli.global);
+    if cli.global.scheduled {
+        present::ask_nobody();
+    }
     let printer = Printer {
         quiet: cli.global.quiet,
     };
