@@ -138,12 +138,10 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
             SystemAction::Sudoers { .. } => ("system sudoers", TEXT),
         },
         Command::Schedule { action } => match action {
-            ScheduleAction::Enable { .. } => ("schedule enable", DATA),
-            ScheduleAction::Status { .. } => ("schedule status", DATA),
-            ScheduleAction::List => ("schedule list", DATA),
             ScheduleAction::Disable { .. } | ScheduleAction::WaitOnline { .. } => {
                 ("schedule", TEXT)
             }
+            _ => ("schedule", DATA),
         },
         Command::FetchRelease { .. } => ("fetch-release", TEXT),
         Command::Rollback { .. } => ("rollback", TEXT),
