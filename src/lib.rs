@@ -18,6 +18,7 @@ pub mod model;
 pub mod modules;
 pub mod render;
 pub mod runner;
+pub mod schedule;
 pub mod settings;
 pub mod state;
 pub mod system;

@@ -39,3 +39,15 @@ pub const GH_TOKEN: &str = "GH_TOKEN";
 pub const TOOLUP_MIN_RELEASE_AGE: &str = "TOOLUP_MIN_RELEASE_AGE";
 /// A `tracing` filter for diagnostics on stderr (e.g. `toolup=debug`); overrides -v/-q.
 pub const TOOLUP_LOG: &str = "TOOLUP_LOG";
+/// Set by a schedule's unit (`toolup schedule enable`): the schedule's
+/// name, under which a `--scheduled` run records its outcome.
+pub const TOOLUP_SCHEDULE: &str = "TOOLUP_SCHEDULE";
+/// Set by a `--check-only --security-only` schedule's unit to `security`:
+/// its scheduled check notifies only when security updates wait.
+pub const TOOLUP_SCHEDULE_NOTIFY: &str = "TOOLUP_SCHEDULE_NOTIFY";
+/// Where system schedules' units are written instead of
+/// `/etc/systemd/system` (tests, images built offline).
+pub const TOOLUP_SYSTEMD_DIR: &str = "TOOLUP_SYSTEMD_DIR";
+/// `1` or `0`: whether systemd runs this machine, instead of asking
+/// whether `/run/systemd/system` exists (tests, chroots).
+pub const TOOLUP_SYSTEMD_RUNNING: &str = "TOOLUP_SYSTEMD_RUNNING";

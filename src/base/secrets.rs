@@ -30,6 +30,22 @@ pub fn register(secret: &str) {
     }
 }
 
+/// Remembers a URL that is a secret as a whole (a webhook: its path or
+/// query is often the credential): the URL as written, the URL without
+/// its `user:password@`, and the password.
+pub fn register_url(url: &str) {
+    register(url);
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some((userinfo, host)) = rest[..end].rsplit_once('@') {
+            register(&format!("{scheme}://{host}{}", &rest[end..]));
+            if let Some((_, password)) = userinfo.split_once(':') {
+                register(password);
+            }
+        }
+    }
+}
+
 /// Registers the password of every URL in `text` (`scheme://user:PASSWORD@host`),
 /// as written and percent-decoded, so that it is hidden even where it
 /// shows without its URL.

@@ -178,6 +178,15 @@ pub enum Command {
         #[command(subcommand)]
         command: FleetCommand,
     },
+    /// Run `system update` (or a check, or a fleet) on a systemd timer:
+    /// units verified by systemd-analyze before they are enabled.
+    #[command(
+        after_help = "Examples:\n  sudo toolup schedule enable --on weekly\n  toolup schedule enable --user --on daily -- --only rustup,cargo\n  toolup schedule status"
+    )]
+    Schedule {
+        #[command(subcommand)]
+        action: ScheduleAction,
+    },
     /// External updater plugins (manifests in plugins.d/).
     #[command(
         after_help = "Examples:\n  toolup plugins list\n  toolup plugins validate ~/.config/toolup/plugins.d/mine.toml"
@@ -435,6 +444,70 @@ pub struct FleetSelection {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ScheduleAction {
+    /// Write a service and a timer that run toolup with --scheduled,
+    /// check them with `systemd-analyze calendar` and `verify`, then
+    /// `daemon-reload` and `enable --now`; without systemd, print the
+    /// crontab line instead.
+    Enable {
+        /// When: daily, weekly, monthly, or a systemd calendar expression
+        /// ("Mon..Fri 04:00", "Sat *-*-1..7 02:30").
+        #[arg(long, value_name = "WHEN", default_value = "daily")]
+        on: String,
+        /// The user's own units (their toolchains; a check's and a fleet's
+        /// default).
+        #[arg(long, conflicts_with = "system")]
+        user: bool,
+        /// System units, run as root (an update's default where an
+        /// updater needs root).
+        #[arg(long)]
+        system: bool,
+        /// Run `system check` (or `fleet check`) and notify only when
+        /// something is pending.
+        #[arg(long)]
+        check_only: bool,
+        /// Only security updates; with --check-only, notify only when
+        /// security updates wait.
+        #[arg(long)]
+        security_only: bool,
+        /// Run `toolup fleet` on these hosts instead (comma-separated;
+        /// none: the whole inventory).
+        #[arg(long, value_name = "SELECTION", value_delimiter = ',', num_args = 0..)]
+        fleet: Option<Vec<String>>,
+        /// The schedule's name [default: what and when, e.g. update-daily].
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Print the verified units and what would run; write nothing.
+        #[arg(long, short = 'n')]
+        dry_run: bool,
+        /// More arguments for the command it runs (after `--`).
+        #[arg(last = true, value_name = "MORE ARGS")]
+        more: Vec<String>,
+    },
+    /// Stop and remove a schedule's units.
+    Disable {
+        name: String,
+        /// The user's schedule of that name.
+        #[arg(long, conflicts_with = "system")]
+        user: bool,
+        /// The system schedule of that name.
+        #[arg(long)]
+        system: bool,
+    },
+    /// Each schedule: next run, last run and outcome, and whether systemd
+    /// has it enabled.
+    Status { name: Option<String> },
+    /// The schedules toolup wrote, and what each runs when.
+    List,
+    /// Wait until the network is up, at most SECS (a schedule's ExecStartPre).
+    #[command(hide = true)]
+    WaitOnline {
+        #[arg(long, value_name = "SECS", default_value_t = 60)]
+        timeout: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum CatalogAction {
     /// List every tool in the catalog.
     List,
@@ -545,6 +618,10 @@ pub struct GlobalArgs {
     /// a host's toolup that the controller is gone.
     #[arg(long, global = true, hide = true)]
     pub stop_when_stdin_closes: bool,
+    /// Run unattended, as a schedule does: never ask (what needs an answer
+    /// is skipped, with the reason), plain lines, the outcome recorded.
+    #[arg(long, global = true)]
+    pub scheduled: bool,
 }
 
 impl GlobalArgs {

@@ -14,6 +14,7 @@ mod modules_cmd;
 mod present;
 mod reconcile_cmd;
 mod render_cmd;
+mod schedule_cmd;
 mod settings;
 mod shell_cmd;
 mod system_cmd;
@@ -32,7 +33,7 @@ use crate::settings::Settings;
 
 pub use args::{
     CatalogAction, Cli, Command, ConfigAction, FleetCommand, FleetSelection, GlobalArgs,
-    ModulesAction, PluginsAction, RunArgs, SystemAction,
+    ModulesAction, PluginsAction, RunArgs, ScheduleAction, SystemAction,
 };
 
 /// What a command concluded.
@@ -52,6 +53,9 @@ pub fn main() -> ExitCode {
     init_tracing(&cli.global);
     if cli.global.stop_when_stdin_closes {
         crate::exec::interrupt::when_stdin_closes();
+    }
+    if cli.global.scheduled {
+        present::ask_nobody();
     }
     let printer = Printer {
         quiet: cli.global.quiet,
@@ -143,6 +147,12 @@ fn formats(command: &Command) -> (&'static str, &'static [Format]) {
             FleetCommand::Update { .. } => ("fleet update", ALL),
             FleetCommand::Audit { .. } => ("fleet audit", ALL),
             FleetCommand::Status { .. } => ("fleet status", ALL),
+        },
+        Command::Schedule { action } => match action {
+            ScheduleAction::Disable { .. } | ScheduleAction::WaitOnline { .. } => {
+                ("schedule", TEXT)
+            }
+            _ => ("schedule", DATA),
         },
         Command::FetchRelease { .. } => ("fetch-release", TEXT),
         Command::Rollback { .. } => ("rollback", TEXT),
@@ -335,6 +345,7 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             FleetCommand::Status { selection } => fleet_cmd::status(settings, printer, selection),
             run => fleet_cmd::run(settings, printer, run),
         },
+        Command::Schedule { action } => schedule_cmd::run(action, settings, printer),
         Command::Trust { path, untrust } => {
             trust_cmd::run(settings, printer, path.as_deref(), *untrust)
         }

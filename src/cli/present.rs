@@ -61,10 +61,23 @@ pub fn confirm(question: &str) -> bool {
         && matches!(answer.trim(), "y" | "Y" | "yes")
 }
 
+/// `--scheduled`: nobody is at the terminal, whatever it looks like.
+static SCHEDULED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on nothing is asked (`--scheduled`).
+pub fn ask_nobody() {
+    SCHEDULED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Whether there is someone to ask: a terminal, and not a scheduled run.
+fn someone_to_ask() -> bool {
+    !SCHEDULED.load(std::sync::atomic::Ordering::SeqCst) && std::io::stdin().is_terminal()
+}
+
 /// The library's way to ask: `confirm` where there is a terminal to ask
 /// and the run is real, nobody otherwise.
 pub fn ask(dry_run: bool) -> crate::install::Ask<'static> {
-    (!dry_run && std::io::stdin().is_terminal()).then_some(&confirm)
+    (!dry_run && someone_to_ask()).then_some(&confirm)
 }
 
 /// Whether to go ahead with what changes the system: `--yes`, or a yes at
@@ -73,6 +86,9 @@ pub fn ask(dry_run: bool) -> crate::install::Ask<'static> {
 pub fn go_ahead(yes: bool, what: &str, question: &str, printer: Printer) -> anyhow::Result<bool> {
     if yes {
         return Ok(true);
+    }
+    if SCHEDULED.load(std::sync::atomic::Ordering::SeqCst) {
+        bail!("refusing to {what} without --yes: a scheduled run asks nobody");
     }
     if !std::io::stdin().is_terminal() {
         bail!("refusing to {what} without --yes: there is no terminal to ask");
@@ -99,7 +115,7 @@ impl CheckView {
         CheckView {
             printer,
             json,
-            live: (!json && !settings.quiet)
+            live: (!json && !settings.quiet && !settings.scheduled)
                 .then(crate::render::live::CheckProgress::new)
                 .flatten(),
         }

@@ -124,6 +124,7 @@ pub fn resolve(args: &GlobalArgs, read_config: bool) -> anyhow::Result<Settings>
         modules,
         module_problems,
         allow_major: false,
+        scheduled: args.scheduled,
     })
 }
 

@@ -43,7 +43,7 @@ fn dirs(settings: &Settings) -> anyhow::Result<&AppDirs> {
 
 /// Prints `rows` as `{"schema_version": 1, key: rows}` in JSON, else as
 /// `text` renders them; a success.
-fn show<T: Serialize>(
+pub(super) fn show<T: Serialize>(
     settings: &Settings,
     printer: Printer,
     (key, rows): (&str, &[T]),
@@ -60,8 +60,26 @@ fn show<T: Serialize>(
     Ok(Outcome::Success)
 }
 
-/// `toolup system check`: every selected updater asked, the report saved.
+/// `toolup system check`: every selected updater asked, the report saved;
+/// a scheduled check's outcome recorded and, when something waits, sent.
 pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::Result<Outcome> {
+    let scheduled = settings
+        .scheduled
+        .then(|| crate::schedule::ScheduledRun::begin("system check"));
+    let mut report = None;
+    let result = checked(settings, printer, skip, &mut report);
+    if let Some(run) = &scheduled {
+        run.end_check(settings, printer, report.as_ref(), result.as_ref());
+    }
+    result
+}
+
+fn checked(
+    settings: &Settings,
+    printer: Printer,
+    skip: &[String],
+    kept: &mut Option<CheckReport>,
+) -> anyhow::Result<Outcome> {
     fail_on_words(settings)?;
     let updaters = crate::system::selected(settings, printer, skip)?;
     let host = Host::current();
@@ -74,7 +92,7 @@ pub fn check(settings: &Settings, printer: Printer, skip: &[String]) -> anyhow::
     if let Err(e) = crate::system::check::keep(settings, &report) {
         printer.warn(&e);
     }
-    present(settings, printer, &report, None)
+    present(settings, printer, kept.insert(report), None)
 }
 
 /// `toolup system history [--host H] [--updater X] [--last N]`: the recorded phases.

@@ -8,6 +8,7 @@ use crate::base::printer::Printer;
 use crate::render::live::Live;
 use crate::runner::journal::RunJournal;
 use crate::runner::{Event, Job, JobResult};
+use crate::schedule::ScheduledRun;
 use crate::settings::{Format, Settings};
 use crate::system::update::{JobEstimate, Request, View};
 
@@ -20,16 +21,29 @@ pub fn run(
     request: &Request,
     yes: bool,
 ) -> anyhow::Result<Outcome> {
+    // Scheduled: nobody to ask, a plan taken as it is (majors stay held
+    // back), and the scheduled run's own notification instead of --notify;
+    // a dry run records nothing, a scheduled one neither.
+    let scheduled =
+        (settings.scheduled && !request.dry_run).then(|| ScheduledRun::begin("system update"));
     let view = Terminal {
         printer,
         checking: present::CheckView::new(settings, printer),
         json: settings.format == Format::Json,
         quiet: settings.quiet,
         dry_run: request.dry_run,
-        yes,
+        yes: yes || scheduled.is_some(),
         live: Mutex::new(None),
+        scheduled: scheduled.as_ref().map(|s| (s, settings)),
     };
-    let result = crate::system::update::run(settings, printer, request, &view);
+    let request = Request {
+        notify: request.notify && scheduled.is_none(),
+        ..request.clone()
+    };
+    let result = crate::system::update::run(settings, printer, &request, &view);
+    if let Some(s) = &scheduled {
+        s.end_update(settings, printer, result.as_ref());
+    }
     // A fleet controller reads "busy" as an event, not as an error text.
     if let Err(e) = &result
         && view.json
@@ -47,7 +61,7 @@ pub fn run(
 }
 
 /// The command line's view of an update.
-struct Terminal {
+struct Terminal<'a> {
     printer: Printer,
     checking: present::CheckView,
     json: bool,
@@ -55,9 +69,10 @@ struct Terminal {
     dry_run: bool,
     yes: bool,
     live: Mutex<Option<Live>>,
+    scheduled: Option<(&'a ScheduledRun, &'a Settings)>,
 }
 
-impl View for Terminal {
+impl View for Terminal<'_> {
     /// With `--format json` the check's events join the update's on stdout.
     fn check(&self, event: &crate::system::check::CheckEvent) {
         match serde_json::to_string(event) {
@@ -81,7 +96,14 @@ impl View for Terminal {
         )
     }
     fn approve(&self, question: &str) -> bool {
+        if let Some((run, settings)) = self.scheduled {
+            run.outside_window(settings);
+            return false;
+        }
         std::io::IsTerminal::is_terminal(&std::io::stdin()) && present::confirm(question)
+    }
+    fn unanswered(&self, job: &Job) -> Option<String> {
+        self.scheduled.and_then(|(run, _)| run.unanswered(job))
     }
     fn start(&self, run_id: &str, estimates: &[JobEstimate]) {
         if self.json {
@@ -93,7 +115,7 @@ impl View for Terminal {
                 .collect();
             let event = serde_json::json!({"event": "run-started", "run": run_id, "jobs": jobs});
             self.printer.out_json(&format!("{event}\n"));
-        } else if !self.quiet {
+        } else if !self.quiet && self.scheduled.is_none() {
             *self.live.lock().unwrap_or_else(|e| e.into_inner()) = Live::new(estimates);
         }
     }
@@ -111,6 +133,9 @@ impl View for Terminal {
     fn finish(&self, journal: &RunJournal, results: &[JobResult], reboot: Option<&str>) {
         if let Some(live) = &*self.live.lock().unwrap_or_else(|e| e.into_inner()) {
             live.finish();
+        }
+        if let Some((run, _)) = self.scheduled {
+            run.finished(journal, results);
         }
         if self.json {
             let results: Vec<serde_json::Value> = results

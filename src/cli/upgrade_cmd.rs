@@ -48,7 +48,8 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     }
     if the_plan.actions.is_empty()
         || !present::go_ahead(
-            request.yes,
+            // Scheduled: yes to the plan; majors were asked of nobody, so held.
+            request.yes || settings.scheduled,
             "change the system",
             &format!("Run {} action(s)?", the_plan.actions.len()),
             printer,

@@ -73,6 +73,17 @@ struct ConfigFile {
     system: SystemSection,
     #[serde(default)]
     modules: ModulesSection,
+    #[serde(default)]
+    notify: NotifySection,
+}
+
+/// `[notify]`: where a scheduled run's summary goes besides the desktop.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotifySection {
+    /// An http(s) URL the run's JSON summary is POSTed to; a secret
+    /// (it often carries a token or a password), never shown whole.
+    webhook: Option<String>,
 }
 
 /// `[modules]`: where `toolup modules sync` fetches the team's modules.
@@ -188,6 +199,7 @@ impl ConfigFile {
             self.modules.repository.is_some() || self.modules.branch.is_some(),
             "[modules]",
         );
+        drop(self.notify.webhook.is_some(), "[notify]");
         let kept = ConfigFile {
             audit: std::mem::take(&mut self.audit),
             upstream: std::mem::take(&mut self.upstream),
@@ -196,6 +208,15 @@ impl ConfigFile {
         *self = kept;
         dropped
     }
+}
+
+/// A webhook's address as `config show` prints it: its scheme and host
+/// only, since its path or query is often the credential itself.
+fn webhook_shown(url: &str) -> String {
+    let redacted = crate::base::redact::redact(url);
+    let (scheme, rest) = redacted.split_once("://").unwrap_or(("", &redacted));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    format!("{scheme}://{host}/***")
 }
 
 /// A duration as a person writes it in a config file: `90d`, `12h`, `10s`.
@@ -267,6 +288,8 @@ pub struct Config {
     pub modules_repository: Option<String>,
     /// `[modules] branch`.
     pub modules_branch: Option<String>,
+    /// `[notify] webhook`: where scheduled runs POST their summary.
+    pub notify_webhook: Option<String>,
     /// The project file in effect, and whether the user trusts it.
     pub project_file: Option<(PathBuf, bool)>,
     /// What an untrusted project file asked for and did not get.
@@ -555,6 +578,20 @@ impl Config {
             crate::modules::git::check_branch(branch).map_err(|m| error("branch", m))?;
             self.modules_branch = Some(branch.clone());
             self.note("modules.branch", branch.clone(), file);
+        }
+        if let Some(url) = &parsed.notify.webhook {
+            if !crate::upstream::addresses::is_http_url(url) {
+                return Err(error(
+                    "webhook",
+                    format!(
+                        "{:?} is not an http(s) URL",
+                        crate::base::redact::redact(url)
+                    ),
+                ));
+            }
+            crate::base::secrets::register_url(url);
+            self.notify_webhook = Some(url.clone());
+            self.note("notify.webhook", webhook_shown(url), file);
         }
         let known = crate::upstream::addresses::config_keys();
         for (key, url) in &parsed.sources {

@@ -16,6 +16,7 @@ mod markdown;
 pub mod modules;
 pub mod plan;
 pub mod reconcile;
+pub mod schedule;
 pub mod shell;
 pub mod system;
 pub mod system_check;

@@ -56,6 +56,9 @@ pub struct Settings {
     /// update`): take major upgrades the breaking-change policy would hold
     /// back.
     pub allow_major: bool,
+    /// `--scheduled`: nobody is there — never ask, plain lines, no live
+    /// view (a schedule's unit runs toolup this way).
+    pub scheduled: bool,
 }
 
 /// How many backups to keep, and for how long.

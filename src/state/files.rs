@@ -46,3 +46,10 @@ pub fn scratch_with(bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     file.flush()?;
     Ok(file)
 }
+
+/// A private temporary directory, removed with what it holds when
+/// dropped: for files a program must read before they go anywhere (units
+/// `systemd-analyze verify` checks before they are installed).
+pub fn scratch_dir() -> std::io::Result<tempfile::TempDir> {
+    tempfile::Builder::new().prefix("toolup-").tempdir()
+}

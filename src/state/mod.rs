@@ -14,6 +14,7 @@ pub mod journal;
 pub mod lock;
 pub mod names;
 mod read;
+pub mod scheduled;
 mod snapshot_store;
 pub mod store;
 pub mod tree;

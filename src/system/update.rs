@@ -56,6 +56,12 @@ pub trait View: Sync {
     fn event(&self, event: &Event);
     /// The run is over; why the machine wants a reboot, if it does.
     fn finish(&self, journal: &RunJournal, results: &[JobResult], reboot: Option<&str>);
+    /// Why `job` cannot run now without someone to answer a question (a
+    /// scheduled run, where `sudo -n` wants a password); such a job is
+    /// skipped with that reason, recorded as any skip is.
+    fn unanswered(&self, _job: &Job) -> Option<String> {
+        None
+    }
 }
 
 /// How long a job waits for a package manager's lock that another program
@@ -169,6 +175,18 @@ pub fn run(
         return Ok(Verdict::Interrupted);
     }
     let journal = Mutex::new(RunJournal::of(&jobs));
+    // What cannot run without an answer nobody can give is skipped.
+    let mut unanswered: Vec<(String, String)> = Vec::new();
+    let jobs: Vec<Job> = jobs
+        .into_iter()
+        .filter(|j| match view.unanswered(j) {
+            Some(why) => {
+                unanswered.push((j.id.clone(), why));
+                false
+            }
+            None => true,
+        })
+        .collect();
     let log_dir = runs.join(&journal.lock().unwrap_or_else(|e| e.into_inner()).run_id);
     let _ = crate::state::files::ensure_dir(&log_dir);
     let save = |j: &RunJournal| {
@@ -253,7 +271,17 @@ pub fn run(
         }
         view.event(event);
     };
-    let results = crate::runner::run(
+    for (job, why) in &unanswered {
+        on_event(&Event::Finished {
+            job: job.clone(),
+            phase: "update".to_owned(),
+            outcome: JobOutcome::Skipped(why.clone()),
+            elapsed_ms: 0,
+            log: None,
+            usage: None,
+        });
+    }
+    let mut results = crate::runner::run(
         &jobs,
         &Options {
             parallel: settings.jobs.clamp(1, 8),
@@ -273,6 +301,11 @@ pub fn run(
         &on_event,
     )
     .map_err(anyhow::Error::msg)?;
+    results.extend(unanswered.into_iter().map(|(id, why)| JobResult {
+        id,
+        outcome: JobOutcome::Skipped(why),
+        elapsed: std::time::Duration::ZERO,
+    }));
     let mut j = journal.into_inner().unwrap_or_else(|e| e.into_inner());
     for r in &results {
         j.finish(&r.id, &r.outcome);

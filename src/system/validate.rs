@@ -108,7 +108,8 @@ fn free_bytes(path: &Path) -> Option<u64> {
     free
 }
 
-fn sudo_works(host: &Host) -> bool {
+/// Whether `sudo -n true` runs: root without a password, now.
+pub fn sudo_works(host: &Host) -> bool {
     let Some(sudo) = host.which("sudo") else {
         return false;
     };

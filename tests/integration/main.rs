@@ -21,6 +21,7 @@ mod modules;
 mod plugin_example;
 mod real_managers;
 mod registry_discovery;
+mod schedule;
 mod secrets;
 mod sshd_hosts;
 mod sudoers;
