@@ -64,6 +64,8 @@ pub trait Listener: Sync {
     fn event(&self, event: &serde_json::Map<String, serde_json::Value>);
     /// The host finished a phase (recorded in the local history).
     fn phase(&self, host: &str, phase: &FinishedPhase);
+    /// The host's own run started: its id, kept at once for `--resume`.
+    fn remote_run(&self, host: &str, run: &str);
 }
 
 /// The most of a host's output kept in its log.
@@ -157,7 +159,11 @@ pub fn run<'b>(
         }
         let mut h = heard.lock().unwrap_or_else(|e| e.into_inner());
         let before = h.finished.len();
+        let had_run = h.run.is_some();
         if let Some(event) = h.hear(&name, line) {
+            if let (false, Some(run)) = (had_run, h.run.clone()) {
+                listener.remote_run(&name, &run);
+            }
             let doing = match &h.current {
                 Some((job, phase)) => format!("{job}: {phase}"),
                 None if h.run.is_some() => "updating".to_owned(),

@@ -122,17 +122,27 @@ pub fn run(
     let run_id = journal.run_id.clone();
     let journal = Mutex::new(journal);
     let queue: Mutex<VecDeque<usize>> = Mutex::new((0..request.hosts.len()).collect());
-    let listener = Hear {
-        view,
-        store: store.as_ref(),
-        run_id: &run_id,
-    };
     let save = |result: &HostResult| {
         let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
         j.set(result.clone());
         if recording {
             let _ = j.save(&fleet_dir);
         }
+    };
+    let remote_run = |host: &str, run: &str| {
+        let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(row) = j.hosts.iter_mut().find(|h| h.host == host) {
+            row.remote_run = Some(run.to_owned());
+        }
+        if recording {
+            let _ = j.save(&fleet_dir);
+        }
+    };
+    let listener = Hear {
+        view,
+        store: store.as_ref(),
+        run_id: &run_id,
+        remote_run: &remote_run,
     };
     let forks = request
         .forks
@@ -253,6 +263,7 @@ struct Hear<'a> {
     view: &'a dyn FleetView,
     store: Option<&'a Mutex<Store>>,
     run_id: &'a str,
+    remote_run: &'a (dyn Fn(&str, &str) + Sync),
 }
 
 impl Listener for Hear<'_> {
@@ -261,6 +272,9 @@ impl Listener for Hear<'_> {
     }
     fn event(&self, event: &serde_json::Map<String, serde_json::Value>) {
         self.view.event(event);
+    }
+    fn remote_run(&self, host: &str, run: &str) {
+        (self.remote_run)(host, run);
     }
     fn phase(&self, host: &str, phase: &FinishedPhase) {
         let Some(store) = self.store else { return };

@@ -3,7 +3,8 @@
 //! updater plugins; the controller is this build too, with a temp HOME and
 //! a hosts.toml naming the hosts.
 
-use std::process::Output;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use crate::sshd_hosts::{TestFleet, TestHost};
 use crate::support::{Sandbox, json_stdout, stderr};
@@ -57,7 +58,6 @@ esac
 }
 
 /// How many times `name`'s update ran on `host`.
-#[allow(dead_code)] // the update tests use it
 fn updates(host: &TestHost, name: &str) -> usize {
     std::fs::read_to_string(host.home.join(format!("{name}.updates")))
         .map(|t| t.lines().count())
@@ -148,4 +148,327 @@ fn a_fleet_check_asks_every_host_at_once_and_reports_each() {
     for host in &fleet.hosts {
         assert_eq!(host.accepted_connections(), 1, "{}", host.sshd_log());
     }
+}
+
+/// The JSON lines of a streamed output.
+fn lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+#[test]
+fn a_fleet_update_runs_each_hosts_update_once_over_one_connection_and_keeps_its_history() {
+    let Some(mut fleet) = three_hosts() else {
+        return;
+    };
+    let sb = controller(&fleet, &[]);
+    let out = run(&sb, &["fleet", "update", "--yes", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let events = lines(&String::from_utf8_lossy(&out.stdout));
+    let last = events.last().unwrap();
+    assert_eq!(last["event"], "fleet-finished", "{last:#}");
+    assert_eq!(last["totals"]["ok"], 3, "{last:#}");
+    for host in ["h1", "h2", "h3"] {
+        assert!(
+            events.iter().any(|e| e["host"] == host
+                && e["event"] == "finished"
+                && e["job"] == "widgets"
+                && e["phase"] == "update"
+                && e["outcome"] == "ok"),
+            "{host}'s update phase: {events:#?}"
+        );
+    }
+    assert!(
+        events
+            .iter()
+            .filter(|e| e["event"] != "fleet-started" && e["event"] != "fleet-finished")
+            .all(|e| e["host"].is_string()),
+        "every event names its host"
+    );
+    for host in &fleet.hosts {
+        assert_eq!(updates(host, "widgets"), 1, "{}", host.name);
+        // The check and the update went over the one connection.
+        assert_eq!(host.accepted_connections(), 1, "{}", host.sshd_log());
+    }
+    // Each host's phases are in the controller's history under its name.
+    let out = run(
+        &sb,
+        &["system", "history", "--host", "h2", "--format", "json"],
+    );
+    let doc = json_stdout(&out);
+    let phases = doc["phases"].as_array().unwrap();
+    assert!(
+        phases
+            .iter()
+            .any(|p| p["host"] == "h2" && p["updater"] == "widgets" && p["phase"] == "update"),
+        "{doc:#}"
+    );
+    assert!(phases.iter().all(|p| p["host"] == "h2"), "{doc:#}");
+    // `fleet status` answers from the records, with every host down.
+    for host in &mut fleet.hosts {
+        host.stop();
+    }
+    let out = run(&sb, &["fleet", "status", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json_stdout(&out);
+    for host in ["h1", "h2", "h3"] {
+        assert_eq!(row(&report, host)["state"], "ok", "{report:#}");
+    }
+    // And a second update finds nothing left.
+    for host in &mut fleet.hosts {
+        host.start();
+    }
+    let out = run(&sb, &["fleet", "update", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for host in &fleet.hosts {
+        assert_eq!(updates(host, "widgets"), 1, "{}", host.name);
+    }
+}
+
+#[test]
+fn an_unreachable_host_is_tried_three_times_and_the_others_finish() {
+    let Some(mut fleet) = three_hosts() else {
+        return;
+    };
+    let sb = controller(&fleet, &[]);
+    fleet.host_mut("h2").stop();
+    let out = run(&sb, &["fleet", "check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json_stdout(&out);
+    let h2 = row(&report, "h2");
+    assert_eq!(h2["state"], "unreachable", "{report:#}");
+    assert_eq!(h2["tries"], 3, "{report:#}");
+    assert!(
+        h2["reason"]
+            .as_str()
+            .unwrap()
+            .contains("unreachable after 3 tries"),
+        "{report:#}"
+    );
+    assert_eq!(report["hosts"][0]["host"], "h2", "worst first: {report:#}");
+    assert_eq!(row(&report, "h1")["state"], "ok");
+    assert_eq!(row(&report, "h3")["state"], "ok");
+    assert_eq!(report["totals"]["unreachable"], 1);
+    assert_eq!(report["totals"]["failed"], 0, "unreachable is not failed");
+    // The table says the same, with its recap.
+    let out = run(&sb, &["fleet", "check", "h1", "h2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("2 requested · 1 contacted · 1 ok · 0 failed · 1 unreachable"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_update_that_needs_approval_waits_for_it_outside_its_window() {
+    let Some(fleet) = three_hosts() else { return };
+    let sb = controller(
+        &fleet,
+        &[("h1", "approval = \"required\"\nmaintenance = []")],
+    );
+    let out = run(&sb, &["fleet", "update", "--yes", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let events = lines(&String::from_utf8_lossy(&out.stdout));
+    let report = events.last().unwrap();
+    let h1 = row(report, "h1");
+    assert_eq!(h1["state"], "skipped", "{report:#}");
+    assert!(
+        h1["reason"].as_str().unwrap().contains("--approve h1"),
+        "{report:#}"
+    );
+    assert_eq!(updates(fleet.host("h1"), "widgets"), 0);
+    assert_eq!(
+        fleet.host("h1").accepted_connections(),
+        0,
+        "not even contacted"
+    );
+    assert_eq!(updates(fleet.host("h2"), "widgets"), 1);
+    let out = run(&sb, &["fleet", "update", "--yes", "--approve", "h1", "h1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(updates(fleet.host("h1"), "widgets"), 1);
+}
+
+#[test]
+fn a_changed_host_key_is_refused_and_named_with_its_fix() {
+    let Some(mut fleet) = three_hosts() else {
+        return;
+    };
+    let sb = controller(&fleet, &[]);
+    fleet.host_mut("h3").change_host_key();
+    let out = run(&sb, &["fleet", "check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json_stdout(&out);
+    let h3 = row(&report, "h3");
+    assert_eq!(h3["state"], "failed", "{report:#}");
+    assert_eq!(h3["tries"], 1, "a key is not tried again: {report:#}");
+    let why = h3["reason"].as_str().unwrap();
+    assert!(
+        why.contains("host key of h3") && why.contains("CHANGED"),
+        "{why}"
+    );
+    assert!(why.contains("ssh-keygen -R"), "{why}");
+    assert_eq!(fleet.host("h3").accepted_connections(), 0);
+    assert_eq!(row(&report, "h1")["state"], "ok");
+}
+
+#[test]
+fn push_copies_this_toolup_to_a_host_without_one_checked_by_sha256() {
+    let Some(fleet) = three_hosts() else { return };
+    let sb = controller(&fleet, &[]);
+    let h3 = fleet.host("h3");
+    std::fs::remove_file(h3.bin.join("toolup")).unwrap();
+    let out = run(&sb, &["fleet", "check", "--format", "json", "h3"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let why = json_stdout(&out)["hosts"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        why.starts_with("toolup missing") && why.contains("--push"),
+        "{why}"
+    );
+    let out = run(&sb, &["fleet", "check", "--push", "--format", "json", "h3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json_stdout(&out);
+    assert_eq!(report["hosts"][0]["pending"], 3, "{report:#}");
+    let version = env!("CARGO_PKG_VERSION");
+    let pushed = h3.home.join(format!(".cache/toolup/bin/toolup-{version}"));
+    let sha = |p: &std::path::Path| {
+        let out = Command::new("sha256sum").arg(p).output().unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(sha(&pushed), sha(&fleet.toolup), "the very binary");
+    // Next time the pushed one is used as it is, without --push.
+    let out = run(&sb, &["fleet", "check", "--format", "json", "h3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Changed on the host, it is not run.
+    let mut bytes = std::fs::read(&pushed).unwrap();
+    bytes.extend_from_slice(b"tampered");
+    std::fs::write(&pushed, bytes).unwrap();
+    let out = run(&sb, &["fleet", "check", "--format", "json", "h3"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let why = json_stdout(&out)["hosts"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(why.starts_with("toolup missing"), "{why}");
+}
+
+#[test]
+fn a_host_already_updating_is_reported_busy_not_queued_twice() {
+    let Some(fleet) = TestFleet::start(&["h1"]) else {
+        return;
+    };
+    plugin(fleet.host("h1"), "slow", 1, 0.1, 6.0);
+    let sb = controller(&fleet, &[]);
+    let first = sb
+        .cmd(&["fleet", "update", "--yes", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while updates(fleet.host("h1"), "slow") == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the update never started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = run(&sb, &["fleet", "update", "--yes", "--format", "json"]);
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = lines(&String::from_utf8_lossy(&out.stdout)).pop().unwrap();
+    let h1 = row(&report, "h1");
+    assert_eq!(h1["state"], "busy", "{report:#}");
+    assert!(
+        h1["reason"].as_str().unwrap().starts_with("busy since "),
+        "{report:#}"
+    );
+    assert_eq!(updates(fleet.host("h1"), "slow"), 1);
+}
+
+/// Kill -9 of the controller while every host updates; each host finishes
+/// the phase it runs and starts nothing else; `fleet update --resume`
+/// then runs what is left: every plugin's update ran once per host.
+#[test]
+fn a_killed_fleet_update_resumes_and_runs_each_update_exactly_once() {
+    let Some(fleet) = TestFleet::start(&["h1", "h2", "h3"]) else {
+        return;
+    };
+    for host in &fleet.hosts {
+        plugin(host, "first", 1, 0.1, 3.0);
+        plugin(host, "second", 1, 0.1, 0.2);
+        // `second` runs after `first`: it has not started when the kill lands.
+        let manifest = host.home.join(".config/toolup/plugins.d/second.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        std::fs::write(
+            &manifest,
+            text.replace("description", "runs_after = [\"first\"]\ndescription"),
+        )
+        .unwrap();
+    }
+    let sb = controller(&fleet, &[]);
+    let mut controller = sb
+        .cmd(&["fleet", "update", "--yes", "--format", "json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while fleet.hosts.iter().any(|h| updates(h, "first") == 0) {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the updates never started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    controller.kill().unwrap();
+    controller.wait().unwrap();
+    // Each host's toolup finishes its running phase, then stops.
+    for host in &fleet.hosts {
+        let started = Instant::now();
+        while Command::new("pgrep")
+            .args(["-u", &host.user, "toolup"])
+            .status()
+            .unwrap()
+            .success()
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(90),
+                "{} never stopped",
+                host.name
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(updates(host, "first"), 1, "{}", host.name);
+        assert_eq!(
+            updates(host, "second"),
+            0,
+            "{}: nothing new started",
+            host.name
+        );
+    }
+    let out = run(
+        &sb,
+        &["fleet", "update", "--resume", "--yes", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for host in &fleet.hosts {
+        assert_eq!(updates(host, "first"), 1, "{}", host.name);
+        assert_eq!(updates(host, "second"), 1, "{}", host.name);
+    }
+    let out = run(&sb, &["fleet", "update", "--resume", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing left to resume"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -270,10 +270,8 @@ fn the_drop_in_grants_exactly_what_runs_behind_sudo_and_nothing_else() {
         err.contains("tustar: its path") && err.contains("left out"),
         "a path sudoers would read as a pattern is refused: {err}"
     );
-    assert!(
-        err.contains("zypper: zypper is not on PATH (its absolute entries): left out"),
-        "found only through a relative entry: {err}"
-    );
+    // zypper is found only through a relative entry: toolup never finds a
+    // program there (`Host::which`), so it does not even apply.
     assert!(
         !text.contains("relbin") && !text.contains("zypper"),
         "{text}"
