@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod color;
+pub mod diagnostics;
 pub mod digest;
 pub mod env_vars;
 pub mod environment;

@@ -1,20 +1,18 @@
 //! The command line as clap reads it: every command, its flags and their
-//! help. Nothing here runs: `cli::settings` resolves these into the
-//! library's settings and each command file presents one library call.
+//! help (the flags every command takes are `settings::Flags`). Nothing
+//! here runs: `settings::resolve` makes the library's settings and each
+//! command file presents one library call.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-
-use crate::base::env_vars;
-use crate::settings::{FailOn, Format};
 
 /// Audit and reconcile the developer tools on this machine.
 #[derive(Debug, Parser)]
 #[command(name = "toolup", version, about, long_about = None)]
 pub struct Cli {
     #[command(flatten, next_help_heading = "Global options")]
-    pub global: GlobalArgs,
+    pub global: crate::settings::Flags,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -540,97 +538,4 @@ pub enum ConfigAction {
     Show,
     /// The configuration files read, lowest precedence first.
     Path,
-}
-
-/// Options every command accepts.
-#[derive(Debug, Args)]
-pub struct GlobalArgs {
-    /// Use this catalog directory instead of the embedded one.
-    #[arg(long, global = true, env = env_vars::TOOLUP_CATALOG, value_name = "DIR")]
-    pub catalog: Option<PathBuf>,
-    /// The snapshot file [default: the state dir's tools_snapshot.json].
-    #[arg(long, global = true, env = env_vars::TOOLUP_SNAPSHOT, value_name = "PATH")]
-    pub snapshot: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Only these tools (comma-separated names).
-    #[arg(long, global = true, value_delimiter = ',', value_name = "TOOLS")]
-    pub only: Vec<String>,
-    /// Only tools of these categories (comma-separated).
-    #[arg(long, global = true, value_delimiter = ',', value_name = "CATEGORIES")]
-    pub category: Vec<String>,
-    /// Only tools in these states (comma-separated): up-to-date, outdated,
-    /// not-installed (or missing), unknown, installed (all but not-installed).
-    #[arg(long, global = true, value_delimiter = ',', value_name = "STATES")]
-    pub status: Vec<String>,
-    /// Parallel probes, 1 to 256 [default: CPU cores + 1].
-    #[arg(
-        long,
-        short = 'j',
-        global = true,
-        value_name = "N",
-        value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
-            .range(1..=crate::config::MAX_JOBS as u64)
-    )]
-    pub jobs: Option<usize>,
-    /// Seconds before a hanging `--version` is killed.
-    /// [default: 10, or `audit.timeout` in a config file]
-    #[arg(long, global = true, value_name = "SECS")]
-    pub timeout: Option<f64>,
-    /// Exit 1 when any shown tool is in one of these states.
-    #[arg(
-        long,
-        global = true,
-        value_enum,
-        value_delimiter = ',',
-        value_name = "WHAT"
-    )]
-    pub fail_on: Vec<FailOn>,
-    /// Open no socket at all: latest versions come from the caches.
-    #[arg(long, global = true)]
-    pub offline: bool,
-    /// Fetch latest releases even when the cache is younger than its TTL.
-    #[arg(long, global = true)]
-    pub refresh: bool,
-    /// Do not call a release latest until it is this old (e.g. 3d, 12h).
-    #[arg(long, global = true, env = env_vars::TOOLUP_MIN_RELEASE_AGE, value_name = "AGE")]
-    pub min_release_age: Option<String>,
-    /// Ignore and do not update the probe cache.
-    #[arg(long, global = true)]
-    pub no_cache: bool,
-    /// Colour: auto (a terminal, unless NO_COLOR or TERM=dumb; CLICOLOR_FORCE forces it), always, never.
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = crate::base::color::ColorChoice::Auto)]
-    pub color: crate::base::color::ColorChoice,
-    /// The same as --color never.
-    #[arg(long, global = true, hide = true)]
-    pub no_color: bool,
-    /// Treat this machine as this kind instead of detecting it.
-    #[arg(long, global = true, value_enum, value_name = "KIND")]
-    pub environment: Option<crate::base::environment::EnvKind>,
-    /// More diagnostics on stderr (-v, -vv).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-    /// Print nothing but errors.
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
-    /// Act as on a first Ctrl-C when stdin closes: how a fleet run tells
-    /// a host's toolup that the controller is gone.
-    #[arg(long, global = true, hide = true)]
-    pub stop_when_stdin_closes: bool,
-    /// Run unattended, as a schedule does: never ask (what needs an answer
-    /// is skipped, with the reason), plain lines, the outcome recorded.
-    #[arg(long, global = true)]
-    pub scheduled: bool,
-}
-
-impl GlobalArgs {
-    /// `--color`, with `--no-color` as `never`.
-    pub fn color_choice(&self) -> crate::base::color::ColorChoice {
-        if self.no_color {
-            crate::base::color::ColorChoice::Never
-        } else {
-            self.color
-        }
-    }
 }

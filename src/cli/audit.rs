@@ -18,7 +18,7 @@ pub fn run(
     update_baseline: Option<&Path>,
 ) -> anyhow::Result<Outcome> {
     let audited = crate::audit::run(settings, printer, update_baseline)?;
-    Ok(super::present::snapshot(
+    Ok(crate::render::snapshot_view::snapshot(
         &audited.settings,
         printer,
         &audited.snapshot,

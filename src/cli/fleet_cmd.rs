@@ -51,7 +51,7 @@ pub fn status(
     let dirs = settings.dirs.as_ref().context("no home directory")?;
     let chosen = crate::fleet::choose(Some(dirs.config.as_path()), &selection(args))?;
     let report = crate::fleet::run::last_results(dirs, &chosen.hosts);
-    show_report(settings, printer, &report)?;
+    crate::render::fleet_run::show_report(settings.format, printer, &report)?;
     Ok(Outcome::Success)
 }
 
@@ -61,210 +61,79 @@ pub fn run(
     printer: Printer,
     command: &FleetCommand,
 ) -> anyhow::Result<Outcome> {
-    use crate::fleet::host_run::{Action, Ask};
-    use crate::fleet::run::{Approve, FleetRequest, MAX_FORKS};
-    let (action, args, run_args) = match command {
-        FleetCommand::Check { selection, run } => (Action::Check, selection, run),
-        FleetCommand::Audit { selection, run } => (Action::Audit, selection, run),
-        FleetCommand::Update { selection, run, .. } => (Action::Update, selection, run),
-        FleetCommand::Hosts { .. } | FleetCommand::Status { .. } => unreachable!("not a run"),
-    };
-    let (approve, resume, security_only, dry_run, yes) = match command {
+    use crate::fleet::host_run::Action;
+    use crate::fleet::run::{Options, Prepared};
+    let (action, args, run, update) = match command {
+        FleetCommand::Check { selection, run } => (Action::Check, selection, run, None),
+        FleetCommand::Audit { selection, run } => (Action::Audit, selection, run, None),
         FleetCommand::Update {
+            selection,
+            run,
             approve,
             resume,
             security_only,
             dry_run,
             yes,
-            ..
-        } => (approve.clone(), *resume, *security_only, *dry_run, *yes),
-        _ => (Vec::new(), false, false, false, true),
+        } => (
+            Action::Update,
+            selection,
+            run,
+            Some((approve.clone(), *resume, *security_only, *dry_run, *yes)),
+        ),
+        FleetCommand::Hosts { .. } | FleetCommand::Status { .. } => unreachable!("not a run"),
     };
-    if !(1..=MAX_FORKS).contains(&run_args.forks) {
-        anyhow::bail!("--forks {}: must be 1 to {MAX_FORKS}", run_args.forks);
-    }
+    let (approve, resume, security_only, dry_run, yes) =
+        update.unwrap_or((Vec::new(), false, false, false, true));
     let dirs = settings.dirs.as_ref().context("no home directory")?;
     let chosen = crate::fleet::choose(Some(dirs.config.as_path()), &selection(args))?;
-    if chosen.hosts.is_empty() {
-        printer.note(view::no_host_list(&chosen).trim_end());
-        return Ok(Outcome::Failure);
-    }
-    let mut hosts = chosen.hosts.clone();
-    let mut resumed = None;
-    if resume {
-        let (again, plan) = crate::fleet::run::resume_plan(dirs, &hosts)?;
+    let options = Options {
+        action,
+        forks: run.forks,
+        push: run.push,
+        only: settings.filter.only.clone(),
+        skip: run.skip.clone(),
+        security_only,
+        dry_run,
+        approve,
+        resume,
+    };
+    let request = match crate::fleet::run::prepare(dirs, &chosen, &options)? {
+        Prepared::Run(request) => request,
+        Prepared::Nothing(why) => {
+            printer.note(&why);
+            return Ok(Outcome::Success);
+        }
+        Prepared::NoHosts => {
+            printer.note(view::no_host_list(&chosen).trim_end());
+            return Ok(Outcome::Failure);
+        }
+    };
+    if let Some(plan) = &request.resume {
         for name in &plan.gone {
             printer.warn(&format!(
                 "{name}: in the resumed run, but no longer in the host list"
             ));
         }
-        if again.is_empty() {
-            printer.note(&format!(
-                "fleet update {}: nothing left to resume",
-                plan.run
-            ));
-            return Ok(Outcome::Success);
-        }
-        hosts = again;
-        resumed = Some(plan);
     }
-    for name in approve.iter().filter(|a| *a != "all") {
-        if !hosts.iter().any(|h| &h.name == name) {
-            anyhow::bail!("--approve {name}: no such host in this selection");
-        }
-    }
-    if action == Action::Update && !dry_run {
-        let names: Vec<&str> = hosts.iter().map(|h| h.name.as_str()).collect();
-        if !super::present::go_ahead(
+    let names: Vec<&str> = request.hosts.iter().map(|h| h.name.as_str()).collect();
+    if action == Action::Update
+        && !dry_run
+        && !crate::render::ask::go_ahead(
             yes,
             "update hosts",
             &format!("Update {} host(s) ({})?", names.len(), names.join(", ")),
             printer,
-        )? {
-            return Ok(Outcome::Success);
-        }
+        )?
+    {
+        return Ok(Outcome::Success);
     }
-    let request = FleetRequest {
-        action,
-        hosts,
-        forks: run_args.forks,
-        ask: Ask {
-            dry_run,
-            push: run_args.push,
-            only: settings.filter.only.clone(),
-            skip: run_args.skip.clone(),
-            security_only,
-            retry: None,
-        },
-        approve: if approve.iter().any(|a| a == "all") {
-            Approve::All
-        } else if approve.is_empty() {
-            Approve::Nobody
-        } else {
-            Approve::Hosts(approve)
-        },
-        resume: resumed,
-        ssh_config: chosen.ssh_config.clone(),
-    };
-    let terminal = Terminal {
-        printer,
-        json: settings.format == Format::Json,
-        stream_on_stdout: action == Action::Update,
-        quiet: settings.quiet,
-        live: std::sync::Mutex::new(None),
-    };
-    let report = crate::fleet::run::run(dirs, &request, &terminal)?;
-    if let Some(live) = &*terminal.live.lock().unwrap_or_else(|e| e.into_inner()) {
-        live.finish();
-    }
-    if terminal.json && terminal.stream_on_stdout {
-        let mut event = serde_json::json!({"event": "fleet-finished"});
-        if let (Some(map), Ok(serde_json::Value::Object(doc))) =
-            (event.as_object_mut(), serde_json::to_value(&report))
-        {
-            map.extend(doc);
-        }
-        printer.out_json(&format!("{event}\n"));
-    } else {
-        show_report(settings, printer, &report)?;
-    }
+    let view =
+        crate::render::fleet_run::FleetTerminal::new(settings, printer, action == Action::Update);
+    let report = crate::fleet::run::run(dirs, &request, &view)?;
+    view.finish(settings.format, &report)?;
     Ok(if report.any_bad() {
         Outcome::Failure
     } else {
         Outcome::Success
     })
-}
-
-fn show_report(
-    settings: &Settings,
-    printer: Printer,
-    report: &crate::fleet::report::FleetReport,
-) -> anyhow::Result<()> {
-    match settings.format {
-        Format::Json => printer.json(report)?,
-        Format::Table => printer.out(&crate::render::fleet_run::report_table(report)),
-        Format::Markdown => printer.out(&crate::render::fleet_run::report_markdown(report)),
-    }
-    Ok(())
-}
-
-/// The command line's view of a fleet run: a live line per host on a
-/// terminal, plain lines elsewhere, JSON events (each tagged with its
-/// host) with `--format json` — on stdout for an update (the stream is
-/// its output), on stderr for a check or audit (stdout keeps the report).
-struct Terminal {
-    printer: Printer,
-    json: bool,
-    stream_on_stdout: bool,
-    quiet: bool,
-    live: std::sync::Mutex<Option<crate::render::fleet_run::FleetLive>>,
-}
-
-impl Terminal {
-    fn emit(&self, event: &serde_json::Value) {
-        if self.stream_on_stdout {
-            self.printer.out_json(&format!("{event}\n"));
-        } else {
-            self.printer.note(&event.to_string());
-        }
-    }
-}
-
-impl crate::fleet::run::FleetView for Terminal {
-    fn start(&self, run_id: &str, hosts: &[(String, Option<u64>)]) {
-        if self.json {
-            let list: Vec<serde_json::Value> = hosts
-                .iter()
-                .map(|(h, ms)| serde_json::json!({"host": h, "estimate_ms": ms}))
-                .collect();
-            self.emit(&serde_json::json!({"event": "fleet-started", "run": run_id, "hosts": list}));
-        } else if !self.quiet {
-            *self.live.lock().unwrap_or_else(|e| e.into_inner()) =
-                crate::render::fleet_run::FleetLive::new(hosts);
-        }
-    }
-    fn progress(
-        &self,
-        host: &str,
-        state: crate::fleet::report::HostState,
-        doing: &str,
-        estimate_ms: Option<u64>,
-    ) {
-        if self.json || self.quiet {
-            return;
-        }
-        if let Some(live) = &*self.live.lock().unwrap_or_else(|e| e.into_inner()) {
-            live.progress(host, state, doing, estimate_ms);
-        }
-    }
-    fn event(&self, event: &serde_json::Map<String, serde_json::Value>) {
-        if self.json {
-            self.emit(&serde_json::Value::Object(event.clone()));
-        } else if !self.quiet
-            && self
-                .live
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .is_none()
-            && let Some(line) = crate::render::fleet_run::event_line(event)
-        {
-            self.printer.note(&line);
-        }
-    }
-    fn host_done(&self, result: &crate::fleet::report::HostResult) {
-        if self.json {
-            let mut event = serde_json::json!({"event": "host-finished"});
-            if let (Some(map), Ok(serde_json::Value::Object(row))) =
-                (event.as_object_mut(), serde_json::to_value(result))
-            {
-                map.extend(row);
-            }
-            self.emit(&event);
-        } else if let Some(live) = &*self.live.lock().unwrap_or_else(|e| e.into_inner()) {
-            live.done(result);
-        } else if !self.quiet {
-            self.printer
-                .note(&crate::render::fleet_run::done_line(result));
-        }
-    }
 }

@@ -11,11 +11,9 @@ mod fleet_cmd;
 mod history_cmd;
 mod latest_cmd;
 mod modules_cmd;
-mod present;
 mod reconcile_cmd;
 mod render_cmd;
 mod schedule_cmd;
-mod settings;
 mod shell_cmd;
 mod system_cmd;
 mod system_update;
@@ -26,14 +24,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::base::env_vars;
 use crate::base::printer::Printer;
 use crate::settings::Format;
 use crate::settings::Settings;
 
 pub use args::{
-    CatalogAction, Cli, Command, ConfigAction, FleetCommand, FleetSelection, GlobalArgs,
-    ModulesAction, PluginsAction, RunArgs, ScheduleAction, SystemAction,
+    CatalogAction, Cli, Command, ConfigAction, FleetCommand, FleetSelection, ModulesAction,
+    PluginsAction, RunArgs, ScheduleAction, SystemAction,
 };
 
 /// What a command concluded.
@@ -50,42 +47,47 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    init_tracing(&cli.global);
+    crate::base::diagnostics::init(
+        cli.global.quiet,
+        cli.global.verbose,
+        cli.global.color_choice(),
+    );
     if cli.global.stop_when_stdin_closes {
         crate::exec::interrupt::when_stdin_closes();
     }
     if cli.global.scheduled {
-        present::ask_nobody();
+        crate::render::ask::ask_nobody();
     }
     let printer = Printer {
         quiet: cli.global.quiet,
     };
-    let result = settings::resolve(&cli.global, !matches!(cli.command, Command::Render { .. }))
-        .and_then(|settings| {
-            if !matches!(cli.command, Command::Trust { .. }) {
-                for ignored in &settings.config.ignored {
-                    printer.warn(&ignored.message());
-                }
-                if !matches!(cli.command, Command::Modules { .. }) {
-                    for problem in &settings.module_problems {
-                        printer.warn(problem);
+    let result =
+        crate::settings::resolve(&cli.global, !matches!(cli.command, Command::Render { .. }))
+            .and_then(|settings| {
+                if !matches!(cli.command, Command::Trust { .. }) {
+                    for ignored in &settings.config.ignored {
+                        printer.warn(&ignored.message());
+                    }
+                    if !matches!(cli.command, Command::Modules { .. }) {
+                        for problem in &settings.module_problems {
+                            printer.warn(problem);
+                        }
                     }
                 }
-            }
-            // Acting commands put interrupted actions back themselves; the
-            // others say that one is pending.
-            if !matches!(
-                cli.command,
-                Command::Install { .. }
-                    | Command::Upgrade { .. }
-                    | Command::Reconcile { .. }
-                    | Command::Rollback { .. }
-                    | Command::FetchRelease { .. }
-            ) {
-                crate::install::recover_interrupted(&settings, printer, true);
-            }
-            run(&cli.command, &settings, printer)
-        });
+                // Acting commands put interrupted actions back themselves; the
+                // others say that one is pending.
+                if !matches!(
+                    cli.command,
+                    Command::Install { .. }
+                        | Command::Upgrade { .. }
+                        | Command::Reconcile { .. }
+                        | Command::Rollback { .. }
+                        | Command::FetchRelease { .. }
+                ) {
+                    crate::install::recover_interrupted(&settings, printer, true);
+                }
+                run(&cli.command, &settings, printer)
+            });
     if let Some(peak) = crate::base::host::peak_memory_kib() {
         tracing::debug!(peak_rss_kib = peak, "memory");
     }
@@ -235,7 +237,15 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             package,
             tag,
             remove,
-        } => fetch_release(settings, printer, package, tag.as_deref(), *remove),
+        } => {
+            let addresses = settings.addresses();
+            let (offline, tag) = (settings.offline, tag.as_deref());
+            let done = crate::managers::github_release::command(
+                &addresses, offline, package, tag, *remove,
+            );
+            printer.note(&done.map_err(anyhow::Error::msg)?);
+            Ok(Outcome::Success)
+        }
         Command::Reconcile {
             tools,
             aggressive,
@@ -350,58 +360,4 @@ fn run(command: &Command, settings: &Settings, printer: Printer) -> anyhow::Resu
             trust_cmd::run(settings, printer, path.as_deref(), *untrust)
         }
     }
-}
-
-fn fetch_release(
-    settings: &Settings,
-    printer: Printer,
-    package: &str,
-    tag: Option<&str>,
-    remove: bool,
-) -> anyhow::Result<Outcome> {
-    let done = crate::managers::github_release::command(
-        &settings.addresses(),
-        settings.offline,
-        package,
-        tag,
-        remove,
-    )
-    .map_err(anyhow::Error::msg)?;
-    printer.note(&done);
-    Ok(Outcome::Success)
-}
-
-fn init_tracing(args: &GlobalArgs) {
-    let level = match (args.quiet, args.verbose) {
-        (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "info",
-        (false, _) => "debug",
-    };
-    // The HTTP and TLS libraries log whole requests (headers included) at
-    // their debug and trace levels: they stay at warn whatever TOOLUP_LOG
-    // says, unless it names them itself. Every line is scrubbed regardless.
-    let asked = std::env::var(env_vars::TOOLUP_LOG).ok();
-    let mut directives = asked
-        .clone()
-        .unwrap_or_else(|| format!("warn,toolup={level}"));
-    for library in ["ureq", "ureq_proto", "rustls", "rustls_platform_verifier"] {
-        if !asked.as_deref().is_some_and(|a| a.contains(library)) {
-            directives.push_str(&format!(",{library}=warn"));
-        }
-    }
-    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("warn,toolup={level}")));
-    crate::base::secrets::register_environment();
-    let ansi = crate::base::color::enabled(
-        args.color_choice(),
-        std::io::IsTerminal::is_terminal(&std::io::stderr()),
-    );
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(crate::base::secrets::ScrubbedStderr::new(ansi))
-        .with_ansi(ansi)
-        .without_time()
-        .with_target(false)
-        .try_init();
 }

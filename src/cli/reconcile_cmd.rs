@@ -8,7 +8,6 @@ use crate::settings::Format;
 use crate::settings::Settings;
 
 use super::Outcome;
-use super::present;
 
 /// What `toolup reconcile` was asked.
 pub struct Request {
@@ -43,7 +42,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         printer.note("dry run: nothing was removed");
         return Ok(Outcome::Success);
     }
-    if !present::go_ahead(
+    if !crate::render::ask::go_ahead(
         request.yes,
         "remove anything",
         &format!("Remove {} copies?", removals.len()),

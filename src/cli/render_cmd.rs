@@ -6,12 +6,16 @@ use crate::settings::Settings;
 use crate::state::load_snapshot;
 
 use super::Outcome;
-use super::present;
 
 /// Prints the snapshot the settings name, `--only` and `--category`
 /// checked against what it holds.
 pub fn run(settings: &Settings, printer: Printer, all: bool) -> anyhow::Result<Outcome> {
     let snapshot = load_snapshot(&settings.snapshot_path)?;
     let settings = settings.for_snapshot(&snapshot)?;
-    Ok(present::snapshot(&settings, printer, &snapshot, Some(all)))
+    Ok(crate::render::snapshot_view::snapshot(
+        &settings,
+        printer,
+        &snapshot,
+        Some(all),
+    ))
 }

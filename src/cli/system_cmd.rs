@@ -86,7 +86,7 @@ fn checked(
     if settings.refresh {
         crate::system::check::refresh(&updaters, &host, printer);
     }
-    let view = super::present::CheckView::new(settings, printer);
+    let view = crate::render::check_view::CheckView::new(settings, printer);
     let report = crate::system::check::check(settings, &updaters, &host, &|e| view.show(e));
     view.finish();
     if let Err(e) = crate::system::check::keep(settings, &report) {

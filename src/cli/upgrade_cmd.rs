@@ -8,7 +8,6 @@ use crate::model::Status;
 use crate::settings::{Format, Settings};
 
 use super::Outcome;
-use super::present;
 
 pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::Result<Outcome> {
     // Nothing that changes the system can start in a dry run, whoever asks.
@@ -16,7 +15,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
     crate::install::recover_interrupted(settings, printer, request.dry_run);
     let catalog = settings.catalog()?;
     let tools = crate::install::tools(settings, &catalog, request)?;
-    let ask = present::ask(request.dry_run);
+    let ask = crate::render::ask::ask(request.dry_run);
     let (the_plan, snapshot) = crate::install::prepare(settings, printer, &tools, request, ask);
     // `install X` of an X that is there already says so rather than nothing.
     if request.wanted.missing && !request.wanted.outdated && !request.tools.is_empty() {
@@ -47,7 +46,7 @@ pub fn run(settings: &Settings, printer: Printer, request: &Request) -> anyhow::
         return Ok(Outcome::Success);
     }
     if the_plan.actions.is_empty()
-        || !present::go_ahead(
+        || !crate::render::ask::go_ahead(
             // Scheduled: yes to the plan; majors were asked of nobody, so held.
             request.yes || settings.scheduled,
             "change the system",

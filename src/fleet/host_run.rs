@@ -390,6 +390,8 @@ fn judge(
     let code = out.status.and_then(|s| s.code());
     if job.action == Action::Check && code.is_some_and(|c| c == 0 || c == 1) {
         read_check_report(row, &out.stdout);
+    } else if job.action == Action::Audit && code.is_some_and(|c| c == 0 || c == 1) {
+        read_audit(row, &out.stdout);
     } else {
         row.pending = heard.pending_total();
     }
@@ -458,6 +460,20 @@ fn judge(
             });
         }
     }
+}
+
+/// An `audit --format json` snapshot: its outdated tools are what is
+/// pending (security is not the audit's word).
+fn read_audit(row: &mut HostResult, stdout: &[u8]) {
+    let Ok(doc) = serde_json::from_slice::<serde_json::Value>(stdout) else {
+        return;
+    };
+    row.pending = doc.get("tools").and_then(|t| t.as_array()).map(|tools| {
+        tools
+            .iter()
+            .filter(|t| t.get("status").and_then(|s| s.as_str()) == Some("outdated"))
+            .count()
+    });
 }
 
 /// A `system check --format json` document's pending, security and reboot.

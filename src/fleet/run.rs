@@ -49,6 +49,7 @@ impl Approve {
 }
 
 /// A fleet run, resolved.
+#[derive(Debug)]
 pub struct FleetRequest {
     pub action: Action,
     pub hosts: Vec<FleetHost>,
@@ -363,4 +364,86 @@ pub fn last_results(dirs: &AppDirs, selected: &[FleetHost]) -> FleetReport {
         })
         .collect();
     FleetReport::new("-", "status", false, rows)
+}
+
+/// What a fleet run was asked, as the command line gives it.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub action: Action,
+    pub forks: usize,
+    pub push: bool,
+    pub only: Vec<String>,
+    pub skip: Vec<String>,
+    pub security_only: bool,
+    pub dry_run: bool,
+    /// Host names, or `all`.
+    pub approve: Vec<String>,
+    pub resume: bool,
+}
+
+/// A run ready to go, or why there is none.
+#[derive(Debug)]
+pub enum Prepared {
+    Run(Box<FleetRequest>),
+    /// Nothing to do, and why (`--resume` with nothing left).
+    Nothing(String),
+    /// The selection holds no host (no host list yet).
+    NoHosts,
+}
+
+/// The request for `options` over the hosts `chosen` selects: `--forks`
+/// range-checked, `--approve` names checked against the selection,
+/// `--resume` narrowed to what the last fleet update left.
+pub fn prepare(
+    dirs: &AppDirs,
+    chosen: &super::Selected,
+    options: &Options,
+) -> anyhow::Result<Prepared> {
+    if !(1..=MAX_FORKS).contains(&options.forks) {
+        anyhow::bail!("--forks {}: must be 1 to {MAX_FORKS}", options.forks);
+    }
+    if chosen.hosts.is_empty() {
+        return Ok(Prepared::NoHosts);
+    }
+    let mut hosts = chosen.hosts.clone();
+    let mut resume = None;
+    if options.resume {
+        let (again, plan) = resume_plan(dirs, &hosts)?;
+        if again.is_empty() {
+            return Ok(Prepared::Nothing(format!(
+                "fleet update {}: nothing left to resume",
+                plan.run
+            )));
+        }
+        hosts = again;
+        resume = Some(plan);
+    }
+    for name in options.approve.iter().filter(|a| *a != "all") {
+        if !hosts.iter().any(|h| &h.name == name) {
+            anyhow::bail!("--approve {name}: no such host in this selection");
+        }
+    }
+    let approve = if options.approve.iter().any(|a| a == "all") {
+        Approve::All
+    } else if options.approve.is_empty() {
+        Approve::Nobody
+    } else {
+        Approve::Hosts(options.approve.clone())
+    };
+    Ok(Prepared::Run(Box::new(FleetRequest {
+        action: options.action,
+        hosts,
+        forks: options.forks,
+        ask: Ask {
+            dry_run: options.dry_run,
+            push: options.push,
+            only: options.only.clone(),
+            skip: options.skip.clone(),
+            security_only: options.security_only,
+            retry: None,
+        },
+        approve,
+        resume,
+        ssh_config: chosen.ssh_config.clone(),
+    })))
 }

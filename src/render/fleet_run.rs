@@ -11,7 +11,9 @@ use std::sync::Mutex;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tabled::builder::Builder;
 
+use crate::base::printer::Printer;
 use crate::fleet::report::{FleetReport, HostResult, HostState};
+use crate::settings::{Format, Settings};
 
 fn secs(ms: u64) -> String {
     let s = ms as f64 / 1000.0;
@@ -183,6 +185,14 @@ pub fn done_line(h: &HostResult) -> String {
     }
 }
 
+/// Text from a host as the live view may show it: credentials scrubbed,
+/// control characters escaped (indicatif writes past the printer).
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    std::borrow::Cow::Owned(
+        crate::base::printer::visible(&crate::base::secrets::scrub(text)).into_owned(),
+    )
+}
+
 /// The live view: a line per host. `None` when stderr is not a terminal.
 pub struct FleetLive {
     multi: MultiProgress,
@@ -200,7 +210,7 @@ impl FleetLive {
         for (host, estimate) in hosts {
             let bar = multi.add(ProgressBar::new_spinner());
             bar.set_style(style.clone());
-            bar.set_prefix(crate::base::printer::visible(host).into_owned());
+            bar.set_prefix(shown(host).into_owned());
             bar.set_message(match estimate {
                 Some(ms) => format!("waiting (estimate {})", secs(*ms)),
                 None => "waiting".to_owned(),
@@ -222,10 +232,7 @@ impl FleetLive {
             }
             let estimate =
                 estimate_ms.map_or_else(String::new, |ms| format!(" (estimate {})", secs(ms)));
-            bar.set_message(
-                crate::base::printer::visible(&format!("{} {doing}{estimate}", state.id()))
-                    .into_owned(),
-            );
+            bar.set_message(shown(&format!("{} {doing}{estimate}", state.id())).into_owned());
         }
     }
 
@@ -233,7 +240,7 @@ impl FleetLive {
         let bars = self.bars.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(bar) = bars.get(&h.host) {
             bar.finish_with_message(
-                crate::base::printer::visible(&match &h.reason {
+                shown(&match &h.reason {
                     Some(why) => format!("{} — {why}", h.state.id()),
                     None => h.state.id().to_owned(),
                 })
@@ -245,4 +252,126 @@ impl FleetLive {
     pub fn finish(&self) {
         let _ = self.multi.clear();
     }
+}
+
+/// The command line's view of a fleet run: a live line per host on a
+/// terminal, plain lines elsewhere, JSON events (each tagged with its
+/// host) with `--format json` — on stdout for an update (the stream is
+/// its output), on stderr for a check or audit (stdout keeps the report).
+pub struct FleetTerminal {
+    printer: Printer,
+    json: bool,
+    stream_on_stdout: bool,
+    quiet: bool,
+    live: std::sync::Mutex<Option<FleetLive>>,
+}
+
+impl FleetTerminal {
+    fn emit(&self, event: &serde_json::Value) {
+        if self.stream_on_stdout {
+            self.printer.out_json(&format!("{event}\n"));
+        } else {
+            self.printer.note(&event.to_string());
+        }
+    }
+}
+
+impl crate::fleet::run::FleetView for FleetTerminal {
+    fn start(&self, run_id: &str, hosts: &[(String, Option<u64>)]) {
+        if self.json {
+            let list: Vec<serde_json::Value> = hosts
+                .iter()
+                .map(|(h, ms)| serde_json::json!({"host": h, "estimate_ms": ms}))
+                .collect();
+            self.emit(&serde_json::json!({"event": "fleet-started", "run": run_id, "hosts": list}));
+        } else if !self.quiet {
+            *self.live.lock().unwrap_or_else(|e| e.into_inner()) = FleetLive::new(hosts);
+        }
+    }
+    fn progress(
+        &self,
+        host: &str,
+        state: crate::fleet::report::HostState,
+        doing: &str,
+        estimate_ms: Option<u64>,
+    ) {
+        if self.json || self.quiet {
+            return;
+        }
+        if let Some(live) = &*self.live.lock().unwrap_or_else(|e| e.into_inner()) {
+            live.progress(host, state, doing, estimate_ms);
+        }
+    }
+    fn event(&self, event: &serde_json::Map<String, serde_json::Value>) {
+        if self.json {
+            self.emit(&serde_json::Value::Object(event.clone()));
+        } else if !self.quiet
+            && self
+                .live
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_none()
+            && let Some(line) = event_line(event)
+        {
+            self.printer.note(&line);
+        }
+    }
+    fn host_done(&self, result: &crate::fleet::report::HostResult) {
+        if self.json {
+            let mut event = serde_json::json!({"event": "host-finished"});
+            if let (Some(map), Ok(serde_json::Value::Object(row))) =
+                (event.as_object_mut(), serde_json::to_value(result))
+            {
+                map.extend(row);
+            }
+            self.emit(&event);
+        } else if let Some(live) = &*self.live.lock().unwrap_or_else(|e| e.into_inner()) {
+            live.done(result);
+        } else if !self.quiet {
+            self.printer.note(&done_line(result));
+        }
+    }
+}
+
+impl FleetTerminal {
+    /// The view of a run; `stream_on_stdout` for an update (its events are
+    /// its output), else events go to stderr and stdout keeps the report.
+    pub fn new(settings: &Settings, printer: Printer, stream_on_stdout: bool) -> FleetTerminal {
+        FleetTerminal {
+            printer,
+            json: settings.format == Format::Json,
+            stream_on_stdout,
+            quiet: settings.quiet,
+            live: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The run is over: the live view cleared, then the report (as the
+    /// stream's last event, `fleet-finished`, when the stream is the output).
+    pub fn finish(&self, format: Format, report: &FleetReport) -> anyhow::Result<()> {
+        if let Some(live) = &*self.live.lock().unwrap_or_else(|e| e.into_inner()) {
+            live.finish();
+        }
+        if self.json && self.stream_on_stdout {
+            let mut event = serde_json::json!({"event": "fleet-finished"});
+            if let (Some(map), Ok(serde_json::Value::Object(doc))) =
+                (event.as_object_mut(), serde_json::to_value(report))
+            {
+                map.extend(doc);
+            }
+            self.printer.out_json(&format!("{event}\n"));
+            return Ok(());
+        }
+        show_report(format, self.printer, report)
+    }
+}
+
+/// A report in `format`.
+pub fn show_report(format: Format, printer: Printer, report: &FleetReport) -> anyhow::Result<()> {
+    match format {
+        Format::Json => printer.json(report)?,
+        Format::Table => printer.out(&report_table(report)),
+        Format::Markdown => printer.out(&report_markdown(report)),
+    }
+    Ok(())
 }

@@ -2,7 +2,9 @@
 //! terminals, JSON (the snapshot document itself), Markdown for CI job
 //! summaries and agents' context files.
 
+pub mod ask;
 pub mod catalog;
+pub mod check_view;
 pub mod config;
 pub mod doctor;
 pub mod environment;
@@ -18,11 +20,13 @@ pub mod plan;
 pub mod reconcile;
 pub mod schedule;
 pub mod shell;
+pub mod snapshot_view;
 pub mod system;
 pub mod system_check;
 mod table;
 pub mod timeline;
 pub mod trust;
+pub mod update_view;
 
 use crate::model::{Counts, Snapshot, ToolRecord};
 use crate::settings::{Filter, Format};

@@ -1,10 +1,13 @@
 //! The settings of one run, resolved: what every library call reads (the
-//! command line builds them from flags, environment and config files in
-//! `cli::settings`; nothing below it sees clap).
+//! command line hands in its flags as `Flags`; `resolve` adds environment
+//! and config files; nothing below the command line sees clap).
 
 mod effective;
 mod filter;
+mod resolve;
 mod selection;
+
+pub use resolve::{Flags, resolve};
 
 pub use effective::PresetRow;
 pub use filter::{FailOn, Filter, Format, StatusWord};
