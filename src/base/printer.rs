@@ -7,6 +7,9 @@
 
 use std::io::Write;
 
+use super::text::json_safe;
+pub use super::text::visible;
+
 use crate::base::secrets::{scrub, scrub_json};
 
 /// Writes command output to stdout, unless quiet.
@@ -95,38 +98,6 @@ fn stderr_line(text: &str) -> String {
     visible(&scrub(text)).into_owned()
 }
 
-/// `text` with control characters (C0 and C1: ESC, CSI, OSC, `\r`,
-/// backspace, DEL) and bidirectional overrides shown as `\u{…}` escapes, so
-/// text from files, tools or servers can neither drive the terminal nor
-/// reorder what is shown; newlines and tabs stay.
-pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    replace_hidden(text, |c| c.escape_unicode().to_string())
-}
-
-/// A JSON text with every `hidden` character written as a `\uXXXX` escape
-/// (they can only occur inside strings, where that escape means the same).
-fn json_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    replace_hidden(text, |c| format!("\\u{:04x}", u32::from(c)))
-}
-
-/// `text` with each `hidden` character replaced by `with(c)`.
-fn replace_hidden(text: &str, with: impl Fn(char) -> String) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(hidden) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    std::borrow::Cow::Owned(
-        text.chars()
-            .map(|c| if hidden(c) { with(c) } else { c.to_string() })
-            .collect(),
-    )
-}
-
-/// A character that must not reach a terminal as itself.
-fn hidden(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -143,7 +114,7 @@ mod tests {
         ] {
             let shown = super::visible(hostile);
             assert!(
-                !shown.chars().any(super::hidden),
+                !shown.chars().any(crate::base::text::hidden),
                 "{hostile:?} -> {shown:?}"
             );
         }
@@ -154,7 +125,7 @@ mod tests {
         let value = serde_json::json!({"v": "a\u{9b}2J\u{7f}\u{202e}b\u{1b}"});
         let text = serde_json::to_string(&value).unwrap();
         let printed = super::json_safe(&text);
-        assert!(!printed.chars().any(super::hidden), "{printed}");
+        assert!(!printed.chars().any(crate::base::text::hidden), "{printed}");
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&printed).unwrap(),
             value

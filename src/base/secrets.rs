@@ -219,7 +219,7 @@ pub fn scrub_json(text: &str) -> Cow<'_, str> {
 }
 
 /// tracing's writer: each event is formatted whole into a buffer, scrubbed,
-/// its control characters escaped (`printer::visible`), then written to
+/// its control characters escaped (`text::visible`), then written to
 /// stderr. With `ansi` (tracing colours its levels and field names) colour
 /// sequences — `ESC [ digits ; … m`, which can neither move the cursor nor
 /// clear the screen nor reach the clipboard — are kept; every other
@@ -268,16 +268,16 @@ pub fn diagnostic_line(text: &str, ansi: bool) -> String {
     });
     let text = scrub(text);
     if !ansi {
-        return crate::base::printer::visible(&text).into_owned();
+        return super::text::visible(&text).into_owned();
     }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for colour in SGR.find_iter(&text) {
-        out.push_str(&crate::base::printer::visible(&text[last..colour.start()]));
+        out.push_str(&super::text::visible(&text[last..colour.start()]));
         out.push_str(colour.as_str());
         last = colour.end();
     }
-    out.push_str(&crate::base::printer::visible(&text[last..]));
+    out.push_str(&super::text::visible(&text[last..]));
     out
 }
 

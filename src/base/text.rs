@@ -1,5 +1,6 @@
 //! Text from programs made readable: lossy UTF-8, terminal escapes and
-//! carriage returns removed; sizes for people.
+//! carriage returns removed, control characters shown as escapes; sizes
+//! for people.
 
 /// Decodes both streams (stdout first), strips terminal escapes and carriage returns.
 pub fn clean_output(stdout: &[u8], stderr: &[u8]) -> String {
@@ -57,6 +58,38 @@ pub fn human_bytes(n: u64) -> String {
         n if n >= 1 << 10 => format!("{} KiB", n >> 10),
         n => format!("{n} B"),
     }
+}
+
+/// `text` with control characters (C0 and C1: ESC, CSI, OSC, `\r`,
+/// backspace, DEL) and bidirectional overrides shown as `\u{…}` escapes, so
+/// text from files, tools or servers can neither drive the terminal nor
+/// reorder what is shown; newlines and tabs stay.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    replace_hidden(text, |c| c.escape_unicode().to_string())
+}
+
+/// A JSON text with every `hidden` character written as a `\uXXXX` escape
+/// (they can only occur inside strings, where that escape means the same).
+pub fn json_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    replace_hidden(text, |c| format!("\\u{:04x}", u32::from(c)))
+}
+
+/// `text` with each `hidden` character replaced by `with(c)`.
+fn replace_hidden(text: &str, with: impl Fn(char) -> String) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| if hidden(c) { with(c) } else { c.to_string() })
+            .collect(),
+    )
+}
+
+/// A character that must not reach a terminal as itself.
+pub fn hidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
