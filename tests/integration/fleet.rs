@@ -472,3 +472,79 @@ fn a_killed_fleet_update_resumes_and_runs_each_update_exactly_once() {
         stderr(&out)
     );
 }
+
+/// Ctrl-C of the controller: each host is told at once (its stdin closes),
+/// finishes the phase it runs and starts nothing new; the controller waits
+/// for their word, reports them interrupted, and `--resume` finishes.
+#[test]
+fn ctrl_c_lets_each_host_finish_its_phase_and_resume_takes_up_the_rest() {
+    let Some(fleet) = TestFleet::start(&["h1", "h2"]) else {
+        return;
+    };
+    for host in &fleet.hosts {
+        plugin(host, "first", 1, 0.1, 3.0);
+        plugin(host, "second", 1, 0.1, 0.2);
+        let manifest = host.home.join(".config/toolup/plugins.d/second.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        std::fs::write(
+            &manifest,
+            text.replace("description", "runs_after = [\"first\"]\ndescription"),
+        )
+        .unwrap();
+    }
+    let sb = controller(&fleet, &[]);
+    let controller = sb
+        .cmd(&["fleet", "update", "--yes", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while fleet.hosts.iter().any(|h| updates(h, "first") == 0) {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the updates never started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = controller.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = controller.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = lines(&String::from_utf8_lossy(&out.stdout)).pop().unwrap();
+    for host in &fleet.hosts {
+        assert_eq!(
+            row(&report, &host.name)["state"],
+            "interrupted",
+            "{report:#}"
+        );
+        assert_eq!(
+            updates(host, "first"),
+            1,
+            "{}: its phase finished",
+            host.name
+        );
+        assert_eq!(
+            updates(host, "second"),
+            0,
+            "{}: nothing new started",
+            host.name
+        );
+    }
+    let out = run(&sb, &["fleet", "update", "--resume", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for host in &fleet.hosts {
+        assert_eq!(
+            (updates(host, "first"), updates(host, "second")),
+            (1, 1),
+            "{}",
+            host.name
+        );
+    }
+}
