@@ -139,7 +139,7 @@ pub fn is_package_name(name: &str) -> bool {
 /// What `apt-get -s dist-upgrade` would install: `Inst NAME [OLD] (NEW
 /// ORIGIN/SUITE[, …] [ARCH])` per package (no `[OLD]` for a new one), the
 /// architecture qualifier dropped from the name.
-fn simulated(stdout: &str) -> Vec<Pending> {
+pub(super) fn simulated(stdout: &str) -> Vec<Pending> {
     stdout
         .lines()
         .filter_map(|line| {

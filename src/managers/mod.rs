@@ -12,8 +12,9 @@
 
 mod installer;
 pub mod plugin;
+pub mod readers;
 mod registry;
-mod specifier;
+pub mod specifier;
 mod updater;
 
 mod apt;

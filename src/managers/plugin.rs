@@ -210,14 +210,18 @@ impl Plugin {
         if answer.code != Some(0) {
             return Vec::new();
         }
-        answer
-            .stdout
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect()
+        list_answer(&answer.stdout)
     }
+}
+
+/// A list query's answer: one name per line, blank lines skipped.
+pub(super) fn list_answer(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// `estimate-update`'s document.

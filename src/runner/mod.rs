@@ -464,8 +464,9 @@ fn wait_for_locks(
     }
 }
 
-/// A progress line, if `line` is one.
-fn progress(line: &str) -> Option<(Option<f64>, Option<String>)> {
+/// A progress line, if `line` is one (a plugin's `{"type": "progress", …}`):
+/// its percent, finite and within 0 to 100, and its message, escaped.
+pub fn progress(line: &str) -> Option<(Option<f64>, Option<String>)> {
     #[derive(Deserialize)]
     struct Line {
         #[serde(rename = "type")]

@@ -8,6 +8,7 @@ mod commands;
 mod completions;
 mod discovery;
 mod fixture_server;
+mod fuzz_replay;
 mod hints;
 mod hostile;
 mod isolation;

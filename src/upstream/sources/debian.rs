@@ -97,7 +97,7 @@ fn load(
 
 /// The newest `Version:` of each wanted `Package:`, skipping stanzas kept only
 /// for other packages' sake (`Extra-Source-Only: yes`).
-fn parse_sources(
+pub(super) fn parse_sources(
     mut lines: impl BufRead,
     wanted: &std::collections::BTreeSet<String>,
 ) -> std::io::Result<BTreeMap<String, String>> {
