@@ -112,6 +112,10 @@ mod tests {
     fn a_step_outside_the_whitelist_is_refused_before_anything_runs() {
         let apt = updater("apt").unwrap();
         let evil = vec!["apt-get".to_owned(), "remove".to_owned(), "bash".to_owned()];
-        assert!(jobs_for(&[(apt, Some(evil))]).is_err());
+        let error = jobs_for(&[(apt, Some(evil))]).err().map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some("apt: not a command toolup runs apt with: apt-get remove bash")
+        );
     }
 }
