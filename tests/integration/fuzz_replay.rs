@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 #[path = "../../fuzz/targets/mod.rs"]
 #[allow(dead_code)]
-mod targets;
+pub(crate) mod targets;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

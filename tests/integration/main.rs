@@ -6,6 +6,7 @@ mod ansible;
 mod cli_snapshots;
 mod commands;
 mod completions;
+mod deep_nesting;
 mod discovery;
 mod fixture_server;
 mod fuzz_replay;
