@@ -92,8 +92,10 @@ fn pieces(word: &str, argv: bool) -> Vec<&str> {
     out
 }
 
+/// A cell's words: what whitespace separates (a no-break space at a
+/// line's end is trimmed with the padding, and shows nothing).
 fn words(cell: &str) -> impl Iterator<Item = &str> {
-    cell.lines().flat_map(|l| l.split(' ')).filter(|w| !w.is_empty())
+    cell.split(char::is_whitespace).filter(|w| !w.is_empty())
 }
 
 fn nothing_lost_or_broken(rows: &[Vec<String>], lines: &[&str], layout: &Layout) {

@@ -1,7 +1,7 @@
 //! A plugin's answers to list queries (`estimate-update-mutexes`,
 //! `download-mutexes`, `update-mutexes`, `runs-after`;
 //! `managers::readers::plugin_list`): one name per line, none blank, none
-//! with a line break or surrounding space.
+//! with a space or a control character in it.
 
 use toolup::managers::readers::plugin_list;
 
@@ -9,6 +9,6 @@ pub fn run(data: &[u8]) {
     for name in plugin_list(&super::text(data)) {
         assert!(!name.is_empty(), "a blank name");
         assert_eq!(name, name.trim(), "{name:?}");
-        assert!(!name.contains(['\n', '\r']), "{name:?}");
+        assert!(!name.contains(|c: char| c.is_whitespace() || c.is_control()), "{name:?}");
     }
 }

@@ -25,7 +25,8 @@ fn day(name: &str) -> Option<u8> {
 fn minutes(text: &str) -> Option<u16> {
     let (h, m) = text.split_once(':')?;
     let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-    (h < 24 && m < 60).then_some(h * 60 + m)
+    // Lazily: `23000:00` must be refused, not overflow (fuzz).
+    (h < 24 && m < 60).then(|| h * 60 + m)
 }
 
 impl Window {
@@ -153,11 +154,14 @@ mod tests {
         // The last valid time of day, and the first invalid hour and minute.
         let last = Window::parse("Mon 23:00-23:59").unwrap();
         assert!(last.contains(1, 23 * 60 + 58) && !last.contains(1, 23 * 60 + 59));
+        // tests/fuzz_regressions/window/hours-past-a-u16-of-minutes
         for bad in [
             "Sun 24:00-01:00",
             "Sun 01:00-24:00",
             "Sun 01:60-02:00",
             "Sun 01:00-02:60",
+            "Sat 23000:00-01:00",
+            "Sat 01:00-01:65535",
         ] {
             assert_eq!(
                 Window::parse(bad).unwrap_err(),

@@ -481,9 +481,10 @@ pub fn progress(line: &str) -> Option<(Option<f64>, Option<String>)> {
                 .percent
                 .filter(|p| p.is_finite())
                 .map(|p| p.clamp(0.0, 100.0)),
+            // One line, escaped: a message is shown on its job's line.
             parsed
                 .message
-                .map(|m| crate::base::printer::visible(&m).into_owned()),
+                .map(|m| crate::base::printer::visible(&m).replace('\n', " ")),
         )
     })
 }
@@ -576,6 +577,22 @@ fn run_step(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_progress_line_says_a_percent_within_bounds_and_one_escaped_line() {
+        // tests/fuzz_regressions/plugin_progress/a-message-of-two-lines
+        let line = r#"{"type": "progress", "percent": 140, "message": "a\nb\u001b[2J\tc"}"#;
+        assert_eq!(
+            progress(line),
+            Some((Some(100.0), Some("a b\\u{1b}[2J\tc".to_owned())))
+        );
+        assert_eq!(
+            progress(r#"{"type": "progress", "percent": -5}"#),
+            Some((Some(0.0), None))
+        );
+        assert_eq!(progress(r#"{"type": "log", "message": "x"}"#), None);
+        assert_eq!(progress("not json"), None);
+    }
 
     fn job(id: &str, after: &[&str]) -> Job {
         Job {
