@@ -15,6 +15,7 @@
 #   --jobs N  mutants built and tested at once (default 1; each needs its
 #             own copy of the tree and its own target directory)
 #
+# MUTANTS_ITERATE=1 skips what the last run caught (after adding tests).
 # Needs cargo-mutants (`cargo install cargo-mutants`). Results go to
 # target/mutants/mutants.out (caught.txt, missed.txt, timeout.txt,
 # unviable.txt); the survivors are printed at the end. A survivor that no
@@ -42,8 +43,16 @@ command -v cargo-mutants >/dev/null 2>&1 || {
   exit 2
 }
 
-args=(--package toolup --output target/mutants --jobs "$jobs" --timeout 600 --no-shuffle "${files[@]}")
-[ "$whole" = 1 ] || args+=(--cargo-test-arg=--lib)
+# A mutant that loops forever is caught by the timeout: a minute for the
+# unit tests (they take seconds), a quarter of an hour for the whole suite.
+args=(--gitignore true --package toolup --output target/mutants --jobs "$jobs" --no-shuffle "${files[@]}")
+if [ "$whole" = 1 ]; then
+  args+=(--timeout 900)
+else
+  args+=(--timeout 60 --cargo-test-arg=--lib)
+fi
+# --iterate: mutants an earlier run here caught are not tried again.
+[ -n "${MUTANTS_ITERATE:-}" ] && args+=(--iterate)
 # No debug info: each mutant compiles and links faster, and tests read none.
 status=0
 CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0 cargo mutants "${args[@]}" || status=$?

@@ -14,6 +14,8 @@
 //! - Every transition is reported as an event and saved in the run journal.
 
 pub mod journal;
+#[cfg(test)]
+mod scheduling_tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
