@@ -54,9 +54,13 @@ pub fn redact_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find("://") {
+        // The scheme starts after the last character that cannot be in
+        // one, whatever its width (fuzz: `é://` cut inside the `é`).
         let start = rest[..at]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let end = rest[at..]
             .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ','))
             .map_or(rest.len(), |i| at + i);
@@ -81,6 +85,16 @@ mod tests {
         assert_eq!(
             redact_text("GET https://u:p@h.example/a failed; see http://ok.example/b"),
             "GET https://***@h.example/a failed; see http://ok.example/b"
+        );
+    }
+
+    #[test]
+    fn a_scheme_after_a_wide_character_is_found_whole() {
+        // tests/fuzz_regressions/config/repository-after-a-wide-character
+        assert_eq!(redact_text("é://u:p@h.example/x"), "é://***@h.example/x");
+        assert_eq!(
+            redact_text("\u{fffd}https://u:p@h.example/x \u{1F600}ftp://a:b@c/"),
+            "\u{fffd}https://***@h.example/x \u{1F600}ftp://***@c/"
         );
     }
 }

@@ -75,6 +75,48 @@ pub fn load_catalog(source: &CatalogSource) -> Result<Catalog, CatalogError> {
             &mut presets,
         )?;
     }
+    finish(tools, presets)
+}
+
+/// One layer of catalog files held as texts: where it comes from
+/// (`built-in`, `module NAME`, `your catalog`), whether its regexes are
+/// compiled while loading, and its files as (path, text), the file stem
+/// naming the tool (`presets.toml` holds presets).
+pub struct Layer<'a> {
+    pub origin: &'a str,
+    pub strict: bool,
+    pub files: &'a [(String, String)],
+}
+
+/// The catalog of these layers, lowest first: what `load_catalog` makes of
+/// its directories, for callers that hold the texts (the fuzz target
+/// `catalog_layers`).
+pub fn load_layers(layers: &[Layer<'_>]) -> Result<Catalog, CatalogError> {
+    let mut tools = BTreeMap::new();
+    let mut presets = BTreeMap::new();
+    for layer in layers {
+        let files = layer
+            .files
+            .iter()
+            .map(|(path, text)| CatalogFile {
+                label: path.clone(),
+                stem: Path::new(path)
+                    .file_stem()
+                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+                text: text.clone(),
+            })
+            .collect();
+        merge(files, layer.strict, layer.origin, &mut tools, &mut presets)?;
+    }
+    finish(tools, presets)
+}
+
+/// The merged layers as one catalog, once every tool a tool requires and
+/// every tool a preset names is known.
+fn finish(
+    tools: BTreeMap<String, Tool>,
+    presets: BTreeMap<String, super::Preset>,
+) -> Result<Catalog, CatalogError> {
     let catalog = Catalog {
         tools: tools.into_values().collect(),
         presets,
@@ -206,8 +248,9 @@ fn is_in_home(file: &str) -> bool {
     })
 }
 
-/// Parses and validates one tool file.
-pub(super) fn parse_tool_file(
+/// Parses and validates one tool file (`label` names it in errors; its
+/// `name` must be `stem`).
+pub fn parse_tool_file(
     label: &str,
     stem: &str,
     text: &str,

@@ -10,7 +10,7 @@ mod presets;
 mod spec;
 
 pub use error::CatalogError;
-pub use load::{CatalogSource, check_dir, load_catalog};
+pub use load::{CatalogSource, Layer, check_dir, load_catalog, load_layers, parse_tool_file};
 pub use presets::Preset;
 pub use spec::{Tool, ToolSpec, compile_pattern, install_keys};
 

@@ -345,8 +345,22 @@ impl Config {
             key: None,
             message: format!("cannot read: {}", e.why),
         })?;
-        let mut parsed: ConfigFile = toml::from_str(&text).map_err(|e| {
-            let location = crate::base::toml_location::locate(&text, &e);
+        let trusted = trust.map(|t| t.trusts(file, text.as_bytes()));
+        self.apply_text(file, &text, trusted)
+    }
+
+    /// Applies the text of one file (`file` names it in errors and
+    /// origins); `project_trusted` is given for a project file, which
+    /// counts in full only when trusted. `apply_file` reads a file into it;
+    /// the fuzz target `config` calls it directly.
+    pub fn apply_text(
+        &mut self,
+        file: &Path,
+        text: &str,
+        project_trusted: Option<bool>,
+    ) -> Result<(), ConfigError> {
+        let mut parsed: ConfigFile = toml::from_str(text).map_err(|e| {
+            let location = crate::base::toml_location::locate(text, &e);
             ConfigError {
                 file: file.to_owned(),
                 line: location.line,
@@ -354,8 +368,7 @@ impl Config {
                 message: e.message().trim().to_owned(),
             }
         })?;
-        if let Some(trust) = trust {
-            let trusted = trust.trusts(file, text.as_bytes());
+        if let Some(trusted) = project_trusted {
             self.project_file = Some((file.to_owned(), trusted));
             if !trusted {
                 let sections = parsed.strip_untrusted();
@@ -369,7 +382,7 @@ impl Config {
         }
         let error = |key: &str, message: String| ConfigError {
             file: file.to_owned(),
-            line: crate::base::toml_location::line_of_key(&text, key),
+            line: crate::base::toml_location::line_of_key(text, key),
             key: Some(key.to_owned()),
             message,
         };

@@ -25,7 +25,8 @@ fn day(name: &str) -> Option<u8> {
 fn minutes(text: &str) -> Option<u16> {
     let (h, m) = text.split_once(':')?;
     let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-    (h < 24 && m < 60).then_some(h * 60 + m)
+    // Lazily: `23000:00` must be refused, not overflow (fuzz).
+    (h < 24 && m < 60).then(|| h * 60 + m)
 }
 
 impl Window {
@@ -127,7 +128,63 @@ mod tests {
             "Sun 25:00-26:00",
             "Sun 01:00-01:00",
         ] {
-            assert!(Window::parse(bad).is_err(), "{bad}");
+            assert_eq!(
+                Window::parse(bad).unwrap_err(),
+                format!(
+                    "{bad:?}: expected DAYS HH:MM-HH:MM, like \"Sun 02:00-05:00\" or \"daily 01:00-03:00\""
+                )
+            );
         }
+    }
+
+    #[test]
+    fn minutes_count_and_each_end_is_exact() {
+        // 02:30-05:45: the minutes of both times count.
+        let w = Window::parse("Sun 02:30-05:45").unwrap();
+        assert!(!w.contains(0, 2 * 60 + 29) && w.contains(0, 2 * 60 + 30));
+        assert!(w.contains(0, 5 * 60 + 44) && !w.contains(0, 5 * 60 + 45));
+        // Across midnight the end minute is outside too, on the day after.
+        let late = Window::parse("Sat 23:15-00:45").unwrap();
+        assert!(!late.contains(6, 23 * 60 + 14) && late.contains(6, 23 * 60 + 15));
+        assert!(late.contains(0, 44) && !late.contains(0, 45));
+        assert!(
+            !late.contains(6, 44),
+            "the morning belongs to the day after"
+        );
+        // The last valid time of day, and the first invalid hour and minute.
+        let last = Window::parse("Mon 23:00-23:59").unwrap();
+        assert!(last.contains(1, 23 * 60 + 58) && !last.contains(1, 23 * 60 + 59));
+        // tests/fuzz_regressions/window/hours-past-a-u16-of-minutes
+        for bad in [
+            "Sun 24:00-01:00",
+            "Sun 01:00-24:00",
+            "Sun 01:60-02:00",
+            "Sun 01:00-02:60",
+            "Sat 23000:00-01:00",
+            "Sat 01:00-01:65535",
+        ] {
+            assert_eq!(
+                Window::parse(bad).unwrap_err(),
+                format!(
+                    "{bad:?}: expected DAYS HH:MM-HH:MM, like \"Sun 02:00-05:00\" or \"daily 01:00-03:00\""
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn day_ranges_wrap_around_the_week() {
+        let w = Window::parse("Fri-Mon 10:00-11:00").unwrap();
+        let on: Vec<u8> = (0..7).filter(|d| w.contains(*d, 10 * 60)).collect();
+        assert_eq!(on, [0, 1, 5, 6]);
+        let list = Window::parse("mon,wed 10:00-11:00").unwrap();
+        let on: Vec<u8> = (0..7).filter(|d| list.contains(*d, 10 * 60)).collect();
+        assert_eq!(on, [1, 3]);
+        let every = Window::parse("* 10:00-11:00").unwrap();
+        assert!((0..7).all(|d| every.contains(d, 10 * 60)));
+        assert_eq!(every.text(), "* 10:00-11:00");
+        // Across midnight from Saturday: Sunday's morning, not Saturday's.
+        let sat = Window::parse("Sat 23:00-01:00").unwrap();
+        assert!(sat.contains(0, 0) && !sat.contains(6, 0));
     }
 }

@@ -775,6 +775,9 @@ mod tests {
             &[],
             Duration::from_secs(1),
         );
-        assert!(result.is_err());
+        assert_eq!(
+            result.err().map(|e| e.kind()),
+            Some(std::io::ErrorKind::NotFound)
+        );
     }
 }

@@ -139,13 +139,14 @@ pub fn is_package_name(name: &str) -> bool {
 /// What `apt-get -s dist-upgrade` would install: `Inst NAME [OLD] (NEW
 /// ORIGIN/SUITE[, …] [ARCH])` per package (no `[OLD]` for a new one), the
 /// architecture qualifier dropped from the name.
-fn simulated(stdout: &str) -> Vec<Pending> {
+pub(super) fn simulated(stdout: &str) -> Vec<Pending> {
     stdout
         .lines()
         .filter_map(|line| {
             let rest = line.strip_prefix("Inst ")?;
             let (name, rest) = rest.split_once(' ')?;
-            let name = name.split(':').next()?;
+            // Only a package name, as apt spells them (fuzz: `Inst :amd64…`).
+            let name = name.split(':').next().filter(|n| is_package_name(n))?;
             let (old, rest) = match rest.strip_prefix('[') {
                 Some(r) => {
                     let (old, r) = r.split_once(']')?;
@@ -342,5 +343,18 @@ mod tests {
             ]
         );
         assert!(sim[1].security && !sim[0].security);
+    }
+
+    #[test]
+    fn a_simulated_line_without_a_package_name_is_no_update() {
+        // tests/fuzz_regressions/apt_simulate/no-package-name
+        let sim = simulated(
+            "Inst :amd64bash [1] (2 Debian:12/stable [amd64])\n\
+             Inst  [1] (2 Debian:12/stable [amd64])\n\
+             Inst Bad_Name [1] (2 Debian:12/stable [amd64])\n\
+             Inst ok [1] (2 Debian:12/stable [amd64])\n",
+        );
+        let names: Vec<&str> = sim.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["ok"]);
     }
 }

@@ -81,7 +81,7 @@ fn record(host: &Host) -> Option<PathBuf> {
 
 /// `(name, version)` of every crate installed from the crates.io registry:
 /// keys look like `ripgrep 14.1.0 (registry+https://github.com/rust-lang/crates.io-index)`.
-pub(crate) fn installed(text: &str) -> Result<Vec<(String, String)>, String> {
+pub(super) fn installed(text: &str) -> Result<Vec<(String, String)>, String> {
     let doc: Crates2 = serde_json::from_str(text).map_err(|e| format!(".crates2.json: {e}"))?;
     Ok(doc
         .installs

@@ -12,8 +12,9 @@
 
 mod installer;
 pub mod plugin;
+pub mod readers;
 mod registry;
-mod specifier;
+pub mod specifier;
 mod updater;
 
 mod apt;
@@ -394,7 +395,11 @@ mod tests {
             "apt-get --yes remove bash",
             "rm -rf /",
         ] {
-            assert!(apt.check_shape(&words(bad)).is_err(), "{bad}");
+            assert_eq!(
+                apt.check_shape(&words(bad)),
+                Err(format!("not a command toolup runs apt with: {bad}")),
+                "{bad}"
+            );
         }
         assert!(apt::is_package_name("libstdc++6") && !apt::is_package_name("a"));
     }

@@ -85,7 +85,7 @@ struct Package {
 }
 
 /// `(package, version)` per venv.
-pub(crate) fn installed(stdout: &str) -> Result<Vec<(String, String)>, String> {
+pub(super) fn installed(stdout: &str) -> Result<Vec<(String, String)>, String> {
     let doc: List = serde_json::from_str(stdout).map_err(|e| format!("pipx list: {e}"))?;
     Ok(doc
         .venvs

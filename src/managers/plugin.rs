@@ -250,14 +250,20 @@ impl Plugin {
         if answer.code != Some(0) {
             return Vec::new();
         }
-        answer
-            .stdout
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect()
+        list_answer(&answer.stdout)
     }
+}
+
+/// A list query's answer: one name per line, blank lines skipped, and a
+/// line that cannot be a name (spaces or control characters inside it;
+/// fuzz: `flatpak \r…`) too.
+pub(super) fn list_answer(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.contains(|c: char| c.is_whitespace() || c.is_control()))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// `estimate-update`'s document.
@@ -308,6 +314,8 @@ pub fn parse_estimate(name: &str, stdout: &str) -> Result<Vec<Pending>, String> 
         "not_applicable" => return Ok(Vec::new()),
         other => {
             let why = doc.error.map_or_else(String::new, |e| format!(": {e}"));
+            // The plugin's word, escaped as its other output is (fuzz: a `\r`).
+            let other = crate::base::printer::visible(other);
             return Err(format!("plugin {name}: estimate-update says {other}{why}"));
         }
     }
@@ -658,5 +666,32 @@ impl Plugin {
             },
             "runs_after": self.runs_after(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_estimate;
+
+    #[test]
+    fn a_plugins_status_is_escaped_in_the_error() {
+        // tests/fuzz_regressions/plugin_estimate/status-with-a-control
+        let error = parse_estimate("p", "{\"status\": \"bad\\r\\u001b[2Jnews\"}").unwrap_err();
+        assert_eq!(
+            error,
+            "plugin p: estimate-update says bad\\u{d}\\u{1b}[2Jnews"
+        );
+        let error =
+            parse_estimate("p", "{\"status\": \"error\", \"error\": \"x\\r\"}").unwrap_err();
+        assert_eq!(error, "plugin p: estimate-update says error: \"x\\r\"");
+    }
+
+    #[test]
+    fn list_answers_are_names_one_a_line() {
+        // tests/fuzz_regressions/plugin_lists/not-a-name
+        assert_eq!(
+            super::list_answer("apt\n\n  flatpak  \r\npkgmgr:dpkg\nx \ry\na b\n\u{1b}[2J\n"),
+            ["apt", "flatpak", "pkgmgr:dpkg"]
+        );
     }
 }

@@ -101,4 +101,44 @@ mod tests {
             assert_eq!(allows(spec, version), expected, "{spec} {version}");
         }
     }
+
+    #[test]
+    fn every_comparison_below_at_and_above_its_bound() {
+        // (operator, [below, equal, above]) against the bound 1.4.
+        for (op, expected) in [
+            ("==", [false, true, false]),
+            ("!=", [true, false, true]),
+            (">=", [false, true, true]),
+            ("<=", [true, true, false]),
+            (">", [false, false, true]),
+            ("<", [true, false, false]),
+            ("===", [false, true, false]),
+        ] {
+            for (version, want) in ["1.3.9", "1.4", "1.4.1"].into_iter().zip(expected) {
+                assert_eq!(
+                    allows(&format!("{op}1.4"), version),
+                    Some(want),
+                    "{op}1.4 of {version}"
+                );
+            }
+        }
+        // A pre-release of the bound is below it.
+        assert_eq!(allows("<1.4", "1.4rc1"), Some(true));
+        assert_eq!(allows(">=1.4", "1.4rc1"), Some(false));
+    }
+
+    #[test]
+    fn wildcards_and_compatible_releases_at_their_edges() {
+        assert_eq!(allows("==1.4.*", "1.4"), Some(true));
+        assert_eq!(allows("==1.4.*", "1.40"), Some(false));
+        assert_eq!(allows("!=1.4.*", "1.5.0"), Some(true));
+        assert_eq!(allows("~=1.4.2", "1.4.2"), Some(true));
+        assert_eq!(allows("~=1.4.2", "1.4.1"), Some(false));
+        assert_eq!(allows("~=1", "1.0"), None, "~= needs two release parts");
+        assert_eq!(allows("==1.*", "not a version"), None);
+        assert_eq!(allows("", "1.0"), Some(true), "no clause allows all");
+        assert_eq!(allows(">=1.0, <=1.0", "1.0"), Some(true));
+        assert_eq!(allows(">=1.0, <1.0", "1.0"), Some(false));
+        assert_eq!(allows("==v1.4.*", "1.4.3"), Some(true));
+    }
 }

@@ -62,7 +62,7 @@ impl Installer for Uv {
 }
 
 /// `(name, version, specifier)` per tool.
-pub(crate) fn installed(stdout: &str) -> Vec<(String, String, Option<String>)> {
+pub(super) fn installed(stdout: &str) -> Vec<(String, String, Option<String>)> {
     stdout
         .lines()
         .filter(|l| !l.starts_with('-') && !l.starts_with(' '))

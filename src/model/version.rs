@@ -286,7 +286,12 @@ mod tests {
     #[test]
     fn control_characters_are_not_versions() {
         for bad in ["1.2.3\u{1b}[2J", "1.2\r3", "1.2.3\u{9b}31m", "v1.0\u{7}"] {
-            assert!(Version::parse(bad).is_err(), "{bad:?}");
+            // The error shows the text escaped, never the control itself.
+            assert_eq!(
+                Version::parse(bad).unwrap_err(),
+                VersionError(bad.escape_default().to_string()),
+                "{bad:?}"
+            );
         }
     }
 
@@ -361,10 +366,54 @@ mod tests {
 
     #[test]
     fn rejects_non_versions() {
-        assert!(Version::parse("").is_err());
-        assert!(Version::parse("latest").is_err());
-        assert!(Version::parse("v").is_err());
-        assert!(Version::parse("version").is_err());
+        for bad in ["", "latest", "v", "version"] {
+            assert_eq!(Version::parse(bad), Err(VersionError(bad.to_owned())));
+        }
+        assert_eq!(
+            VersionError("latest".to_owned()).to_string(),
+            "not a version: \"latest\""
+        );
+    }
+
+    #[test]
+    fn words_after_a_release_read_as_tools_mean_them() {
+        // After a dot, a known pre-release word or an unknown word is a
+        // pre-release of the release before it (`1.2.a` is 1.2 alpha).
+        for pre in ["1.2.a", "1.2.foo", "1.2-foo", "1.2.dev", "1.2~foo"] {
+            assert!(v(pre).is_prerelease(), "{pre}");
+            assert!(v(pre) < v("1.2"), "{pre} < 1.2");
+            assert!(v(pre) > v("1.1.9"), "{pre} > 1.1.9");
+        }
+        // Glued to the number, an unknown word or a single letter is a
+        // later patch (`1.2.3foo`, tmux `3.3a`).
+        for post in ["1.2.3foo", "1.2.3a", "1.2.3p1", "1.2.3-p1", "1.2.3.post1"] {
+            assert!(!v(post).is_prerelease(), "{post}");
+            assert!(v(post) > v("1.2.3"), "{post} > 1.2.3");
+            assert!(v(post) < v("1.2.4"), "{post} < 1.2.4");
+        }
+        // A known pre-release word glued on is still a pre-release (`b2`).
+        assert!(v("1.2.3rc1").is_prerelease() && v("1.2.3rc1") < v("1.2.3"));
+        assert_ascending(&["1.2.a", "1.2.b", "1.2.rc", "1.2.foo", "1.2"]);
+        assert_ascending(&["1.2.3", "1.2.3a", "1.2.3b", "1.2.3foo", "1.2.4"]);
+        // Numbers in a qualifier compare as numbers, and before words.
+        assert_ascending(&["1.0-rc.2", "1.0-rc.10", "1.0-rc.x"]);
+        assert_eq!(v("1.0-RC.1"), v("1.0-rc.1"));
+        assert_eq!(v("1.0.0-final"), v("1.0"));
+    }
+
+    #[test]
+    fn surroundings_are_not_part_of_the_version() {
+        assert_eq!(v("  v1.2.3  ").as_str(), "v1.2.3");
+        assert_eq!(v("1.2.3.").release(), &[1, 2, 3]);
+        assert!(!v("1.2.3.").is_prerelease());
+        assert_eq!(v("V2.0"), v("2.0"));
+        for bad in ["go", "vv1", "gox1", "-1", ".5"] {
+            assert_eq!(Version::parse(bad), Err(VersionError(bad.to_owned())));
+        }
+        // A component too long for u64 still orders above every other.
+        assert!(v("99999999999999999999999.0") > v("18446744073709551614.0"));
+        assert_eq!(v("0.0.0").major(), 0);
+        assert_eq!(v("1.2.3-rc.1").release(), &[1, 2, 3]);
     }
 
     #[test]

@@ -229,17 +229,31 @@ mod tests {
         assert!(check_url("https://git.example/team/modules.git").is_ok());
         assert!(check_url("/srv/git/modules.git").is_ok());
         assert!(check_url("git@host:team/modules.git").is_ok());
-        for bad in [
-            "--upload-pack=touch /tmp/x",
-            "ext::sh -c touch% /tmp/x",
-            "FD::3",
-            "",
+        for (bad, why) in [
+            (
+                "--upload-pack=touch /tmp/x",
+                "\"--upload-pack=touch /tmp/x\" is not a repository address",
+            ),
+            (
+                "ext::sh -c touch% /tmp/x",
+                "\"ext::sh -c touch% /tmp/x\": the ext:: and fd:: transports run commands; use https, ssh, git or a path",
+            ),
+            (
+                "FD::3",
+                "\"FD::3\": the ext:: and fd:: transports run commands; use https, ssh, git or a path",
+            ),
+            ("", "the modules repository is empty"),
+            ("x\ny", "\"x\\ny\" is not a repository address"),
         ] {
-            assert!(check_url(bad).is_err(), "{bad}");
+            assert_eq!(check_url(bad), Err(why.to_owned()), "{bad}");
         }
         assert!(check_branch("release/2026-12").is_ok());
         for bad in ["-b", "a..b", "a b", ""] {
-            assert!(check_branch(bad).is_err(), "{bad}");
+            assert_eq!(
+                check_branch(bad),
+                Err(format!("{bad:?} is not a branch name")),
+                "{bad}"
+            );
         }
     }
 }

@@ -37,27 +37,37 @@ pub fn timeline(journal: &RunJournal, width: Option<usize>) -> String {
         .map(|(id, _)| id.chars().count())
         .max()
         .unwrap_or(0);
+    // A bar's line is the label, `  |` and a cell per column plus one (the
+    // column its end rounds to): within the width (fuzz: a run ending just
+    // under the room's edge drew one column and the axis' last time past it).
     let room = width
         .unwrap_or(PIPED_WIDTH)
-        .saturating_sub(label + 3)
+        .saturating_sub(label + 4)
         .max(10);
+    // The longest run fits too, in whole hours a column (fuzz: a journal's
+    // `end_ms` near u64::MAX asked for a line of trillions of cells).
     let step = STEPS_MS
         .iter()
         .copied()
         .find(|s| end_ms / s < room as u64)
-        .unwrap_or(3_600_000);
-    let columns = (end_ms.div_ceil(step) as usize).max(1);
-    let col = |ms: u64| ((ms + step / 2) / step) as usize;
+        .unwrap_or_else(|| end_ms.div_ceil(room as u64).div_ceil(3_600_000) * 3_600_000);
+    let columns = usize::try_from(end_ms.div_ceil(step)).map_or(room, |c| c.clamp(1, room));
+    let col = |ms: u64| usize::try_from(ms.saturating_add(step / 2) / step).unwrap_or(usize::MAX);
     let mut out = format!(
         "run {} (started {}): one column is {}\n\n",
         journal.run_id,
         journal.started_at,
         seconds(step)
     );
-    out.push_str(&format!("{:label$}   {}\n", "", axis(columns, step)));
+    out.push_str(&format!(
+        "{:label$}   {}\n",
+        "",
+        axis(columns, step, room + 1)
+    ));
     let mut notes = Vec::new();
     for (id, line) in &rows {
         let mut cells = vec![' '; columns + 1];
+        let col = |ms: u64| col(ms).min(columns);
         let ready = ready_ms(line, &journal.timeline);
         let first = line.phases[0].start_ms;
         for c in col(ready)..col(first).min(cells.len()) {
@@ -116,7 +126,12 @@ fn waits(
 ) -> Vec<String> {
     let first = &line.phases[0];
     let mut notes = Vec::new();
-    let waited = (first.start_ms.saturating_sub(ready) + step / 2) / step * step;
+    let waited = first
+        .start_ms
+        .saturating_sub(ready)
+        .saturating_add(step / 2)
+        / step
+        * step;
     if waited > 0 {
         let holder = first.locks.iter().find_map(|lock| {
             all.iter()
@@ -143,15 +158,19 @@ fn waits(
     notes
 }
 
-/// The axis: a mark and its time every ten columns (four, on a narrow one).
-fn axis(columns: usize, step: u64) -> String {
+/// The axis: a mark and its time every ten columns (four, on a narrow one),
+/// at most `limit` characters wide.
+fn axis(columns: usize, step: u64, limit: usize) -> String {
     let every = if columns < 20 { 4 } else { 10 };
     let mut text = String::new();
     let mut c = 0;
     while c <= columns {
-        let label = seconds(c as u64 * step);
+        let label = seconds((c as u64).saturating_mul(step));
         if c > 0 && text.chars().count() < c {
             text.push_str(&" ".repeat(c - text.chars().count()));
+        }
+        if c + 1 + label.chars().count() > limit {
+            break;
         }
         if text.chars().count() == c {
             text.push('|');
@@ -219,6 +238,29 @@ mod tests {
             text,
             "run RUN (started 2026-01-01T00:00:00Z): one column is 0.2s\n\n    |0s       |2s       |4s\nb  |░░░░░█████\na  |██████████\nc  |··········██████████\n\n█ update  ░ download  ▒ repair  ✗ failed  · waiting\nc waited 2s for pkgmgr:one (held by a)\n"
         );
+    }
+
+    #[test]
+    fn the_drawing_stays_within_its_width_however_long_the_run() {
+        // tests/fuzz_regressions/run_journal/axis-past-the-width, and runs
+        // too long for the largest column (up to u64::MAX milliseconds).
+        for end in [723_920, 7_290_000, 999_999_999_999, u64::MAX - 1] {
+            let mut journal = RunJournal::new(&["apt".to_owned(), "npm".to_owned()]);
+            for (id, start) in [("apt", 0), ("npm", end / 2)] {
+                journal.timeline.insert(
+                    id.to_owned(),
+                    JobTimeline {
+                        runs_after: Vec::new(),
+                        phases: vec![span("update", start, end, &[])],
+                    },
+                );
+            }
+            let text = timeline(&journal, Some(80));
+            let drawing = text.split("\n\n").nth(1).unwrap();
+            for line in drawing.lines() {
+                assert!(line.chars().count() <= 80, "{end}: {line:?}");
+            }
+        }
     }
 
     #[test]

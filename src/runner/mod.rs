@@ -14,6 +14,8 @@
 //! - Every transition is reported as an event and saved in the run journal.
 
 pub mod journal;
+#[cfg(test)]
+mod scheduling_tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -464,8 +466,9 @@ fn wait_for_locks(
     }
 }
 
-/// A progress line, if `line` is one.
-fn progress(line: &str) -> Option<(Option<f64>, Option<String>)> {
+/// A progress line, if `line` is one (a plugin's `{"type": "progress", …}`):
+/// its percent, finite and within 0 to 100, and its message, escaped.
+pub fn progress(line: &str) -> Option<(Option<f64>, Option<String>)> {
     #[derive(Deserialize)]
     struct Line {
         #[serde(rename = "type")]
@@ -480,8 +483,9 @@ fn progress(line: &str) -> Option<(Option<f64>, Option<String>)> {
                 .percent
                 .filter(|p| p.is_finite())
                 .map(|p| p.clamp(0.0, 100.0)),
+            // One line, escaped and scrubbed: a message is shown on its job's line.
             parsed.message.map(|m| {
-                crate::base::printer::visible(&crate::base::secrets::scrub(&m)).into_owned()
+                crate::base::text::visible(&crate::base::secrets::scrub(&m)).replace('\n', " ")
             }),
         )
     })
@@ -608,6 +612,22 @@ pub fn log_path(dir: &std::path::Path, job: &str, phase: &str) -> PathBuf {
 #[allow(clippy::disallowed_methods)] // tests read their fixtures directly
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_progress_line_says_a_percent_within_bounds_and_one_escaped_line() {
+        // tests/fuzz_regressions/plugin_progress/a-message-of-two-lines
+        let line = r#"{"type": "progress", "percent": 140, "message": "a\nb\u001b[2J\tc"}"#;
+        assert_eq!(
+            progress(line),
+            Some((Some(100.0), Some("a b\\u{1b}[2J\tc".to_owned())))
+        );
+        assert_eq!(
+            progress(r#"{"type": "progress", "percent": -5}"#),
+            Some((Some(0.0), None))
+        );
+        assert_eq!(progress(r#"{"type": "log", "message": "x"}"#), None);
+        assert_eq!(progress("not json"), None);
+    }
 
     fn job(id: &str, after: &[&str]) -> Job {
         Job {

@@ -22,7 +22,7 @@ pub use http::{
 };
 pub use latest_versions::{Entry, LatestVersions, LatestVersionsError};
 pub use sources::debian::upstream_version as debian_upstream_version;
-pub use sources::{GITHUB_API, SOURCES, Source, kinds as source_kinds, source};
+pub use sources::{GITHUB_API, SOURCES, Source, documents, kinds as source_kinds, source};
 pub use spec::{Released, Upstream, UpstreamField, Upstreams};
 pub use token::{Token, github_token};
 

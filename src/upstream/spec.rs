@@ -171,15 +171,22 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for text in [
-            "github:ripgrep",
-            "ftp:x",
-            "pypi:",
-            "pypi:a b",
-            "github:a/b/c",
-            "nope",
+        for (text, why) in [
+            (
+                "github:ripgrep",
+                "github upstream must be github:OWNER/REPO, got \"github:ripgrep\"",
+            ),
+            ("ftp:x", "unknown upstream kind \"ftp\""),
+            ("pypi:", "invalid name \"\" in \"pypi:\""),
+            ("pypi:a b", "invalid name \"a b\" in \"pypi:a b\""),
+            (
+                "github:a/b/c",
+                "github upstream must be github:OWNER/REPO, got \"github:a/b/c\"",
+            ),
+            ("nope", "expected KIND:NAME or none, got \"nope\""),
         ] {
-            assert!(Upstreams::parse(text).is_err(), "{text}");
+            let error = Upstreams::parse(text).unwrap_err();
+            assert!(error.starts_with(why), "{text}: {error}");
         }
     }
 
@@ -196,12 +203,25 @@ mod tests {
             "github:BurntSushi/ripgrep, crates:ripgrep"
         );
         assert_eq!(list.of_kind("crates").unwrap().ident(), "ripgrep");
-        for bad in [
-            vec!["none".to_owned(), "pypi:x".to_owned()],
-            vec!["pypi:x".to_owned(), "pypi:x".to_owned()],
-            vec![],
+        for (bad, why) in [
+            (
+                vec!["none".to_owned(), "pypi:x".to_owned()],
+                "\"none\" cannot be part of a list",
+            ),
+            (
+                vec!["pypi:x".to_owned(), "pypi:x".to_owned()],
+                "\"pypi:x\" is listed twice",
+            ),
+            (
+                vec![],
+                "an empty list: write \"none\" when there is no upstream",
+            ),
         ] {
-            assert!(UpstreamField::Many(bad.clone()).parse().is_err(), "{bad:?}");
+            assert_eq!(
+                UpstreamField::Many(bad.clone()).parse(),
+                Err(why.to_owned()),
+                "{bad:?}"
+            );
         }
     }
 }

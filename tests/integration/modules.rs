@@ -685,6 +685,8 @@ fn kill_9_during_modules_sync_never_leaves_a_partial_module() {
         moments.swap(i, usize::try_from(seed >> 33).unwrap() % (i + 1));
     }
     let (mut killed_with_journal, mut old, mut new, mut leftovers) = (0, 0, 0, 0);
+    // Kills that found the sync still running (not already exited).
+    let mut during = 0;
     for (round, moment) in (1..=20).zip(moments) {
         let version = format!("1.{round}.0");
         write(&version);
@@ -697,6 +699,9 @@ fn kill_9_during_modules_sync_never_leaves_a_partial_module() {
             .spawn()
             .unwrap();
         std::thread::sleep(delay);
+        if child.try_wait().unwrap().is_none() {
+            during += 1;
+        }
         let _ = child.kill();
         let _ = child.wait();
         for name in ["alpha", "beta"] {
@@ -732,10 +737,16 @@ fn kill_9_during_modules_sync_never_leaves_a_partial_module() {
     assert_eq!(code, Some(0), "{doc:#}");
     assert_eq!(whole("alpha"), "1.20.0");
     assert_eq!(whole("beta"), "1.20.0");
-    say(&format!(
-        "20 kills (a full sync took {full:?}): modules found at the new version {new}, at an older one {old}; \
-         {leftovers} kills left staging behind, {killed_with_journal} a swap in progress"
-    ));
+    let landed = format!(
+        "20 kills (a full sync took {full:?}), {during} while the sync ran: modules found at the new version {new}, \
+         at an older one {old}; {leftovers} kills left staging behind, {killed_with_journal} a swap in progress"
+    );
+    // The kills must have interrupted syncs, not only followed them: most
+    // moments fall inside a sync's time, and a kill before the swap leaves
+    // the older version whole.
+    assert!(during >= 5, "too few kills landed during a sync: {landed}");
+    assert!(old >= 1, "no kill stopped a sync before its swap: {landed}");
+    say(&landed);
 }
 
 #[allow(clippy::print_stderr)] // the test's own word on where the kills landed

@@ -17,12 +17,31 @@ const UPGRADE: &[&str] = &[
     "--no-cache",
 ];
 
-/// A second-tier test that cannot run here says so and passes: the tier
-/// needs the machine's package managers, which a first-tier machine lacks.
-#[allow(clippy::print_stderr)] // the test's own word to whoever runs it
+/// A second-tier test that cannot run here: it says so and passes on a
+/// developer's machine (the tier needs the machine's package managers), and
+/// fails under `CI=true`, naming what to install (`support::missing`).
 fn skip(why: &str) {
-    eprintln!("skipped: {why}");
+    crate::support::missing(why);
 }
+
+/// The first of `programs` that is not on PATH, as `skip`'s reason with
+/// how to get it.
+fn not_on_path(programs: &[(&str, &str)]) -> Option<String> {
+    programs
+        .iter()
+        .find(|(p, _)| which(p).is_none())
+        .map(|(p, how)| format!("{p} is not on PATH ({how})"))
+}
+
+const NODE: (&str, &str) = ("node", "install Node.js: apt-get install nodejs npm");
+const NPM: (&str, &str) = ("npm", "install Node.js: apt-get install nodejs npm");
+const UV: (&str, &str) = ("uv", "python3 -m pip install uv");
+const PYTHON: (&str, &str) = (
+    "python3",
+    "apt-get install python3 python3-pip python3-venv",
+);
+const CARGO: (&str, &str) = ("cargo", "install Rust with rustup");
+const APT: (&str, &str) = ("apt", "a Debian or Ubuntu machine");
 
 fn which(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
@@ -44,8 +63,11 @@ fn npm(sb: &Sandbox, prefix: &Path, args: &[&str]) {
 #[test]
 #[ignore = "second tier: needs npm and the npm registry"]
 fn npm_round_trip_with_a_forced_failure_restoring_the_old_bytes() {
+    if let Some(why) = not_on_path(&[NPM, NODE]) {
+        return skip(&why);
+    }
     let (Some(real_npm), Some(node)) = (which("npm"), which("node")) else {
-        return skip("npm and node are not on PATH");
+        return;
     };
     let mut sb = Sandbox::new();
     let prefix = sb.root.join("prefix");
@@ -193,7 +215,7 @@ npm = "semver""#,
 #[ignore = "second tier: needs uv and the PyPI registry"]
 fn uv_installs_a_small_pypi_cli_into_a_temp_home() {
     let Some(uv) = which("uv") else {
-        return skip("uv is not on PATH (`python3 -m pip install uv`; .ci/run does)");
+        return skip(&not_on_path(&[UV]).unwrap_or_default());
     };
     let mut sb = Sandbox::new();
     sb.add_path(uv.parent().unwrap());
@@ -281,11 +303,8 @@ fn client_says(
 #[test]
 #[ignore = "second tier: needs python3 with pip, cargo, npm and their registries"]
 fn latest_answers_from_the_registries_the_machines_clients_know() {
-    if let Some(missing) = ["python3", "npm", "cargo"]
-        .iter()
-        .find(|p| which(p).is_none())
-    {
-        return skip(&format!("{missing} is not on PATH"));
+    if let Some(why) = not_on_path(&[PYTHON, NPM, CARGO]) {
+        return skip(&why);
     }
     let home = tempfile::tempdir().unwrap();
     let toolup = Path::new(env!("CARGO_BIN_EXE_toolup"));
@@ -388,8 +407,8 @@ fn pending_of(doc: &serde_json::Value, updater: &str) -> Vec<(String, String, St
 #[test]
 #[ignore = "second tier: needs apt's lists and npm"]
 fn system_check_agrees_with_apt_and_npm_themselves() {
-    if which("apt").is_none() || which("npm").is_none() {
-        return skip("apt or npm is not on PATH");
+    if let Some(why) = not_on_path(&[APT, NPM]) {
+        return skip(&why);
     }
     let doc = system_check(None, "apt,npm", &[]);
     // apt: `apt list --upgradable` as far as `apt-get -s dist-upgrade`
@@ -477,8 +496,11 @@ fn system_check_agrees_with_apt_and_npm_themselves() {
 #[test]
 #[ignore = "second tier: needs npm, uv and their registries"]
 fn system_check_lists_old_versions_installed_in_sandboxes_and_uv_updates_them_as_it_said() {
+    if let Some(why) = not_on_path(&[NPM, UV]) {
+        return skip(&why);
+    }
     let (Some(real_npm), Some(uv)) = (which("npm"), which("uv")) else {
-        return skip("npm or uv is not on PATH");
+        return;
     };
     let sb = Sandbox::new();
     let prefix = sb.root.join("npm-prefix");
@@ -620,7 +642,16 @@ fn apt_security_only_and_a_held_lock_in_a_sandboxed_root() {
         .any(|p| which(p).is_none())
         || !root_user
     {
-        return skip("apt-get, dpkg-deb or apt-ftparchive missing, or not root");
+        return skip(
+            &not_on_path(&[
+                ("apt-get", "a Debian or Ubuntu machine"),
+                ("dpkg-deb", "a Debian or Ubuntu machine"),
+                ("apt-ftparchive", "apt-get install apt-utils"),
+            ])
+            .unwrap_or_else(|| {
+                "not root: the apt sandbox needs root (run the tests as root)".to_owned()
+            }),
+        );
     }
     let sb = Sandbox::new();
     let (config, root) = apt_sandbox(&sb.root.join("apt"));
@@ -710,8 +741,11 @@ fn apt_security_only_and_a_held_lock_in_a_sandboxed_root() {
 #[test]
 #[ignore = "second tier: needs npm and the npm registry"]
 fn system_update_upgrades_an_old_npm_global_and_records_it() {
+    if let Some(why) = not_on_path(&[NPM, NODE]) {
+        return skip(&why);
+    }
     let (Some(_), Some(node)) = (which("npm"), which("node")) else {
-        return skip("npm and node are not on PATH");
+        return;
     };
     let sb = Sandbox::new();
     let prefix = sb.root.join("npm-prefix");
@@ -760,8 +794,16 @@ fn system_update_upgrades_an_old_npm_global_and_records_it() {
 #[ignore = "second tier: needs python3 with venv and the PyPI registry"]
 fn system_update_upgrades_a_pipx_app_to_what_the_check_said() {
     let Some(python) = which("python3") else {
-        return skip("python3 is not on PATH");
+        return skip(&not_on_path(&[PYTHON]).unwrap_or_default());
     };
+    // pipx goes into a venv of the test's own: python3 must make one.
+    let venv_works = Command::new(&python)
+        .args(["-c", "import venv, ensurepip"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !venv_works {
+        return skip("python3 cannot make a venv (apt-get install python3-venv)");
+    }
     let sb = Sandbox::new();
     // pipx itself, in a venv of the test's own (the machine has none).
     let venv = sb.root.join("pipx-venv");
@@ -822,8 +864,8 @@ fn system_update_upgrades_a_pipx_app_to_what_the_check_said() {
 #[test]
 #[ignore = "second tier: needs this machine's apt, npm and rustup"]
 fn the_whole_check_lists_each_package_once_and_the_catalog_none_of_the_managers() {
-    if which("apt").is_none() {
-        return skip("apt is not on PATH");
+    if let Some(why) = not_on_path(&[APT]) {
+        return skip(&why);
     }
     // This machine, as it is: every applicable updater, the catalog too.
     let doc = system_check(None, "apt,npm,rustup,toolup", &[]);

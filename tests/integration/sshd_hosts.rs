@@ -11,7 +11,8 @@
 //! `~/.ssh` is never read.
 //!
 //! Needs root (users, ports) and `/usr/sbin/sshd` (`.ci/run` installs
-//! openssh-server); `TestFleet::start` says why and returns `None` without.
+//! openssh-server); `TestFleet::start` says why and returns `None` without
+//! (and fails the test under `CI=true`: `support::missing`).
 
 #![allow(dead_code)] // the fleet and Ansible tests use the rest
 
@@ -163,12 +164,15 @@ pub struct TestFleet {
 impl TestFleet {
     /// Starts one sshd per name, each host with toolup installed. `None`
     /// (and a note on stderr) when this is not root or sshd is missing.
-    #[allow(clippy::print_stderr)] // the test says why it could not run
     pub fn start(names: &[&str]) -> Option<TestFleet> {
-        if !Path::new(SSHD).exists() || unsafe_geteuid() != 0 {
-            eprintln!(
-                "skipped: the fleet tests need root and {SSHD} (.ci/run installs openssh-server)"
-            );
+        if !Path::new(SSHD).exists() {
+            crate::support::missing(&format!(
+                "{SSHD} is missing: the fleet tests need it (apt-get install openssh-server)"
+            ));
+            return None;
+        }
+        if unsafe_geteuid() != 0 {
+            crate::support::missing("not root: the fleet tests need root (run the tests as root)");
             return None;
         }
         std::fs::create_dir_all("/run/sshd").unwrap();

@@ -219,3 +219,16 @@ pub fn bash_completes(sb: &Sandbox, words: &[&str]) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// A test that cannot run here because `what` is missing (a program, a
+/// package, root). Under `CI=true` that fails the test, naming what to
+/// install: CI must test what it says it tests, and `.ci/run` installs
+/// all of it. Elsewhere (a developer's machine) it says `skipped: …` on
+/// stderr and the test passes.
+#[allow(clippy::print_stderr)] // the test's own word to whoever runs it
+pub fn missing(what: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true and {what}: install it (.ci/run does), or this test tests nothing");
+    }
+    eprintln!("skipped: {what}");
+}

@@ -264,6 +264,14 @@ mod tests {
             PathBuf::from("/p/.cargo/config.toml"),
             t("[source.crates-io]\nreplace-with = \"v\"\n[source.v]\ndirectory = \"vendor\"\n"),
         )];
-        assert!(replacement(&vendored).unwrap().0.is_err());
+        let (url, _, key) = replacement(&vendored).unwrap();
+        assert_eq!(
+            url,
+            Err(
+                "crates.io is replaced by a directory source `v`, which has no registry index"
+                    .to_owned()
+            )
+        );
+        assert_eq!(key, "[source.v] directory");
     }
 }

@@ -99,27 +99,7 @@ fn from_index(cx: &Context<'_>, q: &Query<'_>, base: &str, name: &str) -> Lookup
         ..Request::default()
     };
     let read = |_: &crate::upstream::http::BodyInfo, reader: &mut dyn std::io::Read| {
-        let mut best: Option<(Version, String)> = None;
-        let mut malformed = 0usize;
-        read_lines(reader, |line| {
-            if line.trim().is_empty() {
-                return;
-            }
-            let Ok(entry) = serde_json::from_str::<IndexLine>(line) else {
-                malformed += 1;
-                return;
-            };
-            let Ok(parsed) = Version::parse(&entry.vers) else {
-                return;
-            };
-            if entry.yanked || (parsed.is_prerelease() && !q.prereleases) {
-                return;
-            }
-            if best.as_ref().is_none_or(|(b, _)| parsed > *b) {
-                best = Some((parsed, entry.vers));
-            }
-        })?;
-        Ok((best.map(|(_, v)| v), malformed))
+        read_index(reader, q.prereleases)
     };
     match fetch_with(cx, &request, read) {
         Ok(((Some(version), _), etag)) => Lookup::Found(Release {
@@ -134,8 +114,38 @@ fn from_index(cx: &Context<'_>, q: &Query<'_>, base: &str, name: &str) -> Lookup
     }
 }
 
+/// A crate's index file, one JSON line per version: the newest
+/// non-yanked version (stable unless `prereleases`), and how many lines
+/// were not index lines.
+pub(super) fn read_index(
+    reader: &mut dyn std::io::Read,
+    prereleases: bool,
+) -> Result<(Option<String>, usize), crate::upstream::http::BodyError> {
+    let mut best: Option<(Version, String)> = None;
+    let mut malformed = 0usize;
+    read_lines(reader, |line| {
+        if line.trim().is_empty() {
+            return;
+        }
+        let Ok(entry) = serde_json::from_str::<IndexLine>(line) else {
+            malformed += 1;
+            return;
+        };
+        let Ok(parsed) = Version::parse(&entry.vers) else {
+            return;
+        };
+        if entry.yanked || (parsed.is_prerelease() && !prereleases) {
+            return;
+        }
+        if best.as_ref().is_none_or(|(b, _)| parsed > *b) {
+            best = Some((parsed, entry.vers));
+        }
+    })?;
+    Ok((best.map(|(_, v)| v), malformed))
+}
+
 #[derive(Deserialize)]
-struct ApiDoc {
+pub(super) struct ApiDoc {
     #[serde(rename = "crate")]
     krate: ApiCrate,
     #[serde(default)]
@@ -161,25 +171,36 @@ fn from_api(cx: &Context<'_>, q: &Query<'_>, api: &str, name: &str) -> Lookup {
         Ok(found) => found,
         Err(outcome) => return outcome,
     };
-    let (field, version) = if q.prereleases {
+    match api_answer(doc, q.prereleases) {
+        Ok((version, published_at)) => Lookup::Found(Release {
+            version,
+            published_at,
+            etag,
+            method: "web_api",
+        }),
+        Err(field) => Lookup::Failed(format!("{url}: no {field}")),
+    }
+}
+
+/// What the web API's document answers: `max_stable_version` (or
+/// `max_version` when pre-releases are wanted) when it is a version, with
+/// its publish time; else the field that was missing.
+pub(super) fn api_answer(
+    doc: ApiDoc,
+    prereleases: bool,
+) -> Result<(String, Option<String>), &'static str> {
+    let (field, version) = if prereleases {
         ("max_version", doc.krate.max_version)
     } else {
         ("max_stable_version", doc.krate.max_stable_version)
     };
-    let Some(version) = version.filter(|v| Version::parse(v).is_ok()) else {
-        return Lookup::Failed(format!("{url}: no {field}"));
-    };
+    let version = version.filter(|v| Version::parse(v).is_ok()).ok_or(field)?;
     let published_at = doc
         .versions
         .into_iter()
         .find(|v| v.num == version)
         .and_then(|v| v.created_at);
-    Lookup::Found(Release {
-        version,
-        published_at,
-        etag,
-        method: "web_api",
-    })
+    Ok((version, published_at))
 }
 
 /// `cargo info NAME`, run from toolup's cache directory (outside any
@@ -199,7 +220,7 @@ fn cargo_info(cx: &Context<'_>, name: &str) -> Option<Lookup> {
 }
 
 /// `version: 1.2.3` or `version: 1.2.3 (latest 1.3.0)`.
-fn cargo_info_version(text: &str) -> Option<String> {
+pub(super) fn cargo_info_version(text: &str) -> Option<String> {
     let line = text
         .lines()
         .find_map(|l| l.trim().strip_prefix("version:"))?;

@@ -97,7 +97,7 @@ fn load(
 
 /// The newest `Version:` of each wanted `Package:`, skipping stanzas kept only
 /// for other packages' sake (`Extra-Source-Only: yes`).
-fn parse_sources(
+pub(super) fn parse_sources(
     mut lines: impl BufRead,
     wanted: &std::collections::BTreeSet<String>,
 ) -> std::io::Result<BTreeMap<String, String>> {
@@ -174,6 +174,14 @@ pub fn upstream_version(version: &str) -> Option<String> {
     if let Some(cut) = REPACKS.iter().filter_map(|m| upstream.find(m)).min() {
         upstream = &upstream[..cut];
     }
+    // Policy 5.6.12: alphanumerics and `. + - ~` only (fuzz: a `Version:`
+    // line run into the next field read `2Maintainer: x` as a version).
+    if !upstream
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '~'))
+    {
+        return None;
+    }
     let version = upstream.replace('~', "-");
     Version::parse(&version).is_ok().then_some(version)
 }
@@ -206,6 +214,16 @@ mod tests {
             );
         }
         assert!(is_pre(&upstream_version("2.0~rc1-1").unwrap()));
+        // tests/fuzz_regressions/registry_debian/not-a-debian-version
+        for bad in [
+            "1:2Maintainer: x",
+            "1:2 3-1",
+            "2:1.0:1-1",
+            "1.0_x-1",
+            "1.\u{e9}-1",
+        ] {
+            assert_eq!(upstream_version(bad), None, "{bad}");
+        }
     }
 
     #[test]

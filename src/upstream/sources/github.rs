@@ -72,15 +72,15 @@ impl Source for Github {
 
 /// A release as the API describes it: the fields toolup reads.
 #[derive(Deserialize)]
-struct ApiRelease {
+pub(super) struct ApiRelease {
     #[serde(default)]
-    tag_name: String,
-    published_at: Option<String>,
+    pub(super) tag_name: String,
+    pub(super) published_at: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct ApiTag {
-    name: String,
+pub(super) struct ApiTag {
+    pub(super) name: String,
 }
 
 fn base(cx: &Context<'_>, key: &str) -> Result<String, String> {
@@ -144,9 +144,7 @@ fn api(
         .fetch(&request, |_, reader| read_json::<ApiRelease>(reader))
     {
         Reply::Ok { body, etag, .. } => {
-            if let Some(version) =
-                tag_to_version(&body.tag_name, names).filter(|v| q.prereleases || !is_pre(v))
-            {
+            if let Some(version) = release_version(&body, names, q.prereleases) {
                 return Ok(Lookup::Found(Release {
                     version,
                     published_at: body.published_at,
@@ -211,13 +209,8 @@ fn redirect(
         ..Request::default()
     }) {
         Reply::Redirect(location) => {
-            let tag = location
-                .rsplit_once("/releases/tag/")
-                .map(|(_, t)| t)
-                .ok_or_else(|| format!("{url}: redirect to {location}"))?;
-            let version = tag_to_version(tag, names)
-                .filter(|v| q.prereleases || !is_pre(v))
-                .ok_or_else(|| format!("{url}: tag {tag} is no version"))?;
+            let version = location_version(&location, names, q.prereleases)
+                .map_err(|why| format!("{url}: {why}"))?;
             Ok(Lookup::Found(Release::bare(version, "redirect")))
         }
         other => Err(format!("{url}: {}", other.describe())),
@@ -238,23 +231,54 @@ fn atom(
         accept: "application/atom+xml",
         ..Request::default()
     };
-    let read = |_: &crate::upstream::http::BodyInfo, reader: &mut dyn std::io::Read| {
-        let mut tags = Vec::new();
-        read_lines(reader, |line| {
-            tags.extend(
-                ATOM_TAG
-                    .captures_iter(line)
-                    .filter_map(|c| c.get(1).map(|m| m.as_str().to_owned())),
-            );
-        })?;
-        Ok(tags)
-    };
+    let read =
+        |_: &crate::upstream::http::BodyInfo, reader: &mut dyn std::io::Read| read_atom(reader);
     match cx.client.fetch(&request, read) {
         Reply::Ok { body, .. } => highest(body.iter().map(String::as_str), names, q.prereleases)
             .map(|version| Lookup::Found(Release::bare(version, "atom")))
             .ok_or_else(|| format!("{url}: no release in the feed")),
         other => Err(format!("{url}: {}", other.describe())),
     }
+}
+
+/// The version a release names (its tag), stable unless `prereleases`.
+pub(super) fn release_version(
+    release: &ApiRelease,
+    names: &[&str],
+    prereleases: bool,
+) -> Option<String> {
+    tag_to_version(&release.tag_name, names).filter(|v| prereleases || !is_pre(v))
+}
+
+/// The version a `releases/latest` redirect names: its `Location` ends in
+/// `/releases/tag/TAG`.
+pub(super) fn location_version(
+    location: &str,
+    names: &[&str],
+    prereleases: bool,
+) -> Result<String, String> {
+    let tag = location
+        .rsplit_once("/releases/tag/")
+        .map(|(_, t)| t)
+        .ok_or_else(|| format!("redirect to {location}"))?;
+    tag_to_version(tag, names)
+        .filter(|v| prereleases || !is_pre(v))
+        .ok_or_else(|| format!("tag {tag} is no version"))
+}
+
+/// The tags a releases Atom feed links to.
+pub(super) fn read_atom(
+    reader: &mut dyn std::io::Read,
+) -> Result<Vec<String>, crate::upstream::http::BodyError> {
+    let mut tags = Vec::new();
+    read_lines(reader, |line| {
+        tags.extend(
+            ATOM_TAG
+                .captures_iter(line)
+                .filter_map(|c| c.get(1).map(|m| m.as_str().to_owned())),
+        );
+    })?;
+    Ok(tags)
 }
 
 /// Marks GitHub's quota as spent for the rest of the run.

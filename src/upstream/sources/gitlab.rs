@@ -11,12 +11,12 @@ use crate::upstream::tags::tag_to_version;
 pub struct Gitlab;
 
 #[derive(Deserialize)]
-struct ApiRelease {
+pub(super) struct ApiRelease {
     #[serde(default)]
-    tag_name: String,
+    pub(super) tag_name: String,
     #[serde(default)]
-    upcoming_release: bool,
-    released_at: Option<String>,
+    pub(super) upcoming_release: bool,
+    pub(super) released_at: Option<String>,
 }
 
 impl Source for Gitlab {
@@ -54,21 +54,8 @@ impl Source for Gitlab {
                 Err(outcome) => return outcome,
             };
         let repo = project.rsplit('/').next().unwrap_or(project);
-        let best = releases
-            .into_iter()
-            .filter(|r| !r.upcoming_release)
-            .filter_map(|r| {
-                let version = tag_to_version(&r.tag_name, &[repo, q.tool])?;
-                let parsed = Version::parse(&version).ok()?;
-                (q.prereleases || !parsed.is_prerelease()).then_some((
-                    parsed,
-                    version,
-                    r.released_at,
-                ))
-            })
-            .max_by(|a, b| a.0.cmp(&b.0));
-        match best {
-            Some((_, version, published_at)) => Lookup::Found(Release {
+        match newest(releases, &[repo, q.tool], q.prereleases) {
+            Some((version, published_at)) => Lookup::Found(Release {
                 version,
                 published_at,
                 etag,
@@ -77,4 +64,24 @@ impl Source for Gitlab {
             None => Lookup::Failed(format!("{url}: no stable release")),
         }
     }
+}
+
+/// The newest release that is not upcoming, stable unless `prereleases`
+/// (a tag names its version, `names` being the tool's): its version and
+/// release time.
+pub(super) fn newest(
+    releases: Vec<ApiRelease>,
+    names: &[&str],
+    prereleases: bool,
+) -> Option<(String, Option<String>)> {
+    releases
+        .into_iter()
+        .filter(|r| !r.upcoming_release)
+        .filter_map(|r| {
+            let version = tag_to_version(&r.tag_name, names)?;
+            let parsed = Version::parse(&version).ok()?;
+            (prereleases || !parsed.is_prerelease()).then_some((parsed, version, r.released_at))
+        })
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, version, released_at)| (version, released_at))
 }

@@ -45,19 +45,8 @@ impl Source for Gnu {
             max_body: Some(8 << 20),
             ..Request::default()
         };
-        let prefix = format!("{project}-");
         let read = |_: &crate::upstream::http::BodyInfo, reader: &mut dyn std::io::Read| {
-            let mut stems = Vec::new();
-            read_lines(reader, |line| {
-                stems.extend(
-                    TARBALL
-                        .captures_iter(line)
-                        .filter_map(|c| c.get(1).map(|m| m.as_str()))
-                        .filter(|stem| stem.starts_with(&prefix))
-                        .map(str::to_owned),
-                );
-            })?;
-            Ok(stems)
+            read_listing(reader, project)
         };
         let (stems, etag) = match fetch_with(cx, &request, read) {
             Ok(found) => found,
@@ -71,4 +60,24 @@ impl Source for Gnu {
             None => Lookup::Failed(format!("{url}: no {project}-VERSION tarball")),
         }
     }
+}
+
+/// The tarballs of `project` a release directory's listing links to, by
+/// their stems (`bash-5.2.37`).
+pub(super) fn read_listing(
+    reader: &mut dyn std::io::Read,
+    project: &str,
+) -> Result<Vec<String>, crate::upstream::http::BodyError> {
+    let prefix = format!("{project}-");
+    let mut stems = Vec::new();
+    read_lines(reader, |line| {
+        stems.extend(
+            TARBALL
+                .captures_iter(line)
+                .filter_map(|c| c.get(1).map(|m| m.as_str()))
+                .filter(|stem| stem.starts_with(&prefix))
+                .map(str::to_owned),
+        );
+    })?;
+    Ok(stems)
 }

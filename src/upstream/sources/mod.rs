@@ -9,6 +9,7 @@
 
 mod crates;
 pub(crate) mod debian;
+pub mod documents;
 mod github;
 mod gitlab;
 mod gnu;

@@ -19,11 +19,11 @@ pub struct Npm;
 
 /// The fields toolup reads from any of npm's documents.
 #[derive(Debug, Default, Deserialize)]
-struct Doc {
+pub(super) struct Doc {
     #[serde(rename = "dist-tags", default)]
-    dist_tags: BTreeMap<String, String>,
+    pub(super) dist_tags: BTreeMap<String, String>,
     #[serde(default)]
-    time: BTreeMap<String, String>,
+    pub(super) time: BTreeMap<String, String>,
 }
 
 impl Source for Npm {
@@ -88,21 +88,28 @@ impl Source for Npm {
                 }
             }
         };
-        let tag = if q.prereleases {
-            doc.dist_tags
-                .get("next")
-                .or_else(|| doc.dist_tags.get("latest"))
-        } else {
-            doc.dist_tags.get("latest")
-        };
-        match tag {
-            Some(version) if Version::parse(version).is_ok() => Lookup::Found(Release {
-                version: version.clone(),
-                published_at: doc.time.get(version).cloned(),
+        match answer(&doc, q.prereleases) {
+            Some((version, published_at)) => Lookup::Found(Release {
+                version,
+                published_at,
                 etag,
                 method,
             }),
-            _ => Lookup::Failed(format!("{base}/{encoded}: no dist-tags.latest")),
+            None => Lookup::Failed(format!("{base}/{encoded}: no dist-tags.latest")),
         }
     }
+}
+
+/// What a document answers: `latest` (`next` first when pre-releases are
+/// wanted) when it is a version, with its publish time.
+pub(super) fn answer(doc: &Doc, prereleases: bool) -> Option<(String, Option<String>)> {
+    let tag = if prereleases {
+        doc.dist_tags
+            .get("next")
+            .or_else(|| doc.dist_tags.get("latest"))
+    } else {
+        doc.dist_tags.get("latest")
+    };
+    tag.filter(|version| Version::parse(version).is_ok())
+        .map(|version| (version.clone(), doc.time.get(version).cloned()))
 }

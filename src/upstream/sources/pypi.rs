@@ -66,24 +66,8 @@ impl Source for Pypi {
             Ok(found) => found,
             Err(outcome) => return outcome,
         };
-        let best = releases
-            .into_iter()
-            .filter(|(_, r)| r.live)
-            .filter_map(|(version, r)| {
-                let parsed = Version::parse(&version).ok()?;
-                if parsed.is_prerelease() && !q.prereleases {
-                    return None;
-                }
-                // The index knows every release's age, so a too-young newest
-                // release leaves the newest old-enough one as latest.
-                if crate::upstream::too_young(r.uploaded.as_deref(), q.cutoff) {
-                    return None;
-                }
-                Some((parsed, version, r.uploaded))
-            })
-            .max_by(|a, b| a.0.cmp(&b.0));
-        match best {
-            Some((_, version, published_at)) => Lookup::Found(Release {
+        match newest(releases, q.prereleases, q.cutoff) {
+            Some((version, published_at)) => Lookup::Found(Release {
                 version,
                 published_at,
                 etag,
@@ -94,13 +78,39 @@ impl Source for Pypi {
     }
 }
 
+/// The newest release with a live file, stable unless `prereleases`, and
+/// old enough for `cutoff`: its version and upload time.
+pub(super) fn newest(
+    releases: BTreeMap<String, ReleaseFiles>,
+    prereleases: bool,
+    cutoff: Option<std::time::SystemTime>,
+) -> Option<(String, Option<String>)> {
+    releases
+        .into_iter()
+        .filter(|(_, r)| r.live)
+        .filter_map(|(version, r)| {
+            let parsed = Version::parse(&version).ok()?;
+            if parsed.is_prerelease() && !prereleases {
+                return None;
+            }
+            // The index knows every release's age, so a too-young newest
+            // release leaves the newest old-enough one as latest.
+            if crate::upstream::too_young(r.uploaded.as_deref(), cutoff) {
+                return None;
+            }
+            Some((parsed, version, r.uploaded))
+        })
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, version, uploaded)| (version, uploaded))
+}
+
 /// One version's files, folded while they stream by.
 #[derive(Debug, Default, Clone)]
-struct ReleaseFiles {
+pub(super) struct ReleaseFiles {
     /// At least one file is not yanked.
-    live: bool,
+    pub(super) live: bool,
     /// The earliest upload time among the live files (PEP 700).
-    uploaded: Option<String>,
+    pub(super) uploaded: Option<String>,
 }
 
 impl ReleaseFiles {
@@ -212,7 +222,7 @@ impl<'de> Deserialize<'de> for Yanked {
 }
 
 /// Reads a PEP 691 page from a body stream.
-fn read_simple_json(
+pub(super) fn read_simple_json(
     reader: &mut dyn std::io::Read,
     project: &str,
 ) -> Result<BTreeMap<String, ReleaseFiles>, BodyError> {
@@ -231,7 +241,7 @@ static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// PEP 503's HTML page: one anchor per file, `data-yanked` on yanked ones.
-fn read_html(
+pub(super) fn read_html(
     reader: &mut dyn std::io::Read,
     project: &str,
 ) -> Result<BTreeMap<String, ReleaseFiles>, BodyError> {

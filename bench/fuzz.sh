@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Fuzz every target of fuzz/ in turn and say, per target, how many inputs
+# ran, the coverage reached and the crashes found.
+#
+# usage: bench/fuzz.sh [SECONDS] [--runs N] [--asan] [--only T1,T2,...]
+#
+#   SECONDS   each target's time (default 60); with --runs N a target stops
+#             at whichever comes first (the long run: `1800 --runs 10000000`)
+#   --asan    the deep variant: libFuzzer with the address sanitizer
+#             (nightly features on stable through RUSTC_BOOTSTRAP=1), in its
+#             own target directory so the two builds never evict each other
+#   --only    these targets only (`cargo fuzz list` names them all)
+#
+# Each target runs with its dictionary (fuzz/dicts/T.dict) over its
+# working corpus (fuzz/corpus/T, kept between runs, not committed) and its
+# seeds (fuzz/seeds/T); debug assertions are on, so an overflow is a crash.
+# Crashes land in fuzz/artifacts/T/; docs/testing.md says how one becomes a
+# regression test. The summary is printed at the end and kept in
+# target/fuzz-logs/summary.txt, each target's libFuzzer log beside it.
+# Exit status: 0 when no target crashed, 1 otherwise, 2 on a usage error.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=60
+runs=""
+sanitizer=none
+only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --asan) sanitizer=address ;;
+    --runs) runs="${2:?--runs needs a number}"; shift ;;
+    --only) only="${2:?--only needs target names}"; shift ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *[!0-9]*|"") echo "bench/fuzz.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    *) seconds="$1" ;;
+  esac
+  shift
+done
+
+command -v cargo-fuzz >/dev/null 2>&1 || {
+  echo "bench/fuzz.sh: cargo-fuzz is missing: cargo install cargo-fuzz" >&2
+  exit 2
+}
+
+flags=(-s "$sanitizer" -a)
+env_prefix=()
+if [ "$sanitizer" = address ]; then
+  env_prefix=(env RUSTC_BOOTSTRAP=1)
+  flags+=(--target-dir target/fuzz-asan)
+fi
+
+targets=$(cargo fuzz list)
+if [ -n "$only" ]; then
+  for t in ${only//,/ }; do
+    grep -qx "$t" <<<"$targets" || { echo "bench/fuzz.sh: no fuzz target $t" >&2; exit 2; }
+  done
+  targets=${only//,/ }
+fi
+
+logs=target/fuzz-logs
+mkdir -p "$logs"
+echo "== building every target (-s $sanitizer, debug assertions on)"
+"${env_prefix[@]}" cargo fuzz build "${flags[@]}" >"$logs/build.log" 2>&1 || {
+  tail -30 "$logs/build.log" >&2
+  exit 2
+}
+
+summary="$logs/summary.txt"
+printf '%-18s %12s %8s %8s %8s %8s %8s\n' target executions exec/s cov ft corpus crashes | tee "$summary"
+crashed=0
+for t in $targets; do
+  corpus=fuzz/corpus/$t artifacts=fuzz/artifacts/$t
+  mkdir -p "$corpus" "$artifacts"
+  before=$(find "$artifacts" -type f | wc -l)
+  start=$(date +%s)
+  args=(-dict="fuzz/dicts/$t.dict" -max_total_time="$seconds" -timeout=25
+        -print_final_stats=1 -print_pcs=0)
+  [ -n "$runs" ] && args+=(-runs="$runs")
+  "${env_prefix[@]}" cargo fuzz run "${flags[@]}" "$t" "$corpus" "fuzz/seeds/$t" -- "${args[@]}" \
+    >"$logs/$t.log" 2>&1
+  elapsed=$(( $(date +%s) - start ))
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logs/$t.log" | tail -1)
+  cov=$(grep -oE ' cov: [0-9]+' "$logs/$t.log" | tail -1 | grep -oE '[0-9]+')
+  ft=$(grep -oE ' ft: [0-9]+' "$logs/$t.log" | tail -1 | grep -oE '[0-9]+')
+  found=$(( $(find "$artifacts" -type f | wc -l) - before ))
+  [ "$found" -gt 0 ] && crashed=1
+  printf '%-18s %12s %8s %8s %8s %8s %8s\n' "$t" "${execs:-?}" "$(( ${execs:-0} / (elapsed > 0 ? elapsed : 1) ))" \
+    "${cov:-?}" "${ft:-?}" "$(find "$corpus" -type f | wc -l)" "$found" | tee -a "$summary"
+  if [ "$found" -gt 0 ]; then
+    find "$artifacts" -type f -newermt "@$start" | sed 's/^/    /' | tee -a "$summary"
+  fi
+done
+exit "$crashed"

@@ -1,0 +1,6 @@
+//! `gcloud components list --format=json` (the gcloud updater's `parse`): whatever it says, no command toolup would
+//! run from it carries an option or a name its updater refuses.
+
+pub fn run(data: &[u8]) {
+    super::updater_reads("gcloud", &super::text(data));
+}
