@@ -339,6 +339,91 @@ def layout_seeds():
     return [layout_seed(w, l) for l in LAYOUTS for w in (34, 54, 94, 0xff)]
 
 
+def rust_const(path, name):
+    """A `const NAME: &str = "\
+...";` of a Rust file, unescaped."""
+    text = pathlib.Path(path).read_text()
+    start = text.index(f"const {name}: &str = \"\\\n") + len(f"const {name}: &str = \"\\\n")
+    end = text.index("\";\n", start)
+    return text[start:end].replace('\\"', '"')
+
+
+def fenced(path, lang):
+    """The ```LANG blocks of a Markdown file."""
+    blocks, inside, lines = [], False, []
+    for line in pathlib.Path(path).read_text().splitlines():
+        if not inside and line.strip() == f"```{lang}":
+            inside, lines = True, []
+        elif inside and line.strip() == "```":
+            inside = False
+            blocks.append("\n".join(lines) + "\n")
+        elif inside:
+            lines.append(line)
+    return blocks
+
+
+def rust_raw_strings(path, must):
+    """The r#"…"# strings of a Rust file that contain `must`."""
+    text = pathlib.Path(path).read_text()
+    out, at = [], 0
+    while (start := text.find('r#"', at)) >= 0:
+        end = text.find('"#', start + 3)
+        if end < 0:
+            break
+        if must in text[start + 3:end]:
+            out.append(text[start + 3:end])
+        at = end + 2
+    return out
+
+
+FLEET_DOC = ROOT / "docs" / "fleet.md"
+FLEET_TESTS = TESTS / "integration" / "fleet_hosts.rs"
+# tests/integration/fleet_hosts.rs and src/fleet/inventory's tests: what a
+# hostile or odd inventory looks like.
+HOSTILE_INI = ["[web]\nw[0:99999]\n", "[a:children]\nb\n[b:children]\na\n", "-oProxyCommand=x\n",
+               "[web]\nw1 ansible_host=-oProxyCommand=x\n", "[v6]\n::1 ansible_port=22\nfe80::1%eth0\n",
+               "[web]\nw[a:f:2] ansible_user='deploy'\n", "[web:vars]\nansible_port=99999\n"]
+HOSTILE_YAML = ["a:\n  children:\n    b:\n      children:\n        a:\n",
+                "a: &a [*a]\n", "x: &x {a: 1}\ny: &y [*x, *x, *x, *x]\nz: [*y, *y, *y, *y]\n",
+                "all:\n  hosts:\n    '-oProxyCommand=x':\n", "all:\n  hosts:\n    h1: {ansible_port: 2e9}\n",
+                "---\nall: {hosts: {h1: null, h2: {ansible_host: '::1'}}}\n", "all:\n  <<: {hosts: {h: }}\n"]
+HOSTILE_TOML = ["[hosts.web1]\naddress = \"-oProxyCommand=x\"\n", "[hosts.\"a b\"]\n",
+                "[hosts.w]\nport = 70000\n", "[hosts.w]\ngroups = [\"nope\"]\n[groups.prod]\napproval = \"maybe\"\n",
+                "[ssh]\nconfig = \"~/.ssh/fleet\"\n[hosts.w]\nmaintenance = \"Sun 25:00-26:00\"\n"]
+PROBES = ["os=Linux x86_64\ntoolup=/usr/local/bin/toolup\nversion=toolup 0.2.0\n",
+          "os=Linux x86_64\ncached=/home/u/.cache/toolup/bin/toolup-0.2.0\ncached_sha256=ABCDEF0123\n",
+          "os=Darwin arm64\nversion=toolup 0.1.9\n", "version=toolup v1.0.0-rc.1\nos=\x1b[2J\n", "garbage\n=\n"]
+JOURNAL_FLEET = {"schema_version": 1, "run_id": "20261205T134501Z-1234", "command": "update",
+                 "started_at": "2026-12-05T13:45:01Z", "resumes": "20261205T120000Z-99",
+                 "hosts": [{"host": "web1", "state": "interrupted", "reachable": True, "pending": 3, "security": 1,
+                            "reboot_required": False, "updaters": [{"updater": "apt", "outcome": "ok"}],
+                            "remote_run": "20261205T134502Z-77", "toolup": "toolup 0.2.0 at /usr/bin/toolup",
+                            "started_at": "2026-12-05T13:45:02Z", "duration_ms": 1200, "tries": 1,
+                            "log": "/state/fleet/20261205T134501Z-1234/web1.log"},
+                           {"host": "db1", "state": "unreachable", "reason": "connection refused", "reachable": False,
+                            "pending": None, "security": None, "reboot_required": None, "started_at": None,
+                            "duration_ms": 3000, "tries": 3, "log": "/state/fleet/20261205T134501Z-1234/db1.log"},
+                           {"host": "w2", "state": "skipped", "reason": "not started: interrupted", "reachable": False,
+                            "duration_ms": 0, "tries": 0, "log": "w2.log"}]}
+
+
+def fleet_events_seeds():
+    lines = rust_raw_strings(ROOT / "src" / "fleet" / "stream.rs", '"event"')
+    return [joined("h1", "\n".join(lines)), joined("web01.example.com", lines[0] if lines else "")] + \
+        [joined("h1", l) for l in lines]
+
+
+def fleet_seeds():
+    return {
+        "fleet_hosts": lambda: [b.encode() for b in fenced(FLEET_DOC, "toml") + HOSTILE_TOML],
+        "inventory_ini": lambda: [b.encode() for b in fenced(FLEET_DOC, "ini") + [rust_const(FLEET_TESTS, "INI")] + HOSTILE_INI],
+        "inventory_yaml": lambda: [b.encode() for b in fenced(FLEET_DOC, "yaml") + [rust_const(FLEET_TESTS, "YAML")] + HOSTILE_YAML],
+        "fleet_events": fleet_events_seeds,
+        "fleet_probe": lambda: [p.encode() for p in PROBES],
+        "fleet_journal": lambda: [json.dumps(JOURNAL_FLEET, indent=2).encode()],
+    }
+
+
 TARGETS = {
     "version": version_seeds,
     "version_extract": version_extract_seeds,
@@ -355,6 +440,7 @@ TARGETS = {
                              b'{"__hints__": {}, "__meta__": {"fetched_at": {"tusix": "2026-01-01T00:00:00Z"}, "schema_version": 1, "source": {"tusix": "pypi:six"}}, "tusix": "1.17.0"}'],
     "run_journal": lambda: json_seeds(JOURNAL) + json_seeds(UNFINISHED),
     "system_check": lambda: json_seeds(CHECK),
+    **fleet_seeds(),
     **{name: (lambda name=name: registry_seeds()[name]) for name in registry_seeds()},
     **{name: (lambda name=name: manager_seeds()[name]) for name in manager_seeds()},
     "layout": layout_seeds,

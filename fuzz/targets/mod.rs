@@ -46,6 +46,10 @@ targets! {
     latest_cache,
     run_journal,
     system_check,
+    fleet_hosts,
+    inventory_ini,
+    inventory_yaml,
+    fleet_journal,
     registry_pypi,
     registry_npm,
     registry_crates,
@@ -74,6 +78,8 @@ targets! {
     plugin_estimate,
     plugin_progress,
     plugin_lists,
+    fleet_events,
+    fleet_probe,
     layout,
 }
 

@@ -108,7 +108,8 @@ impl FleetJournal {
             .iter()
             .filter_map(|h| match h.state {
                 HostState::Interrupted | HostState::Running => {
-                    Some((h.host.clone(), h.remote_run.clone()))
+                    let run = h.remote_run.clone().filter(|r| super::stream::is_run_id(r));
+                    Some((h.host.clone(), run))
                 }
                 HostState::Unreachable | HostState::Pending | HostState::Busy => {
                     Some((h.host.clone(), None))

@@ -487,7 +487,10 @@ fn a_steps_process_leaves_its_outcome_log_usage_and_progress() {
             _ => None,
         })
         .unwrap();
-    assert_eq!(finished.0, Some(super::log_path(dir.path(), "team/a", "update")));
+    assert_eq!(
+        finished.0,
+        Some(super::log_path(dir.path(), "team/a", "update"))
+    );
     assert!(finished.1.is_some(), "wait4 says what it used");
     // Success, and a big output kept whole in the log (8 MiB are captured).
     let (outcome, _, log) = process_step(

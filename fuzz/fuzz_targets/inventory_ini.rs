@@ -1,0 +1,2 @@
+#![no_main]
+toolup_fuzz::main!(inventory_ini);
