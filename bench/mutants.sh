@@ -53,10 +53,14 @@ else
 fi
 # --iterate: mutants an earlier run here caught are not tried again.
 [ -n "${MUTANTS_ITERATE:-}" ] && args+=(--iterate)
+# cargo-mutants makes its output directory but not target/ (a fresh checkout).
+mkdir -p target
 # No debug info: each mutant compiles and links faster, and tests read none.
 status=0
 CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0 cargo mutants "${args[@]}" || status=$?
 echo
+# 1 is cargo-mutants' own usage error: nothing was tried.
+[ "$status" = 1 ] && exit 1
 echo "== survivors (target/mutants/mutants.out/missed.txt)"
 cat target/mutants/mutants.out/missed.txt 2>/dev/null || true
 # cargo-mutants exits 2 when mutants survived, 3 on timeouts, 4 when the
