@@ -1,7 +1,7 @@
 //! The ground floor: small facts and rules every layer needs, importing
 //! nothing of toolup's own — the clock, the host, privilege, names,
 //! redaction, paths, text, the environment variables, colour, the kind of
-//! machine, TOML locations, and the printer (the one door to the user).
+//! machine, TOML locations, wildcards, and the printer (the one door to the user).
 
 pub mod clock;
 pub mod color;
@@ -19,3 +19,4 @@ pub mod secrets;
 pub mod shell;
 pub mod text;
 pub mod toml_location;
+pub mod wildcard;

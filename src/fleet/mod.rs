@@ -6,7 +6,7 @@
 //! The host list: `hosts` (the model and `hosts.toml`), `inventory`
 //! (Ansible's INI and YAML), `checks` (what each field may hold), `load`
 //! (which list applies, read within bounds), `select` (names, `@group`s,
-//! ssh config aliases and `--limit` patterns), `ssh_config` (the aliases).
+//! ssh config aliases and `--limit` patterns), `ssh_config` (the aliases; wildcards are `base::wildcard`).
 //!
 //! A run: `ssh` (the transport: one master connection per host, sessions
 //! over it), `remote` (the command lines a host's shell runs: probe, push,
@@ -22,7 +22,6 @@ pub mod hosts;
 pub mod inventory;
 pub mod journal;
 pub mod load;
-pub mod pattern;
 pub mod remote;
 pub mod report;
 pub mod run;

@@ -9,8 +9,8 @@
 use std::collections::HashSet;
 
 use super::hosts::{Fleet, FleetHost};
-use super::pattern;
 use crate::base::names::did_you_mean;
+use crate::base::wildcard;
 
 pub use super::ssh_config::ssh_aliases;
 
@@ -129,17 +129,17 @@ fn matching(item: &str, universe: &[FleetHost], fleet: &Fleet) -> Result<HashSet
     }
     let mut out: HashSet<String> = HashSet::new();
     for (group, members) in &fleet.groups {
-        if pattern::matches(item, group) {
+        if wildcard::matches(item, group) {
             out.extend(members.iter().filter(in_universe).cloned());
         }
     }
-    let named_group = fleet.groups.keys().any(|g| pattern::matches(item, g));
+    let named_group = fleet.groups.keys().any(|g| wildcard::matches(item, g));
     for host in universe {
-        if pattern::matches(item, &host.name) {
+        if wildcard::matches(item, &host.name) {
             out.insert(host.name.clone());
         }
     }
-    if out.is_empty() && !named_group && !pattern::is_wild(item) {
+    if out.is_empty() && !named_group && !wildcard::is_wild(item) {
         let candidates = universe
             .iter()
             .map(|h| h.name.as_str())

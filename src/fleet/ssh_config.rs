@@ -7,7 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{checks, pattern};
+use super::checks;
+use crate::base::wildcard;
 
 /// How deep `Include`s are followed (ssh's own limit).
 const MAX_INCLUDE_DEPTH: usize = 16;
@@ -59,7 +60,7 @@ impl Reader<'_> {
             };
             if keyword.eq_ignore_ascii_case("host") {
                 for name in args {
-                    let plain = !pattern::is_wild(&name) && !name.starts_with('!');
+                    let plain = !wildcard::is_wild(&name) && !name.starts_with('!');
                     if plain && checks::host_name(&name).is_ok() && !self.aliases.contains(&name) {
                         self.aliases.push(name);
                     }
@@ -85,7 +86,7 @@ impl Reader<'_> {
         let mut found = vec![PathBuf::from("/")];
         for part in path.components().skip(1) {
             let part = part.as_os_str().to_string_lossy();
-            if !pattern::is_wild(&part) {
+            if !wildcard::is_wild(&part) {
                 found.iter_mut().for_each(|p| p.push(part.as_ref()));
                 continue;
             }
@@ -98,7 +99,7 @@ impl Reader<'_> {
                     .filter_map(|e| e.ok())
                     .map(|e| e.file_name().to_string_lossy().into_owned())
                     .filter(|n| !n.starts_with('.') || part.starts_with('.'))
-                    .filter(|n| pattern::matches(&part, n))
+                    .filter(|n| wildcard::matches(&part, n))
                     .collect();
                 names.sort();
                 next.extend(names.into_iter().map(|n| dir.join(n)));

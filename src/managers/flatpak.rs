@@ -6,6 +6,7 @@
 //! architecture is not (it masks only some of the id's refs).
 
 use super::{Manager, Pending, Phase, Updater, argv};
+use crate::base::wildcard::matches_stars;
 
 pub struct Flatpak;
 
@@ -34,32 +35,6 @@ fn masked(stdout: &str) -> Vec<String> {
             (!w.is_empty() && !w.contains('/')).then(|| w.to_owned())
         })
         .collect()
-}
-
-/// `*` matches anything; everything else itself. Greedy, going back only
-/// to the last `*`: time is the product of the lengths, never exponential
-/// in the number of stars (fuzz: 27 stars took minutes).
-fn glob(pattern: &str, name: &str) -> bool {
-    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
-    let (mut i, mut j) = (0, 0);
-    // The last star seen, and where in the name its match would grow from.
-    let mut star: Option<(usize, usize)> = None;
-    while j < n.len() {
-        if p.get(i) == Some(&'*') {
-            star = Some((i, j));
-            i += 1;
-        } else if p.get(i) == Some(&n[j]) {
-            i += 1;
-            j += 1;
-        } else if let Some((at, from)) = star {
-            star = Some((at, from + 1));
-            i = at + 1;
-            j = from + 1;
-        } else {
-            return false;
-        }
-    }
-    p[i..].iter().all(|c| *c == '*')
 }
 
 impl Updater for Flatpak {
@@ -91,7 +66,7 @@ impl Updater for Flatpak {
         Some(argv(&["flatpak", "mask"]))
     }
     fn is_held(&self, listing: &str, name: &str) -> bool {
-        masked(listing).iter().any(|m| glob(m, name))
+        masked(listing).iter().any(|m| matches_stars(m, name))
     }
     fn update_argv(&self) -> Vec<String> {
         argv(&["flatpak", "update", "--noninteractive"])
@@ -115,15 +90,23 @@ mod tests {
             "Masked patterns:\n  org.mozilla.firefox\n  app/org.gnome.*\n  org.some.App//unstable\n  org.other.App/arm\n",
         );
         assert_eq!(masks, ["org.mozilla.firefox", "org.gnome.*"]);
-        assert!(glob("org.gnome.*", "org.gnome.Calculator"));
-        assert!(!glob("org.gnome.*", "org.kde.Kate"));
-        assert!(glob("org.mozilla.firefox", "org.mozilla.firefox"));
-        assert!(!glob("org.mozilla.firefox", "org.mozilla.firefox.Locale"));
-        assert!(glob("*.Platform", "org.freedesktop.Platform"));
-        assert!(glob("*", "") && glob("**", "x") && !glob("", "x") && glob("", ""));
-        assert!(glob("org.*.*Locale", "org.gnome.Maps.Locale"));
-        assert!(!glob("org.*.x*", "org.gnome.Maps"));
-        assert!(glob("a*b*c", "aXbYbZc") && !glob("a*b*c", "aXbYbZ"));
+        assert!(matches_stars("org.gnome.*", "org.gnome.Calculator"));
+        assert!(!matches_stars("org.gnome.*", "org.kde.Kate"));
+        assert!(matches_stars("org.mozilla.firefox", "org.mozilla.firefox"));
+        assert!(!matches_stars(
+            "org.mozilla.firefox",
+            "org.mozilla.firefox.Locale"
+        ));
+        assert!(matches_stars("*.Platform", "org.freedesktop.Platform"));
+        assert!(
+            matches_stars("*", "")
+                && matches_stars("**", "x")
+                && !matches_stars("", "x")
+                && matches_stars("", "")
+        );
+        assert!(matches_stars("org.*.*Locale", "org.gnome.Maps.Locale"));
+        assert!(!matches_stars("org.*.x*", "org.gnome.Maps"));
+        assert!(matches_stars("a*b*c", "aXbYbZc") && !matches_stars("a*b*c", "aXbYbZ"));
     }
 
     #[test]
@@ -132,8 +115,8 @@ mod tests {
         let pattern = format!("{}efo", "*".repeat(64));
         let name = "o".repeat(4096);
         let started = std::time::Instant::now();
-        assert!(!glob(&pattern, &name));
-        assert!(glob(&pattern, &format!("{name}efo")));
+        assert!(!matches_stars(&pattern, &name));
+        assert!(matches_stars(&pattern, &format!("{name}efo")));
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }

@@ -1,9 +1,20 @@
-//! Shell-style wildcards (`*` any run of characters, `?` one character),
-//! as host patterns in `--limit` and ssh config `Include`s use them.
-//! Matched without recursion, so no pattern can make it slow.
+//! Wildcards, the one matcher toolup has: `*` any run of characters and,
+//! for shell-style patterns, `?` one character (host patterns in `--limit`,
+//! ssh config `Include`s); `flatpak mask`'s globs know only `*`. Matched
+//! greedily, going back only to the last `*`, never recursively: time is
+//! at most the product of the lengths, whatever the number of stars.
 
-/// Whether `text` matches `pattern` whole.
+/// Whether `text` matches the shell-style `pattern` (`*` and `?`) whole.
 pub fn matches(pattern: &str, text: &str) -> bool {
+    wild(pattern, text, true)
+}
+
+/// Whether `text` matches `pattern`, where only `*` is special, whole.
+pub fn matches_stars(pattern: &str, text: &str) -> bool {
+    wild(pattern, text, false)
+}
+
+fn wild(pattern: &str, text: &str, question: bool) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
     let (mut pi, mut ti) = (0, 0);
     // The last `*` seen and the text position it was tried at.
@@ -14,7 +25,7 @@ pub fn matches(pattern: &str, text: &str) -> bool {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(c) if *c == '?' || *c == t[ti] => {
+            Some(c) if (question && *c == '?') || *c == t[ti] => {
                 pi += 1;
                 ti += 1;
             }
@@ -52,5 +63,11 @@ mod tests {
         let long = "a".repeat(5000);
         assert!(!matches(&format!("{}b", "*a".repeat(50)), &long));
         assert!(is_wild("a*") && is_wild("a?") && !is_wild("a"));
+    }
+
+    #[test]
+    fn without_question_marks_a_question_mark_is_itself() {
+        assert!(matches_stars("org.x?", "org.x?") && !matches_stars("org.x?", "org.xy"));
+        assert!(matches_stars("org.*", "org.x?y") && matches("org.x?", "org.xy"));
     }
 }
