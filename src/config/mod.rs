@@ -606,7 +606,7 @@ impl Config {
             self.notify_webhook = Some(url.clone());
             self.note("notify.webhook", webhook_shown(url), file);
         }
-        let known = crate::upstream::addresses::config_keys();
+        let known = crate::upstream::config_keys();
         for (key, url) in &parsed.sources {
             if !known.contains(&key.as_str()) {
                 return Err(error(

@@ -16,13 +16,15 @@ mod spec;
 mod tags;
 mod token;
 
-pub use addresses::{Address, Addresses, Origin};
+pub use addresses::{Address, Addresses, Origin, Registry};
 pub use http::{
     BodyError, HttpClient, HttpOptions, Reply, Request, Response, host_of, may_carry_secret,
 };
 pub use latest_versions::{Entry, LatestVersions, LatestVersionsError};
 pub use sources::debian::upstream_version as debian_upstream_version;
-pub use sources::{GITHUB_API, SOURCES, Source, documents, kinds as source_kinds, source};
+pub use sources::{
+    GITHUB_API, SOURCES, Source, config_keys, documents, kinds as source_kinds, source,
+};
 pub use spec::{Released, Upstream, UpstreamField, Upstreams};
 pub use token::{Token, github_token};
 

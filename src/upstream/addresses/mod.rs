@@ -32,7 +32,22 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::sources::{SOURCES, Source};
+/// What addresses know of a source: its name, the addresses it needs and
+/// where its ecosystem's client keeps them. Every upstream source is one
+/// (`sources::Source` builds on it), so addresses never need the sources.
+pub trait Registry: Sync {
+    /// The kind in catalog `upstream` values (`pypi` in `pypi:ruff`).
+    fn kind(&self) -> &'static str;
+    /// The registry's name in messages (`PyPI`).
+    fn label(&self) -> &'static str;
+    /// The base addresses lookups need, the first being the main one.
+    fn addresses(&self) -> &'static [AddressSpec];
+    /// Where the ecosystem's own client says the registry is (its
+    /// configuration, then its built-in default).
+    fn discover(&self, _env: &ClientEnv<'_>) -> Discovered {
+        Discovered::default()
+    }
+}
 
 /// One address a source needs.
 #[derive(Debug, Clone, Copy)]
@@ -202,12 +217,12 @@ impl Addresses {
     }
 
     /// The address `key` of `source`, resolving the source on first use.
-    pub fn get(&self, source: &dyn Source, key: &str) -> Option<Address> {
+    pub fn get(&self, source: &dyn Registry, key: &str) -> Option<Address> {
         self.resolve(source).addresses.get(key).cloned()
     }
 
     /// Everything known about `source`'s addresses (for `toolup doctor`).
-    pub fn resolve(&self, source: &dyn Source) -> Arc<Resolved> {
+    pub fn resolve(&self, source: &dyn Registry) -> Arc<Resolved> {
         let slot = self
             .resolved
             .lock()
@@ -219,7 +234,7 @@ impl Addresses {
             .clone()
     }
 
-    fn resolve_now(&self, source: &dyn Source) -> Resolved {
+    fn resolve_now(&self, source: &dyn Registry) -> Resolved {
         let specs = source.addresses();
         let explicit = |spec: &AddressSpec| -> Option<Address> {
             if let Some(url) = std::env::var(spec.variable)
@@ -286,7 +301,7 @@ impl Addresses {
 
     /// Why `source` has no address: where it was looked for, for the
     /// tool's error and the run's one warning.
-    pub fn missing(&self, source: &dyn Source) -> String {
+    pub fn missing(&self, source: &dyn Registry) -> String {
         let resolved = self.resolve(source);
         let discovered = resolved.discovered.as_ref();
         let main = source.addresses().first();
@@ -326,24 +341,6 @@ impl Addresses {
     pub fn save(&self) {
         self.answers.save();
     }
-}
-
-/// Every `[sources]` key any source accepts, for config validation.
-pub fn config_keys() -> Vec<&'static str> {
-    let mut keys: Vec<&'static str> = SOURCES
-        .iter()
-        .flat_map(|s| s.addresses().iter().map(|a| a.key))
-        .collect();
-    keys.sort_unstable();
-    keys
-}
-
-/// The address specs with their sources, in the order of `SOURCES`.
-pub fn all_specs() -> impl Iterator<Item = (&'static dyn Source, &'static AddressSpec)> {
-    SOURCES
-        .iter()
-        .copied()
-        .flat_map(|s| s.addresses().iter().map(move |a| (s, a)))
 }
 
 /// Trims whitespace and trailing slashes.

@@ -10,25 +10,17 @@ use serde::Deserialize;
 use super::{Context, Lookup, Query, Release, Source, fetch_json, fetch_with, read_lines};
 use crate::base::env_vars;
 use crate::model::Version;
-use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, cargo};
+use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, Registry, cargo};
 use crate::upstream::http::Request;
 
 pub struct Crates;
 
-impl Source for Crates {
+impl Registry for Crates {
     fn kind(&self) -> &'static str {
         "crates"
     }
     fn label(&self) -> &'static str {
         "crates.io"
-    }
-    /// A sparse index's `config.json` is a few bytes.
-    fn ping_url(&self, key: &str, base: &str) -> String {
-        if key == cargo::INDEX {
-            format!("{base}/config.json")
-        } else {
-            format!("{base}/")
-        }
     }
     fn addresses(&self) -> &'static [AddressSpec] {
         &[
@@ -48,6 +40,17 @@ impl Source for Crates {
     }
     fn discover(&self, env: &ClientEnv<'_>) -> Discovered {
         cargo::discover(env)
+    }
+}
+
+impl Source for Crates {
+    /// A sparse index's `config.json` is a few bytes.
+    fn ping_url(&self, key: &str, base: &str) -> String {
+        if key == cargo::INDEX {
+            format!("{base}/config.json")
+        } else {
+            format!("{base}/")
+        }
     }
     fn lookup(&self, cx: &Context<'_>, q: &Query<'_>, name: &str) -> Lookup {
         let index = cx.addresses.get(self, cargo::INDEX).map(|a| a.url);

@@ -15,7 +15,7 @@ use std::io::BufRead;
 use super::{Context, Lookup, Query, Release, Source};
 use crate::base::env_vars;
 use crate::model::Version;
-use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, apt};
+use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, Registry, apt};
 use crate::upstream::http::{BodyError, Reply, Request};
 
 /// The suite whose sources are read: where new upstream releases land first.
@@ -23,7 +23,7 @@ const SUITE: &str = "unstable";
 
 pub struct Debian;
 
-impl Source for Debian {
+impl Registry for Debian {
     fn kind(&self) -> &'static str {
         "debian"
     }
@@ -41,6 +41,9 @@ impl Source for Debian {
     fn discover(&self, env: &ClientEnv<'_>) -> Discovered {
         apt::discover(env)
     }
+}
+
+impl Source for Debian {
     fn lookup(&self, cx: &Context<'_>, q: &Query<'_>, package: &str) -> Lookup {
         let base = match cx.address(self, apt::KEY) {
             Ok(url) => url,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{Context, Lookup, Query, Release, Source, read_json, read_lines};
 use crate::base::env_vars;
 use crate::model::Version;
-use crate::upstream::addresses::AddressSpec;
+use crate::upstream::addresses::{AddressSpec, Registry};
 use crate::upstream::http::{Reply, Request};
 use crate::upstream::tags::{highest, tag_to_version};
 
@@ -22,28 +22,12 @@ const WEB: &str = "github";
 
 pub struct Github;
 
-impl Source for Github {
+impl Registry for Github {
     fn kind(&self) -> &'static str {
         "github"
     }
     fn label(&self) -> &'static str {
         "GitHub"
-    }
-    fn check(&self, ident: &str) -> Result<(), String> {
-        match ident.split_once('/') {
-            Some((owner, repo)) if !owner.is_empty() && !repo.is_empty() && !repo.contains('/') => {
-                Ok(())
-            }
-            _ => Err("github upstream must be github:OWNER/REPO".to_owned()),
-        }
-    }
-    /// `rate_limit` costs no quota and tells what is left.
-    fn ping_url(&self, key: &str, base: &str) -> String {
-        if key == API {
-            format!("{base}/rate_limit")
-        } else {
-            format!("{base}/")
-        }
     }
     fn addresses(&self) -> &'static [AddressSpec] {
         &[
@@ -60,6 +44,25 @@ impl Source for Github {
                 default: Some("https://github.com"),
             },
         ]
+    }
+}
+
+impl Source for Github {
+    fn check(&self, ident: &str) -> Result<(), String> {
+        match ident.split_once('/') {
+            Some((owner, repo)) if !owner.is_empty() && !repo.is_empty() && !repo.contains('/') => {
+                Ok(())
+            }
+            _ => Err("github upstream must be github:OWNER/REPO".to_owned()),
+        }
+    }
+    /// `rate_limit` costs no quota and tells what is left.
+    fn ping_url(&self, key: &str, base: &str) -> String {
+        if key == API {
+            format!("{base}/rate_limit")
+        } else {
+            format!("{base}/")
+        }
     }
     fn uses_github_token(&self) -> bool {
         true

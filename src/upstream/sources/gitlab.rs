@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::{Context, Lookup, Query, Release, Source, fetch_json};
 use crate::base::env_vars;
 use crate::model::Version;
-use crate::upstream::addresses::AddressSpec;
+use crate::upstream::addresses::{AddressSpec, Registry};
 use crate::upstream::tags::tag_to_version;
 
 pub struct Gitlab;
@@ -19,19 +19,12 @@ pub(super) struct ApiRelease {
     pub(super) released_at: Option<String>,
 }
 
-impl Source for Gitlab {
+impl Registry for Gitlab {
     fn kind(&self) -> &'static str {
         "gitlab"
     }
     fn label(&self) -> &'static str {
         "GitLab"
-    }
-    fn check(&self, ident: &str) -> Result<(), String> {
-        if ident.contains('/') {
-            Ok(())
-        } else {
-            Err("gitlab upstream must be gitlab:GROUP/PROJECT".to_owned())
-        }
     }
     fn addresses(&self) -> &'static [AddressSpec] {
         &[AddressSpec {
@@ -40,6 +33,16 @@ impl Source for Gitlab {
             what: "web address",
             default: Some("https://gitlab.com"),
         }]
+    }
+}
+
+impl Source for Gitlab {
+    fn check(&self, ident: &str) -> Result<(), String> {
+        if ident.contains('/') {
+            Ok(())
+        } else {
+            Err("gitlab upstream must be gitlab:GROUP/PROJECT".to_owned())
+        }
     }
     fn lookup(&self, cx: &Context<'_>, q: &Query<'_>, project: &str) -> Lookup {
         let base = match cx.address(self, "gitlab") {

@@ -6,7 +6,7 @@ use regex::Regex;
 
 use super::{Context, Lookup, Query, Release, Source, fetch_with, read_lines};
 use crate::base::env_vars;
-use crate::upstream::addresses::AddressSpec;
+use crate::upstream::addresses::{AddressSpec, Registry};
 use crate::upstream::http::Request;
 use crate::upstream::tags::highest;
 
@@ -17,7 +17,7 @@ static TARBALL: LazyLock<Regex> = LazyLock::new(|| {
 
 pub struct Gnu;
 
-impl Source for Gnu {
+impl Registry for Gnu {
     fn kind(&self) -> &'static str {
         "gnu"
     }
@@ -32,6 +32,9 @@ impl Source for Gnu {
             default: Some("https://ftp.gnu.org/gnu"),
         }]
     }
+}
+
+impl Source for Gnu {
     fn lookup(&self, cx: &Context<'_>, q: &Query<'_>, project: &str) -> Lookup {
         let base = match cx.address(self, "gnu") {
             Ok(url) => url,

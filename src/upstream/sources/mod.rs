@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use serde::de::DeserializeOwned;
 
 use super::Upstream;
-use super::addresses::{AddressSpec, Addresses, ClientEnv, Discovered};
+use super::addresses::{Addresses, Registry};
 use super::http::{BodyError, BodyInfo, HttpClient, Reply, Request};
 
 /// Every upstream source toolup knows, in no particular order.
@@ -38,21 +38,11 @@ pub static SOURCES: &[&dyn Source] = &[
 ];
 
 /// An upstream source: a registry or release page that knows latest versions.
-pub trait Source: Sync {
-    /// The kind in catalog `upstream` values (`pypi` in `pypi:ruff`).
-    fn kind(&self) -> &'static str;
-    /// The registry's name in messages (`PyPI`).
-    fn label(&self) -> &'static str;
+/// Its name, addresses and their discovery are its `Registry` side.
+pub trait Source: Registry {
     /// Checks the name after the colon; the error says what was expected.
     fn check(&self, _ident: &str) -> Result<(), String> {
         Ok(())
-    }
-    /// The base addresses lookups need, the first being the main one.
-    fn addresses(&self) -> &'static [AddressSpec];
-    /// Where the ecosystem's own client says the registry is (its
-    /// configuration, then its built-in default).
-    fn discover(&self, _env: &ClientEnv<'_>) -> Discovered {
-        Discovered::default()
     }
     /// The URL `toolup doctor` asks to see that address `key` (at `base`)
     /// answers: the smallest document the registry serves.
@@ -65,6 +55,16 @@ pub trait Source: Sync {
     }
     /// The latest release of `ident`.
     fn lookup(&self, cx: &Context<'_>, q: &Query<'_>, ident: &str) -> Lookup;
+}
+
+/// Every `[sources]` key any source accepts, for config validation.
+pub fn config_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = SOURCES
+        .iter()
+        .flat_map(|s| s.addresses().iter().map(|a| a.key))
+        .collect();
+    keys.sort_unstable();
+    keys
 }
 
 /// The key of GitHub's API address (where the token goes).

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::{Context, Lookup, Query, Release, Source, fetch_json};
 use crate::base::env_vars;
 use crate::model::Version;
-use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, npm};
+use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, Registry, npm};
 
 const ABBREVIATED: &str = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8";
 
@@ -26,16 +26,12 @@ pub(super) struct Doc {
     pub(super) time: BTreeMap<String, String>,
 }
 
-impl Source for Npm {
+impl Registry for Npm {
     fn kind(&self) -> &'static str {
         "npm"
     }
     fn label(&self) -> &'static str {
         "npm"
-    }
-    /// npm's own health endpoint (verdaccio and the proxies serve it too).
-    fn ping_url(&self, _key: &str, base: &str) -> String {
-        format!("{base}/-/ping")
     }
     fn addresses(&self) -> &'static [AddressSpec] {
         &[AddressSpec {
@@ -47,6 +43,13 @@ impl Source for Npm {
     }
     fn discover(&self, env: &ClientEnv<'_>) -> Discovered {
         npm::discover(env)
+    }
+}
+
+impl Source for Npm {
+    /// npm's own health endpoint (verdaccio and the proxies serve it too).
+    fn ping_url(&self, _key: &str, base: &str) -> String {
+        format!("{base}/-/ping")
     }
     fn lookup(&self, cx: &Context<'_>, q: &Query<'_>, name: &str) -> Lookup {
         let base = match cx.address(self, npm::KEY) {

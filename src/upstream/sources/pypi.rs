@@ -16,7 +16,7 @@ use super::{Context, Lookup, Query, Release, Source, fetch_with, read_lines};
 use crate::base::env_vars;
 use crate::model::Version;
 use crate::model::package_name::python_project;
-use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, pip};
+use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, Registry, pip};
 use crate::upstream::http::{BodyError, Request};
 
 /// What pip sends: JSON first, HTML as the fallback.
@@ -24,7 +24,7 @@ const ACCEPT: &str = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.
 
 pub struct Pypi;
 
-impl Source for Pypi {
+impl Registry for Pypi {
     fn kind(&self) -> &'static str {
         "pypi"
     }
@@ -42,6 +42,9 @@ impl Source for Pypi {
     fn discover(&self, env: &ClientEnv<'_>) -> Discovered {
         pip::discover(env)
     }
+}
+
+impl Source for Pypi {
     fn lookup(&self, cx: &Context<'_>, q: &Query<'_>, name: &str) -> Lookup {
         let index = match cx.address(self, pip::KEY) {
             Ok(url) => url,
