@@ -134,6 +134,11 @@ fn deep_documents_are_errors_that_name_their_file() {
         let error =
             toolup::modules::Manifest::parse(Path::new("/m/module.toml"), text).unwrap_err();
         assert!(error.starts_with("/m/module.toml"), "{error}");
+        let hosts = Path::new("/c/hosts.toml");
+        assert_eq!(
+            toolup::fleet::hosts::parse(text, hosts).unwrap_err().file,
+            hosts
+        );
     }
     for text in &json_documents()[..3] {
         assert!(toolup::upstream::LatestVersions::parse(text).is_err());
@@ -143,6 +148,11 @@ fn deep_documents_are_errors_that_name_their_file() {
         assert!(serde_json::from_str::<toolup::modules::Index>(text).is_err());
         let error = toolup::managers::plugin::parse_estimate("deep", text).unwrap_err();
         assert!(error.starts_with("plugin deep"), "{error}");
+        assert!(serde_json::from_str::<toolup::fleet::journal::FleetJournal>(text).is_err());
+        // JSON is YAML's flow style: an inventory that deep is refused by name.
+        let inventory = Path::new("/w/inventory.yml");
+        let error = toolup::fleet::inventory::parse_yaml(text, inventory).unwrap_err();
+        assert_eq!(error.file, inventory, "{error}");
         // Nothing deep answers (npm skips an unknown key without recursing).
         assert!(!matches!(
             toolup::upstream::documents::npm(text.as_bytes(), false, false),
