@@ -1,5 +1,10 @@
-//! A fleet run's journal, `state/fleet/RUN/journal.json`, saved atomically
-//! at every host's change of state: what was asked, and each host's row.
+//! A fleet run's journal, `state/fleet/RUN/journal.json`: what was asked,
+//! and each host's row. It is written whole (atomically) when the run
+//! starts and when it ends; in between, each host's change of state is
+//! appended to `RUN/changes.jsonl` (its new row, one line, synced), so a
+//! change costs a line, not the whole journal — a run of thousands of hosts
+//! would otherwise rewrite megabytes for every host that starts or ends.
+//! Readers fold the changes over the journal.
 //! `fleet update --resume` reads the newest update's to know which hosts
 //! were interrupted (resumed with their own run) or unreachable (tried
 //! again); `fleet status` reads them all for each host's last word.
@@ -13,6 +18,9 @@ use super::report::{HostResult, HostState};
 
 /// The largest journal read back (a run of thousands of hosts fits).
 const MAX_JOURNAL_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Each host's changes since the journal was last written whole.
+const CHANGES: &str = "changes.jsonl";
 
 /// How many past runs `fleet status` and `--resume` look through.
 const RUNS_KEPT_IN_VIEW: usize = 200;
@@ -56,12 +64,27 @@ impl FleetJournal {
         fleet_dir.join(&self.run_id)
     }
 
-    /// Saves it (atomically).
+    /// Saves it whole (atomically); the changes appended so far are in it.
     pub fn save(&self, fleet_dir: &Path) -> std::io::Result<()> {
         let dir = self.dir(fleet_dir);
         crate::state::files::ensure_private_dir(&dir)?;
         let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        crate::state::write_private(&dir.join("journal.json"), &text)
+        crate::state::write_private(&dir.join("journal.json"), &text)?;
+        // Were this left behind (a kill between the two steps), folding it
+        // again changes nothing: every change was appended, so each host's
+        // last line is the row just saved.
+        crate::state::files::remove_file(&dir.join(CHANGES))
+    }
+
+    /// Replaces one host's row and appends it to the run's changes
+    /// (synced): what a reader sees from now on, whatever ends toolup.
+    pub fn record(&mut self, fleet_dir: &Path, result: HostResult) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(&result).map_err(std::io::Error::other)?;
+        line.push(b'\n');
+        self.set(result);
+        let dir = self.dir(fleet_dir);
+        crate::state::files::ensure_private_dir(&dir)?;
+        crate::state::append_private(&dir.join(CHANGES), &line)
     }
 
     /// Replaces one host's row.
@@ -69,6 +92,34 @@ impl FleetJournal {
         if let Some(row) = self.hosts.iter_mut().find(|h| h.host == result.host) {
             *row = result;
         }
+    }
+
+    /// The journal of run `id` in `fleet_dir` with its changes folded in;
+    /// a line that does not read (the last one, cut by a kill) is passed over.
+    fn read(fleet_dir: &Path, id: &str) -> Option<FleetJournal> {
+        let dir = fleet_dir.join(id);
+        let bytes =
+            crate::state::read_bounded(&dir.join("journal.json"), MAX_JOURNAL_BYTES).ok()?;
+        let mut journal: FleetJournal = serde_json::from_slice(&bytes).ok()?;
+        if journal.run_id != id {
+            return None;
+        }
+        if let Ok(changes) = crate::state::read_bounded(&dir.join(CHANGES), MAX_JOURNAL_BYTES) {
+            let at: std::collections::HashMap<String, usize> = journal
+                .hosts
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (h.host.clone(), i))
+                .collect();
+            for line in changes.split(|b| *b == b'\n') {
+                if let Ok(row) = serde_json::from_slice::<HostResult>(line)
+                    && let Some(&i) = at.get(&row.host)
+                {
+                    journal.hosts[i] = row;
+                }
+            }
+        }
+        Some(journal)
     }
 
     /// Past runs, newest first (by run id, which starts with its time);
@@ -85,12 +136,7 @@ impl FleetJournal {
         ids.sort_unstable_by(|a, b| b.cmp(a));
         ids.into_iter()
             .take(RUNS_KEPT_IN_VIEW)
-            .filter_map(|id| {
-                let path = fleet_dir.join(&id).join("journal.json");
-                let bytes = crate::state::read_bounded(&path, MAX_JOURNAL_BYTES).ok()?;
-                let journal: FleetJournal = serde_json::from_slice(&bytes).ok()?;
-                (journal.run_id == id).then_some(journal)
-            })
+            .filter_map(|id| Self::read(fleet_dir, &id))
             .collect()
     }
 
@@ -173,6 +219,66 @@ mod tests {
                 ("d".to_owned(), None)
             ]
         );
+    }
+
+    /// A change is a line appended, not the journal rewritten; a reader
+    /// folds the lines in — after a kill too, with its last line cut.
+    #[test]
+    #[allow(clippy::disallowed_methods)] // the test reads and cuts the files
+    fn changes_are_appended_and_folded_in_by_readers() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let names: Vec<String> = (0..3).map(|i| format!("h{i}")).collect();
+        let mut journal = FleetJournal::new(dir.path(), "update", &names);
+        journal.save(dir.path()).unwrap();
+        let whole = journal.dir(dir.path()).join("journal.json");
+        let changes = journal.dir(dir.path()).join(CHANGES);
+        let written = std::fs::read(&whole).unwrap();
+        let row = |host: &str, state: HostState, run: Option<&str>| HostResult {
+            state,
+            remote_run: run.map(str::to_owned),
+            ..HostResult::pending(host, PathBuf::new())
+        };
+        journal
+            .record(dir.path(), row("h0", HostState::Running, None))
+            .unwrap();
+        journal
+            .record(dir.path(), row("h0", HostState::Running, Some("r0")))
+            .unwrap();
+        journal
+            .record(dir.path(), row("h1", HostState::Unreachable, None))
+            .unwrap();
+        // Killed here: the whole journal is as the run started.
+        assert_eq!(std::fs::read(&whole).unwrap(), written);
+        let mode = std::fs::metadata(&changes).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let back = FleetJournal::latest(dir.path(), "update").unwrap();
+        assert_eq!(back, journal);
+        assert_eq!(
+            back.to_resume(),
+            [
+                ("h0".to_owned(), Some("r0".to_owned())),
+                ("h1".to_owned(), None),
+                ("h2".to_owned(), None)
+            ]
+        );
+        // A last line cut short, and a host no longer in the run, are passed over.
+        let mut text = std::fs::read(&changes).unwrap();
+        text.extend(serde_json::to_vec(&row("h9", HostState::Ok, None)).unwrap());
+        text.extend_from_slice(b"\n{\"host\":\"h2\",\"sta");
+        std::fs::write(&changes, &text).unwrap();
+        assert_eq!(FleetJournal::latest(dir.path(), "update").unwrap(), journal);
+        // Saved whole at the end: the changes are in it and go.
+        journal
+            .record(dir.path(), row("h2", HostState::Ok, Some("r2")))
+            .unwrap();
+        let lines = std::fs::read(&changes).unwrap();
+        journal.save(dir.path()).unwrap();
+        assert!(!changes.exists());
+        assert_eq!(FleetJournal::latest(dir.path(), "update").unwrap(), journal);
+        // Left behind by a kill between the two steps, they change nothing.
+        std::fs::write(&changes, &lines).unwrap();
+        assert_eq!(FleetJournal::latest(dir.path(), "update").unwrap(), journal);
     }
 
     #[test]

@@ -123,20 +123,30 @@ pub fn run(
     let run_id = journal.run_id.clone();
     let journal = Mutex::new(journal);
     let queue: Mutex<VecDeque<usize>> = Mutex::new((0..request.hosts.len()).collect());
+    // Each change is a line appended to the journal's changes (`record`),
+    // not the whole journal written again: that would cost the whole
+    // journal per host started, heard from and done.
     let save = |result: &HostResult| {
         let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
-        j.set(result.clone());
         if recording {
-            let _ = j.save(&fleet_dir);
+            let _ = j.record(&fleet_dir, result.clone());
+        } else {
+            j.set(result.clone());
         }
     };
     let remote_run = |host: &str, run: &str| {
         let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(row) = j.hosts.iter_mut().find(|h| h.host == host) {
-            row.remote_run = Some(run.to_owned());
-        }
+        let Some(row) = j.hosts.iter().find(|h| h.host == host) else {
+            return;
+        };
+        let row = HostResult {
+            remote_run: Some(run.to_owned()),
+            ..row.clone()
+        };
         if recording {
-            let _ = j.save(&fleet_dir);
+            let _ = j.record(&fleet_dir, row);
+        } else {
+            j.set(row);
         }
     };
     let listener = Hear {
@@ -198,6 +208,10 @@ pub fn run(
     drop(ssh);
     crate::state::files::remove_empty_dir(&control);
     let journal = journal.into_inner().unwrap_or_else(|e| e.into_inner());
+    if recording {
+        // Whole again, its changes folded in.
+        let _ = journal.save(&fleet_dir);
+    }
     Ok(FleetReport::new(
         &journal.run_id,
         &journal.command,

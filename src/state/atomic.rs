@@ -56,6 +56,31 @@ fn write_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Res
     Ok(())
 }
 
+/// Appends `bytes` to `path` (made 0600 when new) and syncs them before
+/// returning (a new file's directory too): a log that grows by a line per
+/// change, where rewriting the whole file at each change would cost its
+/// whole size every time. A symlink at `path` is refused, not followed.
+pub fn append_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)?;
+    let new = file.metadata()?.len() == 0;
+    file.write_all(bytes)?;
+    file.sync_data()?;
+    // A new file's directory entry is durable only once its directory is synced.
+    if new
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(d) = File::open(dir)
+    {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 /// A file being written next to `dest`, put in its place atomically by
 /// `commit`, or removed when dropped uncommitted: a download or an unpacked
 /// binary is streamed to disk, never held in memory, and a failure leaves
@@ -150,6 +175,25 @@ fn resolve_link(link: &Path) -> std::io::Result<std::path::PathBuf> {
 mod tests {
     use super::*;
 
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn appends_privately_and_never_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        for line in ["one\n", "two\n"] {
+            append_private(&path, line.as_bytes()).unwrap();
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), b"one\ntwo\n");
+        assert_eq!(mode(&path), 0o600);
+        let link = dir.path().join("link.jsonl");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        assert!(append_private(&link, b"three\n").is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"one\ntwo\n");
+    }
+
     #[test]
     fn replaces_content_and_leaves_no_temp_files() {
         let dir = tempfile::tempdir().unwrap();
@@ -159,16 +203,10 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(names.len(), 1);
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o644
-        );
+        assert_eq!(mode(&path), 0o644);
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         write_atomic(&path, b"three").unwrap();
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(mode(&path), 0o600);
     }
 
     #[test]
@@ -187,14 +225,8 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
-        assert_eq!(
-            std::fs::metadata(&target).unwrap().permissions().mode() & 0o777,
-            0o640
-        );
+        assert_eq!(mode(&target), 0o640);
         write_private(&target, b"secret").unwrap();
-        assert_eq!(
-            std::fs::metadata(&target).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(mode(&target), 0o600);
     }
 }

@@ -19,7 +19,9 @@ mod snapshot_store;
 pub mod store;
 pub mod tree;
 
-pub use atomic::{Staged, read_bounded, scratch, set_aside, write_atomic, write_private};
+pub use atomic::{
+    Staged, append_private, read_bounded, scratch, set_aside, write_atomic, write_private,
+};
 pub use dirs::AppDirs;
 pub use read::{KIB, MIB, ReadError, Why, open_regular, read_file, read_text};
 pub use snapshot_store::{SnapshotError, load_snapshot, save_snapshot};
