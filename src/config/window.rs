@@ -97,7 +97,12 @@ pub fn now_local() -> (u8, u16) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let t = libc::time_t::try_from(now).unwrap_or(0);
+    local_at(i64::try_from(now).unwrap_or(0))
+}
+
+/// Local weekday (0 = Sunday) and minute of the day at `secs` after the epoch.
+pub fn local_at(secs: i64) -> (u8, u16) {
+    let t = libc::time_t::from(secs);
     // SAFETY: localtime_r fills the zeroed tm we pass from a valid time_t.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     unsafe { libc::localtime_r(&t, &mut tm) };
@@ -110,6 +115,33 @@ pub fn now_local() -> (u8, u16) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_time_counts_minutes_hours_and_days_in_any_time_zone() {
+        // 2026-01-15 (no daylight-saving change near it), at 06:00 local.
+        let noon_utc = 1_768_478_400;
+        let (_, m) = local_at(noon_utc);
+        let six = noon_utc - i64::from(m) * 60 + 6 * 3600;
+        let (day, minute) = local_at(six);
+        assert_eq!(minute, 6 * 60);
+        assert!(day < 7);
+        assert_eq!(local_at(six + 60), (day, 6 * 60 + 1));
+        assert_eq!(local_at(six + 3600 + 59), (day, 7 * 60));
+        assert_eq!(local_at(six + 17 * 3600 + 59 * 60), (day, 23 * 60 + 59));
+        assert_eq!(local_at(six + 86_400), ((day + 1) % 7, 6 * 60));
+        assert_eq!(local_at(six + 7 * 86_400), (day, 6 * 60));
+        // Now is now: the same as its seconds read here, give or take a minute.
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let now = now_local();
+        let around: Vec<(u8, u16)> = [0, 60]
+            .iter()
+            .map(|d| local_at(i64::try_from(secs).unwrap() + d))
+            .collect();
+        assert!(around.contains(&now), "{now:?} not in {around:?}");
+    }
 
     #[test]
     fn windows_by_day_and_across_midnight() {
