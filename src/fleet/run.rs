@@ -24,7 +24,8 @@ use super::stream::FinishedPhase;
 use crate::state::AppDirs;
 use crate::state::store::{PhaseRecord, Store};
 
-/// Hosts at once unless `--forks` says otherwise (as Ansible).
+/// Hosts at once unless `--forks` says otherwise (`--forks` as in Ansible,
+/// whose default is 5: a host mostly waits on its own network and disks).
 pub const DEFAULT_FORKS: usize = 8;
 /// The most `--forks` accepts.
 pub const MAX_FORKS: usize = 256;
