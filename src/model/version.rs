@@ -193,7 +193,9 @@ fn tokenize(text: &str) -> Vec<Ident> {
         }
         let token = std::mem::take(current);
         let ident = match token.parse::<u64>() {
-            Ok(n) if token.bytes().all(|b| b.is_ascii_digit()) => Ident::Num(n),
+            // A token is all digits or all letters (split above), so a
+            // number here is written in digits alone.
+            Ok(n) => Ident::Num(n),
             _ => {
                 let lower = token.to_ascii_lowercase();
                 let rank = PRE_WORDS
@@ -271,6 +273,14 @@ impl std::str::FromStr for Version {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_shows_the_text_it_was_read_from() {
+        for text in ["v1.2.3-rc1", "go1.22.3", "2:9.1.083-1.fc40", "1.0.0+build.7"] {
+            assert_eq!(Version::parse(text).unwrap().to_string(), text);
+        }
+        assert_eq!(Version::parse("  1.2 \n").unwrap().to_string(), "1.2");
+    }
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap_or_else(|e| panic!("{e}"))
