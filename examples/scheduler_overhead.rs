@@ -30,13 +30,9 @@ fn main() {
     let results = run(
         &jobs,
         &Options {
-            parallel: 8,
-            log_dir: None,
             lock_timeout: std::time::Duration::from_secs(1),
-            stop_on_failure: false,
             max_downloads: 2,
-            memory_kib: Default::default(),
-            max_memory_kib: None,
+            ..Options::in_process(8, false)
         },
         &|_| {},
     )

@@ -276,7 +276,12 @@ mod tests {
 
     #[test]
     fn a_version_shows_the_text_it_was_read_from() {
-        for text in ["v1.2.3-rc1", "go1.22.3", "2:9.1.083-1.fc40", "1.0.0+build.7"] {
+        for text in [
+            "v1.2.3-rc1",
+            "go1.22.3",
+            "2:9.1.083-1.fc40",
+            "1.0.0+build.7",
+        ] {
             assert_eq!(Version::parse(text).unwrap().to_string(), text);
         }
         assert_eq!(Version::parse("  1.2 \n").unwrap().to_string(), "1.2");

@@ -131,6 +131,9 @@ pub struct Options {
     pub memory_kib: BTreeMap<String, u64>,
     /// Jobs start only while their expected peaks fit in this (one always may).
     pub max_memory_kib: Option<u64>,
+    /// Whether the user asked to stop (Ctrl-C): `interrupt::interrupted`;
+    /// a test gives its own, the flag being the whole process's.
+    pub stopping: fn() -> bool,
 }
 
 impl Options {
@@ -145,6 +148,7 @@ impl Options {
             max_downloads: 8,
             memory_kib: BTreeMap::new(),
             max_memory_kib: None,
+            stopping: interrupt::interrupted,
         }
     }
 }
@@ -281,7 +285,7 @@ pub fn run_with(
                 loop {
                     let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
                     let job = loop {
-                        if interrupt::interrupted() {
+                        if (options.stopping)() {
                             // Start nothing new: what is pending stays pending.
                             return;
                         }
@@ -332,7 +336,7 @@ pub fn run_with(
     // Jobs never started (interrupted before their turn) are reported too.
     for job in jobs {
         if s.state[&job.id] == State::Pending {
-            let why = if interrupt::interrupted() {
+            let why = if (options.stopping)() {
                 "interrupted before it started"
             } else {
                 "not started: an earlier job failed"
@@ -411,7 +415,7 @@ fn run_job(
             outcome = step_outcome;
             break;
         }
-        if interrupt::interrupted() && i + 1 < job.steps.len() {
+        if (options.stopping)() && i + 1 < job.steps.len() {
             outcome = Outcome::Interrupted;
             break;
         }
@@ -459,7 +463,7 @@ fn wait_for_locks(
             });
             said = Some(Instant::now());
         }
-        if interrupt::interrupted() {
+        if (options.stopping)() {
             return Err("interrupted while waiting for a lock".to_owned());
         }
         std::thread::sleep(Duration::from_millis(200));

@@ -679,3 +679,52 @@ fn journals_are_saved_loaded_and_found_by_their_time() {
     assert_eq!(RunJournal::latest(dir.path()), Some(second));
     assert_eq!(RunJournal::latest(&dir.path().join("none")), None);
 }
+
+#[test]
+fn a_stop_ends_a_job_between_its_steps_and_starts_nothing_new_but_a_finished_job_is_ok() {
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    static STOP_IN_THE_MIDDLE: AtomicBool = AtomicBool::new(false);
+    static STOP_AT_THE_END: AtomicBool = AtomicBool::new(false);
+    let ran = Mutex::new(Vec::new());
+    let run_stopping = |jobs: &[Job], stop: &'static AtomicBool, stopping: fn() -> bool| {
+        let o = Options {
+            stopping,
+            ..options(1)
+        };
+        let execute = |job: &Job, step: &Step| {
+            ran.lock()
+                .unwrap()
+                .push(format!("{}.{}", job.id, step.phase));
+            stop.store(true, SeqCst);
+            Some(Outcome::Ok)
+        };
+        let results = run_with(jobs, &o, &|_| {}, &execute).unwrap();
+        results
+            .into_iter()
+            .map(|r| (r.id, r.outcome))
+            .collect::<BTreeMap<_, _>>()
+    };
+    // Stopped after the first of two steps: interrupted, the second never runs,
+    // and the job after it never starts.
+    let results = run_stopping(
+        &[
+            job("two", &[], vec![step("check", &[]), step("update", &[])]),
+            job("next", &["two"], vec![step("update", &[])]),
+        ],
+        &STOP_IN_THE_MIDDLE,
+        || STOP_IN_THE_MIDDLE.load(SeqCst),
+    );
+    assert_eq!(results["two"], Outcome::Interrupted);
+    assert_eq!(
+        results["next"],
+        Outcome::Skipped("interrupted before it started".into())
+    );
+    assert_eq!(*ran.lock().unwrap(), ["two.check"]);
+    // Stopped while its last step ran: the job finished, so it is ok.
+    let results = run_stopping(
+        &[job("one", &[], vec![step("update", &[])])],
+        &STOP_AT_THE_END,
+        || STOP_AT_THE_END.load(SeqCst),
+    );
+    assert_eq!(results["one"], Outcome::Ok);
+}

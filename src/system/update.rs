@@ -297,6 +297,7 @@ pub fn run(
                 })
                 .collect(),
             max_memory_kib: available_memory_kib().map(|a| a / 2),
+            ..Options::in_process(1, false)
         },
         &on_event,
     )
