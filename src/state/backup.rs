@@ -372,6 +372,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_backup_refuses_a_bad_tool_or_stamp_keeps_modes_and_never_shares_a_directory() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let tool = dir.path().join("tool");
+        std::fs::write(&tool, b"one").unwrap();
+        std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let root = dir.path().join("backups");
+        let items = [Item::File(tool.clone())];
+        // Either name wrong is enough to refuse.
+        for (name, stamp) in [("tool", "../x"), ("../x", "20260101T000000Z")] {
+            let error = create(&root, name, stamp, &items).unwrap_err();
+            assert!(
+                error.to_string().starts_with("refusing backup name"),
+                "{error}"
+            );
+        }
+        // The mode as a permission, without the file's type.
+        let first = create(&root, "tool", "s", &items).unwrap();
+        assert_eq!(first.files[0].mode, 0o755);
+        // Backups in the same second: `s`, then `s-1` … `s-100`, then no more.
+        let second = create(&root, "tool", "s", &items).unwrap();
+        assert_eq!(second.dir, root.join("tool/s-1"));
+        for n in 2..100 {
+            std::fs::create_dir(root.join(format!("tool/s-{n}"))).unwrap();
+        }
+        let last = create(&root, "tool", "s", &items).unwrap();
+        assert_eq!(last.dir, root.join("tool/s-100"));
+        let error = create(&root, "tool", "s", &items).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists);
+    }
+
+    #[test]
     fn backup_restore_round_trip_is_byte_for_byte() {
         let dir = tempfile::tempdir().unwrap();
         let tool = dir.path().join("bin/tool");
