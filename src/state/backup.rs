@@ -370,6 +370,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_manifest_is_read_up_to_16_mib_and_no_further() {
+        let dir = tempfile::tempdir().unwrap();
+        let tool = dir.path().join("tool");
+        std::fs::write(&tool, b"one").unwrap();
+        let root = dir.path().join("backups");
+        let mut backup = create(&root, "tool", "s", &[Item::File(tool)]).unwrap();
+        for (size, read) in [
+            (2 * super::super::MIB, true),
+            (17 * super::super::MIB, false),
+        ] {
+            backup.version = Some("1".repeat(usize::try_from(size).unwrap()));
+            let text = serde_json::to_vec(&backup).unwrap();
+            std::fs::write(backup.dir.join(MANIFEST), text).unwrap();
+            assert_eq!(latest(&root, "tool").is_some(), read, "{size} bytes");
+        }
+    }
+
+    #[test]
     fn a_tree_and_a_link_come_back_whole_and_a_damaged_tree_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let tree = dir.path().join("lib/tool");
