@@ -370,6 +370,48 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::disallowed_methods)] // the test ages its backups itself
+    fn prune_keeps_the_newest_few_and_nothing_too_old_but_always_the_newest() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let tool = dir.path().join("tool");
+        std::fs::write(&tool, b"one").unwrap();
+        let root = dir.path().join("backups");
+        let day = Duration::from_secs(86_400);
+        let names = |root: &Path| {
+            let mut n: Vec<String> = std::fs::read_dir(root.join("tool"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            n.sort();
+            n
+        };
+        // Ages in days, oldest first: the stamps sort the same way.
+        let make = |ages: &[u64]| {
+            let _ = std::fs::remove_dir_all(&root);
+            for (i, age) in ages.iter().enumerate() {
+                let b = create(&root, "tool", &format!("s{i}"), &[Item::File(tool.clone())]);
+                let when = SystemTime::now() - day * u32::try_from(*age).unwrap();
+                std::fs::File::open(b.unwrap().dir)
+                    .unwrap()
+                    .set_modified(when)
+                    .unwrap();
+            }
+        };
+        make(&[3, 2, 1]);
+        prune(&root, "tool", 3, None);
+        assert_eq!(names(&root), ["s0", "s1", "s2"], "all three kept");
+        prune(&root, "tool", 2, None);
+        assert_eq!(names(&root), ["s1", "s2"], "the oldest one goes");
+        make(&[10, 1, 0]);
+        prune(&root, "tool", 5, Some(day * 5));
+        assert_eq!(names(&root), ["s1", "s2"], "only the one past its age goes");
+        make(&[10, 9]);
+        prune(&root, "tool", 5, Some(day * 5));
+        assert_eq!(names(&root), ["s1"], "the newest stays, however old");
+    }
+
+    #[test]
     fn a_manifest_is_read_up_to_16_mib_and_no_further() {
         let dir = tempfile::tempdir().unwrap();
         let tool = dir.path().join("tool");
