@@ -69,7 +69,10 @@ pub fn extract_version(text: &str, pattern: Option<&Regex>) -> Option<String> {
             .find_map(|line| HEURISTIC.captures(line).and_then(|c| c.get(1)))
             .map(|m| m.as_str().to_owned()),
     }?;
-    let found = without_channel(found.trim().trim_end_matches(['.', ',', ';', ':'])).to_owned();
+    // A version is one line, without the punctuation around it (fuzz: a
+    // pattern's `[^,]*` took `1.2\n.` across lines, and the newline stayed).
+    let found = found.trim().lines().next().unwrap_or_default();
+    let found = without_channel(found.trim_end_matches(['.', ',', ';', ':']).trim_end()).to_owned();
     Version::parse(&found).ok().map(|_| found)
 }
 
@@ -96,6 +99,23 @@ fn without_channel(version: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_a_pattern_takes_across_lines_is_its_first_line() {
+        // tests/fuzz_regressions/version_extract/capture-across-lines
+        let re = Regex::new(r"version=v?([0-9][^,]*)").unwrap();
+        for output in [
+            "version=1.2.3\n.",
+            "version=1.2.3 \n,x",
+            "version=v1.2.3.\n\nmore",
+        ] {
+            assert_eq!(
+                extract_version(output, Some(&re)).as_deref(),
+                Some("1.2.3"),
+                "{output:?}"
+            );
+        }
+    }
 
     fn h(text: &str) -> Option<String> {
         extract_version(text, None)
