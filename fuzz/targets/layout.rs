@@ -50,6 +50,12 @@ pub fn run(data: &[u8]) {
         .collect();
     let out = lay_out(rows.clone(), width, &layout);
     let lines: Vec<&str> = out.lines().collect();
+    // What is shown is each cell with its credentials scrubbed (a URL's
+    // `user:password@`): those words are to be found whole, the rest as given.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| toolup::base::secrets::scrub(c).into_owned()).collect())
+        .collect();
     nothing_lost_or_broken(&rows, &lines, &layout);
     match width {
         None => {
