@@ -227,7 +227,14 @@ fn draw(
             if i > 1 {
                 out.push('\n');
             }
-            out.push_str(&format!("{}{}\n", " ".repeat(LEAD), row[g]));
+            // Folded like a cell when it is wider than the table may be.
+            let lines = match width {
+                Some(w) => fold(&row[g], w.saturating_sub(LEAD).max(1), false),
+                None => vec![row[g].clone()],
+            };
+            for line in lines {
+                out.push_str(&format!("{}{line}\n", " ".repeat(LEAD)));
+            }
         }
         let cells: Vec<Vec<String>> = shown
             .iter()
@@ -286,6 +293,23 @@ mod tests {
             .iter()
             .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
             .collect()
+    }
+
+    #[test]
+    fn a_group_heading_wider_than_the_table_folds_at_its_separators() {
+        // tests/fuzz_regressions/layout/a-heading-wider-than-the-table
+        let heading =
+            "language-servers github:an-organisation-with-a-long-name/a-long-named-language-server";
+        let table = rows(&[&["GROUP", "NAME", "VERSION"], &[heading, "ruff", "0.17.6"]]);
+        let layout = Layout {
+            drop: vec![0],
+            group: Some(0),
+            ..Layout::default()
+        };
+        let out = lay_out(table, Some(40), &layout);
+        assert!(out.lines().all(|l| l.chars().count() <= 40), "{out}");
+        assert!(out.contains("an-organisation-with-a-long-name/"), "{out}");
+        assert!(out.contains("a-long-named-language-server"), "{out}");
     }
 
     #[test]
