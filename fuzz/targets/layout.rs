@@ -98,10 +98,13 @@ fn pieces(word: &str, argv: bool) -> Vec<&str> {
     out
 }
 
-/// A cell's words: what whitespace separates (a no-break space at a
-/// line's end is trimmed with the padding, and shows nothing).
+/// A cell's words: what a line may break at separates them
+/// (`layout::is_break`: any space but a no-break one); a no-break space
+/// at a word's end is trimmed with the padding, and shows nothing.
 fn words(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split(char::is_whitespace).filter(|w| !w.is_empty())
+    cell.split(toolup::render::layout::is_break)
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
 }
 
 fn nothing_lost_or_broken(rows: &[Vec<String>], lines: &[&str], layout: &Layout) {

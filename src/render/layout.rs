@@ -169,13 +169,20 @@ fn fitted(
     (widths, fits)
 }
 
+/// Where a line may break: any space but a no-break one (an ideographic
+/// or a thin space is a space too; fuzz: a cell spaced by U+3000 was one
+/// word wider than its column).
+pub fn is_break(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
+}
+
 /// `text` in lines of at most `width` characters, folded at spaces and
 /// (outside argv) after the separators inside long words.
 pub fn fold(text: &str, width: usize, argv: bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for source in text.lines() {
         let mut line = String::new();
-        for word in source.split(' ').filter(|w| !w.is_empty()) {
+        for word in source.split(is_break).filter(|w| !w.is_empty()) {
             let len = |s: &str| s.chars().count();
             if !line.is_empty() && len(&line) + 1 + len(word) <= width {
                 line.push(' ');
@@ -293,6 +300,17 @@ mod tests {
             .iter()
             .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
             .collect()
+    }
+
+    #[test]
+    fn any_space_but_a_no_break_one_is_where_a_line_may_break() {
+        // tests/fuzz_regressions/layout/an-ideographic-space
+        assert_eq!(fold("one\u{3000}two", 4, false), ["one", "two"]);
+        assert_eq!(
+            fold("one\u{2009}two\tthree", 9, false),
+            ["one two", "three"]
+        );
+        assert_eq!(fold("one\u{a0}two", 4, false), ["one\u{a0}two"]);
     }
 
     #[test]
