@@ -237,11 +237,13 @@ fn the_drop_in_grants_exactly_what_runs_behind_sudo_and_nothing_else() {
     sb.script(&bin, "apt", "exit 0");
     sb.script(&bin, "dpkg", "exit 0");
     // A sudo that writes down what it is asked to run, then runs it.
+    // Each call's record in one write: the update's jobs call sudo side
+    // by side, and lines written one by one interleaved under load.
     sb.script(
         &bin,
         "sudo",
         &format!(
-            "if [ \"$1\" = -V ]; then exec /usr/bin/sudo -V; fi\n{{ for a in \"$@\"; do printf '%s\\n' \"$a\"; done; echo '----'; }} >> {log}\n[ \"$1\" = -n ] && shift\nexec \"$@\"",
+            "if [ \"$1\" = -V ]; then exec /usr/bin/sudo -V; fi\nr=''; for a in \"$@\"; do r=\"$r$a\n\"; done\nprintf '%s----\\n' \"$r\" >> {log}\n[ \"$1\" = -n ] && shift\nexec \"$@\"",
             log = sudo_log.display()
         ),
     );
