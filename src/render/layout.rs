@@ -102,7 +102,8 @@ fn narrowest(rows: &[Vec<String>], c: usize, argv: bool) -> usize {
             let pieces: Vec<usize> = if i == 0 {
                 vec![text.chars().count()]
             } else {
-                text.split_whitespace()
+                text.split(is_break)
+                    .filter(|w| !w.is_empty())
                     .flat_map(|w| pieces(w, argv))
                     .map(|p| p.chars().count())
                     .collect()
@@ -311,6 +312,9 @@ mod tests {
             ["one two", "three"]
         );
         assert_eq!(fold("one\u{a0}two", 4, false), ["one\u{a0}two"]);
+        // tests/fuzz_regressions/layout/a-no-break-space: the narrowest a
+        // column may be counts a no-break space's word whole, as fold keeps it.
+        assert_eq!(narrowest(&rows(&[&["H"], &["a\u{a0}bcd e"]]), 0, false), 5);
     }
 
     #[test]
