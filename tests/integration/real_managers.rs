@@ -286,6 +286,27 @@ fn fresh(home: &Path, program: &Path) -> Command {
 }
 
 /// What a registry's own client says is the latest version.
+/// The `latest` of a package's dist-tags document, as node fetches it
+/// from the registry npm is configured with.
+fn npm_dist_tag(home: &Path, name: &str) -> Option<String> {
+    let registry = client_says(home, "npm", &["config", "get", "registry"], |l| {
+        let l = l.trim();
+        (!l.is_empty()).then(|| l.trim_end_matches('/').to_string())
+    });
+    let url = format!("{registry}/-/package/{name}/dist-tags");
+    let node = which("node")?;
+    let out = fresh(home, &node)
+        .args([
+            "-e",
+            "fetch(process.argv[1]).then(r => r.json()).then(j => console.log(j.latest))",
+            &url,
+        ])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (!text.is_empty() && text != "undefined").then_some(text)
+}
+
 fn client_says(
     home: &Path,
     program: &str,
@@ -358,7 +379,19 @@ fn latest_answers_from_the_registries_the_machines_clients_know() {
     ] {
         let latest = &record(&doc, tool)["latest"];
         assert_eq!(latest["from"], "network", "{tool}: {latest:#}");
-        assert_eq!(latest["version"], expected.as_str(), "{tool}: {latest:#}");
+        // npm's registry serves the dist-tags toolup reads apart from the
+        // packument `npm view` reads, and during a publish one runs ahead
+        // of the other (seen: 3.10.2 in one, 3.10.1 in the other); either
+        // is what the registry says.
+        let also = source
+            .starts_with("npm:")
+            .then(|| npm_dist_tag(home.path(), tool))
+            .flatten();
+        assert!(
+            latest["version"] == expected.as_str()
+                || also.as_deref().is_some_and(|a| latest["version"] == a),
+            "{tool}: {latest:#}, the client says {expected} (dist-tags: {also:?})"
+        );
         let github_first = tool == "ripgrep" && latest["source"] == "github:BurntSushi/ripgrep";
         assert!(
             github_first || latest["source"] == source,
