@@ -92,6 +92,17 @@ impl Window {
     }
 }
 
+/// The windows as written, joined by commas; `None` when there are none.
+pub fn listed(windows: &[Window]) -> Option<String> {
+    (!windows.is_empty()).then(|| {
+        windows
+            .iter()
+            .map(Window::text)
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
 /// Local weekday (0 = Sunday) and minute of the day, now.
 pub fn now_local() -> (u8, u16) {
     let now = std::time::SystemTime::now()

@@ -520,23 +520,38 @@ fn end_job_from_table(leader: libc::pid_t, mark: &str) {
                         mark_of(p.pid).is_some_and(|m| m == mark)
                     })
         });
-        let mut alive = 0;
-        for p in doomed.into_iter().filter(|p| p.pid != leader) {
-            if p.zombie {
-                if p.ppid == me {
-                    reap_zombie(p.pid);
-                }
-            } else {
-                alive += 1;
-                let _ = kill(p.pid, libc::SIGKILL);
-                killed.insert(p.pid);
-            }
-        }
+        let alive = kill_or_reap(
+            doomed.into_iter().filter(|p| p.pid != leader),
+            me,
+            &mut killed,
+        );
         if alive == 0 || Instant::now() >= deadline {
             return;
         }
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// Kills each living process of `procs` (noting it in `killed`) and reaps
+/// the zombies that are toolup's (`me`'s) children; how many were alive.
+fn kill_or_reap<'p>(
+    procs: impl IntoIterator<Item = &'p Proc>,
+    me: libc::pid_t,
+    killed: &mut BTreeSet<libc::pid_t>,
+) -> usize {
+    let mut alive = 0;
+    for p in procs {
+        if p.zombie {
+            if p.ppid == me {
+                reap_zombie(p.pid);
+            }
+        } else {
+            alive += 1;
+            let _ = kill(p.pid, libc::SIGKILL);
+            killed.insert(p.pid);
+        }
+    }
+    alive
 }
 
 /// Kills everything below toolup and reaps what was its child: as toolup ends.
@@ -549,17 +564,7 @@ fn end_everything_below() {
     loop {
         let table = table();
         let below = with_descendants(&table, |p| p.ppid == me);
-        let mut alive = 0;
-        for p in below {
-            if p.zombie {
-                if p.ppid == me {
-                    reap_zombie(p.pid);
-                }
-            } else {
-                alive += 1;
-                let _ = kill(p.pid, libc::SIGKILL);
-            }
-        }
+        let alive = kill_or_reap(below, me, &mut BTreeSet::new());
         if alive == 0 || Instant::now() >= deadline {
             return;
         }

@@ -91,16 +91,11 @@ impl ScheduledRun {
     /// Approval is required and it is outside every maintenance window:
     /// the run is skipped, nothing touched.
     pub fn outside_window(&self, settings: &Settings) {
-        let windows: Vec<&str> = settings
-            .config
-            .maintenance
-            .iter()
-            .map(|w| w.text())
-            .collect();
-        let why = if windows.is_empty() {
-            "outside maintenance (approval is required and no window is configured)".to_owned()
-        } else {
-            format!("outside maintenance (windows: {})", windows.join(", "))
+        let why = match crate::config::window::listed(&settings.config.maintenance) {
+            None => {
+                "outside maintenance (approval is required and no window is configured)".to_owned()
+            }
+            Some(windows) => format!("outside maintenance (windows: {windows})"),
         };
         *self.skipped.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
     }

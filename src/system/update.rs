@@ -387,16 +387,9 @@ fn approved(settings: &Settings, request: &Request, printer: Printer, view: &dyn
     {
         return true;
     }
-    let windows: Vec<&str> = settings
-        .config
-        .maintenance
-        .iter()
-        .map(|w| w.text())
-        .collect();
-    let when = if windows.is_empty() {
-        "no maintenance window is configured".to_owned()
-    } else {
-        format!("outside the maintenance windows ({})", windows.join(", "))
+    let when = match crate::config::window::listed(&settings.config.maintenance) {
+        None => "no maintenance window is configured".to_owned(),
+        Some(windows) => format!("outside the maintenance windows ({windows})"),
     };
     if view.approve(&format!(
         "Approval is required and it is {when}. Update now?"
