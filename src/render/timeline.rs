@@ -25,7 +25,6 @@ pub fn timeline(journal: &RunJournal, width: Option<usize>) -> String {
     if rows.is_empty() {
         return format!("run {}: no phase ran\n", journal.run_id);
     }
-    rows.sort_by_key(|(id, t)| (t.phases[0].start_ms, *id));
     let end_ms = rows
         .iter()
         .flat_map(|(_, t)| &t.phases)
@@ -53,6 +52,9 @@ pub fn timeline(journal: &RunJournal, width: Option<usize>) -> String {
         .unwrap_or_else(|| end_ms.div_ceil(room as u64).div_ceil(3_600_000) * 3_600_000);
     let columns = usize::try_from(end_ms.div_ceil(step)).map_or(room, |c| c.clamp(1, room));
     let col = |ms: u64| usize::try_from(ms.saturating_add(step / 2) / step).unwrap_or(usize::MAX);
+    // Rows in the order they start as drawn, those starting in one column
+    // by name: updaters started a millisecond apart keep one order.
+    rows.sort_by_key(|(id, t)| (col(t.phases[0].start_ms), *id));
     let mut out = format!(
         "run {} (started {}): one column is {}\n\n",
         journal.run_id,
@@ -236,8 +238,29 @@ mod tests {
         let text = timeline(&journal, Some(40));
         assert_eq!(
             text,
-            "run RUN (started 2026-01-01T00:00:00Z): one column is 0.2s\n\n    |0s       |2s       |4s\nb  |░░░░░█████\na  |██████████\nc  |··········██████████\n\n█ update  ░ download  ▒ repair  ✗ failed  · waiting\nc waited 2s for pkgmgr:one (held by a)\n"
+            "run RUN (started 2026-01-01T00:00:00Z): one column is 0.2s\n\n    |0s       |2s       |4s\na  |██████████\nb  |░░░░░█████\nc  |··········██████████\n\n█ update  ░ download  ▒ repair  ✗ failed  · waiting\nc waited 2s for pkgmgr:one (held by a)\n"
         );
+    }
+
+    #[test]
+    fn rows_starting_in_one_column_keep_their_names_order() {
+        // CI: two updaters started a millisecond apart swapped rows from
+        // one run to the next.
+        let mut journal = RunJournal::new(&["x".to_owned(), "y".to_owned()]);
+        journal.run_id = "RUN".to_owned();
+        for (id, start) in [("y", 5), ("x", 6)] {
+            journal.timeline.insert(
+                id.to_owned(),
+                JobTimeline {
+                    runs_after: Vec::new(),
+                    phases: vec![span("update", start, 4_000, &[])],
+                },
+            );
+        }
+        let text = timeline(&journal, Some(40));
+        let x = text.find("\nx ").unwrap();
+        let y = text.find("\ny ").unwrap();
+        assert!(x < y, "{text}");
     }
 
     #[test]
