@@ -235,9 +235,15 @@ fn draw(
             if i > 1 {
                 out.push('\n');
             }
-            // Folded like a cell when it is wider than the table may be.
+            // Folded like its column's cells when it is wider than the
+            // table may be: an argv heading only between words (fuzz: one
+            // was cut at its `://`).
             let lines = match width {
-                Some(w) => fold(&row[g], w.saturating_sub(LEAD).max(1), false),
+                Some(w) => fold(
+                    &row[g],
+                    w.saturating_sub(LEAD).max(1),
+                    layout.argv.contains(&g),
+                ),
                 None => vec![row[g].clone()],
             };
             for line in lines {
@@ -332,6 +338,26 @@ mod tests {
         assert!(out.lines().all(|l| l.chars().count() <= 40), "{out}");
         assert!(out.contains("an-organisation-with-a-long-name/"), "{out}");
         assert!(out.contains("a-long-named-language-server"), "{out}");
+    }
+
+    #[test]
+    fn an_argv_group_heading_folds_only_between_words() {
+        // tests/fuzz_regressions/layout/a-word-folded-at-its-scheme
+        let heading = "sudo -n /usr/bin/apt-get install https://example.org/a-long-named-package.deb";
+        let table = rows(&[&["ARGV", "NAME"], &[heading, "x"]]);
+        let layout = Layout {
+            drop: vec![0],
+            group: Some(0),
+            argv: vec![0],
+            ..Layout::default()
+        };
+        let out = lay_out(table, Some(40), &layout);
+        assert!(
+            out.lines()
+                .any(|l| l.trim() == "https://example.org/a-long-named-package.deb"),
+            "{out}"
+        );
+        assert!(out.contains("/usr/bin/apt-get"), "{out}");
     }
 
     #[test]
