@@ -2,13 +2,15 @@
 # Fuzz every target of fuzz/ in turn and say, per target, how many inputs
 # ran, the coverage reached and the crashes found.
 #
-# usage: bench/fuzz.sh [SECONDS] [--runs N] [--asan] [--only T1,T2,...]
+# usage: bench/fuzz.sh [SECONDS] [--runs N] [--asan] [--jobs N] [--only T1,T2,...]
 #
 #   SECONDS   each target's time (default 60); with --runs N a target stops
 #             at whichever comes first (the long run: `1800 --runs 10000000`)
 #   --asan    the deep variant: libFuzzer with the address sanitizer
 #             (nightly features on stable through RUSTC_BOOTSTRAP=1), in its
 #             own target directory so the two builds never evict each other
+#   --jobs    how many targets fuzz at once (default 1; each is one
+#             process on one core)
 #   --only    these targets only (`cargo fuzz list` names them all)
 #
 # Each target runs with its dictionary (fuzz/dicts/T.dict) over its
@@ -25,12 +27,15 @@ seconds=60
 runs=""
 sanitizer=none
 only=""
+jobs=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --asan) sanitizer=address ;;
     --runs) runs="${2:?--runs needs a number}"; shift ;;
+    --jobs) jobs="${2:?--jobs needs a number}"; shift
+            case "$jobs" in *[!0-9]*|""|0) echo "bench/fuzz.sh: --jobs takes a number from 1" >&2; exit 2 ;; esac ;;
     --only) only="${2:?--only needs target names}"; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *[!0-9]*|"") echo "bench/fuzz.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     *) seconds="$1" ;;
   esac
@@ -66,15 +71,20 @@ echo "== building every target (-s $sanitizer, debug assertions on)"
 }
 
 summary="$logs/summary.txt"
-printf '%-18s %12s %8s %8s %8s %8s %8s\n' target executions exec/s cov ft corpus crashes | tee "$summary"
-crashed=0
-for t in $targets; do
-  corpus=fuzz/corpus/$t artifacts=fuzz/artifacts/$t
+header=$(printf '%-18s %12s %8s %8s %8s %8s %8s' target executions exec/s cov ft corpus crashes)
+echo "$header" | tee "$summary"
+
+# One target's run; its summary line (and the crashes it found) go to
+# $logs/T.line, so targets running side by side never mix their lines.
+fuzz_one() {
+  local t=$1
+  local corpus=fuzz/corpus/$t artifacts=fuzz/artifacts/$t
   mkdir -p "$corpus" "$artifacts"
+  local before start elapsed execs cov ft found
   before=$(find "$artifacts" -type f | wc -l)
   start=$(date +%s)
-  args=(-dict="fuzz/dicts/$t.dict" -max_total_time="$seconds" -timeout=25
-        -print_final_stats=1 -print_pcs=0)
+  local args=(-dict="fuzz/dicts/$t.dict" -max_total_time="$seconds" -timeout=25
+              -print_final_stats=1 -print_pcs=0)
   [ -n "$runs" ] && args+=(-runs="$runs")
   "${env_prefix[@]}" cargo fuzz run "${flags[@]}" "$t" "$corpus" "fuzz/seeds/$t" -- "${args[@]}" \
     >"$logs/$t.log" 2>&1
@@ -83,11 +93,32 @@ for t in $targets; do
   cov=$(grep -oE ' cov: [0-9]+' "$logs/$t.log" | tail -1 | grep -oE '[0-9]+')
   ft=$(grep -oE ' ft: [0-9]+' "$logs/$t.log" | tail -1 | grep -oE '[0-9]+')
   found=$(( $(find "$artifacts" -type f | wc -l) - before ))
-  [ "$found" -gt 0 ] && crashed=1
-  printf '%-18s %12s %8s %8s %8s %8s %8s\n' "$t" "${execs:-?}" "$(( ${execs:-0} / (elapsed > 0 ? elapsed : 1) ))" \
-    "${cov:-?}" "${ft:-?}" "$(find "$corpus" -type f | wc -l)" "$found" | tee -a "$summary"
-  if [ "$found" -gt 0 ]; then
-    find "$artifacts" -type f -newermt "@$start" | sed 's/^/    /' | tee -a "$summary"
+  {
+    printf '%-18s %12s %8s %8s %8s %8s %8s\n' "$t" "${execs:-?}" "$(( ${execs:-0} / (elapsed > 0 ? elapsed : 1) ))" \
+      "${cov:-?}" "${ft:-?}" "$(find "$corpus" -type f | wc -l)" "$found"
+    [ "$found" -gt 0 ] && find "$artifacts" -type f -newermt "@$start" | sed 's/^/    /'
+  } >"$logs/$t.line"
+  cat "$logs/$t.line"
+}
+
+for t in $targets; do
+  rm -f "$logs/$t.line"
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+  fuzz_one "$t" &
+done
+wait
+# The summary in the targets' order, whatever order they finished in.
+crashed=0
+for t in $targets; do
+  if [ -f "$logs/$t.line" ]; then
+    cat "$logs/$t.line" >>"$summary"
+    grep -q '^    ' "$logs/$t.line" && crashed=1
+  else
+    printf '%-18s did not finish\n' "$t" >>"$summary"; crashed=1
   fi
 done
+if [ "$jobs" -gt 1 ]; then
+  echo "== summary, in the targets' order"
+  cat "$summary"
+fi
 exit "$crashed"

@@ -343,7 +343,8 @@ mod tests {
     #[test]
     fn an_argv_group_heading_folds_only_between_words() {
         // tests/fuzz_regressions/layout/a-word-folded-at-its-scheme
-        let heading = "sudo -n /usr/bin/apt-get install https://example.org/a-long-named-package.deb";
+        let heading =
+            "sudo -n /usr/bin/apt-get install https://example.org/a-long-named-package.deb";
         let table = rows(&[&["ARGV", "NAME"], &[heading, "x"]]);
         let layout = Layout {
             drop: vec![0],
