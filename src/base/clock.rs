@@ -21,8 +21,13 @@ pub fn unix_rfc3339(secs: u64) -> Option<String> {
 /// The time `ago` before now as RFC 3339 (UTC, seconds): when something
 /// that took `ago` started.
 pub fn rfc3339_ago(ago: std::time::Duration) -> String {
-    let then = SystemTime::now()
-        .checked_sub(ago)
-        .unwrap_or(SystemTime::UNIX_EPOCH);
+    rfc3339_before(SystemTime::now(), ago)
+}
+
+/// The time `ago` before `at` as RFC 3339 (UTC, seconds): when something
+/// that ended at `at` after `ago` started, however long its news took to
+/// be written down.
+pub fn rfc3339_before(at: SystemTime, ago: std::time::Duration) -> String {
+    let then = at.checked_sub(ago).unwrap_or(SystemTime::UNIX_EPOCH);
     humantime::format_rfc3339_seconds(then).to_string()
 }

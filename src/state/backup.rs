@@ -338,8 +338,24 @@ pub fn latest(root: &Path, tool: &str) -> Option<Backup> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| e.path())
         .collect();
-    dirs.sort();
+    dirs.sort_by_cached_key(|d| age_order(d));
     dirs.iter().rev().find_map(|d| read_manifest(d, tool))
+}
+
+/// A backup directory's place among its tool's, oldest first: its stamp,
+/// then the number a backup in the same second took (`STAMP-2` before
+/// `STAMP-10`, which a plain sort of names puts the other way).
+fn age_order(dir: &Path) -> (String, u32) {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match name.rsplit_once('-') {
+        Some((stamp, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            (stamp.to_owned(), n.parse().unwrap_or(u32::MAX))
+        }
+        _ => (name, 0),
+    }
 }
 
 /// Keeps the newest `keep` backups of `tool`, and none older than `max_age`
@@ -349,7 +365,7 @@ pub fn prune(root: &Path, tool: &str, keep: usize, max_age: Option<std::time::Du
         return;
     };
     let mut dirs: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    dirs.sort();
+    dirs.sort_by_cached_key(|d| age_order(d));
     let newest = dirs.last().cloned();
     let excess = dirs.len().saturating_sub(keep.max(1));
     let now = std::time::SystemTime::now();
@@ -536,6 +552,23 @@ mod tests {
         assert_eq!(last.dir, root.join("tool/s-100"));
         let error = create(&root, "tool", "s", &items).unwrap_err();
         assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists);
+    }
+
+    #[test]
+    fn the_newest_of_one_seconds_backups_is_the_highest_numbered() {
+        let dir = tempfile::tempdir().unwrap();
+        let tool = dir.path().join("tool");
+        std::fs::write(&tool, b"x").unwrap();
+        let root = dir.path().join("backups");
+        let items = [Item::File(tool)];
+        let made: Vec<Backup> = (0..12)
+            .map(|_| create(&root, "tool", "s", &items).unwrap())
+            .collect();
+        // `s-11`, not `s-9`, the last name in a plain sort.
+        assert_eq!(latest(&root, "tool").unwrap().dir, made[11].dir);
+        prune(&root, "tool", 2, None);
+        assert!(made[11].dir.exists() && made[10].dir.exists());
+        assert!(!made[9].dir.exists() && !made[2].dir.exists());
     }
 
     #[test]

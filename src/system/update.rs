@@ -227,6 +227,9 @@ pub fn run(
     let host = crate::base::host::hostname();
     let started = std::time::Instant::now();
     let on_event = |event: &Event| {
+        // When the event came, before the journal's save (an fsync) and
+        // any other event's turn: a phase's start is this less its time.
+        let heard_at = std::time::SystemTime::now();
         let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
         j.record_at(event, started.elapsed().as_millis() as u64);
         save(&j);
@@ -250,9 +253,10 @@ pub fn run(
                 host: host.clone(),
                 updater: job.clone(),
                 phase: phase.clone(),
-                started_at: crate::base::clock::rfc3339_ago(std::time::Duration::from_millis(
-                    *elapsed_ms,
-                )),
+                started_at: crate::base::clock::rfc3339_before(
+                    heard_at,
+                    std::time::Duration::from_millis(*elapsed_ms),
+                ),
                 wall_ms: *elapsed_ms,
                 user_ms: usage.map(|u| u.user_ms),
                 system_ms: usage.map(|u| u.system_ms),

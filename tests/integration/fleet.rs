@@ -28,6 +28,11 @@ case "$1" in
   is-applicable) exit 0 ;;
   estimate-update)
     s=$(/bin/date +%s.%N)
+    if [ -f {home}/barrier ]; then
+      # Wait (at most a minute) until every host's check has started.
+      d=$(/bin/cat {home}/barrier); n=$(/bin/cat {home}/barrier.count); : > "$d/$(/usr/bin/id -un)"; i=0
+      while [ "$(/bin/ls "$d" | /usr/bin/wc -l)" -lt "$n" ] && [ $i -lt 600 ]; do /bin/sleep 0.1; i=$((i+1)); done
+    fi
     /bin/sleep {check_secs}
     echo "$s $(/bin/date +%s.%N)" >> {home}/{name}.checks
     if [ -f {home}/{name}.done ]; then
@@ -36,7 +41,14 @@ case "$1" in
       echo '{{"status": "success", "data": {{"packages_to_update": [{packages}], "security_updates": false}}}}'
     fi ;;
   can-separate-download) exit 1 ;;
-  update) echo "$$" >> {home}/{name}.updates; /bin/sleep {update_secs}; : > {home}/{name}.done ;;
+  update) echo "$$" >> {home}/{name}.updates
+    if [ -f {home}/{name}.hold ]; then
+      # Held until the test lets go (at most 50 s), not for a time a busy machine may outlast.
+      i=0; while [ ! -f {home}/{name}.release ] && [ $i -lt 500 ]; do /bin/sleep 0.1; i=$((i+1)); done
+    else
+      /bin/sleep {update_secs}
+    fi
+    : > {home}/{name}.done ;;
   does-require-sudo) exit 1 ;;
   version) echo 0.1.0 ;;
   update-mutexes) echo pkgmgr:{name} ;;
@@ -101,6 +113,20 @@ fn three_hosts() -> Option<TestFleet> {
 #[test]
 fn a_fleet_check_asks_every_host_at_once_and_reports_each() {
     let Some(fleet) = three_hosts() else { return };
+    // Each check waits for the others to start: were the checks one after
+    // another, none would end and the run would show it (not a race
+    // between a short sleep and a busy machine's ssh handshakes).
+    let barrier = fleet.root.join("barrier");
+    std::fs::create_dir(&barrier).unwrap();
+    std::fs::set_permissions(
+        &barrier,
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    )
+    .unwrap();
+    for host in &fleet.hosts {
+        host.write("barrier", &barrier.display().to_string());
+        host.write("barrier.count", "3");
+    }
     let sb = controller(&fleet, &[]);
     let out = run(&sb, &["fleet", "check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -405,6 +431,8 @@ fn a_killed_fleet_update_resumes_and_runs_each_update_exactly_once() {
     for host in &fleet.hosts {
         plugin(host, "first", 1, 0.1, 3.0);
         plugin(host, "second", 1, 0.1, 0.2);
+        // `first` runs until the test lets it go, after the kill.
+        host.write("first.hold", "");
         // `second` runs after `first`: it has not started when the kill lands.
         let manifest = host.home.join(".config/toolup/plugins.d/second.toml");
         let text = std::fs::read_to_string(&manifest).unwrap();
@@ -431,6 +459,9 @@ fn a_killed_fleet_update_resumes_and_runs_each_update_exactly_once() {
     }
     controller.kill().unwrap();
     controller.wait().unwrap();
+    for host in &fleet.hosts {
+        host.write("first.release", "");
+    }
     // Each host's toolup finishes its running phase, then stops.
     for host in &fleet.hosts {
         let started = Instant::now();
@@ -484,6 +515,7 @@ fn ctrl_c_lets_each_host_finish_its_phase_and_resume_takes_up_the_rest() {
     for host in &fleet.hosts {
         plugin(host, "first", 1, 0.1, 3.0);
         plugin(host, "second", 1, 0.1, 0.2);
+        host.write("first.hold", "");
         let manifest = host.home.join(".config/toolup/plugins.d/second.toml");
         let text = std::fs::read_to_string(&manifest).unwrap();
         std::fs::write(
@@ -515,6 +547,12 @@ fn ctrl_c_lets_each_host_finish_its_phase_and_resume_takes_up_the_rest() {
             .unwrap()
             .success()
     );
+    // The hosts' running phases end once Ctrl-C has reached the controller
+    // and it has told them (closed their stdin): two seconds for that.
+    std::thread::sleep(Duration::from_secs(2));
+    for host in &fleet.hosts {
+        host.write("first.release", "");
+    }
     let out = controller.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = lines(&String::from_utf8_lossy(&out.stdout)).pop().unwrap();

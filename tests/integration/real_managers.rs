@@ -757,13 +757,15 @@ fn apt_security_only_and_a_held_lock_in_a_sandboxed_root() {
         .append(true)
         .open(&lock)
         .unwrap();
-    let mut holder = crate::support::hold_lock(&lock, 2.0);
+    let log = root.join("update.err");
+    let mut holder = crate::support::hold_lock_until(&lock, &log, "is held by pid");
     let out = toolup(&["system", "update", "--only", "apt", "--yes"])
+        .stderr(std::fs::File::create(&log).unwrap())
         .output()
         .unwrap();
     holder.wait().unwrap();
-    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    let err = stderr(&out);
+    let err = std::fs::read_to_string(&log).unwrap();
+    assert!(out.status.success(), "{}{err}", stdout(&out));
     assert!(
         err.contains(&format!(
             "{} is held by pid {}",

@@ -161,12 +161,29 @@ pub fn json_stdout(out: &Output) -> serde_json::Value {
 /// Another program holding an fcntl write lock on `path` (as dpkg and
 /// unattended-upgrades do) for `secs` seconds; returns once it holds it.
 pub fn hold_lock(path: &Path, secs: f64) -> std::process::Child {
+    holder(&format!("time.sleep({secs})\n"), &[path])
+}
+
+/// Another program holding an fcntl write lock on `path` until `log`
+/// holds `needle` (what the program waiting for it says), or two minutes
+/// passed: a wait seen whatever the machine's load, never a race with a
+/// fixed time. Returns once it holds the lock.
+pub fn hold_lock_until(path: &Path, log: &Path, needle: &str) -> std::process::Child {
+    holder(
+        "end = time.time() + 120\nwhile time.time() < end:\n    try:\n        if sys.argv[3] in open(sys.argv[2], errors='replace').read():\n            break\n    except OSError:\n        pass\n    time.sleep(0.05)\n",
+        &[path, log, Path::new(needle)],
+    )
+}
+
+/// python3 locking `args[0]`, then running `then`; returns once it holds
+/// the lock.
+fn holder(then: &str, args: &[&Path]) -> std::process::Child {
     let mut holder = Command::new("python3")
         .arg("-c")
         .arg(format!(
-            "import fcntl, sys, time\nf = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep({secs})"
+            "import fcntl, sys, time\nf = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('held', flush=True)\n{then}"
         ))
-        .arg(path)
+        .args(args)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();

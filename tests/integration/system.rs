@@ -564,14 +564,27 @@ fn an_interrupted_run_exits_130_and_resume_completes_it() {
 #[test]
 fn a_second_update_is_refused_naming_the_first() {
     let sb = Sandbox::new();
-    timed_plugin(&sb, "tuhold", "2", &[], &[], None);
+    // The first's update runs until the test lets it go.
+    let start = sb.root.join("times/tuhold.start");
+    let release = sb.root.join("tuhold.release");
+    timed_plugin(
+        &sb,
+        "tuhold",
+        "0",
+        &[],
+        &[],
+        Some(&format!(
+            ": > {start}; i=0; while [ ! -f {release} ] && [ $i -lt 600 ]; do /bin/sleep 0.1; i=$((i+1)); done",
+            start = start.display(),
+            release = release.display()
+        )),
+    );
     let mut first = sb
         .cmd(&["system", "update", "--yes", "--only", "tuhold"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let start = sb.root.join("times/tuhold.start");
     let began = std::time::Instant::now();
     while !start.exists() && began.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(20));
@@ -586,6 +599,7 @@ fn a_second_update_is_refused_naming_the_first() {
         "{}",
         stderr(&out)
     );
+    std::fs::write(&release, "").unwrap();
     first.wait().unwrap();
     let out = sb.run(&["system", "update", "--yes", "--only", "tuhold", "--dry-run"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -608,12 +622,20 @@ fn an_update_waits_for_a_lock_another_program_holds_and_names_it() {
         ),
     )
     .unwrap();
-    // Another program holds the lock for a moment, as unattended-upgrades would.
-    let mut holder = crate::support::hold_lock(&lock, 1.5);
-    let out = update(&sb, "tulocked", &[]);
+    // Another program holds the lock, as unattended-upgrades would, until
+    // toolup says it waits.
+    let log = sb.root.join("update.err");
+    let mut holder = crate::support::hold_lock_until(&lock, &log, "update waits");
+    let out = sb
+        .cmd(&[
+            "system", "update", "--yes", "--only", "tulocked", "--jobs", "4",
+        ])
+        .stderr(std::fs::File::create(&log).unwrap())
+        .output()
+        .unwrap();
     holder.wait().unwrap();
-    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    let err = stderr(&out);
+    let err = std::fs::read_to_string(&log).unwrap();
+    assert!(out.status.success(), "{}{err}", stdout(&out));
     assert!(
         err.contains(&format!(
             "tulocked: update waits: {} is held by pid {}",
@@ -718,8 +740,11 @@ fn outside_its_maintenance_windows_an_update_needs_approval() {
     std::fs::write(
         &config,
         format!(
-            "[system]\napproval = \"required\"\nmaintenance = [\"daily {hour:02}:00-{:02}:00\"]\n",
-            (hour + 1) % 24
+            "[system]\napproval = \"required\"\nmaintenance = [\"daily {:02}:00-{:02}:00\"]\n",
+            // From the hour before to two after: still now should the
+            // clock pass the hour while the test runs.
+            (hour + 23) % 24,
+            (hour + 2) % 24
         ),
     )
     .unwrap();
@@ -865,7 +890,14 @@ fn a_terminal_gets_a_live_view_of_the_jobs() {
     assert!(screen.contains("1/1 done"), "{screen}");
     // With history, the update counts down from its estimate.
     let screen = live(&sb.root.join("typescript2"));
-    assert!(screen.contains("estimate: about 0.5s"), "{screen}");
+    // About the first run's half second, whatever a busy machine added.
+    let estimate = regex::Regex::new(r"estimate: about (\d+\.\d)s").unwrap();
+    let secs: f64 = estimate
+        .captures(&screen)
+        .unwrap_or_else(|| panic!("no estimate: {screen}"))[1]
+        .parse()
+        .unwrap();
+    assert!((0.5..5.0).contains(&secs), "{screen}");
     assert!(
         screen.contains("left)") || screen.contains("over the estimate)"),
         "{screen}"
@@ -1480,11 +1512,12 @@ fn a_partial_check_merges_into_the_saved_report_and_phases_start_when_they_start
 #[test]
 fn a_runs_timeline_shows_what_ran_side_by_side_and_what_waited_for_a_lock() {
     let sb = Sandbox::new();
-    // Four seconds each, drawn a second a column: the drawing holds
-    // whatever a busy machine adds to starting a process.
-    timed_plugin(&sb, "tua", "4", &["pkgmgr:one"], &[], None);
-    timed_plugin(&sb, "tub", "4", &[], &[], None);
-    timed_plugin(&sb, "tuc", "4", &["pkgmgr:one"], &[], None);
+    // 3.75 s each, drawn a second a column: a bar rounds to four columns
+    // whatever a busy machine adds to a phase, up to 0.75 s (a second for
+    // tua and tuc together), and never rounds short.
+    timed_plugin(&sb, "tua", "3.75", &["pkgmgr:one"], &[], None);
+    timed_plugin(&sb, "tub", "3.75", &[], &[], None);
+    timed_plugin(&sb, "tuc", "3.75", &["pkgmgr:one"], &[], None);
     for name in ["tua", "tub", "tuc"] {
         let manifest = sb
             .home

@@ -1090,26 +1090,31 @@ fn two_upgrades_of_one_tool_at_once_never_undo_each_other() {
     tool_with_npm(&sb, "tuconc");
     let tool = sb.fake(&sb.bin, "tuconc", "tuconc 1.0.0");
     sb.latest(&[("tuconc", "1.1.0")]);
-    // An npm that takes three seconds to install, and, like npm, fails
+    // An npm that installs once the test lets it go, and, like npm, fails
     // (later) when another install runs in the same prefix meanwhile.
     let busy = sb.root.join("npm.busy");
+    let release = sb.root.join("npm.release");
     sb.script(
         &sb.bin,
         "npm",
         &format!(
-            "if /bin/mkdir {busy} 2>/dev/null; then\n  /bin/sleep 3\n  printf '#!/bin/sh\\necho \"tuconc 1.1.0\"\\n' > {tool}\n  /bin/rmdir {busy}\n  exit 0\nfi\n/bin/sleep 4\necho 'npm ERR! ENOTEMPTY: another install is running' >&2\nexit 1",
+            "if /bin/mkdir {busy} 2>/dev/null; then\n  i=0; while [ ! -f {release} ] && [ $i -lt 600 ]; do /bin/sleep 0.1; i=$((i+1)); done\n  printf '#!/bin/sh\\necho \"tuconc 1.1.0\"\\n' > {tool}\n  /bin/rmdir {busy}\n  exit 0\nfi\n/bin/sleep 4\necho 'npm ERR! ENOTEMPTY: another install is running' >&2\nexit 1",
             busy = busy.display(),
+            release = release.display(),
             tool = tool.display()
         ),
     );
-    let upgrade = || {
+    let second_err = sb.root.join("second.err");
+    let upgrade = |err: Option<&std::path::Path>| {
         sb.cmd(&["upgrade", "tuconc", "--yes", "--environment", "workstation"])
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
+            .stderr(err.map_or_else(std::process::Stdio::piped, |p| {
+                std::fs::File::create(p).unwrap().into()
+            }))
             .spawn()
             .unwrap()
     };
-    let first = upgrade();
+    let first = upgrade(None);
     let started = std::time::Instant::now();
     while !busy.exists() {
         assert!(
@@ -1118,14 +1123,28 @@ fn two_upgrades_of_one_tool_at_once_never_undo_each_other() {
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    // The second plans while the first's npm runs: it sees 1.0.0 too.
-    let second = upgrade();
+    // The second plans while the first's npm runs: it sees 1.0.0 too; the
+    // first's npm goes on once the second waits for it.
+    let second = upgrade(Some(&second_err));
+    let started = std::time::Instant::now();
+    while !std::fs::read_to_string(&second_err)
+        .unwrap_or_default()
+        .contains("waiting for another toolup")
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the second never waited: {}",
+            std::fs::read_to_string(&second_err).unwrap_or_default()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::fs::write(&release, "").unwrap();
     let first_pid = first.id();
     let first = first.wait_with_output().unwrap();
     let second = second.wait_with_output().unwrap();
+    let said = std::fs::read_to_string(&second_err).unwrap();
     assert!(first.status.success(), "{}", stderr(&first));
-    assert!(second.status.success(), "{}", stderr(&second));
-    let said = stderr(&second);
+    assert!(second.status.success(), "{said}");
     assert!(
         said.contains("upgrade tuconc: waiting for another toolup acting on it")
             && said.contains(&format!("held by pid {first_pid}")),
