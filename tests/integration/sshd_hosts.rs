@@ -85,24 +85,54 @@ impl TestHost {
 
     /// Starts (again) this host's sshd and waits until it accepts connections.
     pub fn start(&mut self) {
+        // A port found free may be taken by another test's sshd before this
+        // one binds it: then this sshd exits, and the host moves to another
+        // port (never mistaking the other sshd's answer for its own).
+        for _ in 0..5 {
+            if self.try_start() {
+                return;
+            }
+            let old = format!("ListenAddress {}:{}\n", self.address, self.port);
+            self.port = free_port(&self.address);
+            let config = self.dir.join("sshd_config");
+            let text = std::fs::read_to_string(&config).unwrap();
+            let new = format!("ListenAddress {}:{}\n", self.address, self.port);
+            std::fs::write(&config, text.replace(&old, &new)).unwrap();
+        }
+        panic!("sshd for {} did not start:\n{}", self.name, self.sshd_log());
+    }
+
+    /// Starts sshd; whether it listens (its log says so) rather than exited.
+    fn try_start(&mut self) -> bool {
         self.stop();
-        let child = Command::new(SSHD)
+        let log = self.dir.join("sshd.log");
+        // sshd appends to its log: this start's lines come after these.
+        let before = self.sshd_log().len();
+        let mut child = Command::new(SSHD)
             .arg("-D")
             .arg("-f")
             .arg(self.dir.join("sshd_config"))
             .arg("-E")
-            .arg(self.dir.join("sshd.log"))
+            .arg(&log)
             .stdin(Stdio::null())
             .spawn()
             .expect("start sshd");
-        self.sshd = Some(child);
+        let listening = format!("Server listening on {} port {}", self.address, self.port);
         let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect((self.address.as_str(), self.port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "sshd for {} did not start",
-                self.name
-            );
+        loop {
+            if self
+                .sshd_log()
+                .get(before..)
+                .is_some_and(|l| l.contains(&listening))
+            {
+                self.sshd = Some(child);
+                return true;
+            }
+            if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return false;
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
