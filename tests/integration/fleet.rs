@@ -176,6 +176,58 @@ fn a_fleet_check_asks_every_host_at_once_and_reports_each() {
     }
 }
 
+/// `fleet audit`: each host audits its own tools (offline, from its own
+/// cache) and its outdated ones are what it has pending; a host without
+/// the tool has nothing pending, and a host whose audit fails says why.
+#[test]
+fn a_fleet_audit_counts_each_hosts_outdated_tools() {
+    let Some(fleet) = TestFleet::start(&["h1", "h2", "h3", "h4"]) else {
+        return;
+    };
+    std::fs::write(
+        fleet.root.join("shared/catalog/tuaudit.toml"),
+        "name = \"tuaudit\"\ndescription = \"test tool\"\ncategory = \"test\"\nbins = [\"tuaudit\"]\nupstream = \"github:example/tuaudit\"\n",
+    )
+    .unwrap();
+    for (host, version) in
+        fleet
+            .hosts
+            .iter()
+            .zip([Some("1.0.0"), Some("1.1.0"), None, Some("1.0.0")])
+    {
+        if let Some(v) = version {
+            host.script("tuaudit", &format!("echo 'tuaudit {v}'"));
+        }
+        host.write(
+            ".cache/toolup/latest_versions.json",
+            r#"{"tuaudit": "1.1.0"}"#,
+        );
+    }
+    // h4's toolup cannot read its config: its audit fails.
+    fleet
+        .host("h4")
+        .write(".config/toolup/config.toml", "[audit\n");
+    let sb = controller(&fleet, &[]);
+    let out = run(&sb, &["fleet", "audit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json_stdout(&out);
+    assert_eq!(report["command"], "audit", "{report:#}");
+    for (name, pending) in [("h1", 1), ("h2", 0), ("h3", 0)] {
+        assert_eq!(row(&report, name)["state"], "ok", "{report:#}");
+        assert_eq!(row(&report, name)["pending"], pending, "{name}: {report:#}");
+    }
+    let h4 = row(&report, "h4");
+    assert_eq!(h4["state"], "failed", "{report:#}");
+    assert!(
+        h4["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("config.toml"),
+        "the host's own error: {report:#}"
+    );
+    assert_eq!(report["totals"]["ok"], 3, "{report:#}");
+}
+
 /// The JSON lines of a streamed output.
 fn lines(text: &str) -> Vec<serde_json::Value> {
     text.lines()
