@@ -11,9 +11,10 @@
 //! row is on some line), piped output folds nothing; and when the table
 //! can fit — the columns that never leave fit at their narrowest, and
 //! every piece that may go under a row or head a group fits there — no
-//! line is wider than the width.
+//! line is wider than the width, measured as a terminal draws it (a wide
+//! character two columns).
 
-use toolup::render::layout::{Layout, lay_out};
+use toolup::render::layout::{Layout, display_width, lay_out};
 
 const LEAD: usize = 1;
 const GAP: usize = 3;
@@ -75,9 +76,9 @@ pub fn run(data: &[u8]) {
         Some(width) if fits(&rows, &layout, width) => {
             for line in &lines {
                 assert!(
-                    line.chars().count() <= width,
+                    display_width(line) <= width,
                     "{} columns in {width}: {line:?}\n{out}",
-                    line.chars().count()
+                    display_width(line)
                 );
             }
         }
@@ -142,13 +143,13 @@ fn fits(rows: &[Vec<String>], layout: &Layout, width: usize) -> bool {
         rows.iter()
             .skip(usize::from(skip_header))
             .flat_map(|r| words(&r[c]).flat_map(|w| pieces(w, layout.argv.contains(&c))))
-            .map(|p| p.chars().count())
+            .map(display_width)
             .max()
             .unwrap_or(0)
     };
     let natural = |c: usize| -> usize {
         rows.iter()
-            .flat_map(|r| r[c].lines().map(|l| l.chars().count()))
+            .flat_map(|r| r[c].lines().map(display_width))
             .max()
             .unwrap_or(0)
     };
@@ -158,7 +159,7 @@ fn fits(rows: &[Vec<String>], layout: &Layout, width: usize) -> bool {
         .iter()
         .map(|c| {
             if layout.shrink.contains(c) {
-                longest(*c, true).max(rows[0][*c].chars().count())
+                longest(*c, true).max(display_width(&rows[0][*c]))
             } else {
                 natural(*c)
             }
@@ -168,7 +169,7 @@ fn fits(rows: &[Vec<String>], layout: &Layout, width: usize) -> bool {
         + GAP * stay.len().saturating_sub(1);
     let room = width - UNDER_INDENT;
     let under_fits = (0..columns).filter(|c| leaves(*c)).all(|c| {
-        let name = rows[0][c].to_lowercase().chars().count() + 1;
+        let name = display_width(&rows[0][c].to_lowercase()) + 1;
         longest(c, true) <= room && name <= room
     });
     let heading_fits = layout.group.is_none_or(|g| longest(g, true) + LEAD <= width);

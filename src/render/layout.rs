@@ -84,10 +84,16 @@ pub fn lay_out(rows: Vec<Vec<String>>, width: Option<usize>, layout: &Layout) ->
     }
 }
 
+/// The columns `text` takes in a terminal: two for a wide character (CJK,
+/// an ideographic space), none for a combining mark.
+pub fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
 /// The widest line of a column's cells.
 fn natural(rows: &[Vec<String>], c: usize) -> usize {
     rows.iter()
-        .flat_map(|r| r[c].lines().map(|l| l.chars().count()))
+        .flat_map(|r| r[c].lines().map(display_width))
         .max()
         .unwrap_or(0)
 }
@@ -100,12 +106,12 @@ fn narrowest(rows: &[Vec<String>], c: usize, argv: bool) -> usize {
         .flat_map(|(i, r)| {
             let text = &r[c];
             let pieces: Vec<usize> = if i == 0 {
-                vec![text.chars().count()]
+                vec![display_width(text)]
             } else {
                 text.split(is_break)
                     .filter(|w| !w.is_empty())
                     .flat_map(|w| pieces(w, argv))
-                    .map(|p| p.chars().count())
+                    .map(display_width)
                     .collect()
             };
             pieces
@@ -184,7 +190,7 @@ pub fn fold(text: &str, width: usize, argv: bool) -> Vec<String> {
     for source in text.lines() {
         let mut line = String::new();
         for word in source.split(is_break).filter(|w| !w.is_empty()) {
-            let len = |s: &str| s.chars().count();
+            let len = display_width;
             if !line.is_empty() && len(&line) + 1 + len(word) <= width {
                 line.push(' ');
                 line.push_str(word);
@@ -267,7 +273,7 @@ fn draw(
                 }
                 let part = cell.get(line).map_or("", String::as_str);
                 text.push_str(part);
-                text.push_str(&" ".repeat(w.saturating_sub(part.chars().count())));
+                text.push_str(&" ".repeat(w.saturating_sub(display_width(part))));
             }
             out.push_str(text.trim_end());
             out.push('\n');
@@ -359,6 +365,32 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("/usr/bin/apt-get"), "{out}");
+    }
+
+    #[test]
+    fn wide_characters_take_their_two_columns() {
+        // A CJK character or U+3000 takes two columns in a terminal: a
+        // table of them folds to the width as the terminal draws it.
+        let note = "工具的版本 已经过时 请升级到最新的版本 然后重新运行";
+        let table = rows(&[&["NAME", "NOTES"], &["工具", note], &["ruff", "ok"]]);
+        let layout = Layout {
+            shrink: vec![1],
+            ..Layout::default()
+        };
+        let out = lay_out(table, Some(30), &layout);
+        for line in out.lines() {
+            assert!(
+                display_width(line) <= 30,
+                "{} columns: {out}",
+                display_width(line)
+            );
+        }
+        assert!(
+            out.contains("请升级到最新的版本"),
+            "no word is split: {out}"
+        );
+        assert_eq!(display_width("工具\u{3000}x"), 7);
+        assert_eq!(display_width("e\u{301}"), 1);
     }
 
     #[test]
