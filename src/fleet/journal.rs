@@ -78,13 +78,15 @@ impl FleetJournal {
 
     /// Replaces one host's row and appends it to the run's changes
     /// (synced): what a reader sees from now on, whatever ends toolup.
+    /// Should the append fail, the journal is saved whole instead: the
+    /// changes on disk never hold a row older than the journal's.
     pub fn record(&mut self, fleet_dir: &Path, result: HostResult) -> std::io::Result<()> {
         let mut line = serde_json::to_vec(&result).map_err(std::io::Error::other)?;
         line.push(b'\n');
         self.set(result);
         let dir = self.dir(fleet_dir);
         crate::state::files::ensure_private_dir(&dir)?;
-        crate::state::append_private(&dir.join(CHANGES), &line)
+        crate::state::append_private(&dir.join(CHANGES), &line).or_else(|_| self.save(fleet_dir))
     }
 
     /// Replaces one host's row.
@@ -279,6 +281,31 @@ mod tests {
         // Left behind by a kill between the two steps, they change nothing.
         std::fs::write(&changes, &lines).unwrap();
         assert_eq!(FleetJournal::latest(dir.path(), "update").unwrap(), journal);
+    }
+
+    /// A change that cannot be appended is saved whole: a reader never
+    /// folds in a row older than the one the run holds.
+    #[test]
+    #[allow(clippy::disallowed_methods)] // the test makes the append fail
+    fn a_change_that_cannot_be_appended_is_saved_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = vec!["h0".to_owned()];
+        let mut journal = FleetJournal::new(dir.path(), "update", &names);
+        journal.save(dir.path()).unwrap();
+        let row = |state: HostState| HostResult {
+            state,
+            ..HostResult::pending("h0", PathBuf::new())
+        };
+        journal.record(dir.path(), row(HostState::Running)).unwrap();
+        // The changes become a link (appends refuse to follow one) to what
+        // they held: the next append fails, a reader still sees `running`.
+        let changes = journal.dir(dir.path()).join(CHANGES);
+        let kept = dir.path().join("kept.jsonl");
+        std::fs::rename(&changes, &kept).unwrap();
+        std::os::unix::fs::symlink(&kept, &changes).unwrap();
+        journal.record(dir.path(), row(HostState::Ok)).unwrap();
+        let back = FleetJournal::latest(dir.path(), "update").unwrap();
+        assert_eq!(back.hosts[0].state, HostState::Ok, "{back:?}");
     }
 
     #[test]
