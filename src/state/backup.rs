@@ -350,12 +350,10 @@ fn age_order(dir: &Path) -> (String, u32) {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    match name.rsplit_once('-') {
-        Some((stamp, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
-            (stamp.to_owned(), n.parse().unwrap_or(u32::MAX))
-        }
-        _ => (name, 0),
-    }
+    let numbered = name
+        .rsplit_once('-')
+        .and_then(|(stamp, n)| Some((stamp.to_owned(), n.parse::<u32>().ok()?)));
+    numbered.unwrap_or((name, 0))
 }
 
 /// Keeps the newest `keep` backups of `tool`, and none older than `max_age`
