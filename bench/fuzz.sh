@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fuzz every target of fuzz/ in turn and say, per target, how many inputs
-# ran, the coverage reached and the crashes found.
+# Fuzz every target of fuzz/ (in turn, or --jobs at once) and say, per
+# target, how many inputs ran, the coverage reached and the crashes found.
 #
 # usage: bench/fuzz.sh [SECONDS] [--runs N] [--asan] [--jobs N] [--only T1,T2,...]
 #
@@ -17,8 +17,11 @@
 # working corpus (fuzz/corpus/T, kept between runs, not committed) and its
 # seeds (fuzz/seeds/T); debug assertions are on, so an overflow is a crash.
 # Crashes land in fuzz/artifacts/T/; docs/testing.md says how one becomes a
-# regression test. The summary is printed at the end and kept in
-# target/fuzz-logs/summary.txt, each target's libFuzzer log beside it.
+# regression test. Each target's line is printed as it ends; the summary,
+# in the targets' order, is kept in target/fuzz-logs/summary.txt (and
+# printed again with --jobs), each target's libFuzzer log beside it. A
+# target whose run fails without a new artifact (a crash rewriting one
+# found before, or a fuzzer that did not start) counts as crashed too.
 # Exit status: 0 when no target crashed, 1 otherwise, 2 on a usage error.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
     --jobs) jobs="${2:?--jobs needs a number}"; shift
             case "$jobs" in *[!0-9]*|""|0) echo "bench/fuzz.sh: --jobs takes a number from 1" >&2; exit 2 ;; esac ;;
     --only) only="${2:?--only needs target names}"; shift ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *[!0-9]*|"") echo "bench/fuzz.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     *) seconds="$1" ;;
   esac
@@ -59,7 +62,8 @@ if [ -n "$only" ]; then
   for t in ${only//,/ }; do
     grep -qx "$t" <<<"$targets" || { echo "bench/fuzz.sh: no fuzz target $t" >&2; exit 2; }
   done
-  targets=${only//,/ }
+  # Each once, in the order given.
+  targets=$(tr ',' '\n' <<<"$only" | awk 'NF && !seen[$0]++')
 fi
 
 logs=target/fuzz-logs
@@ -86,8 +90,9 @@ fuzz_one() {
   local args=(-dict="fuzz/dicts/$t.dict" -max_total_time="$seconds" -timeout=25
               -print_final_stats=1 -print_pcs=0)
   [ -n "$runs" ] && args+=(-runs="$runs")
+  local status=0
   "${env_prefix[@]}" cargo fuzz run "${flags[@]}" "$t" "$corpus" "fuzz/seeds/$t" -- "${args[@]}" \
-    >"$logs/$t.log" 2>&1
+    >"$logs/$t.log" 2>&1 || status=$?
   elapsed=$(( $(date +%s) - start ))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logs/$t.log" | tail -1)
   cov=$(grep -oE ' cov: [0-9]+' "$logs/$t.log" | tail -1 | grep -oE '[0-9]+')
@@ -97,6 +102,7 @@ fuzz_one() {
     printf '%-18s %12s %8s %8s %8s %8s %8s\n' "$t" "${execs:-?}" "$(( ${execs:-0} / (elapsed > 0 ? elapsed : 1) ))" \
       "${cov:-?}" "${ft:-?}" "$(find "$corpus" -type f | wc -l)" "$found"
     [ "$found" -gt 0 ] && find "$artifacts" -type f -newermt "@$start" | sed 's/^/    /'
+    [ "$found" -eq 0 ] && [ "$status" -ne 0 ] && echo "    exit $status without a new artifact: see $logs/$t.log"
   } >"$logs/$t.line"
   cat "$logs/$t.line"
 }

@@ -37,6 +37,24 @@ pub struct FleetJournal {
     pub resumes: Option<String>,
     /// Each host's row, in the order they were selected.
     pub hosts: Vec<HostResult>,
+    /// How many changes the rows hold: a change line numbered at or below
+    /// it is in them already, and a reader passes it over.
+    #[serde(default)]
+    pub changes: u64,
+}
+
+/// A line of `changes.jsonl`: a host's new row and its number in the run.
+#[derive(Serialize, Deserialize)]
+struct Change {
+    /// A line without one (none is written so) is always folded in.
+    #[serde(default = "unnumbered")]
+    seq: u64,
+    #[serde(flatten)]
+    row: HostResult,
+}
+
+fn unnumbered() -> u64 {
+    u64::MAX
 }
 
 impl FleetJournal {
@@ -56,6 +74,7 @@ impl FleetJournal {
             command: command.to_owned(),
             started_at: now,
             resumes: None,
+            changes: 0,
         }
     }
 
@@ -70,9 +89,8 @@ impl FleetJournal {
         crate::state::files::ensure_private_dir(&dir)?;
         let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         crate::state::write_private(&dir.join("journal.json"), &text)?;
-        // Were this left behind (a kill between the two steps), folding it
-        // again changes nothing: every change was appended, so each host's
-        // last line is the row just saved.
+        // Were this left behind (a kill between the two steps), its lines
+        // are numbered at or below the journal's `changes`: passed over.
         crate::state::files::remove_file(&dir.join(CHANGES))
     }
 
@@ -81,9 +99,14 @@ impl FleetJournal {
     /// Should the append fail, the journal is saved whole instead: the
     /// changes on disk never hold a row older than the journal's.
     pub fn record(&mut self, fleet_dir: &Path, result: HostResult) -> std::io::Result<()> {
-        let mut line = serde_json::to_vec(&result).map_err(std::io::Error::other)?;
+        self.changes = self.changes.saturating_add(1);
+        let change = Change {
+            seq: self.changes,
+            row: result,
+        };
+        let mut line = serde_json::to_vec(&change).map_err(std::io::Error::other)?;
         line.push(b'\n');
-        self.set(result);
+        self.set(change.row);
         let dir = self.dir(fleet_dir);
         crate::state::files::ensure_private_dir(&dir)?;
         crate::state::append_private(&dir.join(CHANGES), &line).or_else(|_| self.save(fleet_dir))
@@ -113,13 +136,17 @@ impl FleetJournal {
                 .enumerate()
                 .map(|(i, h)| (h.host.clone(), i))
                 .collect();
+            let (folded, mut last) = (journal.changes, journal.changes);
             for line in changes.split(|b| *b == b'\n') {
-                if let Ok(row) = serde_json::from_slice::<HostResult>(line)
+                if let Ok(Change { seq, row }) = serde_json::from_slice::<Change>(line)
+                    && seq > folded
                     && let Some(&i) = at.get(&row.host)
                 {
                     journal.hosts[i] = row;
+                    last = last.max(seq);
                 }
             }
+            journal.changes = last;
         }
         Some(journal)
     }
@@ -304,6 +331,11 @@ mod tests {
         std::fs::rename(&changes, &kept).unwrap();
         std::os::unix::fs::symlink(&kept, &changes).unwrap();
         journal.record(dir.path(), row(HostState::Ok)).unwrap();
+        let back = FleetJournal::latest(dir.path(), "update").unwrap();
+        assert_eq!(back.hosts[0].state, HostState::Ok, "{back:?}");
+        // Its older line left behind (a kill before the changes went, or
+        // a failed removal) is passed over: it is numbered in the journal.
+        std::fs::copy(&kept, &changes).unwrap();
         let back = FleetJournal::latest(dir.path(), "update").unwrap();
         assert_eq!(back.hosts[0].state, HostState::Ok, "{back:?}");
     }

@@ -228,10 +228,12 @@ pub fn run(
     let started = std::time::Instant::now();
     let on_event = |event: &Event| {
         // When the event came, before the journal's save (an fsync) and
-        // any other event's turn: a phase's start is this less its time.
+        // any other event's turn: the timeline's time, and a phase's start
+        // is this less its time.
         let heard_at = std::time::SystemTime::now();
+        let at_ms = started.elapsed().as_millis() as u64;
         let mut j = journal.lock().unwrap_or_else(|e| e.into_inner());
-        j.record_at(event, started.elapsed().as_millis() as u64);
+        j.record_at(event, at_ms);
         save(&j);
         let run_id = j.run_id.clone();
         drop(j);

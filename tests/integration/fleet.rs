@@ -42,9 +42,19 @@ case "$1" in
     fi ;;
   can-separate-download) exit 1 ;;
   update) echo "$$" >> {home}/{name}.updates
-    if [ -f {home}/{name}.hold ]; then
-      # Held until the test lets go (at most 50 s), not for a time a busy machine may outlast.
-      i=0; while [ ! -f {home}/{name}.release ] && [ $i -lt 500 ]; do /bin/sleep 0.1; i=$((i+1)); done
+    if [ -f {home}/{name}.until-stopped ]; then
+      # Runs until its toolup has been told to stop — the controller gone,
+      # its stdin closed, its `stdin-lifeline` thread ended — at most 50 s:
+      # never a time a busy machine may outlast.
+      p=$PPID
+      while [ "$p" -gt 1 ] && ! /bin/grep -qx stdin-lifeline /proc/$p/task/*/comm 2>/dev/null; do
+        p=$(/usr/bin/cut -d' ' -f4 /proc/$p/stat)
+      done
+      echo "$p" > {home}/{name}.held-by
+      i=0
+      while [ "$p" -gt 1 ] && /bin/grep -qx stdin-lifeline /proc/$p/task/*/comm 2>/dev/null && [ $i -lt 500 ]; do
+        /bin/sleep 0.1; i=$((i+1))
+      done
     else
       /bin/sleep {update_secs}
     fi
@@ -67,6 +77,15 @@ esac
             "name = \"{name}\"\nexecutable = \"{name}-plugin\"\ndescription = \"test\"\n\n[timeouts]\nestimate_update = 60\nupdate = 60\n"
         ),
     );
+}
+
+/// Whether `name`'s update on `host` found the toolup it waits on (a
+/// `.until-stopped` hold): its pid, above 1.
+fn was_held(host: &TestHost, name: &str) -> bool {
+    std::fs::read_to_string(host.home.join(format!("{name}.held-by")))
+        .ok()
+        .and_then(|t| t.trim().parse::<u32>().ok())
+        .is_some_and(|pid| pid > 1)
 }
 
 /// How many times `name`'s update ran on `host`.
@@ -483,8 +502,8 @@ fn a_killed_fleet_update_resumes_and_runs_each_update_exactly_once() {
     for host in &fleet.hosts {
         plugin(host, "first", 1, 0.1, 3.0);
         plugin(host, "second", 1, 0.1, 0.2);
-        // `first` runs until the test lets it go, after the kill.
-        host.write("first.hold", "");
+        // `first` runs until its toolup is told the controller is gone.
+        host.write("first.until-stopped", "");
         // `second` runs after `first`: it has not started when the kill lands.
         let manifest = host.home.join(".config/toolup/plugins.d/second.toml");
         let text = std::fs::read_to_string(&manifest).unwrap();
@@ -511,14 +530,12 @@ fn a_killed_fleet_update_resumes_and_runs_each_update_exactly_once() {
     }
     controller.kill().unwrap();
     controller.wait().unwrap();
-    for host in &fleet.hosts {
-        host.write("first.release", "");
-    }
     // Each host's toolup finishes its running phase, then stops.
     for host in &fleet.hosts {
         let started = Instant::now();
         while Command::new("pgrep")
             .args(["-u", &host.user, "toolup"])
+            .stdout(std::process::Stdio::null())
             .status()
             .unwrap()
             .success()
@@ -531,6 +548,7 @@ fn a_killed_fleet_update_resumes_and_runs_each_update_exactly_once() {
             std::thread::sleep(Duration::from_millis(100));
         }
         assert_eq!(updates(host, "first"), 1, "{}", host.name);
+        assert!(was_held(host, "first"), "{}", host.name);
         assert_eq!(
             updates(host, "second"),
             0,
@@ -567,7 +585,7 @@ fn ctrl_c_lets_each_host_finish_its_phase_and_resume_takes_up_the_rest() {
     for host in &fleet.hosts {
         plugin(host, "first", 1, 0.1, 3.0);
         plugin(host, "second", 1, 0.1, 0.2);
-        host.write("first.hold", "");
+        host.write("first.until-stopped", "");
         let manifest = host.home.join(".config/toolup/plugins.d/second.toml");
         let text = std::fs::read_to_string(&manifest).unwrap();
         std::fs::write(
@@ -599,12 +617,6 @@ fn ctrl_c_lets_each_host_finish_its_phase_and_resume_takes_up_the_rest() {
             .unwrap()
             .success()
     );
-    // The hosts' running phases end once Ctrl-C has reached the controller
-    // and it has told them (closed their stdin): two seconds for that.
-    std::thread::sleep(Duration::from_secs(2));
-    for host in &fleet.hosts {
-        host.write("first.release", "");
-    }
     let out = controller.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = lines(&String::from_utf8_lossy(&out.stdout)).pop().unwrap();
@@ -620,6 +632,7 @@ fn ctrl_c_lets_each_host_finish_its_phase_and_resume_takes_up_the_rest() {
             "{}: its phase finished",
             host.name
         );
+        assert!(was_held(host, "first"), "{}", host.name);
         assert_eq!(
             updates(host, "second"),
             0,

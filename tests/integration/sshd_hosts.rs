@@ -83,11 +83,23 @@ impl TestHost {
         }
     }
 
-    /// Starts (again) this host's sshd and waits until it accepts connections.
+    /// Starts this host's sshd again, on its port (the host list and
+    /// known_hosts name it), and waits until it listens.
     pub fn start(&mut self) {
-        // A port found free may be taken by another test's sshd before this
-        // one binds it: then this sshd exits, and the host moves to another
-        // port (never mistaking the other sshd's answer for its own).
+        if !self.try_start() {
+            panic!(
+                "sshd for {} did not start again:\n{}",
+                self.name,
+                self.sshd_log()
+            );
+        }
+    }
+
+    /// Starts this host's sshd the first time. A port found free may be
+    /// taken by another test's sshd before this one binds it: then this
+    /// sshd exits and the host moves to another port (never mistaking the
+    /// other sshd's answer for its own).
+    fn start_first(&mut self) {
         for _ in 0..5 {
             if self.try_start() {
                 return;
@@ -102,7 +114,8 @@ impl TestHost {
         panic!("sshd for {} did not start:\n{}", self.name, self.sshd_log());
     }
 
-    /// Starts sshd; whether it listens (its log says so) rather than exited.
+    /// Starts sshd: true once its log says it listens, false when it
+    /// exited (its port was taken); a panic when it does neither in 30 s.
     fn try_start(&mut self) -> bool {
         self.stop();
         let log = self.dir.join("sshd.log");
@@ -128,10 +141,17 @@ impl TestHost {
                 self.sshd = Some(child);
                 return true;
             }
-            if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
+            if child.try_wait().unwrap().is_some() {
+                return false;
+            }
+            if Instant::now() > deadline {
                 let _ = child.kill();
                 let _ = child.wait();
-                return false;
+                panic!(
+                    "sshd for {} neither listens nor exits:\n{}",
+                    self.name,
+                    self.sshd_log()
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -279,7 +299,7 @@ impl TestFleet {
             };
             chown_tree(&host.home, &host.user);
             host.install_toolup(&toolup);
-            host.start();
+            host.start_first();
             hosts.push(host);
         }
         let known_hosts = client.join("known_hosts");

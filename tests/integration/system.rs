@@ -579,6 +579,10 @@ fn a_second_update_is_refused_naming_the_first() {
             release = release.display()
         )),
     );
+    // Its update may take as long as the test holds it.
+    let manifest = sb.home.join(".config/toolup/plugins.d/tuhold.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("update = 3\n", "update = 120\n")).unwrap();
     let mut first = sb
         .cmd(&["system", "update", "--yes", "--only", "tuhold"])
         .stdout(std::process::Stdio::null())
