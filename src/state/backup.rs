@@ -383,14 +383,21 @@ pub fn prune(root: &Path, tool: &str, keep: usize, max_age: Option<std::time::Du
 mod tests {
     use super::*;
 
-    #[test]
-    #[allow(clippy::disallowed_methods)] // the test ages its backups itself
-    fn prune_keeps_the_newest_few_and_nothing_too_old_but_always_the_newest() {
-        use std::time::{Duration, SystemTime};
+    /// A temp dir holding a one-file tool (`tool`) and where its backups go
+    /// (`backups`).
+    fn one_file_tool() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let tool = dir.path().join("tool");
         std::fs::write(&tool, b"one").unwrap();
         let root = dir.path().join("backups");
+        (dir, tool, root)
+    }
+
+    #[test]
+    #[allow(clippy::disallowed_methods)] // the test ages its backups itself
+    fn prune_keeps_the_newest_few_and_nothing_too_old_but_always_the_newest() {
+        use std::time::{Duration, SystemTime};
+        let (_dir, tool, root) = one_file_tool();
         let day = Duration::from_secs(86_400);
         let names = |root: &Path| {
             let mut n: Vec<String> = std::fs::read_dir(root.join("tool"))
@@ -427,10 +434,7 @@ mod tests {
 
     #[test]
     fn a_manifest_is_read_up_to_16_mib_and_no_further() {
-        let dir = tempfile::tempdir().unwrap();
-        let tool = dir.path().join("tool");
-        std::fs::write(&tool, b"one").unwrap();
-        let root = dir.path().join("backups");
+        let (_dir, tool, root) = one_file_tool();
         let mut backup = create(&root, "tool", "s", &[Item::File(tool)]).unwrap();
         for (size, read) in [
             (2 * super::super::MIB, true),
@@ -483,10 +487,7 @@ mod tests {
             );
             return;
         }
-        let dir = tempfile::tempdir().unwrap();
-        let tool = dir.path().join("tool");
-        std::fs::write(&tool, b"one").unwrap();
-        let root = dir.path().join("backups");
+        let (_dir, tool, root) = one_file_tool();
         let mut backup = create(&root, "tool", "s", &[Item::File(tool.clone())]).unwrap();
         // A user alone (no group) is still restored.
         backup.files[0].uid = Some(65_534);
@@ -498,10 +499,7 @@ mod tests {
 
     #[test]
     fn a_backup_is_found_only_where_its_tool_keeps_them() {
-        let dir = tempfile::tempdir().unwrap();
-        let tool = dir.path().join("tool");
-        std::fs::write(&tool, b"one").unwrap();
-        let root = dir.path().join("backups");
+        let (dir, tool, root) = one_file_tool();
         let backup = create(&root, "tool", "s", &[Item::File(tool)]).unwrap();
         assert_eq!(at(&root, "tool", &backup.dir), Some(backup.clone()));
         assert_eq!(at(&root, "../tool", &backup.dir), None);
@@ -523,11 +521,8 @@ mod tests {
     #[test]
     fn a_backup_refuses_a_bad_tool_or_stamp_keeps_modes_and_never_shares_a_directory() {
         use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let tool = dir.path().join("tool");
-        std::fs::write(&tool, b"one").unwrap();
+        let (_dir, tool, root) = one_file_tool();
         std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let root = dir.path().join("backups");
         let items = [Item::File(tool.clone())];
         // Either name wrong is enough to refuse.
         for (name, stamp) in [("tool", "../x"), ("../x", "20260101T000000Z")] {
@@ -554,10 +549,7 @@ mod tests {
 
     #[test]
     fn the_newest_of_one_seconds_backups_is_the_highest_numbered() {
-        let dir = tempfile::tempdir().unwrap();
-        let tool = dir.path().join("tool");
-        std::fs::write(&tool, b"x").unwrap();
-        let root = dir.path().join("backups");
+        let (_dir, tool, root) = one_file_tool();
         let items = [Item::File(tool)];
         let made: Vec<Backup> = (0..12)
             .map(|_| create(&root, "tool", "s", &items).unwrap())
