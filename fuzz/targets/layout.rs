@@ -106,11 +106,17 @@ fn pieces(word: &str, argv: bool) -> Vec<&str> {
     out
 }
 
-/// A cell's words: what a line may break at separates them
-/// (`layout::is_break`: any space but a no-break one); a no-break space
-/// at a word's end is trimmed with the padding, and shows nothing.
-fn words(cell: &str) -> impl Iterator<Item = &str> {
+/// A cell's words as the layout measures them: what a line may break at
+/// separates them (`layout::is_break`: any space but a no-break one).
+fn laid_out_words(cell: &str) -> impl Iterator<Item = &str> {
     cell.split(toolup::render::layout::is_break)
+        .filter(|w| !w.is_empty())
+}
+
+/// A cell's words as they are to be found: a no-break space at a word's
+/// end is trimmed with the padding, and shows nothing.
+fn words(cell: &str) -> impl Iterator<Item = &str> {
+    laid_out_words(cell)
         .map(str::trim)
         .filter(|w| !w.is_empty())
 }
@@ -145,11 +151,7 @@ fn fits(rows: &[Vec<String>], layout: &Layout, width: usize) -> bool {
     let longest = |c: usize, skip_header: bool| -> usize {
         rows.iter()
             .skip(usize::from(skip_header))
-            .flat_map(|r| {
-                r[c].split(toolup::render::layout::is_break)
-                    .filter(|w| !w.is_empty())
-                    .flat_map(|w| pieces(w, layout.argv.contains(&c)))
-            })
+            .flat_map(|r| laid_out_words(&r[c]).flat_map(|w| pieces(w, layout.argv.contains(&c))))
             .map(display_width)
             .max()
             .unwrap_or(0)
