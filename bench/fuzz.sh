@@ -19,7 +19,8 @@
 # Crashes land in fuzz/artifacts/T/; docs/testing.md says how one becomes a
 # regression test. Each target's line is printed as it ends; the summary,
 # in the targets' order, is kept in target/fuzz-logs/summary.txt (and
-# printed again with --jobs), each target's libFuzzer log beside it. A
+# printed again with --jobs; target/fuzz-asan/logs/ for --asan), each
+# target's libFuzzer log beside it. A
 # target whose run fails without a new artifact (a crash rewriting one
 # found before, or a fuzzer that did not start) counts as crashed too.
 # Exit status: 0 when no target crashed, 1 otherwise, 2 on a usage error.
@@ -66,7 +67,10 @@ if [ -n "$only" ]; then
   targets=$(tr ',' '\n' <<<"$only" | awk 'NF && !seen[$0]++')
 fi
 
+# Each variant keeps its own logs, so a deep run never overwrites the
+# counts of the plain one.
 logs=target/fuzz-logs
+[ "$sanitizer" = address ] && logs=target/fuzz-asan/logs
 mkdir -p "$logs"
 echo "== building every target (-s $sanitizer, debug assertions on)"
 "${env_prefix[@]}" cargo fuzz build "${flags[@]}" >"$logs/build.log" 2>&1 || {
