@@ -15,7 +15,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use super::{Context, Lookup, Query, Release, Source, fetch_with, read_lines};
 use crate::base::env_vars;
 use crate::model::Version;
-use crate::model::package_name::python_project;
+use crate::model::package_name::{after_python_project, python_project};
 use crate::upstream::addresses::{AddressSpec, ClientEnv, Discovered, Registry, pip};
 use crate::upstream::http::{BodyError, Request};
 
@@ -281,12 +281,9 @@ fn version_of(filename: &str, project: &str) -> Option<String> {
                 .strip_suffix(".egg")
                 .map(|s| s.rsplit_once("-py").map_or(s, |p| p.0))
         })?;
-    // The name may itself hold dashes: find the split where the name part matches.
-    stem.match_indices('-')
-        .find_map(|(at, _)| {
-            (python_project(&stem[..at]) == project).then(|| stem[at + 1..].to_owned())
-        })
+    after_python_project(stem, project)
         .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -317,6 +314,28 @@ mod tests {
             Some("1.16.0")
         );
         assert_eq!(version_of("other-1.0.tar.gz", "six"), None);
+    }
+
+    /// A hostile page's file name of a million dashes, for a project whose
+    /// name is as long: read in one pass. Trying each dash anew,
+    /// normalising the name before it each time, took hours.
+    #[test]
+    fn a_file_name_of_a_million_dashes_is_read_in_one_pass() {
+        let name = "a-".repeat(500_000);
+        let project = python_project(&format!("{name}b"));
+        let page = format!("<a href=\"x\">{name}1.0.tar.gz</a>\n");
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(
+                read_html(&mut page.as_bytes(), &project)
+                    .map(|r| r.len())
+                    .ok(),
+            );
+        });
+        // Far longer than one pass takes on the busiest machine, far
+        // shorter than the old search.
+        let read = finished.recv_timeout(std::time::Duration::from_secs(120));
+        assert_eq!(read, Ok(Some(0)));
     }
 
     #[test]
