@@ -2,7 +2,8 @@
 # Fuzz every target of fuzz/ (in turn, or --jobs at once) and say, per
 # target, how many inputs ran, the coverage reached and the crashes found.
 #
-# usage: bench/fuzz.sh [SECONDS] [--runs N] [--asan] [--jobs N] [--only T1,T2,...]
+# usage: bench/fuzz.sh [SECONDS] [--runs N] [--asan] [--jobs N] [--max-len BYTES]
+#                      [--only T1,T2,...]
 #
 #   SECONDS   each target's time (default 60); with --runs N a target stops
 #             at whichever comes first (the long run: `1800 --runs 10000000`)
@@ -11,6 +12,9 @@
 #             own target directory so the two builds never evict each other
 #   --jobs    how many targets fuzz at once (default 1; each is one
 #             process on one core)
+#   --max-len inputs up to BYTES from the start (libFuzzer otherwise grows
+#             them slowly from the corpus's largest): the run that finds a
+#             parser whose time grows faster than its input, as a timeout
 #   --only    these targets only (`cargo fuzz list` names them all)
 #
 # Each target runs with its dictionary (fuzz/dicts/T.dict) over its
@@ -32,6 +36,7 @@ runs=""
 sanitizer=none
 only=""
 jobs=1
+max_len=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --asan) sanitizer=address ;;
@@ -39,6 +44,8 @@ while [ $# -gt 0 ]; do
     --jobs) jobs="${2:?--jobs needs a number}"; shift
             case "$jobs" in *[!0-9]*|""|0) echo "bench/fuzz.sh: --jobs takes a number from 1" >&2; exit 2 ;; esac ;;
     --only) only="${2:?--only needs target names}"; shift ;;
+    --max-len) max_len="${2:?--max-len needs a number}"; shift
+               case "$max_len" in *[!0-9]*|""|0) echo "bench/fuzz.sh: --max-len takes a number of bytes from 1" >&2; exit 2 ;; esac ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *[!0-9]*|"") echo "bench/fuzz.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     *) seconds="$1" ;;
@@ -87,6 +94,13 @@ echo "$header" | tee "$summary"
 fuzz_one() {
   local t=$1
   local corpus=fuzz/corpus/$t artifacts=fuzz/artifacts/$t
+  # Long inputs found with --max-len stay out of the working corpus (they
+  # would slow every later run); that corpus is read, not written.
+  local inputs=("$corpus" "fuzz/seeds/$t")
+  if [ -n "$max_len" ]; then
+    inputs=("target/fuzz-long-inputs/$t" "$corpus" "fuzz/seeds/$t")
+    mkdir -p "${inputs[0]}"
+  fi
   mkdir -p "$corpus" "$artifacts"
   local before start elapsed execs cov ft found
   before=$(find "$artifacts" -type f | wc -l)
@@ -94,8 +108,9 @@ fuzz_one() {
   local args=(-dict="fuzz/dicts/$t.dict" -max_total_time="$seconds" -timeout=25
               -print_final_stats=1 -print_pcs=0)
   [ -n "$runs" ] && args+=(-runs="$runs")
+  [ -n "$max_len" ] && args+=(-max_len="$max_len" -len_control=0)
   local status=0
-  "${env_prefix[@]}" cargo fuzz run "${flags[@]}" "$t" "$corpus" "fuzz/seeds/$t" -- "${args[@]}" \
+  "${env_prefix[@]}" cargo fuzz run "${flags[@]}" "$t" "${inputs[@]}" -- "${args[@]}" \
     >"$logs/$t.log" 2>&1 || status=$?
   elapsed=$(( $(date +%s) - start ))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logs/$t.log" | tail -1)
