@@ -434,10 +434,12 @@ fn children_files(pid: libc::pid_t, only_main_thread: bool) -> Option<Vec<libc::
 /// `root` and everything below it, from the `children` files.
 fn subtree(root: libc::pid_t) -> Vec<libc::pid_t> {
     let mut found = vec![root];
+    // Each pid looked up in a set: a tree of 100,000 is walked in one pass.
+    let mut seen = std::collections::HashSet::from([root]);
     let mut at = 0;
     while at < found.len() && found.len() < 100_000 {
         for pid in children_files(found[at], false).unwrap_or_default() {
-            if !found.contains(&pid) {
+            if seen.insert(pid) {
                 found.push(pid);
             }
         }
