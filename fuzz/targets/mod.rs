@@ -157,16 +157,28 @@ pub fn not_older_version(wider: Option<&str>, narrower: Option<&str>) {
     );
 }
 
-/// An updater's `parse` of `stdout` (none when it refuses it), checked:
-/// no line break inside a name, and nothing it reads reaches a command
+/// An updater's `parse` of `stdout` as a check takes it (through
+/// `one_line_each`; none when either refuses it), checked: no control
+/// character in a name or version, and nothing it reads reaches a command
 /// line as an option or a name the updater's own whitelist refuses.
 pub fn updater_reads(id: &str, stdout: &str) -> Vec<toolup::managers::Pending> {
     let updater = toolup::managers::updater(id).unwrap_or_else(|| panic!("no updater {id}"));
-    let Ok(pending) = updater.parse(stdout) else {
+    let Ok(pending) = updater
+        .parse(stdout)
+        .and_then(toolup::managers::one_line_each)
+    else {
         return Vec::new();
     };
     for p in &pending {
-        assert!(!p.name.contains('\n'), "{id}: {:?}", p.name);
+        let texts = [Some(&p.name), p.from.as_ref(), p.to.as_ref()];
+        assert!(
+            !p.name.is_empty()
+                && !texts
+                    .into_iter()
+                    .flatten()
+                    .any(|t| t.contains(char::is_control)),
+            "{id}: {p:?}"
+        );
     }
     argv_stays_safe(updater, &pending);
     pending

@@ -156,6 +156,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_name_with_a_line_break_is_refused_as_every_check_is_read() {
+        // tests/fuzz_regressions/brew/a-name-with-a-line-break
+        let read = Brew.parse(r#"{"formulae":[{"name":"\n"}]}"#);
+        assert_eq!(
+            read.and_then(crate::managers::one_line_each),
+            Err(r#"a package name holds a control character: "\n""#.to_owned())
+        );
+        let read = Brew.parse(r#"{"formulae":[{"name":""}]}"#);
+        assert_eq!(
+            read.and_then(crate::managers::one_line_each),
+            Err("a pending update without a package name".to_owned())
+        );
+    }
+
+    #[test]
     fn a_pinned_formula_is_not_pending() {
         let pending = Brew
             .parse(r#"{"formulae":[{"name":"jq","installed_versions":["1.6"],"current_version":"1.7.1","pinned":false},{"name":"node","installed_versions":["20.1.0"],"current_version":"22.0.0","pinned":true,"pinned_version":"20.1.0"}],"casks":[]}"#)

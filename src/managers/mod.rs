@@ -42,6 +42,7 @@ mod zypper;
 pub use installer::{BackupScope, Candidate, Ecosystem, Installer};
 pub use updater::{
     CheckContext, CheckRun, LatestLookup, LockFile, Pending, Phase, Stage, Updater, argv,
+    one_line_each,
 };
 
 use crate::model::Method;

@@ -39,6 +39,31 @@ impl Pending {
     }
 }
 
+/// What a check found, refused whole when a package's name is empty
+/// or its name or a version holds a control character (a line break, an
+/// escape): whatever a manager or plugin prints, what toolup shows,
+/// records and names on a command line is one line of plain text. Every
+/// check's answer passes here (`system::check`), whichever updater read
+/// it and however.
+pub fn one_line_each(pending: Vec<Pending>) -> Result<Vec<Pending>, String> {
+    for p in &pending {
+        if p.name.is_empty() {
+            return Err("a pending update without a package name".to_owned());
+        }
+        let fields = [
+            ("package name", Some(&p.name)),
+            ("version", p.from.as_ref()),
+            ("version", p.to.as_ref()),
+        ];
+        for (what, text) in fields {
+            if let Some(text) = text.filter(|t| t.contains(char::is_control)) {
+                return Err(format!("a {what} holds a control character: {text:?}"));
+            }
+        }
+    }
+    Ok(pending)
+}
+
 /// The phases of an update.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -326,7 +326,7 @@ fn one(
     estimate: &(dyn Fn(&str) -> String + Sync),
 ) -> UpdaterCheck {
     let started = Instant::now();
-    let result = updater.check(cx);
+    let result = updater.check(cx).and_then(crate::managers::one_line_each);
     let elapsed_ms = started.elapsed().as_millis() as u64;
     let (pending, error) = match result {
         Ok(p) => (p, None),

@@ -141,6 +141,54 @@ fn a_check_that_prints_garbage_names_its_updater_and_the_others_complete() {
     assert_eq!(doc["updaters"][0]["pending"].as_array().unwrap().len(), 80);
 }
 
+/// A listing whose package name or version holds a control character is
+/// refused whole, named by its updater, whichever manager printed it (a
+/// JSON string may hold any); the other updaters' checks stand.
+#[test]
+fn a_listing_with_a_control_character_in_a_name_or_version_is_refused_by_name() {
+    let sb = machine();
+    sb.script(
+        &sb.bin,
+        "brew",
+        r#"printf '%s\n' '{"formulae":[{"name":"jq\nrm","installed_versions":["1.6"],"current_version":"1.7"}],"casks":[]}'"#,
+    );
+    sb.script(
+        &sb.bin,
+        "npm",
+        r#"printf '%s\n' '{"left-pad":{"current":"1.0.0","wanted":"1.3.0\u001b[2J","latest":"1.3.0\u001b[2J"}}'
+exit 1"#,
+    );
+    let out = sb.run(&[
+        "system",
+        "check",
+        "--only",
+        "apt,brew,npm",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json_stdout(&out);
+    assert_eq!(
+        updater(&doc, "brew")["error"],
+        "brew: a package name holds a control character: \"jq\\nrm\"",
+        "{doc:#}"
+    );
+    assert_eq!(
+        updater(&doc, "npm")["error"],
+        "npm: a version holds a control character: \"1.3.0\\u{1b}[2J\"",
+        "{doc:#}"
+    );
+    assert_eq!(
+        updater(&doc, "apt")["pending"].as_array().unwrap().len(),
+        80
+    );
+}
+
 /// A plugin script answering the protocol; `overrides` replaces whole
 /// `case` arms (`command) body ;;`).
 fn plugin(sb: &Sandbox, name: &str, overrides: &[(&str, &str)]) -> std::path::PathBuf {
