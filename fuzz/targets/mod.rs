@@ -207,14 +207,26 @@ pub fn argv_stays_safe(
     }
 }
 
-/// An installer's candidates read from `output`.
+/// An installer's candidates read from `output`, as a plan takes them
+/// (`Candidate::checked`): what passes is one line that reads as no option.
 pub fn candidates(
     id: &str,
     output: &str,
 ) -> std::collections::BTreeMap<String, toolup::managers::Candidate> {
-    toolup::managers::installer(id)
+    let read = toolup::managers::installer(id)
         .unwrap_or_else(|| panic!("no installer {id}"))
-        .parse_candidates(output)
+        .parse_candidates(output);
+    for answer in read.values().filter_map(|c| c.checked().ok()) {
+        for version in [&answer.candidate, &answer.installed].into_iter().flatten() {
+            assert!(
+                !version.is_empty()
+                    && !version.starts_with('-')
+                    && !version.contains(char::is_control),
+                "{id}: {answer:?}"
+            );
+        }
+    }
+    read
 }
 
 /// What a registry-checked updater (cargo, pipx, uv) makes of what is

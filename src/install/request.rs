@@ -247,7 +247,7 @@ fn ask_manager(manager: &'static str, packages: &[&str]) -> super::plan::Candida
         .iter()
         .map(|p| {
             let answer = match (answers.get(*p), &failure) {
-                (Some(c), _) => Ok(c.clone()),
+                (Some(c), _) => c.checked(),
                 (None, Some(why)) => Err(why.clone()),
                 (None, None) => Ok(super::plan::Candidate::default()),
             };

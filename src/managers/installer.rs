@@ -37,6 +37,21 @@ pub struct Candidate {
     pub installed: Option<String>,
 }
 
+impl Candidate {
+    /// The answer as a plan may use it: its versions one line of plain text
+    /// that cannot read as an option (a plan may pin the candidate on a
+    /// command line, `apt-get install git=VERSION`); else why not.
+    pub fn checked(&self) -> Result<Candidate, String> {
+        for version in [&self.candidate, &self.installed].into_iter().flatten() {
+            if version.is_empty() || version.starts_with('-') || version.contains(char::is_control)
+            {
+                return Err(format!("it answered {version:?}, which is no version"));
+            }
+        }
+        Ok(self.clone())
+    }
+}
+
 /// Which ecosystem a manager serves; a tool's `[install]` key names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ecosystem {

@@ -211,6 +211,26 @@ mod tests {
         assert!(!brew.pins_versions() && !pacman.pins_versions() && apt.pins_versions());
     }
 
+    /// A plan pins apt's candidate on a command line and shows every
+    /// manager's: a version that is no line of text, or reads as an
+    /// option, is no candidate.
+    #[test]
+    fn a_candidate_a_plan_takes_is_one_line_and_no_option() {
+        let brew = installer("brew").unwrap();
+        let answer = |version: &str| {
+            let json =
+                serde_json::json!({"formulae": [{"name": "jq", "versions": {"stable": version}}]});
+            brew.parse_candidates(&json.to_string())["jq"].checked()
+        };
+        assert_eq!(answer("1.7.1").unwrap().candidate.as_deref(), Some("1.7.1"));
+        for bad in ["1.7\nrm", "\u{1b}[2J1.7", "-o/tmp/x", ""] {
+            assert_eq!(
+                answer(bad),
+                Err(format!("it answered {bad:?}, which is no version"))
+            );
+        }
+    }
+
     #[test]
     fn ids_are_unique_and_methods_map_back() {
         let mut ids: Vec<_> = ALL.iter().map(|m| m.id()).collect();
