@@ -12,9 +12,10 @@
 #             own target directory so the two builds never evict each other
 #   --jobs    how many targets fuzz at once (default 1; each is one
 #             process on one core)
-#   --max-len inputs up to BYTES from the start (libFuzzer otherwise grows
-#             them slowly from the corpus's largest): the run that finds a
-#             parser whose time grows faster than its input, as a timeout
+#   --max-len inputs up to BYTES, starting from each seed repeated to
+#             BYTES (libFuzzer alone grows an input a few bytes a
+#             mutation): the run that finds a parser whose time grows
+#             faster than its input, as a timeout or a slow unit
 #   --only    these targets only (`cargo fuzz list` names them all)
 #
 # Each target runs with its dictionary (fuzz/dicts/T.dict) over its
@@ -100,6 +101,20 @@ fuzz_one() {
   if [ -n "$max_len" ]; then
     inputs=("target/fuzz-long-inputs/$t" "$corpus" "fuzz/seeds/$t")
     mkdir -p "${inputs[0]}"
+    # libFuzzer grows an input a few bytes a mutation: start from long
+    # ones, eight seeds each repeated up to BYTES, for mutations to work on.
+    local seed long made=0
+    for seed in "fuzz/seeds/$t"/*; do
+      [ -s "$seed" ] && [ "$made" -lt 8 ] || continue
+      made=$((made + 1))
+      long="${inputs[0]}/long-${seed##*/}"
+      [ -e "$long" ] && continue
+      cp "$seed" "$long.part"
+      while [ "$(stat -c %s "$long.part")" -lt "$max_len" ]; do
+        cat "$long.part" "$long.part" >"$long.next" && mv "$long.next" "$long.part"
+      done
+      head -c "$max_len" "$long.part" >"$long" && rm -f "$long.part"
+    done
   fi
   mkdir -p "$corpus" "$artifacts"
   local before start elapsed execs cov ft found
