@@ -8,6 +8,9 @@ pub const TOOLUP_OFFLINE: &str = "TOOLUP_OFFLINE";
 pub const TOOLUP_SNAPSHOT: &str = "TOOLUP_SNAPSHOT";
 /// dpkg's admin directory, default `/var/lib/dpkg` (for tests and chroots).
 pub const TOOLUP_DPKG_ADMINDIR: &str = "TOOLUP_DPKG_ADMINDIR";
+/// The directory holding Debian's `reboot-required` flag, instead of
+/// `/var/run` and `/run` (tests, chroots).
+pub const TOOLUP_REBOOT_FLAG_DIR: &str = "TOOLUP_REBOOT_FLAG_DIR";
 /// apt's configuration directory, default `/etc/apt` (where the Debian source finds its mirror).
 pub const TOOLUP_APT_ETC: &str = "TOOLUP_APT_ETC";
 /// The Debian archive base URL (`<base>/dists/unstable/main/source/Sources.gz`).

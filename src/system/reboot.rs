@@ -2,6 +2,7 @@
 //! (with the packages that asked, from `reboot-required.pkgs`), and on the
 //! RPM family `needs-restarting -r` (exit 1 when a reboot is needed).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::base::host::Host;
@@ -9,17 +10,15 @@ use crate::managers::CheckContext;
 
 /// Why a reboot is needed, if it is.
 pub fn required(cx: &CheckContext<'_>) -> Option<String> {
-    for dir in ["/var/run", "/run"] {
-        let flag = std::path::Path::new(dir).join("reboot-required");
+    for dir in flag_dirs() {
+        let flag = dir.join("reboot-required");
         if flag.is_file() {
-            let pkgs = crate::state::read_text(
-                format!("{dir}/reboot-required.pkgs"),
-                16 * crate::state::MIB,
-            )
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(", ");
+            let pkgs =
+                crate::state::read_text(dir.join("reboot-required.pkgs"), 16 * crate::state::MIB)
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(", ");
             return Some(if pkgs.is_empty() {
                 format!("{} exists", flag.display())
             } else {
@@ -28,6 +27,16 @@ pub fn required(cx: &CheckContext<'_>) -> Option<String> {
         }
     }
     needs_restarting(cx)
+}
+
+/// Where Debian's flag may be: `TOOLUP_REBOOT_FLAG_DIR` alone when it is set
+/// (tests, chroots: the machine's own flag must not reach them), else
+/// `/var/run` and `/run`.
+fn flag_dirs() -> Vec<PathBuf> {
+    match std::env::var_os(crate::base::env_vars::TOOLUP_REBOOT_FLAG_DIR) {
+        Some(dir) if !dir.is_empty() => vec![PathBuf::from(dir)],
+        _ => vec![PathBuf::from("/var/run"), PathBuf::from("/run")],
+    }
 }
 
 /// After an update: whether the machine now wants a reboot (Debian's flag

@@ -146,6 +146,8 @@ fn a_fleet_check_asks_every_host_at_once_and_reports_each() {
         host.write("barrier", &barrier.display().to_string());
         host.write("barrier.count", "3");
     }
+    // h2 wants a reboot (its own flag; no other host sees it).
+    std::fs::write(fleet.hosts[1].reboot_flag_dir().join("reboot-required"), "").unwrap();
     let sb = controller(&fleet, &[]);
     let out = run(&sb, &["fleet", "check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -155,6 +157,11 @@ fn a_fleet_check_asks_every_host_at_once_and_reports_each() {
     for (i, name) in ["h1", "h2", "h3"].iter().enumerate() {
         assert_eq!(row(&report, name)["pending"], i + 1, "{report:#}");
         assert_eq!(row(&report, name)["state"], "ok", "{report:#}");
+        assert_eq!(
+            row(&report, name)["reboot_required"],
+            *name == "h2",
+            "{report:#}"
+        );
     }
     // Side by side: every host's check was running at one moment.
     let spans: Vec<(f64, f64)> = fleet

@@ -413,14 +413,29 @@ fn system_check(home: Option<&Path>, only: &str, env: &[(&str, &Path)]) -> serde
     let toolup = Path::new(env!("CARGO_BIN_EXE_toolup"));
     let mut cmd = Command::new(toolup);
     cmd.args(["system", "check", "--only", only, "--format", "json"]);
-    if let Some(h) = home {
-        cmd.env("HOME", h);
+    // With the real HOME (the managers' own settings live there), toolup's
+    // state still goes to a temp directory: a test never writes the
+    // machine's `~/.local/state/toolup`.
+    let state = tempfile::tempdir().unwrap();
+    match home {
+        Some(h) => {
+            cmd.env("HOME", h);
+        }
+        None => {
+            cmd.env("XDG_STATE_HOME", state.path());
+        }
     }
     for (k, v) in env {
         cmd.env(k, v);
     }
     let out = cmd.output().unwrap();
     assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    if home.is_none() {
+        assert!(
+            state.path().join("toolup/system_check.json").is_file(),
+            "the report was not saved in the temp state directory"
+        );
+    }
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)))
 }
 

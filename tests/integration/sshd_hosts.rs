@@ -62,6 +62,11 @@ pub struct TestHost {
 }
 
 impl TestHost {
+    /// Where toolup on this host looks for Debian's `reboot-required` flag.
+    pub fn reboot_flag_dir(&self) -> PathBuf {
+        self.dir.join("run")
+    }
+
     /// sshd's own log (LogLevel VERBOSE).
     pub fn sshd_log(&self) -> String {
         std::fs::read_to_string(self.dir.join("sshd.log")).unwrap_or_default()
@@ -261,6 +266,10 @@ impl TestFleet {
             let home = dir.join("home");
             let bin = home.join("bin");
             std::fs::create_dir_all(&bin).unwrap();
+            // The host's own reboot flag directory (the machine's never
+            // reaches a simulated host).
+            let run = dir.join("run");
+            std::fs::create_dir_all(&run).unwrap();
             let user = format!(
                 "tuf{}x{}",
                 std::process::id(),
@@ -280,11 +289,12 @@ impl TestFleet {
                 "ListenAddress {address}:{port}\nHostKey {key}\nPidFile none\nAuthorizedKeysFile {authorized}\n\
                  PasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n\
                  UsePAM no\nStrictModes no\nLogLevel VERBOSE\nAllowUsers {user}\nMaxStartups 100\nMaxSessions 50\n\
-                 SetEnv PATH={path} TOOLUP_OFFLINE=1 TOOLUP_CATALOG={catalog} TOOLUP_DPKG_ADMINDIR={dpkg} LANG=C.UTF-8\n",
+                 SetEnv PATH={path} TOOLUP_OFFLINE=1 TOOLUP_CATALOG={catalog} TOOLUP_DPKG_ADMINDIR={dpkg} TOOLUP_REBOOT_FLAG_DIR={run} LANG=C.UTF-8\n",
                 key = key.display(),
                 authorized = authorized.display(),
                 catalog = shared.join("catalog").display(),
                 dpkg = shared.join("dpkg").display(),
+                run = run.display(),
             );
             std::fs::write(dir.join("sshd_config"), config).unwrap();
             let mut host = TestHost {

@@ -15,6 +15,9 @@ pub struct Sandbox {
     pub bin: PathBuf,
     pub catalog: PathBuf,
     pub dpkg: PathBuf,
+    /// Where toolup looks for Debian's `reboot-required` flag (empty: the
+    /// machine's own flag never reaches a test).
+    pub run: PathBuf,
     pub path: Vec<PathBuf>,
 }
 
@@ -26,7 +29,8 @@ impl Sandbox {
         let bin = root.join("bin");
         let catalog = root.join("catalog");
         let dpkg = root.join("dpkg");
-        for d in [&home, &bin, &catalog, &dpkg.join("info")] {
+        let run = root.join("run");
+        for d in [&home, &bin, &catalog, &dpkg.join("info"), &run] {
             std::fs::create_dir_all(d).unwrap();
         }
         std::fs::write(dpkg.join("status"), "").unwrap();
@@ -38,6 +42,7 @@ impl Sandbox {
             bin,
             catalog,
             dpkg,
+            run,
         }
     }
 
@@ -106,6 +111,7 @@ impl Sandbox {
             .env("PATH", path)
             .env("TOOLUP_CATALOG", &self.catalog)
             .env("TOOLUP_DPKG_ADMINDIR", &self.dpkg)
+            .env("TOOLUP_REBOOT_FLAG_DIR", &self.run)
             .env("TOOLUP_SNAPSHOT", self.snapshot_path())
             // Hermetic: no test reaches the internet. Network tests remove
             // this and point the sources at their loopback fixture server.

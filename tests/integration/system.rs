@@ -92,6 +92,50 @@ fn every_updater_is_checked_side_by_side_and_a_hanging_one_is_killed() {
     assert!(stdout(&out).contains("ago)"), "{}", stdout(&out));
 }
 
+/// Debian's reboot flag is read where toolup is told (each sandbox has its
+/// own directory), so the machine's own flag never reaches a test; a flag
+/// there is reported with the packages that asked, and `--fail-on reboot`
+/// turns it into the exit code.
+#[test]
+fn a_reboot_flag_is_reported_with_the_packages_that_asked() {
+    let sb = machine();
+    let check = || {
+        sb.run(&[
+            "system",
+            "check",
+            "--only",
+            "npm",
+            "--fail-on",
+            "reboot",
+            "--format",
+            "json",
+        ])
+    };
+    let out = check();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_stdout(&out)["reboot_required"], false);
+
+    std::fs::write(
+        sb.run.join("reboot-required"),
+        "*** System restart required ***\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sb.run.join("reboot-required.pkgs"),
+        "linux-image-6.1.0-28-amd64\nlibc6\n",
+    )
+    .unwrap();
+    let out = check();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json_stdout(&out);
+    assert_eq!(doc["reboot_required"], true, "{doc:#}");
+    let reason = doc["reboot_reason"].as_str().unwrap();
+    assert!(
+        reason.ends_with("reboot-required exists (asked by linux-image-6.1.0-28-amd64, libc6)"),
+        "{reason}"
+    );
+}
+
 #[test]
 fn selections_and_fail_on() {
     let sb = machine();
