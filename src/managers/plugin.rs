@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -122,6 +123,17 @@ pub struct Plugin {
     pub manifest_path: PathBuf,
     pub executable: PathBuf,
     id: &'static str,
+    answers: ListAnswers,
+}
+
+/// A plugin's list answers, each asked once and kept for the process: the
+/// plan and the run see the same locks, and an answer (up to 4 MiB) is
+/// made `'static` once, not each time a job's locks are asked for.
+#[derive(Debug, Clone, Default)]
+struct ListAnswers {
+    /// Check, download, update.
+    locks: [OnceLock<Vec<&'static str>>; 3],
+    runs_after: OnceLock<&'static [&'static str]>,
 }
 
 /// What one protocol command answered.
@@ -178,6 +190,7 @@ impl Plugin {
             manifest,
             manifest_path: path.to_path_buf(),
             executable,
+            answers: ListAnswers::default(),
         })
     }
 
@@ -449,16 +462,20 @@ impl Updater for Plugin {
     }
     /// The manifest's locks ∪ what the plugin answers.
     fn locks(&self, phase: Phase) -> Vec<&'static str> {
-        let (declared, query) = match phase {
-            Phase::Check => (&self.manifest.mutexes.check, "estimate-update-mutexes"),
-            Phase::Download => (&self.manifest.mutexes.download, "download-mutexes"),
-            Phase::Update => (&self.manifest.mutexes.update, "update-mutexes"),
+        let (i, declared, query) = match phase {
+            Phase::Check => (0, &self.manifest.mutexes.check, "estimate-update-mutexes"),
+            Phase::Download => (1, &self.manifest.mutexes.download, "download-mutexes"),
+            Phase::Update => (2, &self.manifest.mutexes.update, "update-mutexes"),
         };
-        leak(merged(declared, self.lines(query)))
+        self.answers.locks[i]
+            .get_or_init(|| leak(merged(declared, self.lines(query))))
+            .clone()
     }
     fn runs_after(&self) -> &'static [&'static str] {
-        let all = merged(&self.manifest.runs_after, self.lines("runs-after"));
-        Box::leak(leak(all).into_boxed_slice())
+        self.answers.runs_after.get_or_init(|| {
+            let all = merged(&self.manifest.runs_after, self.lines("runs-after"));
+            Box::leak(leak(all).into_boxed_slice())
+        })
     }
 }
 
@@ -674,7 +691,45 @@ impl Plugin {
 
 #[cfg(test)]
 mod tests {
-    use super::{list_answer, merged, parse_estimate};
+    use super::{Plugin, list_answer, merged, parse_estimate};
+    use crate::managers::{Phase, Updater};
+
+    /// A job's locks are asked for by the plan, the runner and `describe`:
+    /// the plugin answers each list once a process, and every caller sees
+    /// that one answer.
+    #[test]
+    fn a_plugins_list_answers_are_asked_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let asked = dir.path().join("asked");
+        let script = format!(
+            "#!/bin/sh\necho \"$1\" >> {}\ncase \"$1\" in\n  update-mutexes) printf 'net\\ndisk\\n' ;;\n  runs-after) echo apt ;;\n  *) exit 1 ;;\nesac\n",
+            asked.display()
+        );
+        let mut staged = crate::state::Staged::new(&dir.path().join("widgets")).unwrap();
+        std::io::Write::write_all(staged.file(), script.as_bytes()).unwrap();
+        staged.commit(0o755).unwrap();
+        let manifest = dir.path().join("widgets.toml");
+        crate::state::write_atomic(
+            &manifest,
+            b"name = \"widgets\"\nexecutable = \"widgets\"\nmutexes.update = [\"pkgmgr:widgets\"]\n",
+        )
+        .unwrap();
+        let plugin = Plugin::load(&manifest).unwrap();
+        for _ in 0..3 {
+            assert_eq!(
+                plugin.locks(Phase::Update),
+                ["pkgmgr:widgets", "net", "disk"]
+            );
+            assert_eq!(plugin.runs_after(), ["apt"]);
+        }
+        let clone = plugin.clone();
+        assert_eq!(
+            clone.locks(Phase::Update),
+            ["pkgmgr:widgets", "net", "disk"]
+        );
+        let asked = crate::state::read_text(&asked, crate::state::MIB).unwrap();
+        assert_eq!(asked, "update-mutexes\nruns-after\n");
+    }
 
     #[test]
     fn a_list_answer_merges_each_name_once_after_the_manifests() {
