@@ -613,6 +613,7 @@ fn system_check_lists_old_versions_installed_in_sandboxes_and_uv_updates_them_as
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
     cmd.args(["system", "update", "--only", "uv", "--yes"])
         .env("HOME", &sb.home)
+        .env("TOOLUP_REBOOT_FLAG_DIR", &sb.run)
         .env("UV_TOOL_DIR", &tools)
         .env("UV_TOOL_BIN_DIR", &bin);
     machine_network_env(&mut cmd);
@@ -715,6 +716,7 @@ fn apt_security_only_and_a_held_lock_in_a_sandboxed_root() {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
         cmd.args(args)
             .env("HOME", &sb.home)
+            .env("TOOLUP_REBOOT_FLAG_DIR", &sb.run)
             .env("APT_CONFIG", &config)
             .env("TOOLUP_OFFLINE", "1");
         cmd
@@ -812,6 +814,7 @@ fn system_update_upgrades_an_old_npm_global_and_records_it() {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
         cmd.args(args)
             .env("HOME", &sb.home)
+            .env("TOOLUP_REBOOT_FLAG_DIR", &sb.run)
             .env("NPM_CONFIG_PREFIX", &prefix)
             .env("NPM_CONFIG_UPDATE_NOTIFIER", "false");
         machine_network_env(&mut cmd);
@@ -905,7 +908,8 @@ fn system_update_upgrades_a_pipx_app_to_what_the_check_said() {
     let to = pending[0].2.clone();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
     cmd.args(["system", "update", "--only", "pipx", "--yes"])
-        .env("HOME", &sb.home);
+        .env("HOME", &sb.home)
+        .env("TOOLUP_REBOOT_FLAG_DIR", &sb.run);
     for (k, v) in env {
         cmd.env(k, v);
     }
