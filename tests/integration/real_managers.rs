@@ -409,28 +409,26 @@ fn latest_answers_from_the_registries_the_machines_clients_know() {
 }
 
 /// `toolup system check --only U --format json` as this machine's user runs it.
-fn system_check(home: Option<&Path>, only: &str, env: &[(&str, &Path)]) -> serde_json::Value {
-    let toolup = Path::new(env!("CARGO_BIN_EXE_toolup"));
-    let mut cmd = Command::new(toolup);
-    cmd.args(["system", "check", "--only", only, "--format", "json"]);
+fn system_check(sandbox: Option<&Sandbox>, only: &str, env: &[(&str, &Path)]) -> serde_json::Value {
+    let args = ["system", "check", "--only", only, "--format", "json"];
     // With the real HOME (the managers' own settings live there), toolup's
     // state still goes to a temp directory: a test never writes the
     // machine's `~/.local/state/toolup`.
     let state = tempfile::tempdir().unwrap();
-    match home {
-        Some(h) => {
-            cmd.env("HOME", h);
-        }
+    let mut cmd = match sandbox {
+        Some(sb) => sb.machine_cmd(&args),
         None => {
-            cmd.env("XDG_STATE_HOME", state.path());
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
+            cmd.args(args).env("XDG_STATE_HOME", state.path());
+            cmd
         }
-    }
+    };
     for (k, v) in env {
         cmd.env(k, v);
     }
     let out = cmd.output().unwrap();
     assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
-    if home.is_none() {
+    if sandbox.is_none() {
         assert!(
             state.path().join("toolup/system_check.json").is_file(),
             "the report was not saved in the temp state directory"
@@ -565,7 +563,7 @@ fn system_check_lists_old_versions_installed_in_sandboxes_and_uv_updates_them_as
         let l = l.trim();
         (!l.is_empty()).then(|| l.to_owned())
     });
-    let doc = system_check(Some(&sb.home), "npm", &[("NPM_CONFIG_PREFIX", &prefix)]);
+    let doc = system_check(Some(&sb), "npm", &[("NPM_CONFIG_PREFIX", &prefix)]);
     assert_eq!(
         pending_of(&doc, "npm"),
         [("semver".to_owned(), "7.5.4".to_owned(), latest_semver)]
@@ -596,7 +594,7 @@ fn system_check_lists_old_versions_installed_in_sandboxes_and_uv_updates_them_as
         ("UV_TOOL_DIR", tools.as_path()),
         ("UV_TOOL_BIN_DIR", bin.as_path()),
     ];
-    let doc = system_check(Some(&sb.home), "uv", &uv_env);
+    let doc = system_check(Some(&sb), "uv", &uv_env);
     let pending = pending_of(&doc, "uv");
     assert_eq!(
         pending.len(),
@@ -610,12 +608,8 @@ fn system_check_lists_old_versions_installed_in_sandboxes_and_uv_updates_them_as
     let latest_cowsay = pending[0].2.clone();
     assert!(!latest_cowsay.is_empty() && latest_cowsay != "5.0");
     // The update does what the check said, and nothing else.
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
-    cmd.args(["system", "update", "--only", "uv", "--yes"])
-        .env("HOME", &sb.home)
-        .env("TOOLUP_REBOOT_FLAG_DIR", &sb.run)
-        .env("UV_TOOL_DIR", &tools)
-        .env("UV_TOOL_BIN_DIR", &bin);
+    let mut cmd = sb.machine_cmd(&["system", "update", "--only", "uv", "--yes"]);
+    cmd.env("UV_TOOL_DIR", &tools).env("UV_TOOL_BIN_DIR", &bin);
     machine_network_env(&mut cmd);
     let out = cmd.output().unwrap();
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
@@ -713,12 +707,8 @@ fn apt_security_only_and_a_held_lock_in_a_sandboxed_root() {
     let sb = Sandbox::new();
     let (config, root) = apt_sandbox(&sb.root.join("apt"));
     let toolup = |args: &[&str]| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
-        cmd.args(args)
-            .env("HOME", &sb.home)
-            .env("TOOLUP_REBOOT_FLAG_DIR", &sb.run)
-            .env("APT_CONFIG", &config)
-            .env("TOOLUP_OFFLINE", "1");
+        let mut cmd = sb.machine_cmd(args);
+        cmd.env("APT_CONFIG", &config).env("TOOLUP_OFFLINE", "1");
         cmd
     };
     let out = toolup(&[
@@ -811,11 +801,8 @@ fn system_update_upgrades_an_old_npm_global_and_records_it() {
     let prefix = sb.root.join("npm-prefix");
     npm(&sb, &prefix, &["install", "--global", "semver@7.5.4"]);
     let toolup = |args: &[&str]| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
-        cmd.args(args)
-            .env("HOME", &sb.home)
-            .env("TOOLUP_REBOOT_FLAG_DIR", &sb.run)
-            .env("NPM_CONFIG_PREFIX", &prefix)
+        let mut cmd = sb.machine_cmd(args);
+        cmd.env("NPM_CONFIG_PREFIX", &prefix)
             .env("NPM_CONFIG_UPDATE_NOTIFIER", "false");
         machine_network_env(&mut cmd);
         cmd.output().unwrap()
@@ -898,7 +885,7 @@ fn system_update_upgrades_a_pipx_app_to_what_the_check_said() {
         ("PATH", path.as_path()),
     ];
     run(&venv.join("bin/pipx"), &["install", "pyjokes==0.6.0"], &env);
-    let doc = system_check(Some(&sb.home), "pipx", &env);
+    let doc = system_check(Some(&sb), "pipx", &env);
     let pending = pending_of(&doc, "pipx");
     assert_eq!(pending.len(), 1, "{doc:#}");
     assert_eq!(
@@ -906,10 +893,7 @@ fn system_update_upgrades_a_pipx_app_to_what_the_check_said() {
         ("pyjokes", "0.6.0")
     );
     let to = pending[0].2.clone();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
-    cmd.args(["system", "update", "--only", "pipx", "--yes"])
-        .env("HOME", &sb.home)
-        .env("TOOLUP_REBOOT_FLAG_DIR", &sb.run);
+    let mut cmd = sb.machine_cmd(&["system", "update", "--only", "pipx", "--yes"]);
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -121,6 +121,18 @@ impl Sandbox {
         cmd
     }
 
+    /// toolup with this machine's environment (its PATH, the package
+    /// managers' own settings) but the sandbox's HOME and reboot flag: the
+    /// second tier drives real managers, which need the machine's
+    /// environment, yet reads nothing of toolup's from the machine.
+    pub fn machine_cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_toolup"));
+        cmd.args(args)
+            .env("HOME", &self.home)
+            .env("TOOLUP_REBOOT_FLAG_DIR", &self.run);
+        cmd
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.cmd(args).output().unwrap()
     }
